@@ -1,0 +1,107 @@
+"""Small factory functions that build test data with sensible defaults."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+
+from webapp import db
+from webapp.access.permissions import Role
+from webapp.accounts.models import User, UserRole
+from webapp.accounts.passwords import passwords
+from webapp.boroughs.models import Borough, BoroughKind, Organisation, Sector, Team
+from webapp.children.models import Child, Gender
+from webapp.episodes.models import Episode
+
+PASSWORD = "correct horse battery staple"
+_numbers = itertools.count(1)
+
+
+def make_borough(code: str | None = None, **fields) -> Borough:
+    code = code or f"borough-{next(_numbers)}"
+    borough = Borough(
+        code=code,
+        name=fields.pop("name", f"London Borough of {code.title()}"),
+        kind=fields.pop("kind", BoroughKind.LONDON_BOROUGH),
+        region=fields.pop("region", "London"),
+        caf_contact_name="CAF team",
+        caf_contact_email=f"caf@{code}.example",
+        caf_contact_phone="020 7946 0000",
+        **fields,
+    )
+    db.session.add(borough)
+    db.session.flush()
+    return borough
+
+
+def make_organisation(borough: Borough, sector: Sector = Sector.SCHOOL, **fields) -> Organisation:
+    organisation = Organisation(
+        borough=borough,
+        name=fields.pop("name", f"Organisation {next(_numbers)}"),
+        sector=sector,
+        **fields,
+    )
+    organisation.teams.append(Team(name="Team A"))
+    db.session.add(organisation)
+    db.session.flush()
+    return organisation
+
+
+def make_user(
+    organisation: Organisation,
+    *roles: Role,
+    email: str | None = None,
+    dbs_check_date: date | None = None,
+    team: Team | None = None,
+    active: bool = True,
+    password: str = PASSWORD,
+) -> User:
+    user = User(
+        email=email or f"user{next(_numbers)}@example.org",
+        full_name=f"Test User {next(_numbers)}",
+        borough_id=organisation.borough_id,
+        organisation=organisation,
+        team=team if team is not None else organisation.teams[0],
+        password_hash=passwords().hash(password),
+        dbs_check_date=dbs_check_date or date.today() - timedelta(days=30),
+        caf_trained=True,
+        active=active,
+    )
+    for role in roles or (Role.PRACTITIONER,):
+        user.role_grants.append(UserRole(role=role))
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def make_child(borough: Borough, **fields) -> Child:
+    number = next(_numbers)
+    child = Child(
+        unique_reference=fields.pop("unique_reference", f"TST{number:07d}"),
+        borough=borough,
+        given_names=fields.pop("given_names", "Ada"),
+        family_name=fields.pop("family_name", f"Example{number}"),
+        gender=fields.pop("gender", Gender.FEMALE),
+        date_of_birth=fields.pop("date_of_birth", date(2015, 5, 17)),
+        postcode=fields.pop("postcode", "SE15 4AB"),
+        **fields,
+    )
+    db.session.add(child)
+    db.session.flush()
+    return child
+
+
+def make_episode(child: Child, assessor: User | None = None, **fields) -> Episode:
+    episode = Episode(
+        reference=fields.pop("reference", f"EP-{next(_numbers):06d}"),
+        child=child,
+        borough_id=fields.pop("borough_id", child.borough_id),
+        state=fields.pop("state", "identified"),
+        workflow_id="caf",
+        workflow_version=1,
+        assessor=assessor,
+        **fields,
+    )
+    db.session.add(episode)
+    db.session.flush()
+    return episode

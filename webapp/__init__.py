@@ -1,0 +1,55 @@
+"""eCAF: the Flask application factory."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=os.environ.get("CAF_INSTANCE_PATH") or None,
+    )
+
+    from webapp import config
+
+    config.load(app, test_config)
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(app.root_path + "/templates"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    from webapp import assets, cli, db, errors, security
+    from webapp.accounts import passwords, sessions
+
+    db.init_app(app)
+    passwords.init_app(app)
+    security.init_app(app)  # CSRF and sign-in before the idle check that relies on them
+    sessions.init_app(app)
+    errors.init_app(app)
+    assets.init_app(app)
+    cli.init_app(app)
+
+    from webapp.accounts.views import bp as accounts_bp
+    from webapp.children.views import bp as children_bp
+    from webapp.episodes.views import bp as episodes_bp
+    from webapp.home.views import bp as home_bp
+
+    for blueprint in (accounts_bp, home_bp, children_bp, episodes_bp):
+        app.register_blueprint(blueprint)
+
+    return app

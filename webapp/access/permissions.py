@@ -1,0 +1,50 @@
+"""Roles held by accounts, relationships held on one episode, and permissions.
+
+Permissions are a StrEnum so that a misspelt permission fails at import, not at run time.
+"""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """Roles held by an account (DESIGN §1). Episode roles are relationships, not these."""
+
+    PRACTITIONER = "practitioner"
+    MANAGER = "manager"
+    BOROUGH_CAF_CONTACT = "borough_caf_contact"
+    BOROUGH_ADMIN = "borough_admin"
+    SYSTEM_ADMIN = "system_admin"
+
+    @property
+    def title(self) -> str:
+        return ROLE_TITLES[self]
+
+
+ROLE_TITLES = {
+    Role.PRACTITIONER: "Practitioner",
+    Role.MANAGER: "Manager",
+    Role.BOROUGH_CAF_CONTACT: "Borough CAF contact",
+    Role.BOROUGH_ADMIN: "Borough administrator",
+    Role.SYSTEM_ADMIN: "System administrator",
+}
+
+
+class Relationship(StrEnum):
+    """How a user stands to one episode."""
+
+    ASSESSOR = "assessor"
+    LEAD_PROFESSIONAL = "lead_professional"
+    COORDINATOR = "coordinator"
+    TEAM_MANAGER = "team_manager"
+    BOROUGH_CAF_CONTACT = "borough_caf_contact"
+
+
+class Permission(StrEnum):
+    HOME_VIEW = "home:view"
+    ACCOUNT_VIEW_OWN = "account:view-own"
+    CHILD_INDEX_SEARCH = "child-index:search"
+    EPISODE_VIEW = "episode:view"
+    EPISODE_EDIT = "episode:edit"
+    BOROUGH_ADMINISTER = "borough:administer"
+    AUDIT_VIEW = "audit:view"
+    SYSTEM_ADMINISTER = "system:administer"

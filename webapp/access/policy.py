@@ -1,0 +1,142 @@
+"""The one place that decides access.
+
+`may(user, permission, target)` answers "may this user do this to this object?" from the
+user's roles, borough, organisation and team, and their relationship to the episode.
+Views use `requires()` for the route and `may()`/`get_visible_*()` for the object; an
+object the user may not see answers 404, so its existence is not revealed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort, current_app
+from flask_login import current_user
+
+from webapp.access.permissions import Permission, Relationship, Role
+from webapp.accounts.models import User
+from webapp.boroughs.models import Borough
+from webapp.episodes.models import Episode
+
+ViewFunction = TypeVar("ViewFunction", bound=Callable[..., Any])
+
+# Permissions any signed-in, active account has, whatever its roles.
+EVERY_ACCOUNT = frozenset({Permission.HOME_VIEW, Permission.ACCOUNT_VIEW_OWN})
+
+# Permissions that touch children's records: they need an in-date enhanced DBS check.
+NEEDS_DBS = frozenset(
+    {Permission.CHILD_INDEX_SEARCH, Permission.EPISODE_VIEW, Permission.EPISODE_EDIT}
+)
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.PRACTITIONER: frozenset(
+        {Permission.CHILD_INDEX_SEARCH, Permission.EPISODE_VIEW, Permission.EPISODE_EDIT}
+    ),
+    Role.MANAGER: frozenset({Permission.CHILD_INDEX_SEARCH, Permission.EPISODE_VIEW}),
+    Role.BOROUGH_CAF_CONTACT: frozenset(
+        {Permission.CHILD_INDEX_SEARCH, Permission.EPISODE_VIEW, Permission.AUDIT_VIEW}
+    ),
+    Role.BOROUGH_ADMIN: frozenset({Permission.BOROUGH_ADMINISTER}),
+    Role.SYSTEM_ADMIN: frozenset({Permission.SYSTEM_ADMINISTER}),
+}
+
+# Which relationships to an episode grant which permissions on it.
+EPISODE_GRANTS: dict[Permission, frozenset[Relationship]] = {
+    Permission.EPISODE_VIEW: frozenset(Relationship),
+    Permission.EPISODE_EDIT: frozenset(
+        {Relationship.ASSESSOR, Relationship.LEAD_PROFESSIONAL, Relationship.COORDINATOR}
+    ),
+}
+
+
+def dbs_in_date(user: User, today: date | None = None) -> bool:
+    if user.dbs_check_date is None:
+        return False
+    today = today or date.today()
+    years = current_app.config["DBS_VALID_YEARS"]
+    try:
+        expires = user.dbs_check_date.replace(year=user.dbs_check_date.year + years)
+    except ValueError:  # 29 February
+        expires = user.dbs_check_date.replace(year=user.dbs_check_date.year + years, day=28)
+    return user.dbs_check_date <= today < expires
+
+
+def role_permissions(user: User) -> frozenset[Permission]:
+    granted = set(EVERY_ACCOUNT)
+    for role in user.roles:
+        granted |= ROLE_PERMISSIONS[role]
+    if not dbs_in_date(user):
+        granted -= NEEDS_DBS
+    return frozenset(granted)
+
+
+def relationships_to(user: User, episode: Episode) -> frozenset[Relationship]:
+    found: set[Relationship] = set()
+    if episode.assessor_id == user.id:
+        found.add(Relationship.ASSESSOR)
+    if episode.lead_professional_id == user.id:
+        found.add(Relationship.LEAD_PROFESSIONAL)
+    if episode.coordinator_id == user.id:
+        found.add(Relationship.COORDINATOR)
+    if user.has_role(Role.MANAGER) and user.team_id is not None:
+        worker_teams = {
+            worker.team_id
+            for worker in (episode.assessor, episode.lead_professional)
+            if worker is not None
+        }
+        if user.team_id in worker_teams:
+            found.add(Relationship.TEAM_MANAGER)
+    if user.has_role(Role.BOROUGH_CAF_CONTACT) and user.borough_id == episode.borough_id:
+        found.add(Relationship.BOROUGH_CAF_CONTACT)
+    return frozenset(found)
+
+
+def may(user: Any, permission: Permission, target: object | None = None) -> bool:
+    """May `user` do `permission`, on `target` if one is given?"""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if permission not in role_permissions(user):
+        return False
+    if target is None:
+        return True
+    if isinstance(target, Episode):
+        allowed = EPISODE_GRANTS.get(permission, frozenset())
+        return bool(relationships_to(user, target) & allowed)
+    if isinstance(target, Borough):
+        return user.borough_id == target.id or permission is Permission.SYSTEM_ADMINISTER
+    if isinstance(target, User):
+        return target.id == user.id and permission is Permission.ACCOUNT_VIEW_OWN
+    return False
+
+
+def requires(permission: Permission) -> Callable[[ViewFunction], ViewFunction]:
+    """Protect a view: the user must be signed in and hold `permission` somewhere."""
+
+    def decorator(view: ViewFunction) -> ViewFunction:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()
+            if not may(current_user, permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.access_rule = permission  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def public(view: ViewFunction) -> ViewFunction:
+    """Mark a view as open to everyone (sign-in page, assets, health check)."""
+    view.access_rule = "public"  # type: ignore[attr-defined]
+    return view
+
+
+def visible_or_404(permission: Permission, target: object | None) -> Any:
+    if target is None or not may(current_user, permission, target):
+        abort(404)
+    return target

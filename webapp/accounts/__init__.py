@@ -1,0 +1,1 @@
+"""Personal accounts: sign in, sign out, throttling and idle time-out."""

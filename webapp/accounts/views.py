@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+
+from webapp import db
+from webapp.access.permissions import Permission
+from webapp.access.policy import public, requires
+from webapp.accounts import services
+from webapp.accounts.forms import SignInForm, SignOutForm
+from webapp.accounts.passwords import passwords
+from webapp.accounts.sessions import client_address, mark_active, safe_local_path, seconds_left
+from webapp.audit import services as audit
+
+bp = Blueprint("accounts", __name__)
+
+SIGN_IN_REFUSED = "Enter a correct email address and password"
+
+
+def _throttle_rules() -> services.ThrottleRules:
+    config = current_app.config
+    return services.ThrottleRules(
+        max_failures=config["LOGIN_MAX_FAILURES"],
+        lockout=timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"]),
+        ip_max_failures=config["LOGIN_IP_MAX_FAILURES"],
+    )
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@public
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = SignInForm()
+    if not form.validate_on_submit():
+        return _render_sign_in(form, carried=_carried_from_form())
+    outcome = services.sign_in(
+        db.session,
+        passwords(),
+        _throttle_rules(),
+        form.email.data,
+        form.password.data,
+        client_address(),
+    )
+    db.session.commit()
+    if outcome.result is services.SignInResult.LOCKED:
+        minutes = current_app.config["LOGIN_LOCKOUT_MINUTES"]
+        form.form_errors.append(
+            f"You have entered incorrect details too many times. Wait {minutes} minutes, "
+            "then try again."
+        )
+        return _render_sign_in(form, carried=_carried_from_form()), 429
+    if outcome.result is services.SignInResult.REFUSED:
+        form.form_errors.append(SIGN_IN_REFUSED)
+        return _render_sign_in(form, carried=_carried_from_form()), 200
+    return _complete_sign_in(outcome.user)
+
+
+def _complete_sign_in(user):
+    expired_user_id = session.get("expired_user_id")
+    resume_to = safe_local_path(session.get("resume_to"))
+    next_page = safe_local_path(request.args.get("next"))
+    carried = _carried_from_form()
+    session.clear()  # a fresh session on sign-in: no fixation
+    login_user(user)
+    mark_active()
+    if carried and resume_to and expired_user_id == user.id:
+        return render_template("accounts/resume.html", resume_to=resume_to, carried=carried)
+    return redirect(next_page or url_for("home.index"))
+
+
+def _carried_from_form() -> list[tuple[str, str]]:
+    names = request.form.getlist("carried_name")
+    values = request.form.getlist("carried_value")
+    return list(zip(names, values, strict=False))
+
+
+def _render_sign_in(form, carried=None, timed_out=False):
+    return render_template(
+        "accounts/sign_in.html", form=form, carried=carried or [], timed_out=timed_out
+    )
+
+
+@bp.route("/sign-out", methods=["POST"])
+@requires(Permission.HOME_VIEW)
+def sign_out():
+    form = SignOutForm()
+    if form.validate_on_submit():
+        audit.record(
+            db.session, "auth.sign_out", actor_id=current_user.id, client_address=client_address()
+        )
+        services.end_all_sessions(current_user)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash("You have signed out")
+    return redirect(url_for("accounts.sign_in"))
+
+
+@bp.route("/session/status")
+@requires(Permission.HOME_VIEW)
+def session_status():
+    return jsonify(seconds_left=seconds_left())
+
+
+@bp.route("/session/extend", methods=["POST"])
+@requires(Permission.HOME_VIEW)
+def extend_session():
+    form = SignOutForm()  # only its CSRF check is needed
+    if not form.validate_on_submit():
+        return jsonify(error="csrf"), 400
+    mark_active()
+    return jsonify(seconds_left=seconds_left())

@@ -1,0 +1,34 @@
+"""Serve GOV.UK Frontend (installed from the npm registry into node_modules/) at /assets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Flask, abort, current_app, send_from_directory
+
+from webapp.access.policy import public
+
+bp = Blueprint("assets", __name__)
+
+# The stylesheet refers to /assets/fonts/... and /assets/images/... absolutely.
+ALLOWED = {
+    "govuk-frontend.min.css": "",
+    "govuk-frontend.min.js": "",
+    "manifest.json": "assets",
+}
+
+
+@bp.route("/assets/<path:filename>")
+@public
+def asset(filename: str):
+    dist = Path(current_app.config["GOVUK_FRONTEND_DIST"])
+    if filename in ALLOWED:
+        return send_from_directory(dist / ALLOWED[filename], filename, max_age=3600)
+    if filename.startswith(("fonts/", "images/")):
+        return send_from_directory(dist / "assets", filename, max_age=86400)
+    abort(404)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.view_functions["static"].access_rule = "public"

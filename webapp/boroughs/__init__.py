@@ -1,0 +1,1 @@
+"""Local authorities (boroughs), their organisations (agencies) and teams."""

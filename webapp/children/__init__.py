@@ -1,0 +1,1 @@
+"""Children: basic identifying details only, never assessment content (DESIGN §3)."""

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.boroughs.models import Borough
+from webapp.db import Base, enum_column, utcnow
+
+
+class Gender(StrEnum):
+    MALE = "male"
+    FEMALE = "female"
+    UNKNOWN = "unknown"
+
+
+class Child(Base):
+    """A child or unborn baby: the identifying details the child index may hold."""
+
+    __tablename__ = "child"
+    __table_args__ = (
+        CheckConstraint(
+            "date_of_birth IS NOT NULL OR expected_delivery_date IS NOT NULL",
+            name="born_or_expected",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unique_reference: Mapped[str] = mapped_column(String(40), unique=True)
+    borough_id: Mapped[int] = mapped_column(ForeignKey("borough.id"), index=True)
+    given_names: Mapped[str] = mapped_column(String(120))
+    family_name: Mapped[str] = mapped_column(String(120), index=True)
+    also_known_as: Mapped[str] = mapped_column(Text, default="")
+    gender: Mapped[Gender] = mapped_column(enum_column(Gender))
+    date_of_birth: Mapped[date | None] = mapped_column(Date, index=True)
+    expected_delivery_date: Mapped[date | None] = mapped_column(Date)
+    mother_name: Mapped[str] = mapped_column(String(160), default="")
+    address_line_1: Mapped[str] = mapped_column(String(160), default="")
+    address_line_2: Mapped[str] = mapped_column(String(160), default="")
+    town: Mapped[str] = mapped_column(String(80), default="")
+    postcode: Mapped[str] = mapped_column(String(10), default="", index=True)
+    shielded: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    borough: Mapped[Borough] = relationship()
+
+    @property
+    def display_name(self) -> str:
+        if self.date_of_birth is None and self.mother_name:
+            return f"Unborn baby of {self.mother_name}"
+        return f"{self.given_names} {self.family_name}".strip()
+
+    def __repr__(self) -> str:
+        return f"<Child {self.id}>"

@@ -1,0 +1,79 @@
+"""`flask --app webapp caf ...`: database, demo data and audit commands."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+
+from webapp import db
+from webapp.migrations import runner
+
+
+@click.group("caf")
+def caf() -> None:
+    """eCAF administration commands."""
+
+
+@caf.group("db")
+def database() -> None:
+    """Database schema (Alembic migrations)."""
+
+
+@database.command("upgrade")
+@click.argument("revision", default="head")
+def upgrade(revision: str) -> None:
+    """Migrate the database to REVISION (default: the newest)."""
+    runner.upgrade(db.engine_for(current_app), revision)
+    click.echo(f"Database migrated to {revision}.")
+
+
+@database.command("downgrade")
+@click.argument("revision")
+def downgrade(revision: str) -> None:
+    """Migrate the database back to REVISION."""
+    runner.downgrade(db.engine_for(current_app), revision)
+    click.echo(f"Database migrated to {revision}.")
+
+
+@database.command("revision")
+@click.option("-m", "--message", required=True)
+def revision(message: str) -> None:
+    """Write a new migration from the difference between the models and the database."""
+    runner.new_revision(db.engine_for(current_app), message)
+
+
+@caf.command("seed-demo")
+@click.option("--children", default=300, show_default=True, help="How many synthetic children.")
+@click.option("--seed", default=2026, show_default=True, help="Random seed, for repeatable data.")
+def seed_demo(children: int, seed: int) -> None:
+    """Create demo boroughs, organisations, users and synthetic children (once)."""
+    from webapp.demo import seed as demo
+
+    created = demo.seed(db.session, children=children, random_seed=seed)
+    db.session.commit()
+    if created:
+        click.echo(f"Demo data created: {created}.")
+    else:
+        click.echo("Demo data is already present; nothing changed.")
+
+
+@caf.group("audit")
+def audit_commands() -> None:
+    """The audit trail."""
+
+
+@audit_commands.command("verify")
+def verify() -> None:
+    """Check that no audit event has been changed or removed."""
+    from webapp.audit.services import verify_chain
+
+    problems = verify_chain(db.session)
+    for problem in problems:
+        click.echo(f"event {problem.event_id}: {problem.problem}", err=True)
+    if problems:
+        raise click.exceptions.Exit(1)
+    click.echo("The audit trail is intact.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(caf)

@@ -1,0 +1,78 @@
+"""Configuration: defaults, then instance/config.py, then CAF_* environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS: dict[str, object] = {
+    "SERVICE_NAME": "eCAF",
+    "SESSION_COOKIE_NAME": "ecaf_session",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": True,
+    "PERMANENT_SESSION_LIFETIME": 8 * 60 * 60,
+    "SESSION_IDLE_MINUTES": 30,
+    "SESSION_WARNING_MINUTES": 2,
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_LOCKOUT_MINUTES": 15,
+    "LOGIN_IP_MAX_FAILURES": 50,
+    "DBS_VALID_YEARS": 3,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "GOVUK_FRONTEND_DIST": str(PROJECT_ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
+    "ARGON2_PROFILE": "default",
+    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+}
+
+# Environment variables that override configuration, with the type they are read as.
+ENVIRONMENT: dict[str, tuple[str, type]] = {
+    "CAF_DATABASE_URL": ("DATABASE_URL", str),
+    "CAF_SECRET_KEY": ("SECRET_KEY", str),
+    "CAF_SESSION_IDLE_MINUTES": ("SESSION_IDLE_MINUTES", int),
+    "CAF_SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", bool),
+    "CAF_GOVUK_FRONTEND_DIST": ("GOVUK_FRONTEND_DIST", str),
+    "CAF_DBS_VALID_YEARS": ("DBS_VALID_YEARS", int),
+}
+
+
+def _parse(value: str, kind: type) -> object:
+    if kind is bool:
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return kind(value)
+
+
+def load(app: Flask, test_config: dict | None) -> None:
+    app.config.from_mapping(DEFAULTS)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config["DATABASE_URL"] = "sqlite:///" + str(Path(app.instance_path) / "ecaf.sqlite3")
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        for variable, (key, kind) in ENVIRONMENT.items():
+            if variable in os.environ:
+                app.config[key] = _parse(os.environ[variable], kind)
+    else:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+
+
+def _instance_secret_key(instance_path: Path) -> str:
+    """Read the key from instance/secret_key, creating it (readable by the owner only) once."""
+    key_file = instance_path / "secret_key"
+    try:
+        return key_file.read_text().strip()
+    except FileNotFoundError:
+        pass
+    key = secrets.token_hex(32)
+    try:
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process won the race: use its key
+        return key_file.read_text().strip()
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(key)
+    return key

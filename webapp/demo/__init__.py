@@ -1,0 +1,1 @@
+"""Synthetic demonstration data. No real person's details appear anywhere in it."""

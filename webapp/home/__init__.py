@@ -1,0 +1,1 @@
+"""The home page: the signed-in user's worklists."""

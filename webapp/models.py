@@ -1,0 +1,24 @@
+"""Every model, imported in one place so that Alembic and the tests see the whole schema."""
+
+from webapp.accounts.models import LoginThrottle, User, UserRole
+from webapp.audit.models import AuditChainHead, AuditEvent
+from webapp.boroughs.models import Borough, Organisation, Team
+from webapp.children.models import Child
+from webapp.db import Base
+from webapp.episodes.models import Episode
+
+metadata = Base.metadata
+
+__all__ = [
+    "AuditChainHead",
+    "AuditEvent",
+    "Borough",
+    "Child",
+    "Episode",
+    "LoginThrottle",
+    "Organisation",
+    "Team",
+    "User",
+    "UserRole",
+    "metadata",
+]

@@ -1,0 +1,74 @@
+"""CSRF, sign-in sessions, response headers and page-wide template helpers."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, g, request
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFProtect
+from govuk_frontend_wtf.main import WTFormsHelpers
+from sqlalchemy import select
+
+from webapp import db
+from webapp.access.permissions import Permission
+from webapp.access.policy import may
+from webapp.accounts.forms import SignOutForm
+from webapp.accounts.models import User
+
+
+def _load_user(session_id: str) -> User | None:
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.scalars(select(User).where(User.id == int(user_id))).one_or_none()
+    if user is None or not user.active or not secrets.compare_digest(user.session_token, token):
+        return None
+    return user
+
+
+def _csp_nonce() -> str:
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def _security_headers(response):
+    nonce = _csp_nonce()
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; "
+        f"script-src 'self' 'nonce-{nonce}'; "
+        "style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if request.endpoint not in {"assets.asset", "static"}:
+        # Pages hold children's personal data: never keep them in a shared cache.
+        response.headers["Cache-Control"] = "no-store"
+    if request.is_secure:
+        response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    return response
+
+
+def _template_helpers() -> dict:
+    return {
+        "csp_nonce": _csp_nonce,
+        "may": lambda permission, target=None: may(current_user, permission, target),
+        "Permission": Permission,
+        "sign_out_form": SignOutForm,
+    }
+
+
+def init_app(app: Flask) -> None:
+    CSRFProtect(app)
+    WTFormsHelpers(app)
+    login_manager = LoginManager(app)
+    login_manager.user_loader(_load_user)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = "Sign in to continue"
+    login_manager.session_protection = "basic"
+    app.after_request(_security_headers)
+    app.context_processor(_template_helpers)
