@@ -3,6 +3,7 @@ CAF_TEST_DATABASE_URL is set), and a test client that checks every page it fetch
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 import shutil
@@ -11,6 +12,7 @@ from collections import Counter
 import pytest
 from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, text
 
 from webapp import create_app
@@ -57,8 +59,26 @@ def _fresh_database_url(migrated_template, tmp_path) -> str:
     return f"sqlite:///{path}"
 
 
-def test_config(database_url: str) -> dict:
+class SharedBytecodeCache(BytecodeCache):
+    """Compiled templates kept for the whole run: each test's app would compile them again."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CACHE = SharedBytecodeCache()
+
+
+def make_test_config(database_url: str) -> dict:
     return {
+        "TEMPLATE_BYTECODE_CACHE": TEMPLATE_CACHE,
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "DATABASE_URL": database_url,
@@ -71,7 +91,7 @@ def test_config(database_url: str) -> dict:
 @pytest.fixture
 def app(migrated_template, tmp_path, monkeypatch):
     monkeypatch.setenv("CAF_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app(test_config(_fresh_database_url(migrated_template, tmp_path)))
+    app = create_app(make_test_config(_fresh_database_url(migrated_template, tmp_path)))
     app.test_client_class = CheckedClient
     with app.app_context():
         yield app
@@ -100,7 +120,12 @@ class CheckedClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         kwargs.setdefault("base_url", "https://localhost")
-        response = super().open(*args, **kwargs)
+        # The test's own session (in the fixture's app context) ends its transaction, so the
+        # request sees its data and no lock is held; the request runs in an empty context so
+        # that, as in production, it gets its own app context, `g` and database session.
+        database.session.commit()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        database.session.expire_all()
         if response.mimetype == "text/html" and response.status_code != 302:
             check_page(response.get_data(as_text=True))
         return response

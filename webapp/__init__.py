@@ -6,6 +6,16 @@ import os
 
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.routing import IntegerConverter
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:...>` in every route: ids beyond the database's integer range are simply not
+    found (a 404), instead of overflowing the driver."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's signature
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -14,6 +24,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_relative_config=True,
         instance_path=os.environ.get("CAF_INSTANCE_PATH") or None,
     )
+
+    app.url_map.converters["int"] = DatabaseIdConverter
 
     from webapp import config
 
@@ -31,6 +43,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         ]
     )
     app.jinja_env.trim_blocks = True
+    # The test suite builds an app per test and shares compiled templates between them.
+    app.jinja_env.bytecode_cache = app.config.get("TEMPLATE_BYTECODE_CACHE")
     app.jinja_env.lstrip_blocks = True
 
     from webapp import assets, cli, db, errors, security

@@ -8,6 +8,7 @@ class SignInForm(FlaskForm):
     email = EmailField(
         "Email address",
         widget=GovTextInput(),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
         validators=[
             DataRequired(message="Enter your email address"),
             Length(max=254, message="Email address must be 254 characters or fewer"),

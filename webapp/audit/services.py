@@ -95,7 +95,7 @@ def verify_chain(db_session: Session) -> list[ChainProblem]:
             problems.append(ChainProblem(event.id, "this event's content has been changed"))
         expected_previous = event.hash
         last_id = event.id
-    head = db_session.get(AuditChainHead, 1)
+    head = db_session.get(AuditChainHead, 1, populate_existing=True)
     if head is not None and (head.last_hash != expected_previous or head.last_event_id != last_id):
         problems.append(ChainProblem(last_id, "events after this one have been removed"))
     return problems
@@ -103,5 +103,7 @@ def verify_chain(db_session: Session) -> list[ChainProblem]:
 
 def _events_in_order(db_session: Session) -> Iterator[AuditEvent]:
     return db_session.scalars(
-        select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=1000)
+        select(AuditEvent)
+        .order_by(AuditEvent.id)
+        .execution_options(yield_per=1000, populate_existing=True)
     )
