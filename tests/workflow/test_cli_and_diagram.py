@@ -1,0 +1,107 @@
+"""The `caf workflows` commands and the pictures they draw."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from click.testing import CliRunner
+
+from tests.workflow.factories import MINIMAL, WORKFLOWS, national, riverside, write
+from webapp.workflow.cli import check_paths, workflows
+from webapp.workflow.diagram import dot, mermaid
+
+
+def run(*arguments):
+    return CliRunner().invoke(workflows, list(arguments))
+
+
+def test_check_reports_each_problem_with_file_and_key_and_fails(tmp_path):
+    bad = write(tmp_path, "bad.yaml", MINIMAL.replace("roles: [assessor]", "roles: []"))
+    result = run("check", str(tmp_path))
+    assert result.exit_code == 1
+    assert f"{bad}:13: transitions[0].roles: transition 'finish' has no roles" in result.output
+    assert "1 problem(s) found." in result.output
+
+
+def test_check_passes_on_the_shipped_workflows():
+    result = run("check", str(WORKFLOWS))
+    assert result.exit_code == 0, result.output
+    assert "No problems found" in result.output
+
+
+def test_check_paths_reports_a_missing_path_and_an_empty_folder(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    problems = check_paths([tmp_path / "nowhere.yaml", empty])
+    assert [problem.message for problem in problems] == [
+        "does not exist",
+        "holds no workflow definitions (*.yaml)",
+    ]
+
+
+def test_checking_one_override_file_finds_its_national_definition_beside_it(tmp_path):
+    write(tmp_path, "tiny.yaml", MINIMAL)
+    override = write(
+        tmp_path,
+        "boroughs/westshire.yaml",
+        """
+        id: tiny-westshire
+        version: 1
+        title: Tiny (Westshire)
+        borough: westshire
+        extends: {id: tiny, version: 2}
+        """,
+    )
+    [problem] = check_paths([override])
+    assert (problem.file, problem.key) == (str(override), "extends")
+
+
+def test_diagram_prints_the_boroughs_workflow_as_mermaid():
+    result = run("diagram", "caf", "--borough", "riverside", "--directory", str(WORKFLOWS))
+    assert result.exit_code == 0, result.output
+    assert "stateDiagram-v2" in result.output
+    assert "assessed --> quality_checked: Pass the quality check" in result.output
+
+
+def test_diagram_prints_dot_for_the_national_workflow():
+    result = run("diagram", "caf", "--format", "dot", "--directory", str(WORKFLOWS))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith('digraph "caf version 1" {')
+    assert "quality_checked" not in result.output
+
+
+def test_diagram_of_an_unknown_workflow_fails_with_a_message():
+    result = run("diagram", "nonesuch", "--directory", str(WORKFLOWS))
+    assert result.exit_code == 1
+    assert "No workflow 'nonesuch' is loaded" in result.output
+
+
+def test_mermaid_shows_every_state_and_every_transition():
+    text = mermaid(national())
+    for key, state in national().states.items():
+        assert f"    {key}: {state.title}" in text
+    for transition in national().transitions:
+        for source in transition.source:
+            assert f"    {source} --> {transition.dest}: " in text
+    assert "    [*] --> identified" in text
+    assert "    closed --> [*]" in text
+
+
+def test_mermaid_labels_cannot_break_the_diagram():
+    text = mermaid(riverside())
+    labels = [
+        line.split(": ", 1)[1] for line in text.splitlines() if " --> " in line and ": " in line
+    ]
+    assert labels and not any(":" in label or ";" in label for label in labels)
+
+
+def test_dot_marks_terminal_states():
+    text = dot(national())
+    assert '"closed" [label="Closed", peripheries=2];' in text
+    assert '"assessing" [label="Assessment in progress"];' in text
+    assert text.count("{") == text.count("}") == 1
+
+
+def test_dot_escapes_quotes_and_backslashes_in_titles():
+    quoted = replace(national(), title='The "national" CAF \\ 2026')
+    assert 'label="The \\"national\\" CAF \\\\ 2026";' in dot(quoted)

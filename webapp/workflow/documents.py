@@ -1,0 +1,85 @@
+"""Reading a YAML definition file, remembering where each key is.
+
+PyYAML's `safe_load` forgets line numbers and silently keeps the last of two equal keys;
+for a workflow that would hide a second state called `closed`. So we compose the node
+tree ourselves: it gives line numbers for messages and lets us refuse duplicate keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from webapp.workflow.problems import Problem, join_key
+
+
+@dataclass
+class Document:
+    file: str
+    data: Any
+    lines: dict[str, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def line_of(self, key: str) -> int | None:
+        """The line of `key`, or of the nearest enclosing key that has one."""
+        while True:
+            if key in self.lines:
+                return self.lines[key]
+            if not key:
+                return None
+            cut = max(key.rfind("."), key.rfind("["))
+            key = key[:cut] if cut > 0 else ""
+
+
+def read_document(path: Path, display: str | None = None) -> Document:
+    """Parse one file. Problems (unreadable, not YAML, duplicate keys) go on the document."""
+    file = display or str(path)
+    document = Document(file, None)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        document.problems.append(Problem(file, "", f"cannot be read: {error}"))
+        return document
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            document.problems.append(Problem(file, "", "is empty"))
+            return document
+        document.data = loader.construct_document(node)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        document.problems.append(Problem(file, "", f"is not valid YAML: {error}", line))
+        return document
+    finally:
+        loader.dispose()
+    _index(node, "", document)
+    return document
+
+
+def _index(node: yaml.Node, key: str, document: Document) -> None:
+    document.lines.setdefault(key, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            name = str(key_node.value)
+            child = join_key(key, name)
+            if name in seen:
+                document.problems.append(
+                    Problem(
+                        document.file,
+                        child,
+                        f"{name!r} appears twice here: each key must be unique",
+                        key_node.start_mark.line + 1,
+                    )
+                )
+            seen.add(name)
+            document.lines.setdefault(child, key_node.start_mark.line + 1)
+            _index(value_node, child, document)
+    elif isinstance(node, yaml.SequenceNode):
+        for position, item in enumerate(node.value):
+            _index(item, f"{key}[{position}]", document)

@@ -1,0 +1,42 @@
+"""What is wrong with a workflow definition, said so that a borough administrator can act.
+
+Every problem names the file and the key (a path such as `transitions[3].roles`), and the
+line when it is known, because "the workflow is invalid" is of no use to anyone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    key: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.key or '(top level)'}: {self.message}"
+
+
+class DefinitionError(Exception):
+    """Raised when definitions do not load; the app must refuse to start with these."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        lines = "\n".join(f"  {problem}" for problem in self.problems)
+        super().__init__(f"Workflow definitions have {len(self.problems)} problem(s):\n{lines}")
+
+
+def join_key(*parts: str | int) -> str:
+    """Build a key path: ("transitions", 3, "roles") -> "transitions[3].roles"."""
+    key = ""
+    for part in parts:
+        if isinstance(part, int):
+            key += f"[{part}]"
+        elif part:
+            key = f"{key}.{part}" if key else part
+    return key

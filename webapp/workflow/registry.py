@@ -1,0 +1,345 @@
+"""Everything a workflow definition may name, provided by Python.
+
+A definition file names its guards ("conditions") and side effects ("effects"); it never
+holds code or import paths. This module is the only place those names mean something:
+conditions are small functions of the episode's facts and the acting user, each with the
+plain-English reason shown when it fails; effects are descriptors the app implements,
+each saying whether it must run inside the database transaction or after the commit.
+
+Role names, episode parts and worklist filters are listed here too, so that a misspelt
+name in a definition is refused at load time instead of silently denying everyone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The user acting on one episode.
+
+    `roles` holds every workflow role the user has *for this episode*: their relationships
+    to it (assessor, lead_professional, coordinator, tac_member) and the account roles that
+    apply to it (manager only when they manage the lead professional's or assessor's team,
+    or the episode's borough; borough_caf_contact only for the episode's own borough).
+    The app works these out; the engine trusts them.
+    """
+
+    user_id: int
+    roles: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, user_id: int, *roles: str) -> Actor:
+        return cls(user_id, frozenset(roles))
+
+
+class EpisodeFacts(Protocol):
+    """What conditions may know about an episode. The app implements it from its database.
+
+    Consent facts follow DESIGN §3: `has_consent_to_record` and `has_consent_to_share` are
+    true only for consent that is current (given and not withdrawn).
+    """
+
+    @property
+    def has_consent_to_record(self) -> bool: ...
+    @property
+    def has_consent_to_share(self) -> bool: ...
+    @property
+    def consent_withdrawn(self) -> bool: ...
+    @property
+    def assessment_complete(self) -> bool: ...
+    @property
+    def lead_professional_id(self) -> int | None: ...
+    @property
+    def action_count(self) -> int: ...
+    @property
+    def review_count(self) -> int: ...
+    @property
+    def closure_form_complete(self) -> bool: ...
+    @property
+    def closure_requested_by_id(self) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class EpisodeSnapshot:
+    """A ready-made EpisodeFacts: the app can fill one from a single query, tests from
+    keyword arguments. Frozen, so a condition can never change what it is judging."""
+
+    has_consent_to_record: bool = False
+    has_consent_to_share: bool = False
+    consent_withdrawn: bool = False
+    assessment_complete: bool = False
+    lead_professional_id: int | None = None
+    action_count: int = 0
+    review_count: int = 0
+    closure_form_complete: bool = False
+    closure_requested_by_id: int | None = None
+
+
+Check = Callable[[EpisodeFacts, Actor], bool]
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A named guard. `refusal` is what the user is told when it fails: it says what to do."""
+
+    name: str
+    refusal: str
+    check: Check = field(repr=False, compare=False)
+    description: str = ""
+
+
+class EffectPhase(StrEnum):
+    """When the app must run an effect.
+
+    In the transaction: changes to the episode's own records, so that a failure rolls the
+    whole transition back (DESIGN §8: old state or new, never half). After the commit:
+    anything that leaves the database (email, documents), which cannot be rolled back.
+    """
+
+    IN_TRANSACTION = "in_transaction"
+    AFTER_COMMIT = "after_commit"
+
+
+@dataclass(frozen=True)
+class Effect:
+    """A named side effect. Only a descriptor: the app supplies the implementation."""
+
+    name: str
+    phase: EffectPhase
+    description: str
+
+
+@dataclass(frozen=True)
+class Registry:
+    """The vocabulary definitions are checked against. Immutable once built."""
+
+    conditions: Mapping[str, Condition]
+    effects: Mapping[str, Effect]
+    roles: Mapping[str, str]  # role name -> how to refer to its holder in a sentence
+    parts: Mapping[str, str]  # episode part -> title
+    worklist_filters: Mapping[str, str]  # filter name -> what the app must select
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        conditions: Iterable[Condition],
+        effects: Iterable[Effect],
+        roles: Mapping[str, str],
+        parts: Mapping[str, str],
+        worklist_filters: Mapping[str, str],
+    ) -> Registry:
+        return cls(
+            conditions=MappingProxyType({condition.name: condition for condition in conditions}),
+            effects=MappingProxyType({effect.name: effect for effect in effects}),
+            roles=MappingProxyType(dict(roles)),
+            parts=MappingProxyType(dict(parts)),
+            worklist_filters=MappingProxyType(dict(worklist_filters)),
+        )
+
+    def role_phrase(self, role: str) -> str:
+        return self.roles.get(role, role.replace("_", " "))
+
+
+ROLES = {
+    "assessor": "the assessor",
+    "lead_professional": "the lead professional",
+    "coordinator": "the episode coordinator",
+    "tac_member": "a member of the team around the child",
+    "manager": "a manager",
+    "borough_caf_contact": "the borough CAF contact",
+}
+
+PARTS = {
+    "checklist": "Pre-assessment checklist",
+    "consent": "Consent",
+    "assessment": "Assessment",
+    "plan": "Delivery plan and actions",
+    "tac": "Team around the child",
+    "reviews": "Reviews",
+    "closure": "Closure",
+    "documents": "Documents",
+    "safeguarding": "Safeguarding referral",
+}
+
+WORKLIST_FILTERS = {
+    "review_due": "the next review date is today or earlier",
+    "not_requested_by_me": "closure was requested by someone other than the user",
+}
+
+CONDITIONS = (
+    Condition(
+        "consent_to_record_exists",
+        "Record the family's consent to assess and record first",
+        lambda facts, actor: facts.has_consent_to_record,
+        "Current consent to assess and record the information is on the episode.",
+    ),
+    Condition(
+        "consent_to_record_not_given",
+        "Consent to record has been given: there is no refusal to record",
+        lambda facts, actor: not facts.has_consent_to_record,
+        "Nobody has given consent to record, so a refusal can be noted.",
+    ),
+    Condition(
+        "consent_to_share_exists",
+        "Record consent to share first",
+        lambda facts, actor: facts.has_consent_to_share,
+        "Current consent to share the record with named agencies is on the episode.",
+    ),
+    Condition(
+        "consent_withdrawal_recorded",
+        "Record the withdrawal of consent on the consent page first",
+        lambda facts, actor: facts.consent_withdrawn,
+        "The family's withdrawal of consent has been recorded.",
+    ),
+    Condition(
+        "assessment_complete",
+        "Complete every required part of the assessment first",
+        lambda facts, actor: facts.assessment_complete,
+        "The current assessment version has every required answer.",
+    ),
+    Condition(
+        "lead_professional_nominated",
+        "Nominate a lead professional first",
+        lambda facts, actor: facts.lead_professional_id is not None,
+        "A lead professional has been agreed.",
+    ),
+    Condition(
+        "has_actions",
+        "Agree at least one action in the plan first",
+        lambda facts, actor: facts.action_count > 0,
+        "The delivery plan has at least one action.",
+    ),
+    Condition(
+        "review_recorded",
+        "Record a review of the plan first",
+        lambda facts, actor: facts.review_count > 0,
+        "At least one review of the plan has been recorded.",
+    ),
+    Condition(
+        "closure_form_complete",
+        "Complete the closure form first",
+        lambda facts, actor: facts.closure_form_complete,
+        "The closure form has a reason and a summary.",
+    ),
+    Condition(
+        "approver_is_not_requester",
+        "Someone other than the person who requested closure must decide on it",
+        lambda facts, actor: (
+            facts.closure_requested_by_id is not None
+            and facts.closure_requested_by_id != actor.user_id
+        ),
+        "The person deciding is not the person who requested closure.",
+    ),
+)
+
+EFFECTS = (
+    Effect(
+        "record_consent_refusal",
+        EffectPhase.IN_TRANSACTION,
+        "Note who refused consent and when; store nothing of the assessment.",
+    ),
+    Effect(
+        "start_new_assessment_version",
+        EffectPhase.IN_TRANSACTION,
+        "Open a new assessment version; earlier versions stay as they were.",
+    ),
+    Effect(
+        "lock_assessment_version",
+        EffectPhase.IN_TRANSACTION,
+        "Make the current assessment version read-only.",
+    ),
+    Effect(
+        "record_quality_check",
+        EffectPhase.IN_TRANSACTION,
+        "Note who quality-checked the assessment and when.",
+    ),
+    Effect("notify_tac_of_plan", EffectPhase.AFTER_COMMIT, "Tell the TAC the plan is under way."),
+    Effect(
+        "schedule_next_review",
+        EffectPhase.IN_TRANSACTION,
+        "Set the next review date from the review just recorded.",
+    ),
+    Effect(
+        "record_closure_request",
+        EffectPhase.IN_TRANSACTION,
+        "Note who requested closure, so that they cannot approve it.",
+    ),
+    Effect(
+        "notify_managers_of_closure_request",
+        EffectPhase.AFTER_COMMIT,
+        "Tell the managers who may approve the closure.",
+    ),
+    Effect(
+        "record_closure",
+        EffectPhase.IN_TRANSACTION,
+        "Close the episode: set the closing date and make it read-only.",
+    ),
+    Effect(
+        "notify_tac_of_closure", EffectPhase.AFTER_COMMIT, "Tell the TAC the episode is closed."
+    ),
+    Effect(
+        "record_closure_sent_back",
+        EffectPhase.IN_TRANSACTION,
+        "Clear the closure request and keep the decision and its comment.",
+    ),
+    Effect(
+        "notify_lead_professional_of_decision",
+        EffectPhase.AFTER_COMMIT,
+        "Tell the lead professional closure was sent back, and why.",
+    ),
+    Effect(
+        "reopen_episode",
+        EffectPhase.IN_TRANSACTION,
+        "Clear the closing date; the reason is kept in the history.",
+    ),
+    Effect(
+        "record_safeguarding_referral",
+        EffectPhase.IN_TRANSACTION,
+        "Record the referral to children's social care with its reasons.",
+    ),
+    Effect(
+        "notify_safeguarding_contacts",
+        EffectPhase.AFTER_COMMIT,
+        "Tell the borough CAF contact and the lead professional about the referral.",
+    ),
+    Effect(
+        "record_step_down",
+        EffectPhase.IN_TRANSACTION,
+        "Record that children's social care stepped the episode down to CAF.",
+    ),
+    Effect(
+        "suspend_sharing",
+        EffectPhase.IN_TRANSACTION,
+        "Stop all new sharing of the episode now that consent is withdrawn.",
+    ),
+    Effect(
+        "notify_tac_of_withdrawal",
+        EffectPhase.AFTER_COMMIT,
+        "Tell the TAC that consent was withdrawn.",
+    ),
+    Effect(
+        "mark_transferred",
+        EffectPhase.IN_TRANSACTION,
+        "Record the receiving borough and make this episode read-only.",
+    ),
+    Effect(
+        "notify_receiving_borough",
+        EffectPhase.AFTER_COMMIT,
+        "Tell the receiving borough's CAF contact about the transfer.",
+    ),
+)
+
+DEFAULT_REGISTRY = Registry.build(
+    conditions=CONDITIONS,
+    effects=EFFECTS,
+    roles=ROLES,
+    parts=PARTS,
+    worklist_filters=WORKLIST_FILTERS,
+)

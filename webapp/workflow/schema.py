@@ -1,0 +1,219 @@
+"""JSON Schemas for workflow definition files, checked with `jsonschema`.
+
+The schema catches the shape of the file (missing titles, misspelt keys, a number where
+a list belongs); names that must refer to something (states, conditions, roles) are left
+to the semantic validator, which can say what they should have referred to. `roles` is
+deliberately not required here, so that a transition without roles gets the validator's
+own "deny by default" message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from webapp.workflow.problems import Problem, join_key
+
+NAME = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}
+TEXT = {"type": "string", "minLength": 1}
+NAMES = {"type": "array", "items": NAME, "uniqueItems": True}
+
+DEFS: dict[str, Any] = {
+    "state": {
+        "type": "object",
+        "required": ["title"],
+        "additionalProperties": False,
+        "properties": {
+            "title": TEXT,
+            "description": {"type": "string"},
+            "terminal": {"type": "boolean"},
+            "view": NAMES,
+            "edit": {"type": "object", "propertyNames": NAME, "additionalProperties": NAMES},
+        },
+    },
+    "source": {
+        "description": (
+            'give a state, a list of states, "*" (every open state) or {all_open_except: [states]}'
+        ),
+        "oneOf": [
+            NAME,
+            {"const": "*"},
+            {"type": "array", "items": NAME, "minItems": 1, "uniqueItems": True},
+            {
+                "type": "object",
+                "required": ["all_open_except"],
+                "additionalProperties": False,
+                "properties": {"all_open_except": NAMES},
+            },
+        ],
+    },
+    "condition_use": {
+        "description": "give a condition name, or {condition: name, refusal: text}",
+        "oneOf": [
+            NAME,
+            {
+                "type": "object",
+                "required": ["condition"],
+                "additionalProperties": False,
+                "properties": {"condition": NAME, "refusal": TEXT},
+            },
+        ],
+    },
+    "transition": {
+        "type": "object",
+        "required": ["trigger", "title", "source", "dest"],
+        "additionalProperties": False,
+        "properties": {
+            "trigger": NAME,
+            "title": TEXT,
+            "source": {"$ref": "#/$defs/source"},
+            "dest": NAME,
+            "roles": NAMES,
+            "conditions": {"type": "array", "items": {"$ref": "#/$defs/condition_use"}},
+            "effects": NAMES,
+            "form": NAME,
+            "requires_comment": {"type": "boolean"},
+            "comment_label": TEXT,
+            "confirmation": TEXT,
+            "refusal": TEXT,
+            "core": {"type": "boolean"},
+        },
+    },
+    "worklist": {
+        "type": "object",
+        "required": ["title", "states", "roles"],
+        "additionalProperties": False,
+        "properties": {
+            "title": TEXT,
+            "description": {"type": "string"},
+            "states": {
+                "description": 'give a list of states, or "*" for every open state',
+                "oneOf": [{"const": "*"}, NAMES],
+            },
+            "roles": NAMES,
+            "filter": NAME,
+        },
+    },
+    "options": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "review_interval_days": {"type": "integer", "minimum": 1},
+            "idle_reminder_days": {"type": "integer", "minimum": 1},
+        },
+    },
+}
+
+HEADER: dict[str, Any] = {
+    "id": {"type": "string", "pattern": "^[a-z][a-z0-9_-]*$"},
+    "version": {"type": "integer", "minimum": 1},
+    "title": TEXT,
+    "description": {"type": "string"},
+    "states": {
+        "type": "object",
+        "propertyNames": NAME,
+        "additionalProperties": {"$ref": "#/$defs/state"},
+    },
+    "transitions": {"type": "array", "items": {"$ref": "#/$defs/transition"}},
+    "worklists": {
+        "type": "object",
+        "propertyNames": NAME,
+        "additionalProperties": {"$ref": "#/$defs/worklist"},
+    },
+    "options": {"$ref": "#/$defs/options"},
+}
+
+NATIONAL_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "eCAF workflow definition",
+    "type": "object",
+    "required": ["id", "version", "title", "initial", "states", "transitions"],
+    "additionalProperties": False,
+    "properties": {**HEADER, "initial": NAME},
+    "$defs": DEFS,
+}
+
+OVERRIDE_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "eCAF borough workflow override",
+    "type": "object",
+    "required": ["id", "version", "title", "borough", "extends"],
+    "additionalProperties": False,
+    "properties": {
+        **HEADER,
+        "borough": {"type": "string", "pattern": "^[a-z][a-z0-9-]*$"},
+        "extends": {
+            "type": "object",
+            "required": ["id", "version"],
+            "additionalProperties": False,
+            "properties": {"id": HEADER["id"], "version": HEADER["version"]},
+        },
+        "remove_transitions": NAMES,
+    },
+    "$defs": DEFS,
+}
+
+_NATIONAL = Draft202012Validator(NATIONAL_SCHEMA)
+_OVERRIDE = Draft202012Validator(OVERRIDE_SCHEMA)
+
+
+def is_override(document: object) -> bool:
+    return isinstance(document, dict) and "extends" in document
+
+
+def schema_problems(file: str, document: object) -> list[Problem]:
+    """Check one parsed file against the schema that fits it (national or override)."""
+    validator = _OVERRIDE if is_override(document) else _NATIONAL
+    errors = sorted(validator.iter_errors(document), key=lambda error: str(list(error.path)))
+    return [
+        Problem(file, join_key(*error.path, *_unexpected_key(error)), _message(error))
+        for error in _leaves(errors)
+    ]
+
+
+def _unexpected_key(error: ValidationError) -> tuple[str, ...]:
+    """Name the misspelt or misnamed key itself, not only the object that holds it."""
+    if "propertyNames" in error.schema_path:
+        return (str(error.instance),)
+    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
+        return ()
+    allowed = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+    unexpected = sorted(key for key in error.instance if key not in allowed)
+    return (str(unexpected[0]),) if unexpected else ()
+
+
+def _leaves(errors: list[ValidationError]) -> Iterator[ValidationError]:
+    """For "one of" failures, report the most specific reason rather than the whole list."""
+    for error in errors:
+        if error.validator == "oneOf" and error.context:
+            deepest = max(error.context, key=lambda sub: len(sub.path))
+            if len(deepest.path) > 0:
+                # the error lies inside an object form: report it with its full path
+                yield from _leaves([_rebase(error, deepest)])
+                continue
+        yield error
+
+
+def _rebase(parent: ValidationError, child: ValidationError) -> ValidationError:
+    child.path.extendleft(reversed(parent.path))
+    return child
+
+
+def _message(error: ValidationError) -> str:
+    if error.validator == "required":
+        return f"is missing a required key: {error.message.split(' ')[0]}"
+    if error.validator == "additionalProperties":
+        return "is not a key allowed here: check its spelling"
+    if error.validator == "oneOf":
+        hint = error.schema.get("description", "") if isinstance(error.schema, dict) else ""
+        return f"{error.instance!r} is not valid here" + (f": {hint}" if hint else "")
+    if error.validator == "pattern":
+        hyphen = "" if error.validator_value == NAME["pattern"] else ", hyphens"
+        return (
+            f"{error.instance!r} is not a valid name: start with a lower-case letter and use "
+            f"only lower-case letters, digits{hyphen} and underscores"
+        )
+    return str(error.message)

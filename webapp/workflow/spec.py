@@ -1,0 +1,225 @@
+"""A workflow definition between parsing and building: raw YAML values that remember which
+file and key each came from, so that problems found after a borough override has been
+merged onto the national definition still point at the line to fix.
+
+Override rules (see workflows/README.md):
+
+- `states`: a state with a new key is added; a state with an existing key replaces the
+  national one completely.
+- `transitions`: transitions are matched by trigger. If the override lists a trigger, every
+  national transition with that trigger is replaced by the override's transitions with it;
+  other triggers are added. A replacement keeps every condition and effect the national
+  rule had for the same source states (a borough may add guards, never drop them).
+- `remove_transitions`: triggers to drop; a `core` transition cannot be removed.
+- `worklists`: added or replaced by key. `options`: merged by key.
+- `initial` is always the national one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from webapp.workflow.definition import WorkflowRef
+from webapp.workflow.problems import Problem, join_key
+
+
+@dataclass(frozen=True)
+class Located:
+    """A raw value and where it was written."""
+
+    value: Any
+    file: str
+    key: str
+
+
+@dataclass
+class Spec:
+    file: str
+    id: str
+    version: int
+    title: str
+    description: str
+    initial: Located
+    states: dict[str, Located]
+    transitions: list[Located]
+    worklists: dict[str, Located]
+    options: dict[str, Any] = field(default_factory=dict)
+    borough: str | None = None
+    extends: WorkflowRef | None = None
+
+    @property
+    def ref(self) -> WorkflowRef:
+        return WorkflowRef(self.id, self.version)
+
+    def terminal_flags(self) -> dict[str, bool]:
+        return {key: bool(state.value.get("terminal", False)) for key, state in self.states.items()}
+
+
+def national_spec(file: str, data: Mapping[str, Any]) -> Spec:
+    """Wrap a schema-valid national definition."""
+    return Spec(
+        file=file,
+        id=data["id"],
+        version=data["version"],
+        title=data["title"],
+        description=data.get("description", ""),
+        initial=Located(data["initial"], file, "initial"),
+        states={
+            key: Located(value, file, join_key("states", key))
+            for key, value in data["states"].items()
+        },
+        transitions=[
+            Located(value, file, join_key("transitions", position))
+            for position, value in enumerate(data["transitions"])
+        ],
+        worklists={
+            key: Located(value, file, join_key("worklists", key))
+            for key, value in data.get("worklists", {}).items()
+        },
+        options=dict(data.get("options", {})),
+    )
+
+
+def source_states(raw: Any, terminal: Mapping[str, bool], dest: str) -> tuple[str, ...]:
+    """Expand a transition's `source`: a name, a list, `*` (every open state) or
+    `{all_open_except: [...]}`. The wildcards never include the destination itself, and are
+    expanded after overrides are merged, so a borough's extra state is covered too."""
+    if isinstance(raw, str) and raw != "*":
+        return (raw,)
+    if isinstance(raw, list):
+        return tuple(raw)
+    excluded = set(raw.get("all_open_except", [])) if isinstance(raw, dict) else set()
+    return tuple(
+        key
+        for key, is_terminal in terminal.items()
+        if not is_terminal and key != dest and key not in excluded
+    )
+
+
+def condition_names(transition: Mapping[str, Any]) -> list[str]:
+    return [
+        use if isinstance(use, str) else use["condition"]
+        for use in transition.get("conditions", [])
+    ]
+
+
+def apply_override(base: Spec, file: str, data: Mapping[str, Any]) -> tuple[Spec, list[Problem]]:
+    """Merge a schema-valid override onto its national spec."""
+    states = dict(base.states)
+    for key, value in data.get("states", {}).items():
+        states[key] = Located(value, file, join_key("states", key))
+
+    overriding = [
+        Located(value, file, join_key("transitions", position))
+        for position, value in enumerate(data.get("transitions", []))
+    ]
+    removed, problems = _removals(base, file, data, overriding)
+    transitions = _merge_transitions(base.transitions, overriding, removed)
+
+    merged = Spec(
+        file=file,
+        id=data["id"],
+        version=data["version"],
+        title=data["title"],
+        description=data.get("description", base.description),
+        initial=base.initial,
+        states=states,
+        transitions=transitions,
+        worklists={
+            **base.worklists,
+            **{
+                key: Located(value, file, join_key("worklists", key))
+                for key, value in data.get("worklists", {}).items()
+            },
+        },
+        options={**base.options, **data.get("options", {})},
+        borough=data["borough"],
+        extends=WorkflowRef(data["extends"]["id"], data["extends"]["version"]),
+    )
+    problems += _weakened(base, merged, overriding)
+    return merged, problems
+
+
+def _removals(
+    base: Spec, file: str, data: Mapping[str, Any], overriding: list[Located]
+) -> tuple[set[str], list[Problem]]:
+    """The triggers the override may remove; a refused removal is not applied, so that it
+    is reported once rather than again as the broken graph it would leave."""
+    replaced = {located.value["trigger"] for located in overriding}
+    core = {item.value["trigger"] for item in base.transitions if item.value.get("core", False)}
+    known = {item.value["trigger"] for item in base.transitions}
+    removable: set[str] = set()
+    problems: list[Problem] = []
+    for position, trigger in enumerate(data.get("remove_transitions", [])):
+        key = join_key("remove_transitions", position)
+        if trigger not in known:
+            message = f"{base.ref} has no transition {trigger!r} to remove"
+        elif trigger in replaced:
+            message = f"{trigger!r} is both removed and redefined: choose one"
+        elif trigger in core:
+            message = f"{trigger!r} is a core transition of {base.ref} and cannot be removed"
+        else:
+            removable.add(trigger)
+            continue
+        problems.append(Problem(file, key, message))
+    return removable, problems
+
+
+def _merge_transitions(
+    national: list[Located], overriding: list[Located], removed: set[str]
+) -> list[Located]:
+    """Replacements take the national transition's place (pages list steps in definition
+    order); new triggers follow the national ones."""
+    by_trigger: dict[str, list[Located]] = {}
+    for located in overriding:
+        by_trigger.setdefault(located.value["trigger"], []).append(located)
+    merged: list[Located] = []
+    for located in national:
+        trigger = located.value["trigger"]
+        if trigger in removed:
+            continue
+        if trigger in by_trigger:
+            merged += by_trigger.pop(trigger)
+        elif not any(item.value["trigger"] == trigger for item in overriding):
+            merged.append(located)
+    return merged + [located for group in by_trigger.values() for located in group]
+
+
+def _weakened(base: Spec, merged: Spec, overriding: list[Located]) -> list[Problem]:
+    """A replacement transition must keep the guards and effects of the national one."""
+    problems: list[Problem] = []
+    terminal = merged.terminal_flags()
+    for located in overriding:
+        trigger = located.value["trigger"]
+        national = [item.value for item in base.transitions if item.value["trigger"] == trigger]
+        if not national:
+            continue
+        sources = set(source_states(located.value["source"], terminal, located.value["dest"]))
+        overlapping = [
+            value
+            for value in national
+            if sources & set(source_states(value["source"], terminal, value["dest"]))
+        ] or national
+        kept_conditions = set(condition_names(located.value))
+        kept_effects = set(located.value.get("effects", []))
+        for kind, kept, required in (
+            ("condition", kept_conditions, _common(condition_names(v) for v in overlapping)),
+            ("effect", kept_effects, _common(v.get("effects", []) for v in overlapping)),
+        ):
+            for name in sorted(required - kept):
+                problems.append(
+                    Problem(
+                        located.file,
+                        join_key(located.key, f"{kind}s"),
+                        f"drops the {kind} {name!r} that {base.ref} has for {trigger!r}: "
+                        f"a borough may add {kind}s to a transition, never remove them",
+                    )
+                )
+    return problems
+
+
+def _common(name_lists: Any) -> set[str]:
+    sets = [set(names) for names in name_lists]
+    return set.intersection(*sets) if sets else set()

@@ -1,0 +1,242 @@
+"""Semantic checks on a (merged) workflow spec: the things a schema cannot see.
+
+Each check answers a question a borough administrator would otherwise discover from a
+stuck episode: does every name refer to something, can every state be reached, can every
+episode finish, is it clear which transition a trigger means, and may anyone take it?
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from difflib import get_close_matches
+
+from webapp.workflow.problems import Problem, join_key
+from webapp.workflow.registry import Registry
+from webapp.workflow.spec import Located, Spec, condition_names, source_states
+
+# Names the `transitions` library gives its model; a trigger must not shadow them.
+RESERVED_TRIGGERS = frozenset({"trigger", "state"})
+RESERVED_PREFIXES = ("to_", "is_", "may_")
+
+
+def validate(spec: Spec, registry: Registry) -> list[Problem]:
+    problems: list[Problem] = []
+    problems += _check_names(spec, registry)
+    if not _has_dangling_state(spec):
+        # Graph checks on a graph with dangling edges would only repeat the same mistake.
+        problems += _check_triggers(spec)
+        problems += _check_graph(spec)
+    return problems
+
+
+def _has_dangling_state(spec: Spec) -> bool:
+    named: set[str] = {spec.initial.value}
+    for transition in spec.transitions:
+        source = transition.value["source"]
+        if isinstance(source, dict):
+            named.update(source.get("all_open_except", []))
+        elif isinstance(source, list):
+            named.update(source)
+        elif source != "*":
+            named.add(source)
+        named.add(transition.value["dest"])
+    return not named <= spec.states.keys()
+
+
+def _unknown(kind: str, name: str, known: Iterable[str]) -> str:
+    known = list(known)
+    close = get_close_matches(name, known, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; known {kind}s: {', '.join(known)}"
+    return f"unknown {kind} {name!r}{hint}"
+
+
+def _names(
+    located: Located, key: str, names: Iterable[str], kind: str, known: Mapping[str, object]
+) -> list[Problem]:
+    return [
+        Problem(located.file, join_key(located.key, key, position), _unknown(kind, name, known))
+        for position, name in enumerate(names)
+        if name not in known
+    ]
+
+
+def _check_names(spec: Spec, registry: Registry) -> list[Problem]:
+    problems: list[Problem] = []
+    states = spec.states
+    if spec.initial.value not in states:
+        problems.append(
+            Problem(
+                spec.initial.file, spec.initial.key, _unknown("state", spec.initial.value, states)
+            )
+        )
+    for state in states.values():
+        problems += _names(state, "view", state.value.get("view", []), "role", registry.roles)
+        for part, roles in state.value.get("edit", {}).items():
+            if part not in registry.parts:
+                problems.append(
+                    Problem(
+                        state.file,
+                        join_key(state.key, "edit", part),
+                        _unknown("episode part", part, registry.parts),
+                    )
+                )
+            problems += _names(state, f"edit.{part}", roles, "role", registry.roles)
+
+    for transition in spec.transitions:
+        value = transition.value
+        if value["trigger"] in RESERVED_TRIGGERS or value["trigger"].startswith(RESERVED_PREFIXES):
+            problems.append(
+                Problem(
+                    transition.file,
+                    join_key(transition.key, "trigger"),
+                    f"{value['trigger']!r} is reserved by the workflow engine: choose another name",
+                )
+            )
+        roles = value.get("roles", [])
+        if not roles:
+            problems.append(
+                Problem(
+                    transition.file,
+                    join_key(transition.key, "roles"),
+                    f"transition {value['trigger']!r} has no roles, so nobody may take it "
+                    "(deny by default): list the roles that may",
+                )
+            )
+        problems += _names(transition, "roles", roles, "role", registry.roles)
+        source = value["source"]
+        if isinstance(source, list):
+            problems += _names(transition, "source", source, "state", states)
+        elif isinstance(source, dict):
+            excluded = source.get("all_open_except", [])
+            problems += _names(transition, "source.all_open_except", excluded, "state", states)
+        elif source != "*" and source not in states:
+            problems.append(
+                Problem(
+                    transition.file,
+                    join_key(transition.key, "source"),
+                    _unknown("state", source, states),
+                )
+            )
+        if value["dest"] not in states:
+            problems.append(
+                Problem(
+                    transition.file,
+                    join_key(transition.key, "dest"),
+                    _unknown("state", value["dest"], states),
+                )
+            )
+        elif not source_states(source, spec.terminal_flags(), value["dest"]):
+            problems.append(
+                Problem(
+                    transition.file,
+                    join_key(transition.key, "source"),
+                    f"transition {value['trigger']!r} has no source state left",
+                )
+            )
+        problems += _names(
+            transition, "conditions", condition_names(value), "condition", registry.conditions
+        )
+        problems += _names(
+            transition, "effects", value.get("effects", []), "effect", registry.effects
+        )
+
+    for worklist in spec.worklists.values():
+        value = worklist.value
+        if value["states"] != "*":
+            problems += _names(worklist, "states", value["states"], "state", states)
+        if not value["roles"]:
+            problems.append(
+                Problem(
+                    worklist.file,
+                    join_key(worklist.key, "roles"),
+                    "worklist has no roles, so nobody would see it",
+                )
+            )
+        problems += _names(worklist, "roles", value["roles"], "role", registry.roles)
+        if "filter" in value and value["filter"] not in registry.worklist_filters:
+            problems.append(
+                Problem(
+                    worklist.file,
+                    join_key(worklist.key, "filter"),
+                    _unknown("worklist filter", value["filter"], registry.worklist_filters),
+                )
+            )
+    return problems
+
+
+def _check_triggers(spec: Spec) -> list[Problem]:
+    """One trigger, one meaning per state: otherwise a button could lead to two places."""
+    problems: list[Problem] = []
+    terminal = spec.terminal_flags()
+    seen: dict[tuple[str, str], Located] = {}
+    for transition in spec.transitions:
+        trigger = transition.value["trigger"]
+        for state in source_states(transition.value["source"], terminal, transition.value["dest"]):
+            first = seen.setdefault((state, trigger), transition)
+            if first is not transition:
+                problems.append(
+                    Problem(
+                        transition.file,
+                        join_key(transition.key, "trigger"),
+                        f"duplicate trigger {trigger!r} from state {state!r} "
+                        f"(also at {first.file} {first.key}): a trigger may leave a state "
+                        "only once",
+                    )
+                )
+    return problems
+
+
+def _check_graph(spec: Spec) -> list[Problem]:
+    terminal = spec.terminal_flags()
+    edges: dict[str, set[str]] = {key: set() for key in spec.states}
+    for transition in spec.transitions:
+        value = transition.value
+        for source in source_states(value["source"], terminal, value["dest"]):
+            edges[source].add(value["dest"])
+    reachable = _closure({spec.initial.value}, edges)
+    reverse: dict[str, set[str]] = {key: set() for key in spec.states}
+    for source, destinations in edges.items():
+        for dest in destinations:
+            reverse[dest].add(source)
+    can_finish = _closure({key for key, is_terminal in terminal.items() if is_terminal}, reverse)
+
+    problems: list[Problem] = []
+    for key, state in spec.states.items():
+        file, where = _graph_location(spec, state)
+        if key not in reachable:
+            problems.append(
+                Problem(
+                    file,
+                    where,
+                    f"state {key!r} cannot be reached from the initial state "
+                    f"{spec.initial.value!r}: add a transition into it or remove it",
+                )
+            )
+        elif key not in can_finish:
+            problems.append(
+                Problem(
+                    file,
+                    where,
+                    f"state {key!r} has no path to a terminal state: an episode there could "
+                    "never be closed",
+                )
+            )
+    return problems
+
+
+def _graph_location(spec: Spec, state: Located) -> tuple[str, str]:
+    """A national state broken by an override is reported in the override's file."""
+    if spec.extends is not None and state.file != spec.file:
+        return spec.file, state.key
+    return state.file, state.key
+
+
+def _closure(start: set[str], edges: Mapping[str, set[str]]) -> set[str]:
+    found = set(start)
+    pending = list(start)
+    while pending:
+        for following in edges.get(pending.pop(), set()):
+            if following not in found:
+                found.add(following)
+                pending.append(following)
+    return found
