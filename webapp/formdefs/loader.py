@@ -1,0 +1,286 @@
+"""Read definition files and hold every published version: the FormLibrary.
+
+Layout of a definitions folder (by default the repository's `formdefs/`):
+
+    national/<form id>.v<version>.yaml              a national base form
+    boroughs/<borough>/<form id>.v<version>.yaml    a borough overlay (its own version)
+
+The version in a file name is its identity: a published file is never edited, a change is
+published as a new file beside the old one, and both stay loadable so that an episode
+keeps the version it was started with.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from webapp.formdefs.checks import check_form
+from webapp.formdefs.convert import form_from_dict
+from webapp.formdefs.definition import FormDefinition, FormPin
+from webapp.formdefs.overlay import Overlay, apply_overlay, overlay_from_dict
+from webapp.formdefs.problems import DefinitionError, Problem, UnknownFormError
+from webapp.formdefs.schema import base_form_problems, overlay_problems
+
+NATIONAL = "national"
+BOROUGHS = "boroughs"
+
+
+def default_root() -> Path:
+    """The repository's `formdefs/` folder (a function, so nothing is read at import)."""
+    return Path(__file__).resolve().parents[2] / "formdefs"
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML 1.2 booleans (only true/false), so `equals: yes` stays the text "yes", and
+    duplicate keys are refused rather than silently keeping the last one."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key '{key}'", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def read_yaml(path: Path, display: str) -> tuple[Any, list[Problem]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        return None, [Problem(display, "", f"cannot be read: {error}")]
+    try:
+        return yaml.load(text, Loader=_Loader), []  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error)
+        return None, [Problem(display, where, f"is not valid YAML: {problem}")]
+
+
+def parse_document(
+    data: Any, display: str, file_name: str | None = None
+) -> tuple[FormDefinition | Overlay | None, list[Problem]]:
+    """A base form or an overlay (it has `extends`) from parsed YAML, with its problems.
+
+    Overlays are checked against their base form later, by FormLibrary.build."""
+    if not isinstance(data, dict):
+        return None, [Problem(display, "", "must be a mapping with id, version, title, ...")]
+    is_overlay = "extends" in data
+    problems = (overlay_problems if is_overlay else base_form_problems)(data, display)
+    if problems:
+        return None, problems
+    document: FormDefinition | Overlay
+    if is_overlay:
+        document = overlay_from_dict(data, display)
+        form_id = document.form_id
+    else:
+        document = form_from_dict(data, display)
+        form_id = document.id
+        problems = [Problem(display, item.key, item.message) for item in check_form(document)]
+    expected = f"{form_id}.v{data['version']}"
+    if file_name is not None and re.sub(r"\.ya?ml$", "", file_name) != expected:
+        message = f"the file must be named {expected}.yaml (form id and version)"
+        problems.append(Problem(display, "version", message))
+    return (None if problems else document), problems
+
+
+def parse_file(path: Path, display: str) -> tuple[FormDefinition | Overlay | None, list[Problem]]:
+    data, problems = read_yaml(path, display)
+    if problems:
+        return None, problems
+    return parse_document(data, display, path.name)
+
+
+@dataclass
+class FormLibrary:
+    """Every loaded version of every national form, and every borough overlay merged.
+
+    Built once (definitions are immutable) and queried by the app, e.g. per request."""
+
+    bases: dict[tuple[str, int], FormDefinition] = field(default_factory=dict)
+    overlays: dict[tuple[str, str, int], Overlay] = field(default_factory=dict)
+    merged: dict[tuple[str, str, int], FormDefinition] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls, forms: Iterable[FormDefinition], overlays: Iterable[Overlay]
+    ) -> tuple[FormLibrary, list[Problem]]:
+        """A library of everything that is valid, and the problems with the rest."""
+        library = cls()
+        problems: list[Problem] = []
+        for form in forms:
+            key = (form.id, form.version)
+            if key in library.bases:
+                message = f"{form.label} is already defined in {library.bases[key].source}"
+                problems.append(Problem(form.source or "", "version", message))
+            else:
+                library.bases[key] = form
+        for overlay in overlays:
+            problems.extend(library._add_overlay(overlay))
+        return library, problems
+
+    def _add_overlay(self, overlay: Overlay) -> list[Problem]:
+        key = (overlay.borough, overlay.form_id, overlay.version)
+        if key in self.overlays:
+            other = self.overlays[key].source
+            message = f"version {overlay.version} of this overlay is already defined in {other}"
+            return [Problem(overlay.source, "version", message)]
+        versions = self.versions(overlay.form_id)
+        if not versions:
+            message = f"there is no national form '{overlay.form_id}'"
+            return [Problem(overlay.source, "extends.form", message)]
+        base = self.bases.get((overlay.form_id, overlay.base_version))
+        if base is None:
+            published = ", ".join(str(version) for version in versions)
+            message = (
+                f"{overlay.form_id} version {overlay.base_version} does not exist"
+                f" (published versions: {published})"
+            )
+            return [Problem(overlay.source, "extends.version", message)]
+        try:
+            merged = apply_overlay(base, overlay)
+        except DefinitionError as error:
+            return list(error.problems)
+        self.overlays[key] = overlay
+        self.merged[key] = merged
+        return []
+
+    # --- queries -------------------------------------------------------------------
+
+    def form_ids(self) -> list[str]:
+        return sorted({form_id for form_id, _ in self.bases})
+
+    def versions(self, form_id: str) -> list[int]:
+        return sorted(version for key, version in self.bases if key == form_id)
+
+    def find_base(self, form_id: str, version: int) -> FormDefinition | None:
+        return self.bases.get((form_id, version))
+
+    def get_base(self, form_id: str, version: int | None = None) -> FormDefinition:
+        """A national form version (the newest when `version` is None)."""
+        versions = self.versions(form_id)
+        if not versions:
+            raise UnknownFormError(f"there is no form '{form_id}'")
+        chosen = versions[-1] if version is None else version
+        form = self.bases.get((form_id, chosen))
+        if form is None:
+            raise UnknownFormError(f"{form_id} has no version {chosen}")
+        return form
+
+    def boroughs(self) -> list[str]:
+        return sorted({borough for borough, _, _ in self.overlays})
+
+    def overlay_versions(
+        self, borough: str, form_id: str, base_version: int | None = None
+    ) -> list[int]:
+        return sorted(
+            version
+            for (name, overlay_form, version), overlay in self.overlays.items()
+            if (name, overlay_form) == (borough, form_id)
+            and (base_version is None or overlay.base_version == base_version)
+        )
+
+    def effective(
+        self,
+        borough: str | None,
+        form_id: str,
+        version: int | None = None,
+        overlay_version: int | None = None,
+    ) -> FormDefinition:
+        """The form a borough uses: a national version with the borough's overlay applied.
+
+        With no `version`, the newest national version the borough has adopted (the
+        newest one its overlays extend, or simply the newest if it has none), so that
+        publishing a national v2 does not silently drop a borough's additions. With no
+        `overlay_version`, the borough's newest overlay of that national version. Pin the
+        result's `pin` on the episode and pass it to `resolve` to reopen the same form."""
+        if version is None:
+            adopted = [
+                self.overlays[(borough, form_id, number)].base_version
+                for number in self.overlay_versions(borough or "", form_id)
+            ]
+            version = max(adopted) if adopted else self.get_base(form_id).version
+        base = self.get_base(form_id, version)
+        if borough is None:
+            return base
+        if overlay_version is None:
+            candidates = self.overlay_versions(borough, form_id, version)
+            if not candidates:
+                return replace(base, borough=borough)
+            overlay_version = candidates[-1]
+        merged = self.merged.get((borough, form_id, overlay_version))
+        if merged is None or merged.version != version:
+            raise UnknownFormError(
+                f"{borough} has no overlay version {overlay_version} of {base.label}"
+            )
+        return merged
+
+    def resolve(self, pin: FormPin) -> FormDefinition:
+        """Exactly the form an episode was started with."""
+        if pin.borough is not None and pin.overlay_version is None:
+            return replace(self.get_base(pin.form_id, pin.version), borough=pin.borough)
+        return self.effective(pin.borough, pin.form_id, pin.version, pin.overlay_version)
+
+
+def scan(root: Path) -> tuple[FormLibrary, list[Problem]]:
+    """Load every file under `root`; invalid files are left out and reported."""
+    forms: list[FormDefinition] = []
+    overlays: list[Overlay] = []
+    problems: list[Problem] = []
+    for path in sorted([*root.rglob("*.yaml"), *root.rglob("*.yml")]):
+        relative = path.relative_to(root)
+        display = f"{root.name}/{relative.as_posix()}"
+        document, found = parse_file(path, display)
+        misplaced = _placement_problems(relative.parts, document, display)
+        problems.extend(found + misplaced)
+        if misplaced:
+            continue
+        if isinstance(document, FormDefinition):
+            forms.append(document)
+        elif isinstance(document, Overlay):
+            overlays.append(document)
+    library, build_problems = FormLibrary.build(forms, overlays)
+    return library, problems + build_problems
+
+
+def _placement_problems(
+    parts: tuple[str, ...], document: FormDefinition | Overlay | None, display: str
+) -> list[Problem]:
+    in_national = len(parts) == 2 and parts[0] == NATIONAL
+    in_borough = len(parts) == 3 and parts[0] == BOROUGHS
+    if not (in_national or in_borough):
+        return [Problem(display, "", "definition files go in national/ or boroughs/<borough>/")]
+    if isinstance(document, Overlay) and not in_borough:
+        return [Problem(display, "extends", "an overlay belongs in boroughs/<borough>/")]
+    if isinstance(document, FormDefinition) and not in_national:
+        return [Problem(display, "extends", "a borough file is an overlay and needs extends")]
+    if isinstance(document, Overlay) and document.borough != parts[1]:
+        message = f"'{document.borough}' does not match the folder boroughs/{parts[1]}/"
+        return [Problem(display, "borough", message)]
+    return []
+
+
+def load_library(root: Path | None = None) -> FormLibrary:
+    """Load a definitions folder, refusing it if any file has a problem."""
+    library, problems = scan(root or default_root())
+    if problems:
+        raise DefinitionError(problems)
+    return library
