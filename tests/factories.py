@@ -11,6 +11,7 @@ from webapp.accounts.models import User, UserRole
 from webapp.accounts.passwords import passwords
 from webapp.boroughs.models import Borough, BoroughKind, Organisation, Sector, Team
 from webapp.children.models import Child, Gender
+from webapp.consent.models import Consent, ConsentDecision, ConsentGiver, ConsentMethod
 from webapp.episodes.models import Episode
 
 PASSWORD = "correct horse battery staple"
@@ -97,11 +98,33 @@ def make_episode(child: Child, assessor: User | None = None, **fields) -> Episod
         child=child,
         borough_id=fields.pop("borough_id", child.borough_id),
         state=fields.pop("state", "identified"),
-        workflow_id="caf",
-        workflow_version=1,
+        workflow_id=fields.pop("workflow_id", "caf"),
+        workflow_version=fields.pop("workflow_version", 1),
         assessor=assessor,
         **fields,
     )
     db.session.add(episode)
     db.session.flush()
     return episode
+
+
+def make_consent(episode: Episode, recorded_by: User, **fields) -> Consent:
+    """Consent given by a parent with parental responsibility, to assess, record and share."""
+    consent = Consent(
+        episode=episode,
+        decision=fields.pop("decision", ConsentDecision.GIVEN),
+        given_by=fields.pop("given_by", ConsentGiver.PARENT_CARER),
+        given_by_name=fields.pop("given_by_name", "Pat Example"),
+        relationship_to_child=fields.pop("relationship_to_child", "Mother"),
+        has_parental_responsibility=fields.pop("has_parental_responsibility", True),
+        to_assess=fields.pop("to_assess", True),
+        to_record=fields.pop("to_record", True),
+        to_share=fields.pop("to_share", True),
+        method=fields.pop("method", ConsentMethod.WRITTEN),
+        given_on=fields.pop("given_on", date.today()),
+        recorded_by_id=recorded_by.id,
+        **fields,
+    )
+    db.session.add(consent)
+    db.session.flush()
+    return consent

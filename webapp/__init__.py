@@ -49,7 +49,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from webapp import assets, cli, db, errors, security
     from webapp.accounts import passwords, sessions
+    from webapp.assessments import library
+    from webapp.episodes import workflow
 
+    # Invalid workflow or form definitions stop the app here, naming the file and key.
+    workflow.init_app(app)
+    library.init_app(app)
     db.init_app(app)
     passwords.init_app(app)
     security.init_app(app)  # CSRF and sign-in before the idle check that relies on them
@@ -59,11 +64,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.init_app(app)
 
     from webapp.accounts.views import bp as accounts_bp
+    from webapp.assessments.views import bp as assessments_bp
     from webapp.children.views import bp as children_bp
     from webapp.episodes.views import bp as episodes_bp
     from webapp.home.views import bp as home_bp
 
-    for blueprint in (accounts_bp, home_bp, children_bp, episodes_bp):
+    for blueprint in (accounts_bp, home_bp, children_bp, episodes_bp, assessments_bp):
         app.register_blueprint(blueprint)
 
     return app

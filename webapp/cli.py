@@ -76,4 +76,9 @@ def verify() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from webapp.formdefs.cli import formdefs
+    from webapp.workflow.cli import workflows
+
+    caf.add_command(workflows)
+    caf.add_command(formdefs)
     app.cli.add_command(caf)

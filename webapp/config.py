@@ -27,6 +27,8 @@ DEFAULTS: dict[str, object] = {
     "GOVUK_FRONTEND_DIST": str(PROJECT_ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
     "ARGON2_PROFILE": "default",
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    "WORKFLOWS_PATH": str(PROJECT_ROOT / "workflows"),
+    "FORMDEFS_PATH": str(PROJECT_ROOT / "formdefs"),
 }
 
 # Environment variables that override configuration, with the type they are read as.
@@ -37,6 +39,8 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "CAF_SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", bool),
     "CAF_GOVUK_FRONTEND_DIST": ("GOVUK_FRONTEND_DIST", str),
     "CAF_DBS_VALID_YEARS": ("DBS_VALID_YEARS", int),
+    "CAF_WORKFLOWS_PATH": ("WORKFLOWS_PATH", str),
+    "CAF_FORMDEFS_PATH": ("FORMDEFS_PATH", str),
 }
 
 

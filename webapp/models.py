@@ -4,8 +4,9 @@ from webapp.accounts.models import LoginThrottle, User, UserRole
 from webapp.audit.models import AuditChainHead, AuditEvent
 from webapp.boroughs.models import Borough, Organisation, Team
 from webapp.children.models import Child
+from webapp.consent.models import Consent, ConsentAgency
 from webapp.db import Base
-from webapp.episodes.models import Episode
+from webapp.episodes.models import Episode, EpisodeTransition, Notification
 
 metadata = Base.metadata
 
@@ -14,8 +15,12 @@ __all__ = [
     "AuditEvent",
     "Borough",
     "Child",
+    "Consent",
+    "ConsentAgency",
     "Episode",
+    "EpisodeTransition",
     "LoginThrottle",
+    "Notification",
     "Organisation",
     "Team",
     "User",

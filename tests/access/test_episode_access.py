@@ -49,6 +49,7 @@ def world(app):
         people["assessor"],
         lead_professional=people["lead_professional"],
         coordinator=people["coordinator"],
+        state="delivering",
     )
     db.session.commit()
     return {"episode": episode, **people}
@@ -145,3 +146,14 @@ def test_home_page_lists_only_my_open_episodes(client, world):
     client.post_form("/sign-out", token_from="/")
     sign_in(client, world["same_team_practitioner"])
     assert world["episode"].reference not in client.get("/").get_data(as_text=True)
+
+
+def test_the_workflow_state_narrows_who_may_see_the_episode(client, world):
+    """Once transferred, the episode is read-only here and the assessor no longer sees it."""
+    world["episode"].state = "transferred"
+    db.session.commit()
+    sign_in(client, world["assessor"])
+    assert client.get(f"/episodes/{world['episode'].id}").status_code == 404
+    client.post_form("/sign-out", token_from="/")
+    sign_in(client, world["lead_professional"])
+    assert client.get(f"/episodes/{world['episode'].id}").status_code == 200

@@ -17,8 +17,10 @@ from flask import abort, current_app
 from flask_login import current_user
 
 from webapp.access.permissions import Permission, Relationship, Role
+from webapp.access.relationships import relationships_to
 from webapp.accounts.models import User
 from webapp.boroughs.models import Borough
+from webapp.episodes import workflow as episode_workflow
 from webapp.episodes.models import Episode
 
 ViewFunction = TypeVar("ViewFunction", bound=Callable[..., Any])
@@ -73,27 +75,6 @@ def role_permissions(user: User) -> frozenset[Permission]:
     return frozenset(granted)
 
 
-def relationships_to(user: User, episode: Episode) -> frozenset[Relationship]:
-    found: set[Relationship] = set()
-    if episode.assessor_id == user.id:
-        found.add(Relationship.ASSESSOR)
-    if episode.lead_professional_id == user.id:
-        found.add(Relationship.LEAD_PROFESSIONAL)
-    if episode.coordinator_id == user.id:
-        found.add(Relationship.COORDINATOR)
-    if user.has_role(Role.MANAGER) and user.team_id is not None:
-        worker_teams = {
-            worker.team_id
-            for worker in (episode.assessor, episode.lead_professional)
-            if worker is not None
-        }
-        if user.team_id in worker_teams:
-            found.add(Relationship.TEAM_MANAGER)
-    if user.has_role(Role.BOROUGH_CAF_CONTACT) and user.borough_id == episode.borough_id:
-        found.add(Relationship.BOROUGH_CAF_CONTACT)
-    return frozenset(found)
-
-
 def may(user: Any, permission: Permission, target: object | None = None) -> bool:
     """May `user` do `permission`, on `target` if one is given?"""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -104,7 +85,10 @@ def may(user: Any, permission: Permission, target: object | None = None) -> bool
         return True
     if isinstance(target, Episode):
         allowed = EPISODE_GRANTS.get(permission, frozenset())
-        return bool(relationships_to(user, target) & allowed)
+        if not relationships_to(user, target) & allowed:
+            return False
+        # The episode's workflow says who may see it in its current state.
+        return episode_workflow.may_view(user, target)
     if isinstance(target, Borough):
         return user.borough_id == target.id or permission is Permission.SYSTEM_ADMINISTER
     if isinstance(target, User):

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.accounts.models import User
@@ -28,16 +28,24 @@ class Episode(Base):
     coordinator_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     opened_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_activity_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    next_review_on: Mapped[date | None] = mapped_column(Date, index=True)
+    closure_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    sharing_suspended: Mapped[bool] = mapped_column(Boolean, default=False)
+    transferred_to_borough_id: Mapped[int | None] = mapped_column(ForeignKey("borough.id"))
     # Optimistic lock: a stale write raises StaleDataError instead of overwriting.
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": lock_version}
 
     child: Mapped[Child] = relationship()
-    borough: Mapped[Borough] = relationship()
+    borough: Mapped[Borough] = relationship(foreign_keys=[borough_id])
     assessor: Mapped[User | None] = relationship(foreign_keys=[assessor_id])
     lead_professional: Mapped[User | None] = relationship(foreign_keys=[lead_professional_id])
     coordinator: Mapped[User | None] = relationship(foreign_keys=[coordinator_id])
+    history: Mapped[list[EpisodeTransition]] = relationship(
+        back_populates="episode", order_by="EpisodeTransition.id"
+    )
 
     @property
     def is_open(self) -> bool:
@@ -45,3 +53,39 @@ class Episode(Base):
 
     def __repr__(self) -> str:
         return f"<Episode {self.reference}>"
+
+
+class EpisodeTransition(Base):
+    """One step in an episode's history: who moved it, when, from where to where, and why."""
+
+    __tablename__ = "episode_transition"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    episode_id: Mapped[int] = mapped_column(ForeignKey("episode.id"), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    trigger: Mapped[str] = mapped_column(String(60))
+    title: Mapped[str] = mapped_column(String(160))
+    from_state: Mapped[str] = mapped_column(String(60))
+    to_state: Mapped[str] = mapped_column(String(60))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    workflow_id: Mapped[str] = mapped_column(String(80))
+    workflow_version: Mapped[int] = mapped_column(Integer)
+
+    episode: Mapped[Episode] = relationship(back_populates="history")
+    actor: Mapped[User] = relationship()
+
+
+class Notification(Base):
+    """A message for one user about one episode, shown on their home page (and emailed
+    when a mail server is configured). Written after the change it reports has committed."""
+
+    __tablename__ = "notification"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    episode_id: Mapped[int | None] = mapped_column(ForeignKey("episode.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(60))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -1,29 +1,152 @@
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from webapp import db
 from webapp.access.permissions import Permission
 from webapp.access.policy import requires, visible_or_404
 from webapp.accounts.sessions import client_address
 from webapp.audit import services as audit
+from webapp.boroughs.models import Borough
+from webapp.episodes import workflow
+from webapp.episodes.forms import TransferForm, TransitionForm
 from webapp.episodes.models import Episode
+from webapp.errors import render_error
+from webapp.workflow import (
+    CommentRequired,
+    StaleState,
+    TransitionNotAllowed,
+    UnknownTransition,
+)
 
 bp = Blueprint("episodes", __name__)
 
 
-@bp.route("/episodes/<int:episode_id>")
-@requires(Permission.EPISODE_VIEW)
-def show(episode_id: int):
-    episode = visible_or_404(Permission.EPISODE_VIEW, db.session.get(Episode, episode_id))
+def _visible_episode(episode_id: int) -> Episode:
+    return visible_or_404(Permission.EPISODE_VIEW, db.session.get(Episode, episode_id))
+
+
+def _audit(action: str, episode: Episode, **detail) -> None:
     audit.record(
         db.session,
-        "episode.viewed",
+        action,
         actor_id=current_user.id,
         object_type="episode",
         object_id=episode.id,
         episode_id=episode.id,
         child_id=episode.child_id,
         client_address=client_address(),
+        **detail,
     )
+
+
+@bp.route("/episodes/<int:episode_id>")
+@requires(Permission.EPISODE_VIEW)
+def show(episode_id: int):
+    episode = _visible_episode(episode_id)
+    definition = workflow.definition_for(episode)
+    actions = workflow.available_actions(db.session, episode, current_user)
+    _audit("episode.viewed", episode)
     db.session.commit()
-    return render_template("episodes/show.html", episode=episode)
+    return render_template(
+        "episodes/show.html",
+        episode=episode,
+        state=definition.states[episode.state],
+        states=definition.states,
+        actions=[action for action in actions if not action.refused_for_role],
+        refused_for_role=[action for action in actions if action.refused_for_role],
+    )
+
+
+def _transition_form(episode: Episode, transition):
+    form_class = TransferForm if transition.form == "transfer" else TransitionForm
+    form = form_class()
+    if transition.requires_comment:
+        form.require_comment(transition.comment_label)
+    elif transition.comment_label != "Comment":
+        form.comment.label.text = f"{transition.comment_label} (optional)"
+    if isinstance(form, TransferForm):
+        boroughs = db.session.scalars(
+            select(Borough).where(Borough.id != episode.borough_id).order_by(Borough.name)
+        )
+        form.to_borough_id.choices = [("", "Select a borough")] + [
+            (borough.id, borough.name) for borough in boroughs
+        ]
+    return form
+
+
+@bp.route("/episodes/<int:episode_id>/steps/<trigger>", methods=["GET", "POST"])
+@requires(Permission.EPISODE_VIEW)
+def take_step(episode_id: int, trigger: str):
+    episode = _visible_episode(episode_id)
+    definition = workflow.definition_for(episode)
+    transition = definition.find_transition(trigger, episode.state)
+    if transition is None:
+        if request.method == "POST":
+            _audit("episode.transition.refused", episode, trigger=trigger[:60], reason="unknown")
+            db.session.commit()
+            return render_error(409 if trigger in definition.triggers() else 404)
+        abort(404)
+    form = _transition_form(episode, transition)
+    if request.method == "GET":
+        form.expected_state.data = episode.state
+    if not form.validate_on_submit():
+        return render_template(
+            "episodes/step.html",
+            episode=episode,
+            transition=transition,
+            form=form,
+            availability=workflow.engine_for(episode).check(
+                transition,
+                workflow.facts_for(db.session, episode),
+                workflow.actor_for(current_user, episode),
+            ),
+        )
+    form_data = {"to_borough_id": getattr(form, "to_borough_id", None) and form.to_borough_id.data}
+    try:
+        outcome = workflow.fire(
+            db.session,
+            episode.id,
+            trigger,
+            current_user,
+            expected_state=form.expected_state.data,
+            comment=form.comment.data,
+            form_data=form_data,
+            client_address=client_address(),
+        )
+        db.session.commit()
+    except (StaleState, StaleDataError):
+        return _refused(episode_id, trigger, "stale", 409)
+    except CommentRequired as error:
+        form.comment.errors = list(error.reasons)
+        db.session.rollback()
+        return render_template(
+            "episodes/step.html",
+            episode=episode,
+            transition=transition,
+            form=form,
+            availability=None,
+        )
+    except (TransitionNotAllowed, UnknownTransition) as error:
+        return _refused(episode_id, trigger, str(error), 403)
+    workflow.run_after_commit(db.session, episode_id, outcome, current_user)
+    flash(
+        f"{transition.title}: done. "
+        f"The episode is now ‘{definition.states[outcome.firing.dest].title}’."
+    )
+    return redirect(url_for(".show", episode_id=episode_id))
+
+
+def _refused(episode_id: int, trigger: str, reason: str, status: int):
+    db.session.rollback()
+    episode = db.session.get(Episode, episode_id)
+    _audit("episode.transition.refused", episode, trigger=trigger, reason=reason)
+    db.session.commit()
+    if status == 409:
+        return render_error(409)
+    if request.accept_mimetypes.best == "application/json":
+        return {"error": reason, "status": status}, status
+    return render_template(
+        "episodes/refused.html", episode=episode, reason=reason, title="You cannot do this now"
+    ), status

@@ -1,0 +1,43 @@
+"""How a user stands to one episode, and the workflow roles that gives them there."""
+
+from __future__ import annotations
+
+from webapp.access.permissions import Relationship, Role
+from webapp.accounts.models import User
+from webapp.episodes.models import Episode
+
+# The role names workflow definitions use (webapp/workflow/registry.py ROLES).
+WORKFLOW_ROLE = {
+    Relationship.ASSESSOR: "assessor",
+    Relationship.LEAD_PROFESSIONAL: "lead_professional",
+    Relationship.COORDINATOR: "coordinator",
+    Relationship.TEAM_MANAGER: "manager",
+    Relationship.BOROUGH_CAF_CONTACT: "borough_caf_contact",
+}
+
+
+def relationships_to(user: User, episode: Episode) -> frozenset[Relationship]:
+    found: set[Relationship] = set()
+    if episode.assessor_id == user.id:
+        found.add(Relationship.ASSESSOR)
+    if episode.lead_professional_id == user.id:
+        found.add(Relationship.LEAD_PROFESSIONAL)
+    if episode.coordinator_id == user.id:
+        found.add(Relationship.COORDINATOR)
+    if user.has_role(Role.MANAGER) and user.team_id is not None:
+        worker_teams = {
+            worker.team_id
+            for worker in (episode.assessor, episode.lead_professional)
+            if worker is not None
+        }
+        if user.team_id in worker_teams:
+            found.add(Relationship.TEAM_MANAGER)
+    if user.has_role(Role.BOROUGH_CAF_CONTACT) and user.borough_id == episode.borough_id:
+        found.add(Relationship.BOROUGH_CAF_CONTACT)
+    return frozenset(found)
+
+
+def workflow_roles(user: User, episode: Episode) -> frozenset[str]:
+    return frozenset(
+        WORKFLOW_ROLE[relationship] for relationship in relationships_to(user, episode)
+    )

@@ -1,0 +1,247 @@
+"""What each named workflow effect does in eCAF (the names come from
+webapp/workflow/registry.py; definitions only name them)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webapp.access.permissions import Role
+from webapp.accounts.models import User, UserRole
+from webapp.audit import services as audit
+from webapp.boroughs.models import Borough
+from webapp.episodes.models import Episode, Notification
+from webapp.workflow import Catalogue, Firing
+
+
+@dataclass
+class EffectContext:
+    db_session: Session
+    episode: Episode
+    firing: Firing
+    actor: User
+    form_data: dict = field(default_factory=dict)
+
+    def audit(self, action: str, **detail: object) -> None:
+        audit.record(
+            self.db_session,
+            action,
+            actor_id=self.actor.id,
+            object_type="episode",
+            object_id=self.episode.id,
+            episode_id=self.episode.id,
+            child_id=self.episode.child_id,
+            trigger=self.firing.trigger,
+            **detail,
+        )
+
+    def notify(self, recipients: Iterable[User | None], kind: str, message: str) -> None:
+        seen: set[int] = set()
+        for user in recipients:
+            if user is None or user.id in seen or user.id == self.actor.id or not user.active:
+                continue
+            seen.add(user.id)
+            self.db_session.add(
+                Notification(
+                    user_id=user.id, episode_id=self.episode.id, kind=kind, message=message
+                )
+            )
+
+
+Handler = Callable[[EffectContext], None]
+HANDLERS: dict[str, Handler] = {}
+
+
+def handles(*names: str) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        for name in names:
+            HANDLERS[name] = handler
+        return handler
+
+    return register
+
+
+def run(name: str, context: EffectContext) -> None:
+    HANDLERS[name](context)
+
+
+def check_every_effect_is_implemented(catalogue: Catalogue) -> None:
+    named = {name for definition in catalogue for t in definition.transitions for name in t.effects}
+    missing = sorted(named - HANDLERS.keys())
+    if missing:
+        raise RuntimeError(f"eCAF cannot start: no implementation for workflow effects {missing}")
+
+
+def form_facts(db_session: Session, episode: Episode) -> dict:
+    """Facts from the episode's forms (assessment, plan, reviews, closure)."""
+    from webapp.assessments import facts
+
+    return facts.for_episode(db_session, episode)
+
+
+# --- the team around the child, managers and contacts -------------------------------------
+
+
+def team(episode: Episode) -> list[User | None]:
+    return [episode.assessor, episode.lead_professional, episode.coordinator]
+
+
+def managers_of(db_session: Session, episode: Episode) -> list[User]:
+    teams = {user.team_id for user in (episode.assessor, episode.lead_professional) if user}
+    return list(
+        db_session.scalars(
+            select(User)
+            .join(UserRole)
+            .where(UserRole.role == Role.MANAGER, User.team_id.in_(teams - {None}))
+        )
+    )
+
+
+def caf_contacts(db_session: Session, borough_id: int) -> list[User]:
+    return list(
+        db_session.scalars(
+            select(User)
+            .join(UserRole)
+            .where(UserRole.role == Role.BOROUGH_CAF_CONTACT, User.borough_id == borough_id)
+        )
+    )
+
+
+# --- effects inside the transaction -------------------------------------------------------
+
+
+@handles("record_closure_request")
+def record_closure_request(context: EffectContext) -> None:
+    context.episode.closure_requested_by_id = context.actor.id
+    context.audit("episode.closure_requested")
+
+
+@handles("record_closure_sent_back")
+def record_closure_sent_back(context: EffectContext) -> None:
+    context.episode.closure_requested_by_id = None
+    context.audit("episode.closure_sent_back", comment=context.firing.comment or "")
+
+
+@handles("record_closure")
+def record_closure(context: EffectContext) -> None:
+    context.audit("episode.closed", requested_by=context.episode.closure_requested_by_id)
+
+
+@handles("reopen_episode")
+def reopen_episode(context: EffectContext) -> None:
+    context.episode.closure_requested_by_id = None
+    context.audit("episode.reopened", reason=context.firing.comment or "")
+
+
+@handles("record_consent_refusal")
+def record_consent_refusal(context: EffectContext) -> None:
+    context.audit("consent.refusal_closed_episode")
+
+
+@handles("record_safeguarding_referral")
+def record_safeguarding_referral(context: EffectContext) -> None:
+    context.audit("episode.safeguarding_referral", reasons=context.firing.comment or "")
+
+
+@handles("record_step_down")
+def record_step_down(context: EffectContext) -> None:
+    context.audit("episode.stepped_down", decision=context.firing.comment or "")
+
+
+@handles("record_quality_check")
+def record_quality_check(context: EffectContext) -> None:
+    context.audit("episode.quality_checked", comment=context.firing.comment or "")
+
+
+@handles("suspend_sharing")
+def suspend_sharing(context: EffectContext) -> None:
+    context.episode.sharing_suspended = True
+    context.audit("episode.sharing_suspended")
+
+
+@handles("mark_transferred")
+def mark_transferred(context: EffectContext) -> None:
+    borough_id = context.form_data.get("to_borough_id")
+    borough = context.db_session.get(Borough, borough_id) if borough_id else None
+    if borough is None or borough.id == context.episode.borough_id:
+        raise ValueError("a transfer needs a receiving borough other than this one")
+    context.episode.transferred_to_borough_id = borough.id
+    context.audit("episode.transferred", to_borough=borough.code)
+
+
+@handles("start_new_assessment_version", "lock_assessment_version", "schedule_next_review")
+def assessment_effect(context: EffectContext) -> None:
+    from webapp.assessments import lifecycle
+
+    lifecycle.run(context.firing, context)
+
+
+# --- effects after the commit -------------------------------------------------------------
+
+
+@handles("notify_tac_of_plan")
+def notify_tac_of_plan(context: EffectContext) -> None:
+    context.notify(
+        team(context.episode),
+        "plan_started",
+        f"The plan for {context.episode.reference} is now being delivered.",
+    )
+
+
+@handles("notify_managers_of_closure_request")
+def notify_managers_of_closure_request(context: EffectContext) -> None:
+    context.notify(
+        managers_of(context.db_session, context.episode),
+        "closure_requested",
+        f"Closure of {context.episode.reference} is waiting for your decision.",
+    )
+
+
+@handles("notify_tac_of_closure")
+def notify_tac_of_closure(context: EffectContext) -> None:
+    context.notify(team(context.episode), "closed", f"{context.episode.reference} is closed.")
+
+
+@handles("notify_lead_professional_of_decision")
+def notify_lead_professional_of_decision(context: EffectContext) -> None:
+    context.notify(
+        [context.episode.lead_professional],
+        "closure_sent_back",
+        f"Closure of {context.episode.reference} was sent back: {context.firing.comment or ''}",
+    )
+
+
+@handles("notify_safeguarding_contacts")
+def notify_safeguarding_contacts(context: EffectContext) -> None:
+    recipients = [
+        *caf_contacts(context.db_session, context.episode.borough_id),
+        context.episode.lead_professional,
+    ]
+    context.notify(
+        recipients,
+        "safeguarding_referral",
+        f"{context.episode.reference} was referred to children's social care.",
+    )
+
+
+@handles("notify_tac_of_withdrawal")
+def notify_tac_of_withdrawal(context: EffectContext) -> None:
+    context.notify(
+        team(context.episode),
+        "consent_withdrawn",
+        f"Consent for {context.episode.reference} was withdrawn: share nothing more.",
+    )
+
+
+@handles("notify_receiving_borough")
+def notify_receiving_borough(context: EffectContext) -> None:
+    borough_id = context.episode.transferred_to_borough_id
+    if borough_id is not None:
+        context.notify(
+            caf_contacts(context.db_session, borough_id),
+            "transfer_in",
+            f"{context.episode.reference} is being transferred to your borough.",
+        )

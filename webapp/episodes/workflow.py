@@ -1,0 +1,192 @@
+"""Runs each episode's workflow: the bridge between the engine (webapp/workflow) and the
+database. One user action is one transaction: the state change, its history entry, its
+in-transaction effects and its audit event commit together, or not at all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webapp.access.relationships import workflow_roles
+from webapp.accounts.models import User
+from webapp.audit import services as audit
+from webapp.consent.models import Consent, ConsentDecision
+from webapp.db import utcnow
+from webapp.definitions_cache import load_once
+from webapp.episodes import effects
+from webapp.episodes.models import Episode, EpisodeTransition
+from webapp.workflow import (
+    Actor,
+    Availability,
+    Catalogue,
+    DefinitionError,
+    Engine,
+    EpisodeSnapshot,
+    Firing,
+    WorkflowDefinition,
+    load_catalogue,
+)
+
+
+class WorkflowConfigurationError(RuntimeError):
+    """The workflow definitions are invalid: the app must not start."""
+
+
+def init_app(app: Flask) -> None:
+    path = Path(app.config["WORKFLOWS_PATH"])
+    try:
+        catalogue = load_once("workflows", path, load_catalogue)
+    except DefinitionError as error:
+        problems = "\n".join(f"  {problem}" for problem in error.problems)
+        raise WorkflowConfigurationError(
+            f"eCAF cannot start: the workflow definitions in {path} are invalid:\n{problems}"
+        ) from None
+    effects.check_every_effect_is_implemented(catalogue)
+    app.extensions["caf_workflows"] = catalogue
+    app.extensions["caf_engines"] = {}
+
+
+def catalogue() -> Catalogue:
+    return current_app.extensions["caf_workflows"]
+
+
+def definition_for(episode: Episode) -> WorkflowDefinition:
+    return catalogue().get(episode.workflow_id, episode.workflow_version)
+
+
+def engine_for(episode: Episode) -> Engine:
+    engines = current_app.extensions["caf_engines"]
+    key = (episode.workflow_id, episode.workflow_version)
+    if key not in engines:
+        engines[key] = Engine(catalogue().get(*key))
+    return engines[key]
+
+
+def actor_for(user: User, episode: Episode) -> Actor:
+    return Actor(user.id, workflow_roles(user, episode))
+
+
+def may_view(user: User, episode: Episode) -> bool:
+    return engine_for(episode).may_view(episode.state, actor_for(user, episode))
+
+
+def may_edit(user: User, episode: Episode, part: str) -> bool:
+    return engine_for(episode).may_edit(episode.state, part, actor_for(user, episode))
+
+
+def facts_for(db_session: Session, episode: Episode) -> EpisodeSnapshot:
+    """What the workflow's conditions judge, read from the episode's own records."""
+    consents = list(db_session.scalars(select(Consent).where(Consent.episode_id == episode.id)))
+    current = [consent for consent in consents if consent.is_current]
+    return EpisodeSnapshot(
+        has_consent_to_record=any(consent.to_record for consent in current),
+        has_consent_to_share=any(consent.to_share for consent in current)
+        and not episode.sharing_suspended,
+        consent_withdrawn=any(
+            consent.withdrawn_at is not None and consent.decision is ConsentDecision.GIVEN
+            for consent in consents
+        )
+        and not current,
+        lead_professional_id=episode.lead_professional_id,
+        closure_requested_by_id=episode.closure_requested_by_id,
+        **effects.form_facts(db_session, episode),
+    )
+
+
+def available_actions(
+    db_session: Session, episode: Episode, user: User
+) -> tuple[Availability, ...]:
+    return engine_for(episode).available(
+        episode.state, facts_for(db_session, episode), actor_for(user, episode)
+    )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    firing: Firing
+    history: EpisodeTransition
+
+
+def fire(
+    db_session: Session,
+    episode_id: int,
+    trigger: str,
+    user: User,
+    *,
+    expected_state: str,
+    comment: str | None = None,
+    form_data: dict | None = None,
+    client_address: str = "",
+) -> Outcome:
+    """Take one step. Raises the engine's WorkflowError subclasses; the caller rolls back,
+    audits the refusal and tells the user. After-commit effects are the caller's to run
+    (`run_after_commit`) once its commit has succeeded."""
+    episode = db_session.scalars(
+        select(Episode).where(Episode.id == episode_id).with_for_update()
+    ).one()
+    engine = engine_for(episode)
+    firing = engine.fire(
+        trigger,
+        state=episode.state,
+        expected_state=expected_state,
+        facts=facts_for(db_session, episode),
+        actor=actor_for(user, episode),
+        comment=comment,
+    )
+    now = utcnow()
+    history = EpisodeTransition(
+        episode=episode,
+        occurred_at=now,
+        actor_id=user.id,
+        trigger=firing.trigger,
+        title=firing.transition.title,
+        from_state=firing.source,
+        to_state=firing.dest,
+        comment=firing.comment or "",
+        workflow_id=episode.workflow_id,
+        workflow_version=episode.workflow_version,
+    )
+    db_session.add(history)
+    episode.state = firing.dest
+    episode.last_activity_at = now
+    destination = engine.definition.states[firing.dest]
+    if destination.terminal and episode.closed_at is None:
+        episode.closed_at = now
+    elif not destination.terminal:
+        episode.closed_at = None
+    context = effects.EffectContext(db_session, episode, firing, user, form_data or {})
+    for effect in firing.in_transaction:
+        effects.run(effect.name, context)
+    audit.record(
+        db_session,
+        "episode.transition",
+        actor_id=user.id,
+        object_type="episode",
+        object_id=episode.id,
+        episode_id=episode.id,
+        child_id=episode.child_id,
+        client_address=client_address,
+        trigger=firing.trigger,
+        from_state=firing.source,
+        to_state=firing.dest,
+        comment=firing.comment or "",
+    )
+    db_session.flush()  # the optimistic lock on the episode row is checked here
+    return Outcome(firing, history)
+
+
+def run_after_commit(db_session: Session, episode_id: int, outcome: Outcome, user: User) -> None:
+    """Effects that leave the database (notifications, email) run once the step is safe."""
+    episode = db_session.get(Episode, episode_id)
+    context = effects.EffectContext(db_session, episode, outcome.firing, user, {})
+    for effect in outcome.firing.after_commit:
+        try:
+            effects.run(effect.name, context)
+            db_session.commit()
+        except Exception:  # a failed notification must never undo the committed step
+            db_session.rollback()
+            current_app.logger.exception("After-commit effect %s failed", effect.name)
