@@ -64,12 +64,22 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.init_app(app)
 
     from webapp.accounts.views import bp as accounts_bp
+    from webapp.admin.views import bp as admin_bp
     from webapp.assessments.views import bp as assessments_bp
     from webapp.children.views import bp as children_bp
+    from webapp.consent.views import bp as consent_bp
     from webapp.episodes.views import bp as episodes_bp
     from webapp.home.views import bp as home_bp
 
-    for blueprint in (accounts_bp, home_bp, children_bp, episodes_bp, assessments_bp):
+    for blueprint in (
+        accounts_bp,
+        home_bp,
+        children_bp,
+        episodes_bp,
+        assessments_bp,
+        consent_bp,
+        admin_bp,
+    ):
         app.register_blueprint(blueprint)
 
     return app

@@ -76,9 +76,11 @@ def verify() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from webapp.episodes.reminders import reminders
     from webapp.formdefs.cli import formdefs
     from webapp.workflow.cli import workflows
 
     caf.add_command(workflows)
     caf.add_command(formdefs)
+    caf.add_command(reminders)
     app.cli.add_command(caf)

@@ -1,0 +1,1 @@
+"""Administration pages for borough and system administrators."""
