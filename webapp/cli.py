@@ -48,8 +48,11 @@ def revision(message: str) -> None:
 def seed_demo(children: int, seed: int) -> None:
     """Create demo boroughs, organisations, users and synthetic children (once)."""
     from webapp.demo import seed as demo
+    from webapp.episodes import workflow
 
-    created = demo.seed(db.session, children=children, random_seed=seed)
+    created = demo.seed(
+        db.session, children=children, random_seed=seed, catalogue=workflow.catalogue()
+    )
     db.session.commit()
     if created:
         click.echo(f"Demo data created: {created}.")

@@ -19,6 +19,11 @@ CASES = {
         EpisodeSnapshot(has_consent_to_record=True),
         "Consent to record has been given: there is no refusal to record",
     ),
+    "consent_refusal_recorded": (
+        EpisodeSnapshot(consent_refused=True),
+        EpisodeSnapshot(consent_refused=True, has_consent_to_record=True),
+        "Record who refused consent, and when, on the consent page first",
+    ),
     "consent_to_share_exists": (
         EpisodeSnapshot(has_consent_to_share=True),
         EpisodeSnapshot(has_consent_to_share=False),

@@ -73,7 +73,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
 }
 
 # Facts under which the guards of each trigger are met.
-FACTS = {"record_consent_refusal": ready_facts(has_consent_to_record=False)}
+FACTS = {"record_consent_refusal": ready_facts(has_consent_to_record=False, consent_refused=True)}
 
 CASES = [
     pytest.param(state, trigger, role, id=f"{state}-{trigger}-{role}")

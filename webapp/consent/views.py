@@ -1,3 +1,143 @@
-from flask import Blueprint
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from webapp import db
+from webapp.access.permissions import Permission
+from webapp.access.policy import may, requires, visible_or_404
+from webapp.accounts.sessions import client_address
+from webapp.audit import services as audit
+from webapp.boroughs.models import Organisation
+from webapp.consent import services
+from webapp.consent.forms import ConsentForm, WithdrawConsentForm
+from webapp.consent.models import Consent, ConsentDecision, ConsentGiver, ConsentMethod
+from webapp.episodes import workflow
+from webapp.episodes.models import Episode
 
 bp = Blueprint("consent", __name__)
+
+
+def _episode(episode_id: int) -> Episode:
+    return visible_or_404(Permission.EPISODE_VIEW, db.session.get(Episode, episode_id))
+
+
+def _may_edit_consent(episode: Episode) -> bool:
+    return may(current_user, Permission.EPISODE_EDIT, episode) and workflow.may_edit(
+        current_user, episode, "consent"
+    )
+
+
+@bp.route("/episodes/<int:episode_id>/consent")
+@requires(Permission.EPISODE_VIEW)
+def overview(episode_id: int):
+    episode = _episode(episode_id)
+    audit.record(
+        db.session,
+        "consent.viewed",
+        actor_id=current_user.id,
+        object_type="episode",
+        object_id=episode.id,
+        episode_id=episode.id,
+        child_id=episode.child_id,
+        client_address=client_address(),
+    )
+    db.session.commit()
+    return render_template(
+        "consent/overview.html",
+        episode=episode,
+        consent=services.status(db.session, episode),
+        may_edit=_may_edit_consent(episode),
+    )
+
+
+def _agency_choices(episode: Episode) -> list[tuple[int, str]]:
+    organisations = db.session.scalars(
+        select(Organisation).order_by(
+            Organisation.borough_id != episode.borough_id, Organisation.name
+        )
+    )
+    return [(organisation.id, organisation.name) for organisation in organisations]
+
+
+def _input_from(form: ConsentForm) -> services.ConsentInput:
+    def yes_no(value):
+        return None if value not in ("yes", "no") else value == "yes"
+
+    return services.ConsentInput(
+        given_by=ConsentGiver(form.given_by.data),
+        decision=ConsentDecision(form.decision.data),
+        method=ConsentMethod(form.method.data),
+        given_on=form.given_on.data,
+        review_on=form.review_on.data,
+        given_by_name=form.given_by_name.data or "",
+        relationship_to_child=form.relationship_to_child.data or "",
+        has_parental_responsibility=yes_no(form.parental_responsibility.data),
+        child_has_sufficient_understanding=yes_no(form.sufficient_understanding.data),
+        understanding_judgement=form.understanding_judgement.data or "",
+        scope=frozenset(form.scope.data or ()),
+        organisation_ids=tuple(form.agencies.data or ()),
+        other_services=tuple(
+            line.strip() for line in (form.other_services.data or "").splitlines() if line.strip()
+        ),
+        points_explained=frozenset(form.points_explained.data or ()),
+    )
+
+
+@bp.route("/episodes/<int:episode_id>/consent/new", methods=["GET", "POST"])
+@requires(Permission.EPISODE_EDIT)
+def record(episode_id: int):
+    episode = _episode(episode_id)
+    if not _may_edit_consent(episode):
+        abort(403)
+    form = ConsentForm()
+    form.agencies.choices = _agency_choices(episode)
+    if form.validate_on_submit():
+        try:
+            consent = services.record(
+                db.session, episode, current_user, _input_from(form), date.today()
+            )
+        except services.ConsentInvalid as invalid:
+            db.session.rollback()
+            for name, message in invalid.errors.items():
+                getattr(form, name).errors = [message]
+        else:
+            db.session.commit()
+            if consent.decision is ConsentDecision.REFUSED:
+                flash("The refusal has been recorded. Nothing of the assessment will be stored.")
+            else:
+                flash("Consent has been recorded")
+            return redirect(url_for(".overview", episode_id=episode.id))
+    return render_template(
+        "consent/record.html",
+        episode=episode,
+        form=form,
+        child=episode.child,
+        age=_age(episode.child.date_of_birth),
+    )
+
+
+@bp.route("/episodes/<int:episode_id>/consent/<int:consent_id>/withdraw", methods=["GET", "POST"])
+@requires(Permission.EPISODE_EDIT)
+def withdraw(episode_id: int, consent_id: int):
+    episode = _episode(episode_id)
+    consent = db.session.get(Consent, consent_id)
+    if consent is None or consent.episode_id != episode.id or not consent.is_current:
+        abort(404)
+    if not _may_edit_consent(episode):
+        abort(403)
+    form = WithdrawConsentForm()
+    if form.validate_on_submit():
+        services.withdraw(db.session, consent, current_user, form.withdrawal_reason.data)
+        db.session.commit()
+        flash("Consent has been withdrawn. Nothing more will be shared.")
+        return redirect(url_for("episodes.show", episode_id=episode.id))
+    return render_template("consent/withdraw.html", episode=episode, consent=consent, form=form)
+
+
+def _age(born: date | None) -> int | None:
+    if born is None:
+        return None
+    today = date.today()
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))

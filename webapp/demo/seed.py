@@ -81,7 +81,7 @@ USERS = (
 )
 
 
-def seed(db_session: Session, children: int = 300, random_seed: int = 2026) -> str:
+def seed(db_session: Session, children: int = 300, random_seed: int = 2026, catalogue=None) -> str:
     """Create the demo data once; return a summary, or '' if it was already there."""
     if db_session.scalar(select(func.count()).select_from(Borough)):
         return ""
@@ -171,10 +171,32 @@ def seed(db_session: Session, children: int = 300, random_seed: int = 2026) -> s
     for number in range(1, children + 1):
         db_session.add(_child(rng, boroughs[number % len(boroughs)], number, today))
     db_session.flush()
+    episodes = _open_demo_episodes(db_session, catalogue, boroughs) if catalogue else 0
     return (
         f"{len(boroughs)} boroughs, {len(boroughs) * len(ORGANISATIONS)} organisations, "
-        f"{user_count} users, {children} children"
+        f"{user_count} users, {children} children, {episodes} episodes"
     )
+
+
+def _open_demo_episodes(db_session: Session, catalogue, boroughs: list[Borough]) -> int:
+    """Two new CAFs for each borough's demo practitioner, ready for consent."""
+    from webapp.episodes.services import open_episode
+
+    opened = 0
+    for borough in boroughs:
+        practitioner = db_session.scalars(
+            select(User).where(User.email == f"practitioner@{borough.code}.example")
+        ).one()
+        children = db_session.scalars(
+            select(Child)
+            .where(Child.borough_id == borough.id, Child.date_of_birth.is_not(None))
+            .order_by(Child.id)
+            .limit(2)
+        )
+        for child in children:
+            open_episode(db_session, catalogue, child, practitioner, borough)
+            opened += 1
+    return opened
 
 
 def _child(rng: random.Random, borough: Borough, number: int, today: date) -> Child:

@@ -9,6 +9,7 @@ from webapp.access.policy import requires, visible_or_404
 from webapp.accounts.sessions import client_address
 from webapp.audit import services as audit
 from webapp.boroughs.models import Borough
+from webapp.consent import services as consent_services
 from webapp.episodes import workflow
 from webapp.episodes.forms import TransferForm, TransitionForm
 from webapp.episodes.models import Episode
@@ -56,6 +57,7 @@ def show(episode_id: int):
         states=definition.states,
         actions=[action for action in actions if not action.refused_for_role],
         refused_for_role=[action for action in actions if action.refused_for_role],
+        consent=consent_services.status(db.session, episode),
     )
 
 

@@ -91,6 +91,7 @@ def facts_for(db_session: Session, episode: Episode) -> EpisodeSnapshot:
             for consent in consents
         )
         and not current,
+        consent_refused=any(consent.decision is ConsentDecision.REFUSED for consent in consents),
         lead_professional_id=episode.lead_professional_id,
         closure_requested_by_id=episode.closure_requested_by_id,
         **effects.form_facts(db_session, episode),

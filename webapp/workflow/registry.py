@@ -52,6 +52,8 @@ class EpisodeFacts(Protocol):
     @property
     def consent_withdrawn(self) -> bool: ...
     @property
+    def consent_refused(self) -> bool: ...
+    @property
     def assessment_complete(self) -> bool: ...
     @property
     def lead_professional_id(self) -> int | None: ...
@@ -73,6 +75,7 @@ class EpisodeSnapshot:
     has_consent_to_record: bool = False
     has_consent_to_share: bool = False
     consent_withdrawn: bool = False
+    consent_refused: bool = False
     assessment_complete: bool = False
     lead_professional_id: int | None = None
     action_count: int = 0
@@ -185,6 +188,12 @@ CONDITIONS = (
         "Consent to record has been given: there is no refusal to record",
         lambda facts, actor: not facts.has_consent_to_record,
         "Nobody has given consent to record, so a refusal can be noted.",
+    ),
+    Condition(
+        "consent_refusal_recorded",
+        "Record who refused consent, and when, on the consent page first",
+        lambda facts, actor: facts.consent_refused and not facts.has_consent_to_record,
+        "A refusal is recorded and nobody has given consent to record.",
     ),
     Condition(
         "consent_to_share_exists",

@@ -1,0 +1,158 @@
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from webapp.consent.models import ConsentDecision, ConsentGiver, ConsentMethod
+from webapp.govuk_fields import GovukCheckboxesField, GovukDateField, GovukRadioField
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+# The informed-consent points a practitioner must have explained (guidance 4.13-4.16).
+POINTS_TO_EXPLAIN = [
+    ("why", "Why you want to do the assessment and share information"),
+    ("what", "What information will be recorded and shared"),
+    ("who", "Who will see it, and in which agencies"),
+    ("purpose", "What the information will be used for"),
+    ("implications", "What happens if they agree, and if they do not"),
+    ("right_to_see", "That they have the right to see what is recorded about them"),
+]
+
+SCOPES = [
+    ("to_assess", "To undertake the assessment"),
+    ("to_record", "To record and store the information"),
+    ("to_share", "To share the information with the agencies named below"),
+]
+
+
+def _text(label, max_length, message=None, required=True, hint=None):
+    validators = [
+        Length(max=max_length, message=f"{label} must be {max_length} characters or fewer")
+    ]
+    validators.insert(0, InputRequired(message=message) if required else Optional())
+    return StringField(label, widget=GovTextInput(), validators=validators, description=hint)
+
+
+class ConsentForm(FlaskForm):
+    given_by = GovukRadioField(
+        "Who is making this decision?",
+        widget=GovRadioInput(),
+        choices=[
+            (ConsentGiver.CHILD.value, "The child or young person"),
+            (ConsentGiver.PARENT_CARER.value, "A parent or carer"),
+        ],
+        validators=[InputRequired(message="Select who is making this decision")],
+    )
+    sufficient_understanding = GovukRadioField(
+        "Does the child or young person have sufficient understanding to make this decision?",
+        widget=GovRadioInput(),
+        choices=YES_NO,
+        validators=[Optional()],
+        description=(
+            "Young people aged 16 or over are presumed to have it. Children aged 12 or over are "
+            "generally expected to. A younger child may have it: use your judgement."
+        ),
+    )
+    understanding_judgement = TextAreaField(
+        "Explain your judgement",
+        widget=GovTextArea(),
+        validators=[
+            Optional(),
+            Length(max=2000, message="Your judgement must be 2000 characters or fewer"),
+        ],
+    )
+    given_by_name = _text("Full name of the parent or carer", 160, required=False)
+    relationship_to_child = _text(
+        "Relationship to the child",
+        80,
+        required=False,
+        hint="For example, mother, father, grandparent, foster carer",
+    )
+    parental_responsibility = GovukRadioField(
+        "Do they have parental responsibility for the child?",
+        widget=GovRadioInput(),
+        choices=YES_NO,
+        validators=[Optional()],
+    )
+    decision = GovukRadioField(
+        "What did they decide?",
+        widget=GovRadioInput(),
+        choices=[
+            (ConsentDecision.GIVEN.value, "They gave consent"),
+            (ConsentDecision.REFUSED.value, "They refused consent"),
+        ],
+        validators=[InputRequired(message="Select whether they gave or refused consent")],
+    )
+    scope = GovukCheckboxesField(
+        "What have they agreed to?",
+        widget=GovCheckboxesInput(),
+        choices=SCOPES,
+        validators=[Optional()],
+        description="Select all that apply.",
+    )
+    agencies = GovukCheckboxesField(
+        "Which agencies may the information be shared with?",
+        widget=GovCheckboxesInput(),
+        coerce=lambda value: int(value) if str(value).isdigit() else -1,
+        validate_choice=False,  # checked by the consent rules, with their own wording
+        validators=[Optional()],
+        description="Only the agencies the family has agreed to. Select all that apply.",
+    )
+    other_services = TextAreaField(
+        "Other services they agreed to (optional)",
+        widget=GovTextArea(),
+        description="One service per line, for services not listed above.",
+        validators=[
+            Optional(),
+            Length(max=2000, message="Other services must be 2000 characters or fewer"),
+        ],
+    )
+    points_explained = GovukCheckboxesField(
+        "Confirm what you explained before they decided",
+        widget=GovCheckboxesInput(),
+        choices=POINTS_TO_EXPLAIN,
+        validators=[Optional()],
+        description="You must explain all of these for consent to be informed.",
+    )
+    method = GovukRadioField(
+        "How was the decision given?",
+        widget=GovRadioInput(),
+        choices=[
+            (ConsentMethod.WRITTEN.value, "In writing (signed statement)"),
+            (ConsentMethod.VERBAL.value, "Verbally"),
+        ],
+        validators=[InputRequired(message="Select how the decision was given")],
+    )
+    given_on = GovukDateField(
+        "Date of the decision",
+        label_for_errors="the date of the decision",
+        description="For example, 27 3 2026",
+    )
+    review_on = GovukDateField(
+        "Date to review consent (optional)",
+        required=False,
+        label_for_errors="the date to review consent",
+        description="For example, 27 9 2026",
+    )
+    submit = SubmitField("Save the decision", widget=GovSubmitInput())
+
+
+class WithdrawConsentForm(FlaskForm):
+    withdrawal_reason = TextAreaField(
+        "What did they say?",
+        widget=GovTextArea(),
+        description=(
+            "Record who withdrew consent, how and when they told you, and any reason given."
+        ),
+        validators=[
+            InputRequired(message="Enter what they said when they withdrew consent"),
+            Length(max=2000, message="What they said must be 2000 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Withdraw consent", widget=GovSubmitInput())

@@ -1,0 +1,229 @@
+"""Consent rules (DESIGN §3, guidance 4.11-4.18), enforced here, whatever screen or request
+calls them: who can consent, what an informed decision needs, and withdrawal."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webapp.accounts.models import User
+from webapp.audit import services as audit
+from webapp.boroughs.models import Organisation
+from webapp.consent.models import (
+    Consent,
+    ConsentAgency,
+    ConsentDecision,
+    ConsentGiver,
+    ConsentMethod,
+)
+from webapp.db import utcnow
+from webapp.episodes.models import Episode
+
+POINTS = ("why", "what", "who", "purpose", "implications", "right_to_see")
+SCOPES = ("to_assess", "to_record", "to_share")
+
+
+@dataclass
+class ConsentInput:
+    given_by: ConsentGiver
+    decision: ConsentDecision
+    method: ConsentMethod
+    given_on: date
+    review_on: date | None = None
+    given_by_name: str = ""
+    relationship_to_child: str = ""
+    has_parental_responsibility: bool | None = None
+    child_has_sufficient_understanding: bool | None = None
+    understanding_judgement: str = ""
+    scope: frozenset[str] = frozenset()
+    organisation_ids: tuple[int, ...] = ()
+    other_services: tuple[str, ...] = ()
+    points_explained: frozenset[str] = frozenset()
+
+
+class ConsentInvalid(ValueError):
+    """The decision cannot be recorded as it stands; `errors` maps field names to messages."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+@dataclass
+class ConsentStatus:
+    """Consent at a glance for an episode."""
+
+    current: list[Consent] = field(default_factory=list)
+    refusals: list[Consent] = field(default_factory=list)
+    withdrawn: list[Consent] = field(default_factory=list)
+
+    def agreed(self, scope: str) -> bool:
+        return any(getattr(consent, scope) for consent in self.current)
+
+    @property
+    def sharing_with(self) -> list[str]:
+        names = []
+        for consent in self.current:
+            if consent.to_share:
+                for agency in consent.agencies:
+                    name = agency.organisation.name if agency.organisation else agency.service_name
+                    if name not in names:
+                        names.append(name)
+        return names
+
+    @property
+    def review_on(self) -> date | None:
+        dates = [consent.review_on for consent in self.current if consent.review_on]
+        return min(dates) if dates else None
+
+
+def status(db_session: Session, episode: Episode) -> ConsentStatus:
+    result = ConsentStatus()
+    for consent in db_session.scalars(
+        select(Consent).where(Consent.episode_id == episode.id).order_by(Consent.recorded_at)
+    ):
+        if consent.decision is ConsentDecision.REFUSED:
+            result.refusals.append(consent)
+        elif consent.withdrawn_at is not None:
+            result.withdrawn.append(consent)
+        else:
+            result.current.append(consent)
+    return result
+
+
+def check(data: ConsentInput, agencies_allowed: set[int], today: date) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if data.given_by is ConsentGiver.CHILD:
+        if data.child_has_sufficient_understanding is None:
+            errors["sufficient_understanding"] = (
+                "Select whether the child or young person has sufficient understanding"
+            )
+        elif not data.child_has_sufficient_understanding:
+            errors["sufficient_understanding"] = (
+                "A child without sufficient understanding cannot make this decision: record "
+                "the decision of a parent or carer with parental responsibility"
+            )
+        if not data.understanding_judgement.strip():
+            errors["understanding_judgement"] = "Explain your judgement of their understanding"
+    else:
+        if not data.given_by_name.strip():
+            errors["given_by_name"] = "Enter the full name of the parent or carer"
+        if not data.relationship_to_child.strip():
+            errors["relationship_to_child"] = "Enter their relationship to the child"
+        if data.has_parental_responsibility is None:
+            errors["parental_responsibility"] = "Select whether they have parental responsibility"
+        elif not data.has_parental_responsibility:
+            errors["parental_responsibility"] = (
+                "Only a parent or carer with parental responsibility can make this decision"
+            )
+    if data.decision is ConsentDecision.GIVEN:
+        if not data.scope:
+            errors["scope"] = "Select what they have agreed to"
+        elif not data.scope <= set(SCOPES):
+            errors["scope"] = "Select what they have agreed to from the list"
+        if "to_share" in data.scope and not (data.organisation_ids or data.other_services):
+            errors["agencies"] = (
+                "Select the agencies they agreed the information can be shared with"
+            )
+        if set(data.organisation_ids) - agencies_allowed:
+            errors["agencies"] = "Select agencies from the list"
+        if set(data.points_explained) != set(POINTS):
+            errors["points_explained"] = (
+                "Confirm you explained every point: consent must be informed"
+            )
+    elif data.scope or data.organisation_ids or data.other_services:
+        errors["scope"] = "A refusal cannot agree to anything: clear what they agreed to"
+    if data.given_on > today:
+        errors["given_on"] = "The date of the decision must be today or in the past"
+    if data.review_on is not None and data.review_on <= data.given_on:
+        errors["review_on"] = "The date to review consent must be after the date of the decision"
+    return errors
+
+
+def record(
+    db_session: Session, episode: Episode, recorded_by: User, data: ConsentInput, today: date
+) -> Consent:
+    agencies_allowed = set(
+        db_session.scalars(
+            select(Organisation.id).where(Organisation.id.in_(data.organisation_ids))
+        )
+    )
+    errors = check(data, agencies_allowed, today)
+    if errors:
+        raise ConsentInvalid(errors)
+    given = data.decision is ConsentDecision.GIVEN
+    child = data.given_by is ConsentGiver.CHILD
+    consent = Consent(
+        episode_id=episode.id,
+        decision=data.decision,
+        given_by=data.given_by,
+        given_by_name=episode.child.display_name if child else data.given_by_name.strip(),
+        relationship_to_child="Self" if child else data.relationship_to_child.strip(),
+        has_parental_responsibility=None if child else data.has_parental_responsibility,
+        child_has_sufficient_understanding=data.child_has_sufficient_understanding
+        if child
+        else None,
+        understanding_judgement=data.understanding_judgement.strip() if child else "",
+        to_assess=given and "to_assess" in data.scope,
+        to_record=given and "to_record" in data.scope,
+        to_share=given and "to_share" in data.scope,
+        points_explained=json.dumps(sorted(data.points_explained)),
+        method=data.method,
+        given_on=data.given_on,
+        review_on=data.review_on,
+        recorded_by_id=recorded_by.id,
+    )
+    if consent.to_share:
+        consent.agencies = [ConsentAgency(organisation_id=oid) for oid in data.organisation_ids] + [
+            ConsentAgency(service_name=name) for name in data.other_services
+        ]
+        episode.sharing_suspended = False
+    db_session.add(consent)
+    db_session.flush()
+    audit.record(
+        db_session,
+        "consent.given" if given else "consent.refused",
+        actor_id=recorded_by.id,
+        object_type="consent",
+        object_id=consent.id,
+        episode_id=episode.id,
+        child_id=episode.child_id,
+        scope=sorted(data.scope),
+        given_by=data.given_by.value,
+        agencies=list(data.organisation_ids),
+        other_services=list(data.other_services),
+    )
+    return consent
+
+
+def withdraw(db_session: Session, consent: Consent, withdrawn_by: User, reason: str) -> None:
+    if not consent.is_current:
+        raise ConsentInvalid({"withdrawal_reason": "This consent is not current"})
+    if not reason.strip():
+        raise ConsentInvalid(
+            {"withdrawal_reason": "Enter what they said when they withdrew consent"}
+        )
+    consent.withdrawn_at = utcnow()
+    consent.withdrawn_by_id = withdrawn_by.id
+    consent.withdrawal_reason = reason.strip()
+    episode = db_session.get(Episode, consent.episode_id)
+    still_shared = any(
+        other.is_current and other.to_share and other.id != consent.id
+        for other in db_session.scalars(select(Consent).where(Consent.episode_id == episode.id))
+    )
+    if not still_shared:
+        episode.sharing_suspended = True
+    audit.record(
+        db_session,
+        "consent.withdrawn",
+        actor_id=withdrawn_by.id,
+        object_type="consent",
+        object_id=consent.id,
+        episode_id=episode.id,
+        child_id=episode.child_id,
+        reason=consent.withdrawal_reason,
+    )
