@@ -20,7 +20,7 @@ def database() -> None:
 
 
 @database.command("upgrade")
-@click.argument("revision", default="head")
+@click.argument("revision", default="heads")
 def upgrade(revision: str) -> None:
     """Migrate the database to REVISION (default: the newest)."""
     runner.upgrade(db.engine_for(current_app), revision)

@@ -27,6 +27,7 @@ DEFAULTS: dict[str, object] = {
     "GOVUK_FRONTEND_DIST": str(PROJECT_ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
     "ARGON2_PROFILE": "default",
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    "CHILD_INDEX_SEARCHES_PER_HOUR": 60,
     "WORKFLOWS_PATH": str(PROJECT_ROOT / "workflows"),
     "FORMDEFS_PATH": str(PROJECT_ROOT / "formdefs"),
 }

@@ -3,10 +3,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.boroughs.models import Borough
+from webapp.children import matching
 from webapp.db import Base, enum_column, utcnow
 
 
@@ -42,6 +43,12 @@ class Child(Base):
     town: Mapped[str] = mapped_column(String(80), default="")
     postcode: Mapped[str] = mapped_column(String(10), default="", index=True)
     shielded: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Search keys kept in step with the names and postcode (webapp/children/matching.py), so
+    # the child index finds candidates through indexes, never by scanning every child.
+    family_name_key: Mapped[str] = mapped_column(String(120), default="", index=True)
+    family_name_sound: Mapped[str] = mapped_column(String(8), default="", index=True)
+    given_name_sound: Mapped[str] = mapped_column(String(8), default="")
+    postcode_key: Mapped[str] = mapped_column(String(10), default="", index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     borough: Mapped[Borough] = relationship()
@@ -54,3 +61,12 @@ class Child(Base):
 
     def __repr__(self) -> str:
         return f"<Child {self.id}>"
+
+
+@event.listens_for(Child, "before_insert")
+@event.listens_for(Child, "before_update")
+def _keep_search_keys(_mapper, _connection, child: Child) -> None:
+    child.family_name_key = matching.normalise(child.family_name)
+    child.family_name_sound = matching.soundex(child.family_name)
+    child.given_name_sound = matching.soundex(child.given_names)
+    child.postcode_key = matching.postcode_key(child.postcode or "")

@@ -1,13 +1,106 @@
-from flask import Blueprint, render_template
+import json
+from datetime import timedelta
 
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from webapp import db
 from webapp.access.permissions import Permission
 from webapp.access.policy import requires
+from webapp.accounts.sessions import client_address
+from webapp.audit.models import AuditEvent
+from webapp.children import index, matching
+from webapp.children.forms import REASONS, ChildSearchForm, StartEpisodeForm
+from webapp.children.models import Child
+from webapp.db import utcnow
+from webapp.episodes import workflow
+from webapp.episodes.models import Episode
+from webapp.episodes.services import open_episode
+from webapp.errors import render_error
 
 bp = Blueprint("children", __name__)
 
 
-@bp.route("/child-index")
+@bp.route("/child-index", methods=["GET", "POST"])
 @requires(Permission.CHILD_INDEX_SEARCH)
 def search():
-    """Placeholder until the child index search is built: says so plainly."""
-    return render_template("children/search.html")
+    form = ChildSearchForm()
+    results = None
+    if form.validate_on_submit():
+        query = matching.Query(
+            given_name=(form.given_name.data or "").strip(),
+            family_name=(form.family_name.data or "").strip(),
+            date_of_birth=form.date_of_birth.data,
+            postcode=(form.postcode.data or "").strip(),
+            reference=(form.reference.data or "").strip(),
+        )
+        reason = dict(REASONS)[form.reason.data]
+        if form.reason_details.data:
+            reason += f": {form.reason_details.data.strip()}"
+        try:
+            results = index.search(
+                db.session,
+                current_user,
+                query,
+                reason,
+                current_app.config["CHILD_INDEX_SEARCHES_PER_HOUR"],
+                client_address(),
+            )
+        except index.SearchLimitReached:
+            db.session.commit()
+            return render_error(429)
+        db.session.commit()
+    return render_template(
+        "children/search.html",
+        form=form,
+        results=results,
+        start_form=StartEpisodeForm(),
+        may_start=current_user.is_authenticated and _may_start_episodes(),
+    )
+
+
+def _may_start_episodes() -> bool:
+    from webapp.access.policy import may
+
+    return may(current_user, Permission.EPISODE_EDIT)
+
+
+def _found_recently(child_id: int) -> bool:
+    """Starting a CAF goes through the index: the child must be in one of this user's own
+    search results from the last hour."""
+    since = utcnow() - timedelta(hours=1)
+    details = db.session.scalars(
+        select(AuditEvent.detail).where(
+            AuditEvent.actor_id == current_user.id,
+            AuditEvent.action == "child_index.searched",
+            AuditEvent.occurred_at >= since,
+        )
+    )
+    return any(child_id in json.loads(detail).get("results", []) for detail in details)
+
+
+@bp.route("/children/<int:child_id>/episodes", methods=["POST"])
+@requires(Permission.EPISODE_EDIT)
+def start_episode(child_id: int):
+    child = db.session.get(Child, child_id)
+    if child is None or not _found_recently(child_id):
+        abort(404)
+    form = StartEpisodeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    existing = db.session.scalars(
+        select(Episode).where(Episode.child_id == child.id, Episode.closed_at.is_(None))
+    ).first()
+    if existing is not None:
+        flash(
+            "This child already has an open CAF. Contact its lead professional or the "
+            "borough CAF contact instead of starting another."
+        )
+        return redirect(url_for(".search"))
+    episode = open_episode(
+        db.session, workflow.catalogue(), child, current_user, child.borough, client_address()
+    )
+    db.session.commit()
+    flash(f"CAF episode {episode.reference} started. Record the family's consent next.")
+    return redirect(url_for("episodes.show", episode_id=episode.id))

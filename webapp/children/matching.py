@@ -1,0 +1,143 @@
+"""Tolerant matching for the child index: accents, case, punctuation, common name variants,
+typing errors and day/month transposed dates.
+
+Search keys are stored on each child and indexed, so candidates come from an index lookup;
+only those candidates are scored here."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from difflib import SequenceMatcher
+
+# Given names that are the same name in everyday use (a small, extendable list).
+NAME_VARIANTS = [
+    {"william", "bill", "billy", "will", "liam"},
+    {"robert", "bob", "bobby", "rob", "robbie"},
+    {"elizabeth", "liz", "lizzie", "beth", "eliza", "betty"},
+    {"muhammad", "mohammed", "mohammad", "mohamed", "muhammed", "mo"},
+    {"alexander", "alex", "sasha", "alexandra", "alexa"},
+    {"katherine", "catherine", "kate", "katie", "cathy", "kathryn"},
+    {"jacob", "jake", "jakub"},
+    {"joseph", "joe", "joey", "josef", "jose"},
+    {"thomas", "tom", "tommy"},
+    {"oliver", "ollie", "olly"},
+    {"charlotte", "lottie", "charlie"},
+    {"zoe", "zoey"},
+    {"aleksander", "alexander"},
+    {"jonathan", "jon", "john", "johnny", "jack"},
+    {"sian", "sean", "shaun", "shawn"},
+]
+_VARIANT_GROUPS = {name: frozenset(group) for group in NAME_VARIANTS for name in group}
+
+
+def normalise(text: str) -> str:
+    """'Zoë  O'Brien-Smith' -> 'zoe obrien smith'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    plain = plain.casefold().replace("'", "").replace("’", "")
+    return " ".join(re.sub(r"[^a-z]+", " ", plain).split())
+
+
+def soundex(text: str) -> str:
+    """American Soundex of the first word: 'Robert' and 'Rupert' -> R163."""
+    word = normalise(text).replace(" ", "")
+    if not word:
+        return ""
+    codes = {
+        **dict.fromkeys("bfpv", "1"),
+        **dict.fromkeys("cgjkqsxz", "2"),
+        **dict.fromkeys("dt", "3"),
+        "l": "4",
+        **dict.fromkeys("mn", "5"),
+        "r": "6",
+    }
+    result, previous = word[0].upper(), codes.get(word[0], "")
+    for char in word[1:]:
+        code = codes.get(char, "")
+        if code and code != previous:
+            result += code
+        if char not in "hw":
+            previous = code
+    return (result + "000")[:4]
+
+
+def postcode_key(postcode: str) -> str:
+    return re.sub(r"\s+", "", postcode).upper()
+
+
+def transposed(value: date) -> date | None:
+    """The date with day and month swapped, if that is a real, different date."""
+    if value.day > 12 or value.day == value.month:
+        return None
+    try:
+        return value.replace(month=value.day, day=value.month)
+    except ValueError:
+        return None
+
+
+def same_given_name(first: str, second: str) -> bool:
+    first, second = normalise(first).split(" ")[0], normalise(second).split(" ")[0]
+    if not first or not second:
+        return False
+    if first == second:
+        return True
+    return first in _VARIANT_GROUPS and _VARIANT_GROUPS[first] == _VARIANT_GROUPS.get(second)
+
+
+def similarity(first: str, second: str) -> float:
+    return SequenceMatcher(None, normalise(first), normalise(second)).ratio()
+
+
+@dataclass(frozen=True)
+class Query:
+    given_name: str = ""
+    family_name: str = ""
+    date_of_birth: date | None = None
+    postcode: str = ""
+    reference: str = ""
+
+
+def score(query: Query, child) -> float:
+    """0 (no likeness) to 1 (everything given matches). Only what was asked counts."""
+    points, possible = 0.0, 0.0
+    if query.reference:
+        possible += 3
+        points += 3 if query.reference.strip().upper() == child.unique_reference.upper() else 0
+    if query.family_name:
+        possible += 3
+        names = [child.family_name, *child.also_known_as.split(",")]
+        best = max(
+            similarity(query.family_name, name.split()[-1] if name.split() else name)
+            for name in names
+        )
+        if soundex(query.family_name) == child.family_name_sound:
+            best = max(best, 0.85)
+        points += 3 * best
+    if query.given_name:
+        possible += 2
+        given = [
+            child.given_names,
+            *[n.split()[0] for n in child.also_known_as.split(",") if n.split()],
+        ]
+        best = max(
+            1.0 if same_given_name(query.given_name, name) else similarity(query.given_name, name)
+            for name in given
+        )
+        points += 2 * best
+    if query.date_of_birth:
+        possible += 3
+        born = child.date_of_birth or child.expected_delivery_date
+        if born == query.date_of_birth:
+            points += 3
+        elif born is not None and born == transposed(query.date_of_birth):
+            points += 2.5
+        elif born is not None and born.year == query.date_of_birth.year:
+            points += 1
+    if query.postcode:
+        possible += 2
+        wanted, held = postcode_key(query.postcode), child.postcode_key
+        points += 2 if wanted == held else (1 if held[:-3] == wanted[:-3] and held else 0)
+    return points / possible if possible else 0.0
