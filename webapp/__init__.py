@@ -47,7 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.bytecode_cache = app.config.get("TEMPLATE_BYTECODE_CACHE")
     app.jinja_env.lstrip_blocks = True
 
-    from webapp import assets, cli, db, errors, security
+    from webapp import assets, cli, db, errors, models, security  # noqa: F401 - maps every model
     from webapp.accounts import passwords, sessions
     from webapp.assessments import library
     from webapp.episodes import workflow
@@ -70,6 +70,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.consent.views import bp as consent_bp
     from webapp.episodes.views import bp as episodes_bp
     from webapp.home.views import bp as home_bp
+    from webapp.tac.views import bp as tac_bp
 
     for blueprint in (
         accounts_bp,
@@ -79,6 +80,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         assessments_bp,
         consent_bp,
         admin_bp,
+        tac_bp,
     ):
         app.register_blueprint(blueprint)
 

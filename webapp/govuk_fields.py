@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
-from wtforms import Field, RadioField, SelectMultipleField
+from wtforms import Field, RadioField, SelectField, SelectMultipleField
 from wtforms.validators import StopValidation, ValidationError
 
 NOT_IN_LIST = "Select an option from the list"
@@ -20,6 +20,14 @@ class GovukRadioField(RadioField):
 
     def pre_validate(self, form):
         if self.data is not None and not any(
+            self.data == value for value, *_ in self.iter_choices()
+        ):
+            raise ValidationError(NOT_IN_LIST)
+
+
+class GovukSelectField(SelectField):
+    def pre_validate(self, form):
+        if self.validate_choice and not any(
             self.data == value for value, *_ in self.iter_choices()
         ):
             raise ValidationError(NOT_IN_LIST)

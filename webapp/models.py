@@ -7,6 +7,7 @@ from webapp.children.models import Child
 from webapp.consent.models import Consent, ConsentAgency
 from webapp.db import Base
 from webapp.episodes.models import Episode, EpisodeTransition, Notification
+from webapp.tac.models import Involvement, LeadProfessionalChange, TacMember
 
 metadata = Base.metadata
 
@@ -19,9 +20,12 @@ __all__ = [
     "ConsentAgency",
     "Episode",
     "EpisodeTransition",
+    "Involvement",
+    "LeadProfessionalChange",
     "LoginThrottle",
     "Notification",
     "Organisation",
+    "TacMember",
     "Team",
     "User",
     "UserRole",

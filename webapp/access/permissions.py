@@ -35,6 +35,7 @@ class Relationship(StrEnum):
     ASSESSOR = "assessor"
     LEAD_PROFESSIONAL = "lead_professional"
     COORDINATOR = "coordinator"
+    TAC_MEMBER = "tac_member"
     TEAM_MANAGER = "team_manager"
     BOROUGH_CAF_CONTACT = "borough_caf_contact"
 

@@ -11,6 +11,7 @@ WORKFLOW_ROLE = {
     Relationship.ASSESSOR: "assessor",
     Relationship.LEAD_PROFESSIONAL: "lead_professional",
     Relationship.COORDINATOR: "coordinator",
+    Relationship.TAC_MEMBER: "tac_member",
     Relationship.TEAM_MANAGER: "manager",
     Relationship.BOROUGH_CAF_CONTACT: "borough_caf_contact",
 }
@@ -24,6 +25,8 @@ def relationships_to(user: User, episode: Episode) -> frozenset[Relationship]:
         found.add(Relationship.LEAD_PROFESSIONAL)
     if episode.coordinator_id == user.id:
         found.add(Relationship.COORDINATOR)
+    if any(member.user_id == user.id and member.is_active for member in episode.tac_members):
+        found.add(Relationship.TAC_MEMBER)
     if user.has_role(Role.MANAGER) and user.team_id is not None:
         worker_teams = {
             worker.team_id

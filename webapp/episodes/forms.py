@@ -1,7 +1,9 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea
-from wtforms import HiddenField, SelectField, SubmitField, TextAreaField
+from wtforms import HiddenField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from webapp.govuk_fields import GovukSelectField
 
 COMMENT_MAX = 4000
 
@@ -30,7 +32,7 @@ class TransitionForm(FlaskForm):
 
 
 class TransferForm(TransitionForm):
-    to_borough_id = SelectField(
+    to_borough_id = GovukSelectField(
         "Which borough is the child moving to?",
         widget=GovSelect(),
         coerce=lambda value: int(value) if str(value).isdigit() else None,

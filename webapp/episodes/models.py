@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,6 +10,9 @@ from webapp.accounts.models import User
 from webapp.boroughs.models import Borough
 from webapp.children.models import Child
 from webapp.db import Base, utcnow
+
+if TYPE_CHECKING:
+    from webapp.tac.models import TacMember
 
 
 class Episode(Base):
@@ -33,6 +37,11 @@ class Episode(Base):
     closure_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     sharing_suspended: Mapped[bool] = mapped_column(Boolean, default=False)
     transferred_to_borough_id: Mapped[int | None] = mapped_column(ForeignKey("borough.id"))
+    # The TAC member who is lead professional (who may be a parent without an account);
+    # lead_professional_id is set too when that member has an account.
+    lead_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tac_member.id", use_alter=True, name="fk_episode_lead_member_id_tac_member")
+    )
     # Optimistic lock: a stale write raises StaleDataError instead of overwriting.
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -43,6 +52,9 @@ class Episode(Base):
     assessor: Mapped[User | None] = relationship(foreign_keys=[assessor_id])
     lead_professional: Mapped[User | None] = relationship(foreign_keys=[lead_professional_id])
     coordinator: Mapped[User | None] = relationship(foreign_keys=[coordinator_id])
+    tac_members: Mapped[list[TacMember]] = relationship(
+        foreign_keys="TacMember.episode_id", order_by="TacMember.id", viewonly=True
+    )
     history: Mapped[list[EpisodeTransition]] = relationship(
         back_populates="episode", order_by="EpisodeTransition.id"
     )

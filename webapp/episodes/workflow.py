@@ -92,7 +92,8 @@ def facts_for(db_session: Session, episode: Episode) -> EpisodeSnapshot:
         )
         and not current,
         consent_refused=any(consent.decision is ConsentDecision.REFUSED for consent in consents),
-        lead_professional_id=episode.lead_professional_id,
+        # A parent can be lead professional without an account: the nomination is what counts.
+        lead_professional_id=episode.lead_professional_id or episode.lead_member_id,
         closure_requested_by_id=episode.closure_requested_by_id,
         **effects.form_facts(db_session, episode),
     )

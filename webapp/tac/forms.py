@@ -1,0 +1,165 @@
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import EmailField, StringField, SubmitField, TextAreaField
+from wtforms.validators import Email, InputRequired, Length, Optional
+
+from webapp.govuk_fields import GovukRadioField, GovukSelectField
+from webapp.tac.models import MemberKind
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _member_choice(value):
+    """Member ids; the empty placeholder is None, anything else not a number is invalid."""
+    if value in ("", None):
+        return None
+    return int(value) if str(value).isdigit() else -1
+
+
+class TeamPageForm(FlaskForm):
+    """One of several forms on the team page: each has a prefix so ids stay unique, and
+    relies on the app-wide CSRF check (CSRFProtect) instead of a token field of its own."""
+
+    class Meta:
+        csrf = False
+
+
+class InviteForm(TeamPageForm):
+    email = EmailField(
+        "Email address of the practitioner",
+        widget=GovTextInput(),
+        filters=[_strip],
+        description="They need an eCAF account. They can be in any borough.",
+        validators=[
+            InputRequired(message="Enter the practitioner's email address"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+            Email(
+                message="Enter an email address in the correct format, like name@example.com",
+                check_deliverability=False,
+            ),
+        ],
+    )
+    role = StringField(
+        "Their role in the team (optional)",
+        widget=GovTextInput(),
+        filters=[_strip],
+        description="For example, school nurse, or family support worker",
+        validators=[Optional(), Length(max=160, message="Role must be 160 characters or fewer")],
+    )
+    submit = SubmitField("Send invitation", widget=GovSubmitInput())
+
+
+class FamilyMemberForm(TeamPageForm):
+    kind = GovukRadioField(
+        "Who are you adding?",
+        widget=GovRadioInput(),
+        choices=[
+            (kind.value, kind.title) for kind in MemberKind if kind is not MemberKind.PRACTITIONER
+        ],
+        validators=[InputRequired(message="Select who you are adding")],
+    )
+    name = StringField(
+        "Full name",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[
+            InputRequired(message="Enter their full name"),
+            Length(max=160, message="Full name must be 160 characters or fewer"),
+        ],
+    )
+    role = StringField(
+        "Relationship to the child or role",
+        widget=GovTextInput(),
+        filters=[_strip],
+        description="For example, mother, grandfather, or youth club leader",
+        validators=[
+            InputRequired(message="Enter their relationship to the child or role"),
+            Length(max=160, message="Relationship must be 160 characters or fewer"),
+        ],
+    )
+    email = StringField(
+        "Email address (optional)",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+            Email(
+                message="Enter an email address in the correct format, like name@example.com",
+                check_deliverability=False,
+            ),
+        ],
+    )
+    phone = StringField(
+        "Telephone number (optional)",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=40, message="Telephone number must be 40 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Add to the team", widget=GovSubmitInput())
+
+
+class RemoveMemberForm(FlaskForm):
+    reason = TextAreaField(
+        "Why are they leaving the team?",
+        widget=GovTextArea(),
+        validators=[
+            InputRequired(message="Enter why they are leaving the team"),
+            Length(max=2000, message="The reason must be 2000 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Remove from the team", widget=GovSubmitInput())
+
+
+class LeadProfessionalForm(TeamPageForm):
+    member_id = GovukSelectField(
+        "Who is the lead professional?",
+        widget=GovSelect(),
+        coerce=_member_choice,
+        validators=[InputRequired(message="Select the lead professional")],
+    )
+    note = TextAreaField(
+        "Handover note",
+        widget=GovTextArea(),
+        description="What the new lead professional needs to know. Needed for a handover.",
+        validators=[
+            Optional(),
+            Length(max=4000, message="The note must be 4000 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Save the lead professional", widget=GovSubmitInput())
+
+
+class CoordinatorForm(TeamPageForm):
+    member_id = GovukSelectField(
+        "Who keeps the electronic record up to date (episode coordinator)?",
+        widget=GovSelect(),
+        coerce=_member_choice,
+        validators=[InputRequired(message="Select the episode coordinator")],
+    )
+    submit = SubmitField("Save the coordinator", widget=GovSubmitInput())
+
+
+class RespondForm(FlaskForm):
+    decision = GovukRadioField(
+        "Do you accept?",
+        widget=GovRadioInput(),
+        choices=[("accept", "Yes, I accept"), ("decline", "No, I decline")],
+        validators=[InputRequired(message="Select whether you accept")],
+    )
+    submit = SubmitField("Send my answer", widget=GovSubmitInput())
+
+
+class JoinForm(TeamPageForm):
+    submit = SubmitField("Add myself to the team", widget=GovSubmitInput())

@@ -1,0 +1,328 @@
+"""TAC membership rules. Membership is what opens an episode to a practitioner, so every
+invitation passes the consent check first (DESIGN §3), and every change is audited."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webapp.accounts.models import User
+from webapp.audit import services as audit
+from webapp.consent.models import Consent
+from webapp.db import utcnow
+from webapp.episodes.models import Episode, Notification
+from webapp.tac.models import (
+    HandoverStatus,
+    Involvement,
+    LeadProfessionalChange,
+    MemberKind,
+    MemberStatus,
+    TacMember,
+)
+
+
+class TacRefused(ValueError):
+    """The change cannot be made; `field` names the form field the message belongs to."""
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
+
+
+def consented_organisation_ids(db_session: Session, episode: Episode) -> set[int]:
+    """Organisations the family agreed the record may be shared with (current consent only;
+    nothing once sharing is suspended after a withdrawal)."""
+    if episode.sharing_suspended:
+        return set()
+    consents = db_session.scalars(select(Consent).where(Consent.episode_id == episode.id))
+    return {
+        agency.organisation_id
+        for consent in consents
+        if consent.is_current and consent.to_share
+        for agency in consent.agencies
+        if agency.organisation_id is not None
+    }
+
+
+def members(episode: Episode, *statuses: MemberStatus) -> list[TacMember]:
+    wanted = statuses or (MemberStatus.INVITED, MemberStatus.ACTIVE)
+    return [member for member in episode.tac_members if member.status in wanted]
+
+
+def _audit(db_session: Session, action: str, actor: User, episode: Episode, **detail) -> None:
+    audit.record(
+        db_session,
+        action,
+        actor_id=actor.id,
+        object_type="episode",
+        object_id=episode.id,
+        episode_id=episode.id,
+        child_id=episode.child_id,
+        **detail,
+    )
+
+
+def invite_practitioner(
+    db_session: Session,
+    episode: Episode,
+    inviter: User,
+    invitee: User,
+    role: str,
+    *,
+    sharing_allowed_without_consent: bool = False,
+) -> TacMember:
+    """Invite a practitioner (from any borough). Their agency must be one the family agreed
+    to share with, unless the caller has recorded a public-interest decision."""
+    if episode.sharing_suspended:
+        raise TacRefused("Consent has been withdrawn: nobody new can join the team", "user_id")
+    if not invitee.active:
+        raise TacRefused("Select a practitioner with an active account", "user_id")
+    if any(member.user_id == invitee.id for member in members(episode)):
+        raise TacRefused(f"{invitee.full_name} is already in the team or invited", "user_id")
+    consented = invitee.organisation_id in consented_organisation_ids(db_session, episode)
+    if not consented and not sharing_allowed_without_consent:
+        raise TacRefused(
+            f"{invitee.organisation.name} is not one of the agencies the family agreed to share "
+            "with. Record a public-interest decision to share without consent, or do not invite "
+            "them.",
+            "user_id",
+        )
+    member = TacMember(
+        episode_id=episode.id,
+        kind=MemberKind.PRACTITIONER,
+        status=MemberStatus.INVITED,
+        user_id=invitee.id,
+        name=invitee.full_name,
+        role=role.strip() or invitee.job_title,
+        organisation_id=invitee.organisation_id,
+        email=invitee.email,
+        phone=invitee.phone,
+        invited_by_id=inviter.id,
+    )
+    db_session.add(member)
+    db_session.flush()
+    db_session.add(
+        Notification(
+            user_id=invitee.id,
+            episode_id=episode.id,
+            kind="tac_invitation",
+            message=f"{inviter.full_name} invited you to the team around the child for "
+            f"{episode.reference}.",
+        )
+    )
+    _audit(
+        db_session,
+        "tac.invited",
+        inviter,
+        episode,
+        member_id=member.id,
+        invitee=invitee.id,
+        basis="consent" if consented else "public_interest",
+    )
+    return member
+
+
+def join(db_session: Session, episode: Episode, user: User) -> TacMember | None:
+    """The practitioner convening the team (assessor, lead or coordinator) joins it."""
+    if any(member.user_id == user.id for member in members(episode)):
+        return None
+    member = TacMember(
+        episode_id=episode.id,
+        kind=MemberKind.PRACTITIONER,
+        status=MemberStatus.ACTIVE,
+        user_id=user.id,
+        name=user.full_name,
+        role=user.job_title,
+        organisation_id=user.organisation_id,
+        email=user.email,
+        phone=user.phone,
+        invited_by_id=user.id,
+        responded_at=utcnow(),
+    )
+    db_session.add(member)
+    db_session.flush()
+    _audit(db_session, "tac.member_added", user, episode, member_id=member.id, kind="practitioner")
+    return member
+
+
+def add_family_member(
+    db_session: Session,
+    episode: Episode,
+    actor: User,
+    kind: MemberKind,
+    name: str,
+    role: str,
+    email: str = "",
+    phone: str = "",
+) -> TacMember:
+    if kind is MemberKind.PRACTITIONER:
+        raise TacRefused("Invite practitioners by their account", "kind")
+    member = TacMember(
+        episode_id=episode.id,
+        kind=kind,
+        status=MemberStatus.ACTIVE,
+        name=name.strip(),
+        role=role.strip(),
+        email=email.strip(),
+        phone=phone.strip(),
+        invited_by_id=actor.id,
+        responded_at=utcnow(),
+    )
+    db_session.add(member)
+    db_session.flush()
+    _audit(db_session, "tac.member_added", actor, episode, member_id=member.id, kind=kind.value)
+    return member
+
+
+def respond(db_session: Session, member: TacMember, user: User, accept: bool) -> None:
+    if member.user_id != user.id or member.status is not MemberStatus.INVITED:
+        raise TacRefused("This invitation is not open")
+    episode = db_session.get(Episode, member.episode_id)
+    if accept and episode.sharing_suspended:
+        raise TacRefused("Consent has been withdrawn: the invitation can no longer be accepted")
+    member.status = MemberStatus.ACTIVE if accept else MemberStatus.DECLINED
+    member.responded_at = utcnow()
+    if accept:
+        db_session.add(
+            Involvement(
+                child_id=episode.child_id,
+                user_id=user.id,
+                tac_member_id=member.id,
+                name=user.full_name,
+                role=member.role,
+                organisation_name=user.organisation.name,
+                contact=", ".join(filter(None, [user.email, user.phone])),
+                started_on=date.today(),
+                recorded_by_id=user.id,
+            )
+        )
+    _audit(
+        db_session,
+        "tac.invitation_accepted" if accept else "tac.invitation_declined",
+        user,
+        episode,
+        member_id=member.id,
+    )
+
+
+def remove(db_session: Session, member: TacMember, actor: User, reason: str) -> None:
+    episode = db_session.get(Episode, member.episode_id)
+    if member.status not in (MemberStatus.INVITED, MemberStatus.ACTIVE):
+        raise TacRefused("This person is not in the team")
+    if episode.lead_member_id == member.id:
+        raise TacRefused("Hand the lead professional role to someone else before removing them")
+    if not reason.strip():
+        raise TacRefused("Enter why they are leaving the team", "reason")
+    member.status = MemberStatus.REMOVED
+    member.removed_at = utcnow()
+    member.removed_by_id = actor.id
+    member.removal_reason = reason.strip()
+    if episode.coordinator_id is not None and episode.coordinator_id == member.user_id:
+        episode.coordinator_id = None
+    for involvement in db_session.scalars(
+        select(Involvement).where(
+            Involvement.tac_member_id == member.id, Involvement.ended_on.is_(None)
+        )
+    ):
+        involvement.ended_on = date.today()
+    _audit(
+        db_session,
+        "tac.member_removed",
+        actor,
+        episode,
+        member_id=member.id,
+        reason=member.removal_reason,
+    )
+
+
+def nominate_lead_professional(
+    db_session: Session, episode: Episode, actor: User, member: TacMember, note: str
+) -> LeadProfessionalChange:
+    """The first nomination (agreed at a TAC meeting) takes effect at once; a later change is
+    a handover that the new lead professional must accept."""
+    if member.episode_id != episode.id or not member.is_active:
+        raise TacRefused("Select an active member of the team", "member_id")
+    if episode.lead_member_id == member.id:
+        raise TacRefused(f"{member.name} is already the lead professional", "member_id")
+    pending = db_session.scalars(
+        select(LeadProfessionalChange).where(
+            LeadProfessionalChange.episode_id == episode.id,
+            LeadProfessionalChange.status == HandoverStatus.PROPOSED,
+        )
+    ).first()
+    if pending is not None:
+        raise TacRefused("A handover is already waiting to be accepted", "member_id")
+    first = episode.lead_member_id is None and episode.lead_professional_id is None
+    if not first and not note.strip():
+        raise TacRefused("Enter a handover note for the new lead professional", "note")
+    change = LeadProfessionalChange(
+        episode_id=episode.id,
+        from_member_id=episode.lead_member_id,
+        to_member_id=member.id,
+        handover_note=note.strip(),
+        proposed_by_id=actor.id,
+        status=HandoverStatus.PROPOSED,
+    )
+    db_session.add(change)
+    db_session.flush()
+    # Accepted at once when nobody needs to accept: a first nomination, a member without an
+    # account (such as a parent), or someone nominating themselves.
+    if first or member.user_id is None or member.user_id == actor.id:
+        _make_lead(db_session, episode, change, actor)
+    elif member.user_id is not None:
+        db_session.add(
+            Notification(
+                user_id=member.user_id,
+                episode_id=episode.id,
+                kind="lead_handover",
+                message=f"{actor.full_name} asked you to become lead professional for "
+                f"{episode.reference}.",
+            )
+        )
+    _audit(
+        db_session,
+        "tac.lead_professional_proposed",
+        actor,
+        episode,
+        change_id=change.id,
+        to_member=member.id,
+    )
+    return change
+
+
+def decide_handover(
+    db_session: Session, change: LeadProfessionalChange, user: User, accept: bool
+) -> None:
+    if change.status is not HandoverStatus.PROPOSED or change.to_member.user_id != user.id:
+        raise TacRefused("This handover is not waiting for you")
+    episode = db_session.get(Episode, change.episode_id)
+    if accept:
+        _make_lead(db_session, episode, change, user)
+    else:
+        change.status = HandoverStatus.DECLINED
+        change.decided_at = utcnow()
+        _audit(db_session, "tac.lead_professional_declined", user, episode, change_id=change.id)
+
+
+def _make_lead(db_session, episode: Episode, change: LeadProfessionalChange, actor: User) -> None:
+    change.status = HandoverStatus.ACCEPTED
+    change.decided_at = utcnow()
+    episode.lead_member_id = change.to_member_id
+    episode.lead_professional_id = change.to_member.user_id
+    _audit(
+        db_session,
+        "tac.lead_professional_changed",
+        actor,
+        episode,
+        change_id=change.id,
+        member=change.to_member_id,
+    )
+
+
+def set_coordinator(db_session: Session, episode: Episode, actor: User, member: TacMember) -> None:
+    if member.episode_id != episode.id or not member.is_active or member.user_id is None:
+        raise TacRefused("Select an active practitioner in the team", "member_id")
+    episode.coordinator_id = member.user_id
+    _audit(db_session, "tac.coordinator_set", actor, episode, member=member.id)

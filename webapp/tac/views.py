@@ -1,0 +1,279 @@
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from webapp import db
+from webapp.access.permissions import Permission
+from webapp.access.policy import may, requires, visible_or_404
+from webapp.accounts.services import find_user_by_email
+from webapp.episodes import workflow
+from webapp.episodes.models import Episode
+from webapp.tac import services
+from webapp.tac.forms import (
+    CoordinatorForm,
+    FamilyMemberForm,
+    InviteForm,
+    JoinForm,
+    LeadProfessionalForm,
+    RemoveMemberForm,
+    RespondForm,
+)
+from webapp.tac.models import (
+    HandoverStatus,
+    LeadProfessionalChange,
+    MemberKind,
+    MemberStatus,
+    TacMember,
+)
+
+bp = Blueprint("tac", __name__)
+
+
+def _episode(episode_id: int) -> Episode:
+    return visible_or_404(Permission.EPISODE_VIEW, db.session.get(Episode, episode_id))
+
+
+def _may_manage(episode: Episode) -> bool:
+    return may(current_user, Permission.EPISODE_EDIT, episode) and workflow.may_edit(
+        current_user, episode, "tac"
+    )
+
+
+def _managed_episode(episode_id: int) -> Episode:
+    episode = _episode(episode_id)
+    if not _may_manage(episode):
+        abort(403)
+    return episode
+
+
+def _member_choices(episode: Episode, with_account_only: bool = False):
+    active = services.members(episode, MemberStatus.ACTIVE)
+    return [("", "Select a member of the team")] + [
+        (member.id, f"{member.name} ({member.role or member.kind.title})")
+        for member in active
+        if member.user_id is not None or not with_account_only
+    ]
+
+
+def _page(episode: Episode, **forms):
+    lead_form = forms.get("lead_form") or LeadProfessionalForm(formdata=None, prefix="lead")
+    lead_form.member_id.choices = _member_choices(episode)
+    coordinator_form = forms.get("coordinator_form") or CoordinatorForm(
+        formdata=None, prefix="coordinator"
+    )
+    coordinator_form.member_id.choices = _member_choices(episode, True)
+    return render_template(
+        "tac/team.html",
+        episode=episode,
+        members=services.members(episode),
+        former=services.members(episode, MemberStatus.REMOVED, MemberStatus.DECLINED),
+        may_manage=_may_manage(episode),
+        is_member=any(m.user_id == current_user.id for m in services.members(episode)),
+        invite_form=forms.get("invite_form") or InviteForm(formdata=None, prefix="invite"),
+        family_form=forms.get("family_form") or FamilyMemberForm(formdata=None, prefix="family"),
+        lead_form=lead_form,
+        coordinator_form=coordinator_form,
+        join_form=JoinForm(formdata=None, prefix="join"),
+        form=next((f for f in forms.values() if f is not None and f.errors), None),
+        handovers=db.session.scalars(
+            select(LeadProfessionalChange)
+            .where(LeadProfessionalChange.episode_id == episode.id)
+            .order_by(LeadProfessionalChange.proposed_at)
+        ).all(),
+        MemberKind=MemberKind,
+        HandoverStatus=HandoverStatus,
+    )
+
+
+@bp.route("/episodes/<int:episode_id>/tac")
+@requires(Permission.EPISODE_VIEW)
+def team(episode_id: int):
+    return _page(_episode(episode_id))
+
+
+@bp.route("/episodes/<int:episode_id>/tac/invite", methods=["POST"])
+@requires(Permission.EPISODE_EDIT)
+def invite(episode_id: int):
+    episode = _managed_episode(episode_id)
+    form = InviteForm(prefix="invite")
+    if form.validate_on_submit():
+        invitee = find_user_by_email(db.session, form.email.data)
+        try:
+            if invitee is None:
+                raise services.TacRefused(
+                    "No practitioner has an eCAF account with that email address", "email"
+                )
+            services.invite_practitioner(
+                db.session, episode, current_user, invitee, form.role.data or ""
+            )
+        except services.TacRefused as refused:
+            db.session.rollback()
+            form.email.errors = [str(refused)]
+        else:
+            db.session.commit()
+            flash(f"Invitation sent to {invitee.full_name}")
+            return redirect(url_for(".team", episode_id=episode.id))
+    return _page(episode, invite_form=form), 200
+
+
+@bp.route("/episodes/<int:episode_id>/tac/join", methods=["POST"])
+@requires(Permission.EPISODE_EDIT)
+def join(episode_id: int):
+    """The assessor or coordinator convening the team adds themselves to it."""
+    episode = _managed_episode(episode_id)
+    if not JoinForm(prefix="join").validate_on_submit():
+        abort(400)
+    if services.join(db.session, episode, current_user):
+        db.session.commit()
+        flash("You are now a member of the team")
+    return redirect(url_for(".team", episode_id=episode.id))
+
+
+@bp.route("/episodes/<int:episode_id>/tac/family", methods=["POST"])
+@requires(Permission.EPISODE_EDIT)
+def add_family(episode_id: int):
+    episode = _managed_episode(episode_id)
+    form = FamilyMemberForm(prefix="family")
+    if form.validate_on_submit():
+        member = services.add_family_member(
+            db.session,
+            episode,
+            current_user,
+            MemberKind(form.kind.data),
+            form.name.data,
+            form.role.data,
+            form.email.data or "",
+            form.phone.data or "",
+        )
+        db.session.commit()
+        flash(f"{member.name} has been added to the team")
+        return redirect(url_for(".team", episode_id=episode.id))
+    return _page(episode, family_form=form), 200
+
+
+def _member_of(episode: Episode, member_id: int) -> TacMember:
+    member = db.session.get(TacMember, member_id)
+    if member is None or member.episode_id != episode.id:
+        abort(404)
+    return member
+
+
+@bp.route("/episodes/<int:episode_id>/tac/members/<int:member_id>/remove", methods=["GET", "POST"])
+@requires(Permission.EPISODE_EDIT)
+def remove(episode_id: int, member_id: int):
+    episode = _managed_episode(episode_id)
+    member = _member_of(episode, member_id)
+    form = RemoveMemberForm()
+    if form.validate_on_submit():
+        try:
+            services.remove(db.session, member, current_user, form.reason.data)
+        except services.TacRefused as refused:
+            db.session.rollback()
+            form.reason.errors = [str(refused)]
+        else:
+            db.session.commit()
+            flash(f"{member.name} has left the team and can no longer see the episode")
+            return redirect(url_for(".team", episode_id=episode.id))
+    return render_template("tac/remove.html", episode=episode, member=member, form=form)
+
+
+@bp.route("/episodes/<int:episode_id>/tac/lead", methods=["POST"])
+@requires(Permission.EPISODE_EDIT)
+def lead(episode_id: int):
+    episode = _managed_episode(episode_id)
+    form = LeadProfessionalForm(prefix="lead")
+    form.member_id.choices = _member_choices(episode)
+    if form.validate_on_submit():
+        try:
+            change = services.nominate_lead_professional(
+                db.session,
+                episode,
+                current_user,
+                _member_of(episode, form.member_id.data),
+                form.note.data or "",
+            )
+        except services.TacRefused as refused:
+            db.session.rollback()
+            getattr(form, refused.field if refused.field in ("note",) else "member_id").errors = [
+                str(refused)
+            ]
+        else:
+            db.session.commit()
+            if change.status is HandoverStatus.ACCEPTED:
+                flash(f"{change.to_member.name} is now the lead professional")
+            else:
+                flash(f"{change.to_member.name} has been asked to accept the handover")
+            return redirect(url_for(".team", episode_id=episode.id))
+    return _page(episode, lead_form=form), 200
+
+
+@bp.route("/episodes/<int:episode_id>/tac/coordinator", methods=["POST"])
+@requires(Permission.EPISODE_EDIT)
+def coordinator(episode_id: int):
+    episode = _managed_episode(episode_id)
+    form = CoordinatorForm(prefix="coordinator")
+    form.member_id.choices = _member_choices(episode, True)
+    if form.validate_on_submit():
+        member = _member_of(episode, form.member_id.data)
+        try:
+            services.set_coordinator(db.session, episode, current_user, member)
+        except services.TacRefused as refused:
+            db.session.rollback()
+            form.member_id.errors = [str(refused)]
+        else:
+            db.session.commit()
+            flash(f"{member.name} is now the episode coordinator")
+            return redirect(url_for(".team", episode_id=episode.id))
+    return _page(episode, coordinator_form=form), 200
+
+
+@bp.route("/tac/invitations/<int:member_id>", methods=["GET", "POST"])
+@requires(Permission.EPISODE_VIEW)
+def invitation(member_id: int):
+    member = db.session.get(TacMember, member_id)
+    if (
+        member is None
+        or member.user_id != current_user.id
+        or member.status is not MemberStatus.INVITED
+    ):
+        abort(404)
+    episode = db.session.get(Episode, member.episode_id)
+    form = RespondForm()
+    if form.validate_on_submit():
+        try:
+            services.respond(db.session, member, current_user, form.decision.data == "accept")
+        except services.TacRefused as refused:
+            db.session.rollback()
+            form.decision.errors = [str(refused)]
+        else:
+            db.session.commit()
+            if member.is_active:
+                flash("You have joined the team around the child")
+                return redirect(url_for("episodes.show", episode_id=episode.id))
+            flash("You have declined the invitation")
+            return redirect(url_for("home.index"))
+    return render_template("tac/invitation.html", member=member, episode=episode, form=form)
+
+
+@bp.route("/tac/handovers/<int:change_id>", methods=["GET", "POST"])
+@requires(Permission.EPISODE_VIEW)
+def handover(change_id: int):
+    change = db.session.get(LeadProfessionalChange, change_id)
+    if (
+        change is None
+        or change.status is not HandoverStatus.PROPOSED
+        or change.to_member.user_id != current_user.id
+    ):
+        abort(404)
+    episode = db.session.get(Episode, change.episode_id)
+    form = RespondForm()
+    if form.validate_on_submit():
+        services.decide_handover(db.session, change, current_user, form.decision.data == "accept")
+        db.session.commit()
+        flash(
+            "You are now the lead professional"
+            if form.decision.data == "accept"
+            else "You have declined the handover"
+        )
+        return redirect(url_for("episodes.show", episode_id=episode.id))
+    return render_template("tac/handover.html", change=change, episode=episode, form=form)
