@@ -1,6 +1,7 @@
 """Every model, imported in one place so that Alembic and the tests see the whole schema."""
 
 from webapp.accounts.models import LoginThrottle, User, UserRole
+from webapp.assessments.models import FormResponse, SectionAnswers
 from webapp.audit.models import AuditChainHead, AuditEvent
 from webapp.boroughs.models import Borough, Organisation, Team
 from webapp.children.models import Child
@@ -20,11 +21,13 @@ __all__ = [
     "ConsentAgency",
     "Episode",
     "EpisodeTransition",
+    "FormResponse",
     "Involvement",
     "LeadProfessionalChange",
     "LoginThrottle",
     "Notification",
     "Organisation",
+    "SectionAnswers",
     "TacMember",
     "Team",
     "User",

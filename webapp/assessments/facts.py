@@ -1,16 +1,55 @@
-"""Facts the workflow conditions read from an episode's forms (form storage lands next)."""
+"""Facts the workflow conditions read from an episode's forms."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from webapp.assessments import services
+from webapp.assessments.kinds import PLAN_FORM
+from webapp.assessments.models import FormResponse, ResponseStatus
 from webapp.episodes.models import Episode
+
+#: Core national fields (an overlay can never remove them) that hold the agreed actions.
+ASSESSMENT_ACTIONS = "agreed_actions"
+PLAN_ACTIONS = "plan_actions"
 
 
 def for_episode(db_session: Session, episode: Episode) -> dict:
+    draft = services.current_draft(db_session, episode.id, "assessment")
+    closure = services.latest(db_session, episode.id, "closure")
     return {
-        "assessment_complete": False,
-        "action_count": 0,
-        "review_count": 0,
-        "closure_form_complete": False,
+        "assessment_complete": draft is not None and services.is_complete(draft),
+        "action_count": _actions(db_session, episode.id),
+        "review_count": _completed_reviews(db_session, episode.id),
+        "closure_form_complete": closure is not None and closure.is_completed,
     }
+
+
+def _count_items(answers: dict[str, Any], field_id: str) -> int:
+    items = answers.get(field_id)
+    return len(items) if isinstance(items, list) else 0
+
+
+def _actions(db_session: Session, episode_id: int) -> int:
+    count = 0
+    assessment = services.latest(db_session, episode_id, "assessment")
+    if assessment is not None:
+        count += _count_items(assessment.answers(), ASSESSMENT_ACTIONS)
+    plan = services.latest(db_session, episode_id, "plan")
+    if plan is not None:
+        count += _count_items(plan.answers(), PLAN_ACTIONS)
+    return count
+
+
+def _completed_reviews(db_session: Session, episode_id: int) -> int:
+    return db_session.scalar(
+        select(func.count(FormResponse.id)).where(
+            FormResponse.episode_id == episode_id,
+            FormResponse.form_id == PLAN_FORM,
+            FormResponse.review_number > 0,
+            FormResponse.status == ResponseStatus.COMPLETED,
+        )
+    ) or 0

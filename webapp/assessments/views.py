@@ -1,3 +1,361 @@
-from flask import Blueprint
+"""The form pages of an episode: overview, task list, section pages, check your answers,
+read-only view, comparison of versions and the conflict page.
+
+Viewing needs EPISODE_VIEW on the episode (404 otherwise); editing also needs EPISODE_EDIT
+and the workflow's permission for the form's part in the episode's current state. The
+rules on what may be stored (consent, completed forms, stale versions) are enforced by
+`services`, whatever the page sent. Every read and write is audited."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from webapp import db
+from webapp.access.permissions import Permission
+from webapp.access.policy import may, requires, visible_or_404
+from webapp.accounts.sessions import client_address
+from webapp.assessments import display, pages, services
+from webapp.assessments.forms import ConfirmForm, SectionForm
+from webapp.assessments.kinds import KINDS
+from webapp.assessments.models import FormResponse
+from webapp.audit import services as audit
+from webapp.episodes import workflow as episode_workflow
+from webapp.episodes.models import Episode
+from webapp.formdefs import FormDefinition, Section, validate_section
 
 bp = Blueprint("assessments", __name__)
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _episode(episode_id: int) -> Episode:
+    return visible_or_404(Permission.EPISODE_VIEW, db.session.get(Episode, episode_id))
+
+
+def _response(episode: Episode, response_id: int) -> FormResponse:
+    response = services.find_response(db.session, episode.id, response_id)
+    if response is None:
+        abort(404)
+    return response
+
+
+def _may_edit_part(episode: Episode, part: str) -> bool:
+    return may(current_user, Permission.EPISODE_EDIT, episode) and episode_workflow.may_edit(
+        current_user, episode, part
+    )
+
+
+def _may_edit(episode: Episode, response: FormResponse) -> bool:
+    return not response.is_completed and _may_edit_part(episode, services.kind(response).part)
+
+
+def _audit(action: str, episode: Episode, response: FormResponse | None = None, **detail: Any):
+    if response is not None:
+        detail.update(response_id=response.id, form_id=response.form_id,
+                      sequence=response.sequence, review_number=response.review_number)
+    audit.record(
+        db.session, action, actor_id=current_user.id, object_type="episode",
+        object_id=episode.id, episode_id=episode.id, child_id=episode.child_id,
+        client_address=client_address(), **detail,
+    )
+
+
+def _refused(episode: Episode, response: FormResponse | None, reason: str, status: int,
+             **detail: Any):
+    db.session.rollback()
+    _audit("form.refused", episode, response, reason=reason, **detail)
+    db.session.commit()
+    return render_template("assessments/refused.html", episode=episode, response=response,
+                           reason=reason, title="This cannot be saved"), status
+
+
+def _title(response: FormResponse) -> str:
+    kind = services.kind(response)
+    if kind.name == "assessment":
+        return f"CAF assessment, version {response.sequence}"
+    if kind.name == "review":
+        return f"Review {response.review_number}"
+    if response.sequence > 1:
+        return f"{kind.title}, version {response.sequence}"
+    return kind.title
+
+
+def _section(response: FormResponse, form: FormDefinition, section_key: str) -> Section:
+    wanted = {section.id: section for section in services.sections(response, form)}
+    if section_key not in wanted:
+        abort(404)
+    return wanted[section_key]
+
+
+def _common(episode: Episode, response: FormResponse) -> dict[str, Any]:
+    return {"episode": episode, "response": response, "response_title": _title(response)}
+
+
+# --- overview -------------------------------------------------------------------------------
+
+
+@bp.route("/episodes/<int:episode_id>/forms")
+@requires(Permission.EPISODE_VIEW)
+def overview(episode_id: int):
+    episode = _episode(episode_id)
+    responses = services.responses_of(db.session, episode.id)
+    groups = []
+    for kind in KINDS.values():
+        mine = [response for response in responses if services.kind(response) is kind]
+        mine.sort(key=lambda response: (response.review_number, response.sequence))
+        startable = (
+            not kind.started_by_workflow
+            and _may_edit_part(episode, kind.part)
+            and not any(not response.is_completed for response in mine)
+        )
+        groups.append({"kind": kind, "responses": mine, "startable": startable})
+    _audit("forms.listed", episode)
+    db.session.commit()
+    return render_template("assessments/overview.html", episode=episode, groups=groups,
+                           title_of=_title, form=None, confirm=ConfirmForm())
+
+
+@bp.route("/episodes/<int:episode_id>/forms/start/<kind_name>", methods=["POST"])
+@requires(Permission.EPISODE_EDIT)
+def start(episode_id: int, kind_name: str):
+    episode = _episode(episode_id)
+    kind = KINDS.get(kind_name)
+    if kind is None or kind.started_by_workflow:
+        abort(404)
+    if not _may_edit_part(episode, kind.part):
+        return _refused(episode, None, "You cannot start this form now.", 403, kind=kind_name)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        response = services.start_response(db.session, episode, kind_name, current_user,
+                                           client_address=client_address())
+    except services.FormRefused as refusal:
+        return _refused(episode, None, refusal.reason, 403, kind=kind_name)
+    db.session.commit()
+    return redirect(url_for(".task_list", episode_id=episode.id, response_id=response.id))
+
+
+# --- task list and read-only view -------------------------------------------------------------
+
+
+@bp.route("/episodes/<int:episode_id>/forms/<int:response_id>")
+@requires(Permission.EPISODE_VIEW)
+def task_list(episode_id: int, response_id: int):
+    episode = _episode(episode_id)
+    response = _response(episode, response_id)
+    form = services.definition(response)
+    if not _may_edit(episode, response):
+        return _read_only(episode, response, form)
+    statuses = services.statuses(response, form)
+    _audit("form.task_list_viewed", episode, response)
+    db.session.commit()
+    return render_template(
+        "assessments/task_list.html", **_common(episode, response), definition=form,
+        sections=services.sections(response, form), statuses=statuses,
+        all_complete=all(status == services.COMPLETED for status in statuses.values()),
+        completed_count=sum(status == services.COMPLETED for status in statuses.values()),
+    )
+
+
+def _read_only(episode: Episode, response: FormResponse, form: FormDefinition):
+    answers = response.answers()
+    _audit("form.viewed", episode, response)
+    db.session.commit()
+    return render_template(
+        "assessments/show.html", **_common(episode, response), definition=form,
+        summaries=[(section, display.summary_rows(section, answers))
+                   for section in services.sections(response, form)],
+        others=[other for other in services.responses_of(db.session, episode.id)
+                if other.form_id == response.form_id and other.id != response.id
+                and services.kind(other) is services.kind(response)],
+    )
+
+
+# --- a section page -------------------------------------------------------------------------
+
+
+@bp.route("/episodes/<int:episode_id>/forms/<int:response_id>/sections/<section_key>",
+          methods=["GET", "POST"])
+@requires(Permission.EPISODE_EDIT)
+def section(episode_id: int, response_id: int, section_key: str):
+    episode = _episode(episode_id)
+    response = _response(episode, response_id)
+    form = services.definition(response)
+    page_section = _section(response, form, section_key)
+    if not _may_edit_part(episode, services.kind(response).part):
+        return _refused(episode, response, "You cannot change this form now.", 403,
+                        section=section_key)
+    if response.is_completed and request.method == "GET":
+        return redirect(url_for(".task_list", episode_id=episode.id, response_id=response.id))
+    row = response.section_rows().get(page_section.id)
+    context = services.context_for(response, page_section.id)
+    section_form = SectionForm()
+    if request.method == "GET":
+        section_form.section_version.data = str(row.version if row else 0)
+        raw = pages.raw_from_stored(page_section.visible_fields, row.values if row else {})
+        _audit("form.section_viewed", episode, response, section=page_section.id)
+        db.session.commit()
+        return _render_section(episode, response, page_section, section_form, raw, {}, context)
+    return _save_section(episode, response, page_section, section_form, row, context)
+
+
+def _render_section(episode, response, page_section, section_form, raw, errors, context,
+                    status: int = 200):
+    nodes = pages.build_nodes(page_section, raw, errors, context)
+    return render_template(
+        "assessments/section.html", **_common(episode, response), section=page_section,
+        nodes=nodes, error_list=pages.error_list(nodes, errors), section_form=section_form,
+        pages=pages,
+    ), status
+
+
+def _submitted_answers(page_section: Section, section_form: SectionForm) -> dict[str, Any]:
+    if section_form.answers_json.data:
+        try:
+            raw = json.loads(section_form.answers_json.data)
+        except (ValueError, RecursionError):
+            abort(400)
+        if not isinstance(raw, dict):
+            abort(400)
+        return raw
+    return pages.parse_section(page_section, request.form)
+
+
+def _save_section(episode, response, page_section, section_form, row, context):
+    if not section_form.validate_on_submit():
+        abort(400)
+    expected = int(section_form.section_version.data or 0)
+    raw = _submitted_answers(page_section, section_form)
+    action, group, index = pages.parse_action(request.form, page_section)
+    current = row.version if row is not None else 0
+    if current != expected:
+        return _conflict(episode, response, page_section, row, raw, context)
+    if action in (pages.ADD, pages.REMOVE):
+        pages.change_items(raw, action, group, index)
+        return _render_section(episode, response, page_section, section_form, raw, {}, context)
+    full = validate_section(page_section, raw, context=context)
+    draft = validate_section(services.draft_section(page_section), raw, context=context)
+    if action == "draft" and not draft.is_valid:
+        return _render_section(episode, response, page_section, section_form, raw,
+                               draft.errors, context)
+    complete = action != "draft" and full.is_valid
+    if not draft.is_valid:  # nothing valid enough to keep: show what to correct
+        return _render_section(episode, response, page_section, section_form, raw,
+                               full.errors, context)
+    try:
+        saved = services.save_section(
+            db.session, response, page_section.id, full.values if complete else draft.values,
+            expected_version=expected, complete=complete, actor=current_user,
+            client_address=client_address(),
+        )
+    except services.StaleSection:
+        db.session.rollback()
+        fresh = _response(episode, response.id)
+        return _conflict(episode, fresh, page_section, fresh.section_rows().get(page_section.id),
+                         raw, context)
+    except services.UnknownSection:
+        abort(404)
+    except services.ResponseLocked as refusal:
+        return _refused(episode, response, refusal.reason, 409, section=page_section.id)
+    except services.FormRefused as refusal:
+        return _refused(episode, response, refusal.reason, 403, section=page_section.id)
+    db.session.commit()
+    if complete or action == "draft":
+        flash(f"‘{page_section.title}’ saved" + ("" if complete else " as a draft"))
+        return redirect(url_for(".task_list", episode_id=episode.id, response_id=response.id))
+    # Saved what was valid; the page shows what still needs an answer.
+    section_form.section_version.data = str(saved.row.version)
+    section_form.answers_json.data = ""
+    return _render_section(episode, response, page_section, section_form, raw, full.errors,
+                           context)
+
+
+def _conflict(episode, response, page_section, row, raw, context):
+    """Someone saved this section since the page was opened: show both, let the user choose."""
+    db.session.rollback()
+    mine = validate_section(services.draft_section(page_section), raw, context=context)
+    theirs = row.values if row is not None else {}
+    _audit("form.section_conflict", episode, response, section=page_section.id,
+           their_version=row.version if row else 0)
+    db.session.commit()
+    keep_mine = SectionForm(formdata=None)
+    keep_mine.section_version.data = str(row.version if row else 0)
+    keep_mine.answers_json.data = json.dumps(raw, ensure_ascii=False)
+    return render_template(
+        "assessments/conflict.html", **_common(episode, response), section=page_section,
+        theirs=display.summary_rows(page_section, {**context, **theirs}),
+        mine=display.summary_rows(page_section, {**context, **mine.values}),
+        their_author=row.updated_by.full_name if row else "someone else",
+        their_time=row.updated_at if row else None, keep_mine=keep_mine,
+    ), 409
+
+
+# --- check your answers, completion and comparison -------------------------------------------
+
+
+@bp.route("/episodes/<int:episode_id>/forms/<int:response_id>/check", methods=["GET", "POST"])
+@requires(Permission.EPISODE_VIEW)
+def check(episode_id: int, response_id: int):
+    episode = _episode(episode_id)
+    response = _response(episode, response_id)
+    form = services.definition(response)
+    kind = services.kind(response)
+    editable = _may_edit(episode, response)
+    confirm = ConfirmForm()
+    if request.method == "POST":
+        if not editable:
+            return _refused(episode, response, "You cannot submit this form now.", 403)
+        if kind.started_by_workflow:
+            abort(405)  # an assessment is completed by its workflow step
+        if not confirm.validate_on_submit():
+            abort(400)
+        try:
+            services.complete_response(db.session, response, current_user,
+                                       client_address=client_address())
+        except services.Incomplete:
+            db.session.rollback()
+        except services.FormRefused as refusal:
+            return _refused(episode, response, refusal.reason, 403)
+        else:
+            db.session.commit()
+            flash(f"{_title(response)} submitted. It can no longer be changed.")
+            return redirect(url_for(".task_list", episode_id=episode.id, response_id=response.id))
+    statuses = services.statuses(response, form)
+    answers = response.answers()
+    _audit("form.answers_checked", episode, response)
+    db.session.commit()
+    return render_template(
+        "assessments/check.html", **_common(episode, response), definition=form,
+        summaries=[(section, display.summary_rows(section, answers))
+                   for section in services.sections(response, form)],
+        incomplete=[section for section in services.sections(response, form)
+                    if statuses[section.id] != services.COMPLETED],
+        editable=editable, kind=kind, confirm=confirm,
+        may_complete_assessment=kind.started_by_workflow and editable
+        and episode.state == "assessing",
+    )
+
+
+@bp.route("/episodes/<int:episode_id>/forms/<int:response_id>/compare/<int:other_id>")
+@requires(Permission.EPISODE_VIEW)
+def compare(episode_id: int, response_id: int, other_id: int):
+    episode = _episode(episode_id)
+    response = _response(episode, response_id)
+    other = _response(episode, other_id)
+    if other.form_id != response.form_id or services.kind(other) is not services.kind(response):
+        abort(404)
+    before, after = sorted((response, other), key=lambda item: (item.review_number, item.sequence))
+    changes = display.compare(
+        services.sections(before), before.answers(), services.sections(after), after.answers()
+    )
+    _audit("form.compared", episode, response, other_id=other.id)
+    db.session.commit()
+    return render_template(
+        "assessments/compare.html", episode=episode, before=before, after=after,
+        before_title=_title(before), after_title=_title(after), changes=changes,
+    )

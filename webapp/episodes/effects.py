@@ -172,11 +172,17 @@ def mark_transferred(context: EffectContext) -> None:
     context.audit("episode.transferred", to_borough=borough.code)
 
 
-@handles("start_new_assessment_version", "lock_assessment_version", "schedule_next_review")
-def assessment_effect(context: EffectContext) -> None:
-    from webapp.assessments import lifecycle
+def _form_effect(name: str) -> Handler:
+    def handler(context: EffectContext) -> None:
+        from webapp.assessments import lifecycle  # the forms package imports this module
 
-    lifecycle.run(context.firing, context)
+        lifecycle.EFFECTS[name](context)
+
+    return handler
+
+
+for _name in ("start_new_assessment_version", "lock_assessment_version", "schedule_next_review"):
+    HANDLERS[_name] = _form_effect(_name)
 
 
 # --- effects after the commit -------------------------------------------------------------

@@ -1,0 +1,110 @@
+"""A practitioner completes a whole CAF assessment through the task list with the keyboard,
+and axe-core finds nothing wrong on the task list, a section, an error page and check your
+answers."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.assessments.answers import CAF_ASSESSMENT
+from tests.assessments.helpers import make_world
+from tests.factories import PASSWORD
+from webapp import db
+from webapp.assessments import services
+from webapp.assessments.models import FormResponse
+
+
+@pytest.fixture
+def assessment(live_app):
+    with live_app.app_context():
+        world = make_world("eastmoor")
+        response = services.start_response(
+            db.session, world["episode"], "assessment", world["assessor"]
+        )
+        db.session.commit()
+        return {"email": world["assessor"].email, "episode_id": world["episode"].id,
+                "response_id": response.id}
+
+
+def assert_no_axe_violations(page, name):
+    results = Axe().run(page)
+    assert results.violations_count == 0, f"{name}: {results.generate_report()}"
+
+
+def press_on(page, selector, key="Enter"):
+    page.focus(selector)
+    page.keyboard.press(key)
+
+
+def fill_with_keyboard(page, data):
+    groups = {key[: -len("-items")]: int(value) for key, value in data.items()
+              if key.endswith("-items")}
+    for group, count in groups.items():
+        for _ in range(count - 1):
+            with page.expect_navigation():
+                press_on(page, f"button[value='add:{group}']")
+    for name, value in data.items():
+        if name.endswith("-items"):
+            continue
+        kind = page.locator(f"[name='{name}']").first.get_attribute("type")
+        if kind in ("radio", "checkbox"):
+            press_on(page, f"input[name='{name}'][value='{value}']", "Space")
+        else:
+            page.focus(f"[name='{name}']")
+            page.keyboard.type(value)
+
+
+def test_a_whole_assessment_is_completed_through_the_task_list_by_keyboard(
+    page, live_app, live_server, assessment, artifacts
+):
+    page.goto(f"{live_server}/sign-in")
+    page.focus("#email")
+    page.keyboard.type(assessment["email"])
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server}/")
+
+    episode_id, response_id = assessment["episode_id"], assessment["response_id"]
+    task_list = f"{live_server}/episodes/{episode_id}/forms/{response_id}"
+    page.goto(task_list)
+    assert page.locator("h1").inner_text() == "CAF assessment, version 1"
+    assert_no_axe_violations(page, "task list")
+    page.screenshot(path=str(artifacts / "assessment-task-list.png"), full_page=True)
+
+    for index, (section_id, data) in enumerate(CAF_ASSESSMENT.items()):
+        with page.expect_navigation():
+            press_on(page, f"a.govuk-task-list__link[href$='/sections/{section_id}']")
+        if index == 0:
+            assert_no_axe_violations(page, "section page")
+            page.screenshot(path=str(artifacts / "assessment-section.png"), full_page=True)
+            with page.expect_navigation():
+                press_on(page, "button.govuk-button[value=continue]:not([hidden])")
+            assert page.title().startswith("Error: ")
+            assert_no_axe_violations(page, "section page with errors")
+            page.screenshot(path=str(artifacts / "assessment-errors.png"), full_page=True)
+            page.click(".govuk-error-summary__list a >> nth=0")
+            assert page.evaluate("document.activeElement.name") == "unborn"
+        fill_with_keyboard(page, data)
+        with page.expect_navigation():
+            if section_id == "conclusions":
+                page.keyboard.press("Enter")  # in the last date box: Enter saves the page
+            else:
+                press_on(page, "button.govuk-button[value=continue]:not([hidden])")
+        assert page.url == task_list, (section_id, page.locator("main").inner_text()[:1500])
+
+    assert page.locator(".govuk-task-list__status .govuk-tag").count() == 0  # none unfinished
+    with page.expect_navigation():
+        press_on(page, "a.govuk-button:has-text('Check your answers')")
+    assert page.locator("h1").inner_text() == "Check your answers"
+    assert "Any other White background: Polish" in page.locator("main").inner_text()
+    assert_no_axe_violations(page, "check your answers")
+    page.screenshot(path=str(artifacts / "assessment-check-answers.png"), full_page=True)
+
+    with page.expect_navigation():
+        press_on(page, "a.govuk-button:has-text('Continue to complete the assessment')")
+    with page.expect_navigation():
+        press_on(page, "form button.govuk-button, form input.govuk-button")
+    with live_app.app_context():
+        stored = db.session.get(FormResponse, assessment["response_id"])
+        assert stored.is_completed
+        assert len(stored.answers()["agreed_actions"]) == 2

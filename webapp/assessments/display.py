@@ -1,0 +1,190 @@
+"""Answers as people read them: "check your answers", read-only views, comparisons.
+
+Everything typed by a user is escaped here (markupsafe) before it becomes HTML: an answer
+holding HTML or script is shown as the text it is."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from webapp.formdefs import Field, FieldType, Section, is_visible
+
+NOT_ANSWERED = "Not answered"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One answer, flattened: `path` is stable (ids and item numbers), `label` is human."""
+
+    path: str
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    html: Markup
+    field_id: str
+    anchor: str
+
+
+def format_date(value: Any) -> str:
+    try:
+        day = date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{day.day} {day.strftime('%B %Y')}"
+
+
+def format_scalar(item: Field, value: Any, answers: Mapping[str, Any]) -> str:
+    """A single answer as plain text ("" when unanswered)."""
+    if value is None or value == "" or value == []:
+        return ""
+    if item.type is FieldType.DATE:
+        return format_date(value)
+    if item.type in (FieldType.RADIOS, FieldType.SELECT, FieldType.YES_NO, FieldType.CHECKBOXES):
+        chosen = value if isinstance(value, list) else [value]
+        lines = []
+        for choice in chosen:
+            option = item.option(str(choice))
+            label = option.label if option else str(choice)
+            if option and option.specify and answers.get(option.specify.id):
+                label = f"{label}: {answers[option.specify.id]}"
+            lines.append(label)
+        return "\n".join(lines)
+    return str(value)
+
+
+def text_html(text: str) -> Markup:
+    """Escaped text with its line breaks kept."""
+    return Markup("<br>").join(escape(line) for line in text.split("\n"))
+
+
+def entries(
+    fields: tuple[Field, ...], answers: Mapping[str, Any], path: str = "", label: str = ""
+) -> list[Entry]:
+    """Every visible question with its answer as text, groups and blocks flattened."""
+    found: list[Entry] = []
+    for item in fields:
+        if not is_visible(item, answers):
+            continue
+        value = answers.get(item.id)
+        here = f"{path}{item.id}"
+        name = f"{label}{item.name}"
+        if item.type is FieldType.REPEATING_GROUP:
+            for index, entry in enumerate(value if isinstance(value, list) else []):
+                item_label = (item.item_label or "item").capitalize()
+                found.extend(
+                    entries(item.fields, {**answers, **entry}, f"{here}[{index + 1}].",
+                            f"{item_label} {index + 1}: ")
+                    if isinstance(entry, Mapping) else []
+                )
+            if not value:
+                found.append(Entry(here, name, ""))
+        elif item.type is FieldType.STRENGTHS_NEEDS:
+            blocks = value if isinstance(value, Mapping) else {}
+            for element in item.elements:
+                answer = blocks.get(element.id) or {}
+                found.append(Entry(f"{here}.{element.id}", f"{label}{element.label}",
+                                   strengths_text(answer)))
+        else:
+            found.append(Entry(here, name, format_scalar(item, value, answers)))
+    return found
+
+
+def strengths_text(answer: Mapping[str, Any]) -> str:
+    lines = []
+    if answer.get("strengths"):
+        lines.append(f"Strengths: {answer['strengths']}")
+    if answer.get("needs"):
+        lines.append(f"Needs: {answer['needs']}")
+    if answer.get("not_discussed"):
+        lines.append("Not discussed")
+    return "\n".join(lines)
+
+
+def summary_rows(section: Section, answers: Mapping[str, Any]) -> list[Row]:
+    """The rows of a GOV.UK summary list for one section."""
+    rows: list[Row] = []
+    for item in section.visible_fields:
+        if not is_visible(item, answers):
+            continue
+        value = answers.get(item.id)
+        if item.type is FieldType.STRENGTHS_NEEDS:
+            blocks = value if isinstance(value, Mapping) else {}
+            for element in item.elements:
+                text = strengths_text(blocks.get(element.id) or {})
+                rows.append(Row(element.label, _or_not_answered(text), item.id,
+                                f"{item.id}-{element.id}-strengths"))
+        elif item.type is FieldType.REPEATING_GROUP:
+            rows.append(Row(item.name, _group_html(item, value, answers), item.id,
+                            f"{item.id}-0-{item.fields[0].id}" if item.fields else item.id))
+        else:
+            anchor = f"{item.id}-day" if item.type is FieldType.DATE else item.id
+            rows.append(Row(item.name, _or_not_answered(format_scalar(item, value, answers)),
+                            item.id, anchor))
+    return rows
+
+
+def _or_not_answered(text: str) -> Markup:
+    return text_html(text or NOT_ANSWERED)
+
+
+def _group_html(item: Field, value: Any, answers: Mapping[str, Any]) -> Markup:
+    items = [entry for entry in (value if isinstance(value, list) else [])
+             if isinstance(entry, Mapping)]
+    if not items:
+        return Markup("None added")
+    parts = []
+    for index, entry in enumerate(items):
+        lines = [
+            Markup("<li>{}: {}</li>").format(inner.label, text_html(inner.text or NOT_ANSWERED))
+            for inner in entries(item.fields, {**answers, **entry})
+        ]
+        heading = f"{(item.item_label or 'item').capitalize()} {index + 1}"
+        parts.append(
+            Markup('<p class="govuk-body govuk-!-font-weight-bold govuk-!-margin-bottom-1">{}</p>'
+                   '<ul class="govuk-list">{}</ul>').format(heading, Markup("").join(lines))
+        )
+    return Markup("").join(parts)
+
+
+@dataclass(frozen=True)
+class Change:
+    section: str
+    label: str
+    before: str
+    after: str
+
+
+def compare(
+    sections_before: list[Section], before: Mapping[str, Any],
+    sections_after: list[Section], after: Mapping[str, Any],
+) -> list[Change]:
+    """What changed between two versions, question by question (by stable id, so a
+    question moved by a newer form version still lines up)."""
+    titles: dict[str, str] = {}
+    old: dict[str, Entry] = {}
+    new: dict[str, Entry] = {}
+    order: list[str] = []
+    for sections, answers, found in ((sections_before, before, old), (sections_after, after, new)):
+        for section in sections:
+            for entry in entries(section.visible_fields, answers):
+                found[entry.path] = entry
+                if entry.path not in titles:
+                    titles[entry.path] = section.title
+                    order.append(entry.path)
+    changes = []
+    for path in order:
+        was = old[path].text if path in old else ""
+        now = new[path].text if path in new else ""
+        if was != now:
+            label = (new.get(path) or old[path]).label
+            changes.append(Change(titles[path], label, was, now))
+    return changes

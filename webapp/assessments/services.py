@@ -1,0 +1,356 @@
+"""Reading and writing form responses: the rules live here, not in the views.
+
+- No answer is stored without current consent to record (DESIGN §3), checked on every save.
+- A completed response is immutable: every change to it is refused.
+- Each section row has a version counter: a save names the version it was based on, and a
+  stale save is refused with the current row, so the user can choose (never overwritten).
+- Every change is written to the audit trail in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from webapp.accounts.models import User
+from webapp.assessments.kinds import KINDS, Kind, kind_of
+from webapp.assessments.library import form_library
+from webapp.assessments.models import FormResponse, ResponseStatus, SectionAnswers
+from webapp.audit import services as audit
+from webapp.consent.models import Consent, ConsentDecision
+from webapp.db import utcnow
+from webapp.episodes.models import Episode
+from webapp.formdefs import Field, FormDefinition, Section, ValidationResult, validate_section
+
+NOT_STARTED = "Not started"
+IN_PROGRESS = "In progress"
+COMPLETED = "Completed"
+
+
+class FormRefused(Exception):
+    """A change the rules do not allow. `reason` is what the user is told."""
+
+    reason = "This change cannot be saved."
+
+
+class ConsentRequired(FormRefused):
+    reason = (
+        "There is no current consent to record for this episode, so nothing can be saved. "
+        "Record the family's consent first."
+    )
+
+
+class ResponseLocked(FormRefused):
+    reason = "This form has been completed and cannot be changed."
+
+
+class UnknownSection(FormRefused):
+    reason = "This form has no such section."
+
+
+class Incomplete(FormRefused):
+    reason = "Some answers are missing or need correcting."
+
+    def __init__(self, results: dict[str, ValidationResult]):
+        super().__init__(self.reason)
+        self.results = results
+
+
+class StaleSection(FormRefused):
+    """Someone else saved the section since this user opened it."""
+
+    reason = "Someone else has changed this section since you opened it."
+
+    def __init__(self, current: SectionAnswers | None):
+        super().__init__(self.reason)
+        self.current = current
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def kind(response: FormResponse) -> Kind:
+    return kind_of(response.form_id, response.review_number)
+
+
+def definition(response: FormResponse) -> FormDefinition:
+    """The exact definition the response was started with (never the newest one)."""
+    return form_library().resolve(response.pin)
+
+
+def sections(response: FormResponse, form: FormDefinition | None = None) -> list[Section]:
+    form = form or definition(response)
+    wanted = kind(response).sections
+    return [section for section in form.sections if wanted is None or section.id in wanted]
+
+
+def find_response(db_session: Session, episode_id: int, response_id: int) -> FormResponse | None:
+    response = db_session.get(FormResponse, response_id)
+    if response is None or response.episode_id != episode_id:
+        return None
+    return response
+
+
+def responses_of(db_session: Session, episode_id: int) -> list[FormResponse]:
+    return list(
+        db_session.scalars(
+            select(FormResponse)
+            .where(FormResponse.episode_id == episode_id)
+            .order_by(FormResponse.form_id, FormResponse.review_number, FormResponse.sequence)
+        )
+    )
+
+
+def latest(db_session: Session, episode_id: int, kind_name: str) -> FormResponse | None:
+    """The newest response of a kind (the highest assessment version, review, ...)."""
+    wanted = KINDS[kind_name]
+    query = select(FormResponse).where(
+        FormResponse.episode_id == episode_id, FormResponse.form_id == wanted.form_id
+    )
+    if wanted.form_id == KINDS["review"].form_id:
+        query = query.where(
+            FormResponse.review_number > 0
+            if kind_name == "review"
+            else FormResponse.review_number == 0
+        )
+    query = query.order_by(FormResponse.review_number.desc(), FormResponse.sequence.desc())
+    return db_session.scalars(query.limit(1)).first()
+
+
+def current_draft(db_session: Session, episode_id: int, kind_name: str) -> FormResponse | None:
+    response = latest(db_session, episode_id, kind_name)
+    return response if response is not None and not response.is_completed else None
+
+
+def has_consent_to_record(db_session: Session, episode_id: int) -> bool:
+    found = db_session.scalars(
+        select(Consent.id).where(
+            Consent.episode_id == episode_id,
+            Consent.decision == ConsentDecision.GIVEN,
+            Consent.withdrawn_at.is_(None),
+            Consent.to_record.is_(True),
+        )
+    ).first()
+    return found is not None
+
+
+def context_for(response: FormResponse, section_id: str) -> dict[str, Any]:
+    """The stored answers of the *other* sections (conditions may look at them)."""
+    context: dict[str, Any] = {}
+    for row in response.sections:
+        if row.section_id != section_id:
+            context.update(row.values)
+    return context
+
+
+def validate_stored(
+    response: FormResponse, form: FormDefinition | None = None, today: date | None = None
+) -> dict[str, ValidationResult]:
+    """Every section of the response checked against its own pinned definition."""
+    rows = response.section_rows()
+    answers = response.answers()
+    return {
+        section.id: validate_section(
+            section, rows[section.id].values if section.id in rows else {},
+            context=answers, today=today,
+        )
+        for section in sections(response, form)
+    }
+
+
+def statuses(response: FormResponse, form: FormDefinition | None = None) -> dict[str, str]:
+    """Each section's task-list status: not started, in progress or completed."""
+    rows = response.section_rows()
+    results = validate_stored(response, form)
+    found: dict[str, str] = {}
+    for section_id, result in results.items():
+        row = rows.get(section_id)
+        if row is None:
+            found[section_id] = NOT_STARTED
+        elif (row.is_complete or response.is_completed) and result.is_valid:
+            found[section_id] = COMPLETED
+        else:
+            found[section_id] = IN_PROGRESS
+    return found
+
+
+def is_complete(response: FormResponse, form: FormDefinition | None = None) -> bool:
+    """Every required, visible answer of every section is given and valid."""
+    return all(result.is_valid for result in validate_stored(response, form).values())
+
+
+@lru_cache(maxsize=256)
+def draft_section(section: Section) -> Section:
+    """The section with nothing required: what a draft save checks (formats, lengths and
+    options are still checked, so nothing invalid is ever stored)."""
+    return replace(section, fields=_optional(section.fields))
+
+
+def _optional(fields: Iterable[Field]) -> tuple[Field, ...]:
+    return tuple(
+        replace(item, required=False, min_items=0, fields=_optional(item.fields))
+        for item in fields
+    )
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def _audit(db_session: Session, action: str, response: FormResponse, actor: User,
+           client_address: str, episode: Episode | None = None, **detail: object) -> None:
+    episode = episode or db_session.get(Episode, response.episode_id)
+    audit.record(
+        db_session, action, actor_id=actor.id, object_type="form_response",
+        object_id=response.id, episode_id=response.episode_id,
+        child_id=episode.child_id if episode else None, client_address=client_address,
+        form_id=response.form_id, sequence=response.sequence,
+        review_number=response.review_number, **detail,
+    )
+
+
+def _check_consent(db_session: Session, response_kind: Kind, episode_id: int) -> None:
+    if response_kind.needs_consent_to_record and not has_consent_to_record(db_session, episode_id):
+        raise ConsentRequired(ConsentRequired.reason)
+
+
+def _lock_draft(db_session: Session, response: FormResponse) -> FormResponse:
+    """Re-read the response under a row lock, so a save and a completion cannot interleave."""
+    locked = db_session.scalars(
+        select(FormResponse)
+        .where(FormResponse.id == response.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    if locked.is_completed:
+        raise ResponseLocked(ResponseLocked.reason)
+    return locked
+
+
+def start_response(
+    db_session: Session,
+    episode: Episode,
+    kind_name: str,
+    actor: User,
+    *,
+    client_address: str = "",
+) -> FormResponse:
+    """A new draft of a kind, pinned to the newest form the episode's borough uses. If a
+    draft of that kind already exists it is returned instead (one draft at a time)."""
+    response_kind = KINDS[kind_name]
+    existing = current_draft(db_session, episode.id, kind_name)
+    if existing is not None:
+        return existing
+    _check_consent(db_session, response_kind, episode.id)
+    previous = latest(db_session, episode.id, kind_name)
+    form = form_library().effective(episode.borough.code, response_kind.form_id)
+    pin = form.pin
+    sequence, review_number = 1, 0
+    if kind_name == "review":
+        review_number = (previous.review_number + 1) if previous else 1
+    else:
+        sequence = (previous.sequence + 1) if previous else 1
+    now = utcnow()
+    response = FormResponse(
+        episode_id=episode.id, form_id=response_kind.form_id, sequence=sequence,
+        review_number=review_number, form_version=pin.version, borough=pin.borough,
+        overlay_version=pin.overlay_version, status=ResponseStatus.DRAFT,
+        created_by_id=actor.id, created_at=now, updated_by_id=actor.id, updated_at=now,
+    )
+    db_session.add(response)
+    if response_kind.copy_previous and previous is not None:
+        wanted = {section.id for section in form.sections}
+        for row in previous.sections:
+            if row.section_id in wanted:
+                response.sections.append(
+                    SectionAnswers(section_id=row.section_id, answers_json=row.answers_json,
+                                   is_complete=False, updated_by_id=actor.id, updated_at=now)
+                )
+    db_session.flush()
+    _audit(db_session, "form.started", response, actor, client_address, episode,
+           form_version=pin.version, borough=pin.borough, overlay_version=pin.overlay_version,
+           copied_from=previous.id if response_kind.copy_previous and previous else None)
+    return response
+
+
+@dataclass(frozen=True)
+class Saved:
+    row: SectionAnswers
+    created: bool
+
+
+def save_section(
+    db_session: Session,
+    response: FormResponse,
+    section_id: str,
+    values: dict[str, Any],
+    *,
+    expected_version: int,
+    complete: bool,
+    actor: User,
+    client_address: str = "",
+) -> Saved:
+    """Store one section's (already validated) answers.
+
+    `expected_version` is the section row's version the user started from (0: there was
+    none). Raises ConsentRequired, ResponseLocked, UnknownSection or StaleSection; the
+    caller rolls back on any of them."""
+    response_kind = kind(response)
+    _check_consent(db_session, response_kind, response.episode_id)
+    response = _lock_draft(db_session, response)
+    if section_id not in {section.id for section in sections(response)}:
+        raise UnknownSection(UnknownSection.reason)
+    row = db_session.scalars(
+        select(SectionAnswers)
+        .where(SectionAnswers.response_id == response.id, SectionAnswers.section_id == section_id)
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    current_version = row.version if row is not None else 0
+    if current_version != expected_version:
+        raise StaleSection(row)
+    now = utcnow()
+    created = row is None
+    if row is None:
+        row = SectionAnswers(response=response, section_id=section_id, updated_by_id=actor.id)
+        db_session.add(row)
+    row.values = values
+    row.is_complete = complete
+    row.updated_by_id = actor.id
+    row.updated_at = now
+    response.updated_by_id = actor.id
+    response.updated_at = now
+    try:
+        db_session.flush()  # the section's optimistic lock is checked here
+    except (StaleDataError, IntegrityError):
+        db_session.rollback()
+        raise StaleSection(None) from None
+    _audit(db_session, "form.section_saved", response, actor, client_address,
+           section=section_id, section_version=row.version, complete=complete)
+    return Saved(row, created)
+
+
+def complete_response(
+    db_session: Session, response: FormResponse, actor: User, *, client_address: str = ""
+) -> FormResponse:
+    """Submit a response: from now on it cannot change. Refused unless every section is
+    complete and valid against the response's own pinned definition."""
+    _check_consent(db_session, kind(response), response.episode_id)
+    response = _lock_draft(db_session, response)
+    results = validate_stored(response)
+    if not all(result.is_valid for result in results.values()):
+        raise Incomplete(results)
+    now = utcnow()
+    response.status = ResponseStatus.COMPLETED
+    response.completed_by_id = actor.id
+    response.completed_at = now
+    db_session.flush()
+    _audit(db_session, "form.completed", response, actor, client_address)
+    return response
+
