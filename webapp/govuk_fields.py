@@ -10,6 +10,7 @@ from datetime import date
 
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import Field, RadioField, SelectField, SelectMultipleField
+from wtforms.utils import unset_value
 from wtforms.validators import StopValidation, ValidationError
 
 NOT_IN_LIST = "Select an option from the list"
@@ -49,6 +50,7 @@ class GovukDateInput(GovDateInput):
         params = super().map_gov_params(field, **kwargs)
         wrong = set(field.wrong_parts) if field.errors else set()
         for item, part in zip(params["items"], PARTS, strict=True):
+            item["name"] = f"{field.name}-{part}"  # the GOV.UK convention: date-day, ...
             item["classes"] = item.get("classes", "").replace("govuk-input--error", "").strip()
             if part in wrong:
                 item["classes"] += " govuk-input--error"
@@ -77,6 +79,16 @@ class GovukDateField(Field):
 
     def _value(self):
         return ""
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        """Read `<name>-day`, `<name>-month` and `<name>-year`, as GOV.UK date inputs send."""
+        self.process_errors = []
+        if data is unset_value:
+            data = self.default() if callable(self.default) else self.default
+        self.object_data = data
+        self.process_data(data)
+        if formdata is not None:
+            self.process_formdata([formdata.get(f"{self.name}-{part}", "") for part in PARTS])
 
     def process_formdata(self, valuelist):
         parts = [(value or "").strip() for value in valuelist][:3]

@@ -55,7 +55,13 @@ def search(client, **criteria):
     data = {"reason": "existing_caf", **criteria}
     if "date_of_birth" in data:
         born = data.pop("date_of_birth")
-        data["date_of_birth"] = [str(born.day), str(born.month), str(born.year)]
+        data.update(
+            {
+                "date_of_birth-day": str(born.day),
+                "date_of_birth-month": str(born.month),
+                "date_of_birth-year": str(born.year),
+            }
+        )
     return client.post_form("/child-index", data)
 
 

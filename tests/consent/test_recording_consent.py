@@ -47,8 +47,16 @@ def parent_consent(**overrides):
         "agencies": [],
         "points_explained": ALL_POINTS,
         "method": "written",
-        "given_on": [str(today.day), str(today.month), str(today.year)],
+        "given_on-day": str(today.day),
+        "given_on-month": str(today.month),
+        "given_on-year": str(today.year),
     }
+    for name in ("given_on", "review_on"):
+        if name in overrides:  # a [day, month, year] list, sent as the three GOV.UK inputs
+            data.pop(f"{name}-day", None), data.pop(f"{name}-month", None)
+            data.pop(f"{name}-year", None)
+            day, month, year = overrides.pop(name)
+            data.update({f"{name}-day": day, f"{name}-month": month, f"{name}-year": year})
     data.update(overrides)
     return data
 
