@@ -66,10 +66,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.accounts.views import bp as accounts_bp
     from webapp.admin.views import bp as admin_bp
     from webapp.assessments.views import bp as assessments_bp
+    from webapp.children.shielding import bp as shielding_bp
     from webapp.children.views import bp as children_bp
     from webapp.consent.views import bp as consent_bp
     from webapp.episodes.views import bp as episodes_bp
     from webapp.home.views import bp as home_bp
+    from webapp.notes.views import bp as notes_bp
+    from webapp.sharing.views import bp as sharing_bp
+    from webapp.subject_access.views import bp as subject_access_bp
     from webapp.tac.views import bp as tac_bp
 
     for blueprint in (
@@ -81,6 +85,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         consent_bp,
         admin_bp,
         tac_bp,
+        sharing_bp,
+        notes_bp,
+        shielding_bp,
+        subject_access_bp,
     ):
         app.register_blueprint(blueprint)
 

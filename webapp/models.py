@@ -5,9 +5,12 @@ from webapp.assessments.models import FormResponse, SectionAnswers
 from webapp.audit.models import AuditChainHead, AuditEvent
 from webapp.boroughs.models import Borough, Organisation, Team
 from webapp.children.models import Child
+from webapp.children.shielding import ShieldingChange
 from webapp.consent.models import Consent, ConsentAgency
 from webapp.db import Base
 from webapp.episodes.models import Episode, EpisodeTransition, Notification
+from webapp.notes.models import ConfidentialNote
+from webapp.sharing.models import SharingDecision
 from webapp.tac.models import Involvement, LeadProfessionalChange, TacMember
 
 metadata = Base.metadata
@@ -17,6 +20,7 @@ __all__ = [
     "AuditEvent",
     "Borough",
     "Child",
+    "ConfidentialNote",
     "Consent",
     "ConsentAgency",
     "Episode",
@@ -28,6 +32,8 @@ __all__ = [
     "Notification",
     "Organisation",
     "SectionAnswers",
+    "SharingDecision",
+    "ShieldingChange",
     "TacMember",
     "Team",
     "User",

@@ -33,12 +33,30 @@ def _csp_nonce() -> str:
     return g.csp_nonce
 
 
+def allow_inline_styles_on_this_page() -> None:
+    """Relax the Content-Security-Policy for styles on this one response.
+
+    For pages that draw with a library that writes its own styles: mermaid (the workflow
+    diagram page) puts a <style> element inside each SVG it draws and sets `style`
+    attributes on its shapes and labels, which `style-src 'self'` blocks. Scripts stay as
+    strict as everywhere else (only this site's files and nonce'd scripts run), so no
+    injected markup can run code; the page itself holds no personal data.
+    """
+    g.csp_inline_styles = True
+
+
+def _style_source() -> str:
+    if g.get("csp_inline_styles"):
+        return "style-src 'self' 'unsafe-inline'; "
+    return "style-src 'self'; "
+
+
 def _security_headers(response):
     nonce = _csp_nonce()
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; "
         f"script-src 'self' 'nonce-{nonce}'; "
-        "style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        f"{_style_source()}img-src 'self' data:; font-src 'self'; "
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )
     response.headers["X-Content-Type-Options"] = "nosniff"

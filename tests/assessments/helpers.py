@@ -12,10 +12,18 @@ from webapp.consent.models import Consent, ConsentDecision, ConsentGiver, Consen
 
 def give_consent(episode, recorded_by, *, to_record: bool = True) -> Consent:
     consent = Consent(
-        episode_id=episode.id, decision=ConsentDecision.GIVEN, given_by=ConsentGiver.PARENT_CARER,
-        given_by_name="Pat Parent", relationship_to_child="Mother",
-        has_parental_responsibility=True, to_assess=True, to_record=to_record, to_share=True,
-        method=ConsentMethod.WRITTEN, given_on=date.today(), recorded_by_id=recorded_by.id,
+        episode_id=episode.id,
+        decision=ConsentDecision.GIVEN,
+        given_by=ConsentGiver.PARENT_CARER,
+        given_by_name="Pat Parent",
+        relationship_to_child="Mother",
+        has_parental_responsibility=True,
+        to_assess=True,
+        to_record=to_record,
+        to_share=True,
+        method=ConsentMethod.WRITTEN,
+        given_on=date.today(),
+        recorded_by_id=recorded_by.id,
     )
     db.session.add(consent)
     db.session.flush()
@@ -37,7 +45,12 @@ def make_world(borough_code: str = "riverside", state: str = "assessing"):
     give_consent(episode, assessor)
     db.session.commit()
     return {
-        "borough": borough, "assessor": assessor, "coordinator": coordinator,
-        "bystander": bystander, "elsewhere": elsewhere, "manager": manager,
-        "child": child, "episode": episode,
+        "borough": borough,
+        "assessor": assessor,
+        "coordinator": coordinator,
+        "bystander": bystander,
+        "elsewhere": elsewhere,
+        "manager": manager,
+        "child": child,
+        "episode": episode,
     }

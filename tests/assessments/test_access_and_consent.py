@@ -13,8 +13,12 @@ from webapp.consent.models import Consent
 
 
 def paths(pages):
-    return [pages.base, f"{pages.base}/check", pages.section("comments"),
-            f"/episodes/{pages.world['episode'].id}/forms"]
+    return [
+        pages.base,
+        f"{pages.base}/check",
+        pages.section("comments"),
+        f"/episodes/{pages.world['episode'].id}/forms",
+    ]
 
 
 def switch_to(pages, who):
@@ -27,9 +31,11 @@ def test_a_user_from_another_borough_gets_not_found_everywhere(national):
     switch_to(national, "elsewhere")
     for path in paths(national):
         assert national.client.get(path).status_code == 404, path
-    response = national.client.post_form(national.section("comments"),
-                                         {"section_version": "0", "child_comments": "x"},
-                                         token_from="/")
+    response = national.client.post_form(
+        national.section("comments"),
+        {"section_version": "0", "child_comments": "x"},
+        token_from="/",
+    )
     assert response.status_code == 404
     assert db.session.query(SectionAnswers).count() == 0
 
@@ -44,9 +50,11 @@ def test_a_coordinator_can_read_but_not_edit_the_assessment_while_it_is_assessed
     assert national.client.get(national.base).status_code == 200  # read-only view
     page = national.client.get(national.section("comments"))
     assert page.status_code == 403
-    response = national.client.post_form(national.section("comments"),
-                                         {"section_version": "0", "child_comments": "x"},
-                                         token_from=national.base)
+    response = national.client.post_form(
+        national.section("comments"),
+        {"section_version": "0", "child_comments": "x"},
+        token_from=national.base,
+    )
     assert response.status_code == 403
     assert db.session.query(SectionAnswers).count() == 0
 
@@ -69,7 +77,8 @@ def test_no_answer_is_saved_by_a_direct_post_without_consent_to_record(national)
     consent.withdrawn_at = datetime(2024, 1, 1)
     db.session.commit()
     response = national.client.post_form(
-        national.section("comments"), {"section_version": "0", "child_comments": "Secret"},
+        national.section("comments"),
+        {"section_version": "0", "child_comments": "Secret"},
         token_from=f"/episodes/{national.world['episode'].id}/forms",
     )
     assert response.status_code == 403
@@ -84,17 +93,23 @@ def test_a_new_form_cannot_be_started_without_consent_to_record(national):
     consent.to_record = False
     db.session.commit()
     episode_id = national.world["episode"].id
-    response = national.client.post_form(f"/episodes/{episode_id}/forms/start/checklist", {},
-                                         token_from=f"/episodes/{episode_id}/forms")
+    response = national.client.post_form(
+        f"/episodes/{episode_id}/forms/start/checklist",
+        {},
+        token_from=f"/episodes/{episode_id}/forms",
+    )
     assert response.status_code == 403
     assert db.session.query(FormResponse).filter_by(form_id="pre_assessment_checklist").count() == 0
 
 
-@pytest.mark.parametrize("path_of", [
-    lambda pages: pages.base,
-    lambda pages: pages.section("comments"),
-    lambda pages: f"{pages.base}/check",
-])
+@pytest.mark.parametrize(
+    "path_of",
+    [
+        lambda pages: pages.base,
+        lambda pages: pages.section("comments"),
+        lambda pages: f"{pages.base}/check",
+    ],
+)
 def test_every_read_is_audited(national, path_of):
     before = db.session.query(AuditEvent).count()
     national.client.get(path_of(national))
@@ -109,14 +124,22 @@ def test_a_form_is_started_from_the_overview_when_the_workflow_allows(national):
     overview = national.client.get(f"/episodes/{episode_id}/forms").get_data(as_text=True)
     assert "Start a pre-assessment checklist" in overview
     assert "Record a review" not in overview  # reviews are not editable while assessing
-    response = national.client.post_form(f"/episodes/{episode_id}/forms/start/checklist", {},
-                                         token_from=f"/episodes/{episode_id}/forms")
+    response = national.client.post_form(
+        f"/episodes/{episode_id}/forms/start/checklist",
+        {},
+        token_from=f"/episodes/{episode_id}/forms",
+    )
     assert response.status_code == 302
-    refused = national.client.post_form(f"/episodes/{episode_id}/forms/start/review", {},
-                                        token_from=f"/episodes/{episode_id}/forms")
+    refused = national.client.post_form(
+        f"/episodes/{episode_id}/forms/start/review", {}, token_from=f"/episodes/{episode_id}/forms"
+    )
     assert refused.status_code == 403
-    assert national.client.post_form(f"/episodes/{episode_id}/forms/start/nonsense", {},
-                                     token_from="/").status_code == 404
+    assert (
+        national.client.post_form(
+            f"/episodes/{episode_id}/forms/start/nonsense", {}, token_from="/"
+        ).status_code
+        == 404
+    )
 
 
 def test_a_manager_without_edit_rights_gets_forbidden_on_a_section(national):

@@ -16,8 +16,10 @@ def soup_of(response):
 
 
 def summary(response):
-    return [(link.get_text(strip=True), link["href"])
-            for link in soup_of(response).select(".govuk-error-summary__list a")]
+    return [
+        (link.get_text(strip=True), link["href"])
+        for link in soup_of(response).select(".govuk-error-summary__list a")
+    ]
 
 
 def stored(pages):
@@ -37,35 +39,52 @@ def test_a_date_has_three_inputs_and_its_error_links_to_the_first_wrong_part(nat
     page = soup_of(national.client.get(national.section("assessment_information")))
     for part in ("day", "month", "year"):
         assert page.select_one(f"input#date_assessment_started-{part}")
-    response = national.save("assessment_information", {
-        "date_assessment_started-day": "12", "date_assessment_started-month": "13",
-        "date_assessment_started-year": "2024", "reason_for_assessment": "Worries",
-    })
+    response = national.save(
+        "assessment_information",
+        {
+            "date_assessment_started-day": "12",
+            "date_assessment_started-month": "13",
+            "date_assessment_started-year": "2024",
+            "reason_for_assessment": "Worries",
+        },
+    )
     assert response.status_code == 200
     assert ("Date started must be a real date", "#date_assessment_started-month") in summary(
-        response)
+        response
+    )
 
 
 def test_a_date_missing_a_part_names_the_part(national):
-    response = national.save("assessment_information", {
-        "date_assessment_started-day": "1", "reason_for_assessment": "Worries",
-    })
+    response = national.save(
+        "assessment_information",
+        {
+            "date_assessment_started-day": "1",
+            "reason_for_assessment": "Worries",
+        },
+    )
     assert ("Date started must include a month and year", "#date_assessment_started-month") in (
-        summary(response))
+        summary(response)
+    )
 
 
 def test_a_post_missing_the_date_inputs_altogether_is_not_an_error_page(national):
     response = national.save("assessment_information", {"reason_for_assessment": "Worries"})
     assert response.status_code == 200
     assert ("Enter the date the assessment started", "#date_assessment_started-day") in summary(
-        response)
+        response
+    )
 
 
 def test_a_future_date_is_refused_where_the_date_must_be_past(national):
-    response = national.save("assessment_information", {
-        "date_assessment_started-day": "1", "date_assessment_started-month": "1",
-        "date_assessment_started-year": "2999", "reason_for_assessment": "Worries",
-    })
+    response = national.save(
+        "assessment_information",
+        {
+            "date_assessment_started-day": "1",
+            "date_assessment_started-month": "1",
+            "date_assessment_started-year": "2999",
+            "reason_for_assessment": "Worries",
+        },
+    )
     assert summary(response)[0][0] == "Date started must be today or in the past"
 
 
@@ -78,7 +97,8 @@ def test_radios_with_a_please_specify_option_reveal_and_require_the_details(nati
 
     response = national.save("identifying_details", {"unborn": "no", "ethnicity": "white_other"})
     assert ("Give details of any other White background", "#ethnicity_white_other_details") in (
-        summary(response))
+        summary(response)
+    )
 
 
 def test_an_option_not_in_the_list_is_refused(national):
@@ -102,15 +122,17 @@ def test_a_question_depending_on_two_options_is_shown_when_either_applies(nation
     assert wrapper.select_one("input#consenting_parent_name")
     response = national.save("consent", {"consent_given_by": "both"})
     assert ("Enter the name of the parent or carer giving consent", "#consenting_parent_name") in (
-        summary(response))
+        summary(response)
+    )
     national.save("consent", {"consent_given_by": "child", "consenting_parent_name": "Ignored"})
     assert "consenting_parent_name" not in stored(national)
 
 
 def test_checkboxes_store_the_chosen_options_in_order(national):
     world = national.world
-    checklist = services.start_response(db.session, world["episode"], "checklist",
-                                        world["assessor"])
+    checklist = services.start_response(
+        db.session, world["episode"], "checklist", world["assessor"]
+    )
     db.session.commit()
     national.response = checklist
     national.base = f"/episodes/{world['episode'].id}/forms/{checklist.id}"
@@ -118,23 +140,29 @@ def test_checkboxes_store_the_chosen_options_in_order(national):
     values = [option.value for option in field.options][:2]
     page = soup_of(national.client.get(national.section("outcomes")))
     assert page.select_one("input.govuk-checkboxes__input[name=be_healthy_aims]")
-    national.save("outcomes", {"be_healthy": "some_concerns",
-                               "be_healthy_aims": list(reversed(values))}, version=None)
+    national.save(
+        "outcomes",
+        {"be_healthy": "some_concerns", "be_healthy_aims": list(reversed(values))},
+        version=None,
+    )
     assert stored(national)["be_healthy_aims"] == values
 
 
 def test_a_number_must_be_a_whole_number_in_range(national):
     response = national.save("identifying_details", {"assessment_version_number": "1.5"})
     assert ("Version number must be a whole number", "#assessment_version_number") in summary(
-        response)
-    response = national.save("identifying_details", {"assessment_version_number": "0"},
-                             version=None)
+        response
+    )
+    response = national.save(
+        "identifying_details", {"assessment_version_number": "0"}, version=None
+    )
     assert ("Version number must be 1 or more", "#assessment_version_number") in summary(response)
 
 
 def test_email_and_phone_formats_are_checked(national):
-    response = national.save("assessment_team", {"assessor_email": "not-an-email",
-                                                 "assessor_telephone": "12"})
+    response = national.save(
+        "assessment_team", {"assessor_email": "not-an-email", "assessor_telephone": "12"}
+    )
     messages = [text for text, _ in summary(response)]
     assert "Enter an email address in the correct format, like name@example.com" in messages
     assert any(text.startswith("Enter a telephone number") for text in messages)
@@ -150,8 +178,9 @@ def test_a_malformed_postcode_is_refused_and_a_good_one_is_tidied(national):
 def test_the_nhs_number_is_checked_with_its_check_digit(riverside):
     response = riverside.save("identifying_details", {"unborn": "no", "nhs_number": "9434765918"})
     assert ("Enter a valid NHS number", "#nhs_number") in summary(response)
-    riverside.save("identifying_details", {"unborn": "no", "nhs_number": "9434765919"},
-                   version=None)
+    riverside.save(
+        "identifying_details", {"unborn": "no", "nhs_number": "9434765919"}, version=None
+    )
     assert stored(riverside)["nhs_number"] == "943 476 5919"
 
 
@@ -188,10 +217,15 @@ def test_strengths_and_needs_have_two_boxes_and_a_not_discussed_box_per_element(
 
 
 def test_strengths_and_needs_over_the_limit_are_refused_per_box(national):
-    response = national.save("parenting", {
-        "parenting_strengths_needs-basic_care_safety-needs": "x" * 5001,
-    })
-    assert summary(response) == [(
-        "Needs for basic care, ensuring safety and protection must be 5000 characters or fewer",
-        "#parenting_strengths_needs-basic_care_safety-needs",
-    )]
+    response = national.save(
+        "parenting",
+        {
+            "parenting_strengths_needs-basic_care_safety-needs": "x" * 5001,
+        },
+    )
+    assert summary(response) == [
+        (
+            "Needs for basic care, ensuring safety and protection must be 5000 characters or fewer",
+            "#parenting_strengths_needs-basic_care_safety-needs",
+        )
+    ]

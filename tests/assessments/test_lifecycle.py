@@ -21,8 +21,9 @@ def world(app):
 
 def fire(world, trigger, user="assessor", comment=None):
     episode = world["episode"]
-    workflow.fire(db.session, episode.id, trigger, world[user],
-                  expected_state=episode.state, comment=comment)
+    workflow.fire(
+        db.session, episode.id, trigger, world[user], expected_state=episode.state, comment=comment
+    )
     db.session.commit()
 
 
@@ -47,8 +48,15 @@ def fill_valid_assessment(world, response):
         raw = pages.parse_section(section, MultiDict(CAF_ASSESSMENT[section.id]))
         result = validate_section(section, raw, context=response.answers())
         assert result.is_valid, (section.id, result.errors)
-        services.save_section(db.session, response, section.id, result.values,
-                              expected_version=0, complete=True, actor=world["assessor"])
+        services.save_section(
+            db.session,
+            response,
+            section.id,
+            result.values,
+            expected_version=0,
+            complete=True,
+            actor=world["assessor"],
+        )
     db.session.commit()
 
 
@@ -56,7 +64,9 @@ def test_starting_the_assessment_creates_draft_version_one_pinned_to_the_borough
     fire(world, "start_assessment")
     (response,) = assessments(world)
     assert (response.sequence, response.status, response.borough) == (
-        1, ResponseStatus.DRAFT, "eastmoor"
+        1,
+        ResponseStatus.DRAFT,
+        "eastmoor",
     )
     assert facts.for_episode(db.session, world["episode"])["assessment_complete"] is False
 
@@ -66,8 +76,12 @@ def test_a_complete_draft_makes_the_assessment_complete_fact_true(world):
     (response,) = assessments(world)
     fill_valid_assessment(world, response)
     found = facts.for_episode(db.session, world["episode"])
-    assert found == {"assessment_complete": True, "action_count": 2, "review_count": 0,
-                     "closure_form_complete": False}
+    assert found == {
+        "assessment_complete": True,
+        "action_count": 2,
+        "review_count": 0,
+        "closure_form_complete": False,
+    }
 
 
 def test_completing_the_assessment_locks_the_version_and_sets_the_first_review(world):
@@ -81,8 +95,15 @@ def test_completing_the_assessment_locks_the_version_and_sets_the_first_review(w
         response.answers()["first_review_date"]
     )
     with pytest.raises(services.ResponseLocked):
-        services.save_section(db.session, response, "comments", {}, expected_version=1,
-                              complete=True, actor=world["assessor"])
+        services.save_section(
+            db.session,
+            response,
+            "comments",
+            {},
+            expected_version=1,
+            complete=True,
+            actor=world["assessor"],
+        )
 
 
 def test_the_assessment_cannot_be_completed_while_answers_are_missing(world):
@@ -114,8 +135,12 @@ def test_firing_the_start_effect_twice_keeps_one_draft(world):
     from webapp.assessments import lifecycle
 
     fire(world, "start_assessment")
-    context = SimpleNamespace(db_session=db.session, episode=world["episode"],
-                              actor=world["assessor"], audit=lambda *args, **kwargs: None)
+    context = SimpleNamespace(
+        db_session=db.session,
+        episode=world["episode"],
+        actor=world["assessor"],
+        audit=lambda *args, **kwargs: None,
+    )
     lifecycle.EFFECTS["start_new_assessment_version"](context)
     assert len(assessments(world)) == 1
 
@@ -126,9 +151,13 @@ def test_continuing_after_a_review_schedules_the_next_review(world):
     db.session.commit()
     review = services.start_response(db.session, world["episode"], "review", world["assessor"])
     services.save_section(
-        db.session, review, "next_steps",
+        db.session,
+        review,
+        "next_steps",
         {"review_outcome": "continue", "next_review_date": NEXT_WEEK.isoformat()},
-        expected_version=0, complete=True, actor=world["assessor"],
+        expected_version=0,
+        complete=True,
+        actor=world["assessor"],
     )
     review.status = ResponseStatus.COMPLETED
     db.session.commit()
@@ -141,9 +170,13 @@ def test_continuing_after_a_review_schedules_the_next_review(world):
 def test_plan_actions_and_assessment_actions_are_both_counted(world):
     plan = services.start_response(db.session, world["episode"], "plan", world["assessor"])
     services.save_section(
-        db.session, plan, "plan",
+        db.session,
+        plan,
+        "plan",
         {"plan_actions": [{"plan_need": "Sleep"}, {"plan_need": "Food"}, {"plan_need": "Play"}]},
-        expected_version=0, complete=False, actor=world["assessor"],
+        expected_version=0,
+        complete=False,
+        actor=world["assessor"],
     )
     db.session.commit()
     assert facts.for_episode(db.session, world["episode"])["action_count"] == 3

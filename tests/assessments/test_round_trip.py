@@ -28,8 +28,15 @@ def test_every_section_of_the_national_form_is_filled_completed_and_read_back(na
     assert f"You have completed {count} of {count} sections" in task_list
 
     check = text_of(national.client.get(f"{national.base}/check"))
-    for expected in ("Any other White background: Polish", "SE15 4AB", "17 May 2015",
-                     "Pat Lovelace", "Healthy and active", "Not discussed", "Morning club place"):
+    for expected in (
+        "Any other White background: Polish",
+        "SE15 4AB",
+        "17 May 2015",
+        "Pat Lovelace",
+        "Healthy and active",
+        "Not discussed",
+        "Morning club place",
+    ):
         assert expected in check
     assert "Continue to complete the assessment" in check
 
@@ -54,7 +61,8 @@ def test_a_completed_assessment_refuses_a_direct_post(national):
     national.response.status = ResponseStatus.COMPLETED
     db.session.commit()
     refused = national.client.post_form(
-        national.section("comments"), {"section_version": "0", "child_comments": "Late"},
+        national.section("comments"),
+        {"section_version": "0", "child_comments": "Late"},
         token_from=national.base,
     )
     assert refused.status_code == 409
@@ -79,7 +87,9 @@ def test_two_versions_are_compared_field_by_field(national):
     )
     assert page.status_code == 200
     soup = BeautifulSoup(page.get_data(as_text=True), "html.parser")
-    rows = [[cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])]
-            for row in soup.select("tbody tr")]
+    rows = [
+        [cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])]
+        for row in soup.select("tbody tr")
+    ]
     assert rows == [["Child's comments", "First words", "Second words"]]
     assert "CAF assessment, version 1" in soup.get_text()

@@ -16,36 +16,49 @@ def stored(pages):
     return db.session.get(FormResponse, pages.response.id).answers()
 
 
-PARENT = {"parents_carers-0-parent_name": "Pat", "parents_carers-0-parent_relationship": "Mother",
-          "parents_carers-0-parental_responsibility": "yes"}
+PARENT = {
+    "parents_carers-0-parent_name": "Pat",
+    "parents_carers-0-parent_relationship": "Mother",
+    "parents_carers-0-parental_responsibility": "yes",
+}
 
 
 def test_add_another_adds_an_empty_item_keeping_what_was_typed(national):
-    page = national.save("parents_and_carers", {**PARENT, "parents_carers-items": "1",
-                                                "_action": "add:parents_carers"})
+    page = national.save(
+        "parents_and_carers",
+        {**PARENT, "parents_carers-items": "1", "_action": "add:parents_carers"},
+    )
     soup = soup_of(page)
     assert page.status_code == 200
     assert soup.select_one("#parents_carers-0-parent_name")["value"] == "Pat"
     assert soup.select_one("#parents_carers-1-parent_name")["value"] == ""
     assert [legend.get_text(strip=True) for legend in soup.select("legend")][:1] == [
-        "Parent or carer 1"]
+        "Parent or carer 1"
+    ]
     assert not soup.select_one(".govuk-error-summary")
 
 
 def test_remove_takes_out_that_item(national):
-    data = {**PARENT, "parents_carers-items": "2", "parents_carers-1-parent_name": "Sam",
-            "_action": "remove:parents_carers:0"}
+    data = {
+        **PARENT,
+        "parents_carers-items": "2",
+        "parents_carers-1-parent_name": "Sam",
+        "_action": "remove:parents_carers:0",
+    }
     soup = soup_of(national.save("parents_and_carers", data))
     assert soup.select_one("#parents_carers-0-parent_name")["value"] == "Sam"
     assert soup.select_one("#parents_carers-1-parent_name") is None
 
 
 def test_a_group_item_error_links_to_its_input(national):
-    response = national.save("parents_and_carers", {"parents_carers-items": "1",
-                                                    "parents_carers-0-parent_name": "Pat"})
+    response = national.save(
+        "parents_and_carers", {"parents_carers-items": "1", "parents_carers-0-parent_name": "Pat"}
+    )
     links = [a["href"] for a in soup_of(response).select(".govuk-error-summary__list a")]
-    assert links == ["#parents_carers-0-parent_relationship",
-                     "#parents_carers-0-parental_responsibility"]
+    assert links == [
+        "#parents_carers-0-parent_relationship",
+        "#parents_carers-0-parental_responsibility",
+    ]
 
 
 def test_blank_items_are_dropped_when_saved(national):
@@ -54,8 +67,9 @@ def test_blank_items_are_dropped_when_saved(national):
 
 
 def test_save_as_draft_keeps_partial_answers_and_marks_the_section_in_progress(national):
-    response = national.save("assessment_information", {"people_present": "Ada",
-                                                        "_action": "draft"})
+    response = national.save(
+        "assessment_information", {"people_present": "Ada", "_action": "draft"}
+    )
     assert response.status_code == 302
     assert stored(national) == {"people_present": "Ada"}
     assert services.statuses(national.response)["assessment_information"] == "In progress"
@@ -91,8 +105,9 @@ def test_keeping_my_answers_after_a_conflict_saves_them(national):
     form = conflict.select_one("input[name=answers_json]").find_parent("form")
     data = {field["name"]: field.get("value", "") for field in form.select("input[type=hidden]")}
     data["_action"] = "continue"
-    kept = national.client.post(form["action"], data=data,
-                                headers={"Referer": "https://localhost/"})
+    kept = national.client.post(
+        form["action"], data=data, headers={"Referer": "https://localhost/"}
+    )
     assert kept.status_code == 302
     assert stored(national) == {"child_comments": "Mine"}
 
@@ -134,17 +149,22 @@ def test_tampered_conflict_answers_are_refused_or_checked(national):
 
 
 def test_tampered_group_counts_and_actions_do_not_break_the_page(national):
-    for data in ({"parents_carers-items": "99999999"}, {"parents_carers-items": "-1"},
-                 {"_action": "remove:parents_carers:abc"}, {"_action": "add:nope"},
-                 {"parents_carers-5000-parent_name": "x"}):
+    for data in (
+        {"parents_carers-items": "99999999"},
+        {"parents_carers-items": "-1"},
+        {"_action": "remove:parents_carers:abc"},
+        {"_action": "add:nope"},
+        {"parents_carers-5000-parent_name": "x"},
+    ):
         response = national.save("parents_and_carers", data)
         assert response.status_code in (200, 302), data
 
 
 def test_an_unknown_section_is_not_found(national):
     assert national.client.get(national.section("no_such_section")).status_code == 404
-    response = national.client.post_form(national.section("no_such_section"), {},
-                                         token_from=national.section("comments"))
+    response = national.client.post_form(
+        national.section("no_such_section"), {}, token_from=national.section("comments")
+    )
     assert response.status_code == 404
 
 
@@ -155,12 +175,17 @@ def test_a_response_of_another_episode_is_not_found(national):
 
 def test_wrong_methods_are_refused_without_an_error_page(national):
     assert national.client.delete(national.section("comments")).status_code == 405
-    assert national.client.get(f"/episodes/{national.world['episode'].id}/forms/start/tac"
-                               ).status_code == 405
+    assert (
+        national.client.get(f"/episodes/{national.world['episode'].id}/forms/start/tac").status_code
+        == 405
+    )
 
 
 def test_a_post_without_the_csrf_token_is_refused(national):
-    response = national.client.post(national.section("comments"), data={"child_comments": "x"},
-                                    headers={"Referer": "https://localhost/"})
+    response = national.client.post(
+        national.section("comments"),
+        data={"child_comments": "x"},
+        headers={"Referer": "https://localhost/"},
+    )
     assert response.status_code == 400
     assert db.session.query(SectionAnswers).count() == 0

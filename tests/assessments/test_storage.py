@@ -29,8 +29,13 @@ def start(world, kind="assessment"):
 
 def save(world, response, section_id, values, version=0, complete=True, actor="assessor"):
     saved = services.save_section(
-        db.session, response, section_id, values, expected_version=version,
-        complete=complete, actor=world[actor],
+        db.session,
+        response,
+        section_id,
+        values,
+        expected_version=version,
+        complete=complete,
+        actor=world[actor],
     )
     db.session.commit()
     return saved.row
@@ -40,7 +45,10 @@ def test_a_new_response_is_pinned_to_the_boroughs_effective_form(world):
     response = start(world)
     stored = db.session.get(FormResponse, response.id)
     assert (stored.form_id, stored.form_version, stored.borough, stored.overlay_version) == (
-        "caf_assessment", 1, "riverside", 1
+        "caf_assessment",
+        1,
+        "riverside",
+        1,
     )
     assert services.definition(stored).find_field("nhs_number") is not None  # Riverside's
 
@@ -78,10 +86,10 @@ def test_each_section_is_stored_in_its_own_row_with_its_own_version(world):
 def test_two_people_saving_different_sections_never_clash(world):
     response = start(world)
     save(world, response, "comments", {"child_comments": "Assessor"})
-    save(world, response, "family_situation", {"siblings": "Two"},
-         actor="coordinator")
+    save(world, response, "family_situation", {"siblings": "Two"}, actor="coordinator")
     assert services.find_response(db.session, world["episode"].id, response.id).answers() == {
-        "child_comments": "Assessor", "siblings": "Two"
+        "child_comments": "Assessor",
+        "siblings": "Two",
     }
 
 
@@ -171,7 +179,9 @@ def test_saving_writes_an_audit_event(world):
     save(world, response, "comments", {"child_comments": "Audited"})
     event = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert (event.action, event.actor_id, event.episode_id) == (
-        "form.section_saved", world["assessor"].id, world["episode"].id
+        "form.section_saved",
+        world["assessor"].id,
+        world["episode"].id,
     )
     assert '"section": "comments"' in event.detail
 

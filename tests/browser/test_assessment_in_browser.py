@@ -21,8 +21,11 @@ def assessment(live_app):
             db.session, world["episode"], "assessment", world["assessor"]
         )
         db.session.commit()
-        return {"email": world["assessor"].email, "episode_id": world["episode"].id,
-                "response_id": response.id}
+        return {
+            "email": world["assessor"].email,
+            "episode_id": world["episode"].id,
+            "response_id": response.id,
+        }
 
 
 def assert_no_axe_violations(page, name):
@@ -36,8 +39,9 @@ def press_on(page, selector, key="Enter"):
 
 
 def fill_with_keyboard(page, data):
-    groups = {key[: -len("-items")]: int(value) for key, value in data.items()
-              if key.endswith("-items")}
+    groups = {
+        key[: -len("-items")]: int(value) for key, value in data.items() if key.endswith("-items")
+    }
     for group, count in groups.items():
         for _ in range(count - 1):
             with page.expect_navigation():

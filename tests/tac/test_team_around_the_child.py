@@ -98,7 +98,7 @@ def test_an_agency_the_family_did_not_agree_to_is_refused_and_nothing_changes(cl
     sign_in(client, world["assessor"])
     response = invite(client, world["episode"], "officer@riverside.example")
     assert response.status_code == 200
-    assert "Riverside Police is not one of the agencies the family agreed to share with" in (
+    assert "Riverside Police is not in the agencies the family agreed to share with" in (
         page(response).get_text()
     )
     assert db.session.scalars(select(TacMember)).all() == []
@@ -112,7 +112,7 @@ def test_nobody_new_can_join_after_consent_is_withdrawn(client, other_client, wo
     db.session.commit()
 
     refused = invite(client, world["episode"], "worker@northgate.example")
-    assert "Consent has been withdrawn" in page(refused).get_text()
+    assert "Consent to share has been withdrawn" in page(refused).get_text()
     sign_in(other_client, world["nurse"])
     response = accept(other_client, member_for(world["nurse"]))
     assert "Consent has been withdrawn" in page(response).get_text()
@@ -261,3 +261,54 @@ def test_forged_member_ids_are_refused(client, world, member_id):
     assert "There is a problem" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Episode, world["episode"].id).lead_member_id is None
+
+
+def test_every_invitation_is_written_to_the_information_sharing_register(client, world):
+    from webapp.sharing.models import SharingBasis, SharingDecision
+
+    sign_in(client, world["assessor"])
+    invite(client, world["episode"], "nurse@riverside.example")
+    entry = db.session.scalars(select(SharingDecision)).one()
+    assert (entry.basis, entry.recipient_user_id) == (SharingBasis.CONSENT, world["nurse"].id)
+
+
+def test_a_public_interest_decision_lets_a_non_consented_agency_join_and_is_registered(
+    client, other_client, world
+):
+    from webapp.sharing.models import PublicInterestGround, SharingBasis, SharingDecision
+
+    episode = world["episode"]
+    sign_in(client, world["assessor"])
+    no_reasons = client.post_form(
+        f"/episodes/{episode.id}/tac/invite",
+        {
+            "invite-email": "officer@riverside.example",
+            "invite-public_interest_ground": "significant_harm_to_child",
+        },
+        token_from=f"/episodes/{episode.id}/tac",
+    )
+    assert db.session.scalars(select(TacMember)).all() == []
+    assert "There is a problem" in no_reasons.get_data(as_text=True)
+
+    client.post_form(
+        f"/episodes/{episode.id}/tac/invite",
+        {
+            "invite-email": "officer@riverside.example",
+            "invite-public_interest_ground": "significant_harm_to_child",
+            "invite-public_interest_reasons": "Disclosure at school of violence at home",
+        },
+        token_from=f"/episodes/{episode.id}/tac",
+    )
+    entry = db.session.scalars(select(SharingDecision)).one()
+    assert entry.basis is SharingBasis.PUBLIC_INTEREST
+    assert entry.ground is PublicInterestGround.SIGNIFICANT_HARM_TO_CHILD
+    assert entry.decided_by_id == world["assessor"].id
+    sign_in(other_client, world["officer"])
+    accept(other_client, member_for(world["officer"]))
+    assert other_client.get(f"/episodes/{episode.id}").status_code == 200
+
+
+def test_a_refused_invitation_is_audited(client, world):
+    sign_in(client, world["assessor"])
+    invite(client, world["episode"], "officer@riverside.example")
+    assert "sharing.refused" in db.session.scalars(select(AuditEvent.action)).all()

@@ -47,5 +47,6 @@ class Permission(StrEnum):
     EPISODE_VIEW = "episode:view"
     EPISODE_EDIT = "episode:edit"
     BOROUGH_ADMINISTER = "borough:administer"
+    WORKFLOW_VIEW = "workflow:view"
     AUDIT_VIEW = "audit:view"
     SYSTEM_ADMINISTER = "system:administer"

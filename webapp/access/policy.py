@@ -41,8 +41,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.BOROUGH_CAF_CONTACT: frozenset(
         {Permission.CHILD_INDEX_SEARCH, Permission.EPISODE_VIEW, Permission.AUDIT_VIEW}
     ),
-    Role.BOROUGH_ADMIN: frozenset({Permission.BOROUGH_ADMINISTER}),
-    Role.SYSTEM_ADMIN: frozenset({Permission.SYSTEM_ADMINISTER}),
+    Role.BOROUGH_ADMIN: frozenset({Permission.BOROUGH_ADMINISTER, Permission.WORKFLOW_VIEW}),
+    Role.SYSTEM_ADMIN: frozenset({Permission.SYSTEM_ADMINISTER, Permission.WORKFLOW_VIEW}),
 }
 
 # Which relationships to an episode grant which permissions on it.

@@ -81,9 +81,14 @@ def entries(
             for index, entry in enumerate(value if isinstance(value, list) else []):
                 item_label = (item.item_label or "item").capitalize()
                 found.extend(
-                    entries(item.fields, {**answers, **entry}, f"{here}[{index + 1}].",
-                            f"{item_label} {index + 1}: ")
-                    if isinstance(entry, Mapping) else []
+                    entries(
+                        item.fields,
+                        {**answers, **entry},
+                        f"{here}[{index + 1}].",
+                        f"{item_label} {index + 1}: ",
+                    )
+                    if isinstance(entry, Mapping)
+                    else []
                 )
             if not value:
                 found.append(Entry(here, name, ""))
@@ -91,8 +96,9 @@ def entries(
             blocks = value if isinstance(value, Mapping) else {}
             for element in item.elements:
                 answer = blocks.get(element.id) or {}
-                found.append(Entry(f"{here}.{element.id}", f"{label}{element.label}",
-                                   strengths_text(answer)))
+                found.append(
+                    Entry(f"{here}.{element.id}", f"{label}{element.label}", strengths_text(answer))
+                )
         else:
             found.append(Entry(here, name, format_scalar(item, value, answers)))
     return found
@@ -120,15 +126,33 @@ def summary_rows(section: Section, answers: Mapping[str, Any]) -> list[Row]:
             blocks = value if isinstance(value, Mapping) else {}
             for element in item.elements:
                 text = strengths_text(blocks.get(element.id) or {})
-                rows.append(Row(element.label, _or_not_answered(text), item.id,
-                                f"{item.id}-{element.id}-strengths"))
+                rows.append(
+                    Row(
+                        element.label,
+                        _or_not_answered(text),
+                        item.id,
+                        f"{item.id}-{element.id}-strengths",
+                    )
+                )
         elif item.type is FieldType.REPEATING_GROUP:
-            rows.append(Row(item.name, _group_html(item, value, answers), item.id,
-                            f"{item.id}-0-{item.fields[0].id}" if item.fields else item.id))
+            rows.append(
+                Row(
+                    item.name,
+                    _group_html(item, value, answers),
+                    item.id,
+                    f"{item.id}-0-{item.fields[0].id}" if item.fields else item.id,
+                )
+            )
         else:
             anchor = f"{item.id}-day" if item.type is FieldType.DATE else item.id
-            rows.append(Row(item.name, _or_not_answered(format_scalar(item, value, answers)),
-                            item.id, anchor))
+            rows.append(
+                Row(
+                    item.name,
+                    _or_not_answered(format_scalar(item, value, answers)),
+                    item.id,
+                    anchor,
+                )
+            )
     return rows
 
 
@@ -137,8 +161,9 @@ def _or_not_answered(text: str) -> Markup:
 
 
 def _group_html(item: Field, value: Any, answers: Mapping[str, Any]) -> Markup:
-    items = [entry for entry in (value if isinstance(value, list) else [])
-             if isinstance(entry, Mapping)]
+    items = [
+        entry for entry in (value if isinstance(value, list) else []) if isinstance(entry, Mapping)
+    ]
     if not items:
         return Markup("None added")
     parts = []
@@ -149,8 +174,10 @@ def _group_html(item: Field, value: Any, answers: Mapping[str, Any]) -> Markup:
         ]
         heading = f"{(item.item_label or 'item').capitalize()} {index + 1}"
         parts.append(
-            Markup('<p class="govuk-body govuk-!-font-weight-bold govuk-!-margin-bottom-1">{}</p>'
-                   '<ul class="govuk-list">{}</ul>').format(heading, Markup("").join(lines))
+            Markup(
+                '<p class="govuk-body govuk-!-font-weight-bold govuk-!-margin-bottom-1">{}</p>'
+                '<ul class="govuk-list">{}</ul>'
+            ).format(heading, Markup("").join(lines))
         )
     return Markup("").join(parts)
 
@@ -164,8 +191,10 @@ class Change:
 
 
 def compare(
-    sections_before: list[Section], before: Mapping[str, Any],
-    sections_after: list[Section], after: Mapping[str, Any],
+    sections_before: list[Section],
+    before: Mapping[str, Any],
+    sections_after: list[Section],
+    after: Mapping[str, Any],
 ) -> list[Change]:
     """What changed between two versions, question by question (by stable id, so a
     question moved by a newer form version still lines up)."""

@@ -45,11 +45,14 @@ def _actions(db_session: Session, episode_id: int) -> int:
 
 
 def _completed_reviews(db_session: Session, episode_id: int) -> int:
-    return db_session.scalar(
-        select(func.count(FormResponse.id)).where(
-            FormResponse.episode_id == episode_id,
-            FormResponse.form_id == PLAN_FORM,
-            FormResponse.review_number > 0,
-            FormResponse.status == ResponseStatus.COMPLETED,
+    return (
+        db_session.scalar(
+            select(func.count(FormResponse.id)).where(
+                FormResponse.episode_id == episode_id,
+                FormResponse.form_id == PLAN_FORM,
+                FormResponse.review_number > 0,
+                FormResponse.status == ResponseStatus.COMPLETED,
+            )
         )
-    ) or 0
+        or 0
+    )

@@ -33,17 +33,47 @@ class Kind:
 KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
-        Kind("checklist", "pre_assessment_checklist", "checklist", "Pre-assessment checklist",
-             start_label="Start a pre-assessment checklist"),
-        Kind("assessment", ASSESSMENT_FORM, "assessment", "CAF assessment",
-             copy_previous=True, started_by_workflow=True),
-        Kind("plan", PLAN_FORM, "plan", "Delivery plan", sections=("plan",), copy_previous=True,
-             start_label="Start a new version of the delivery plan"),
+        Kind(
+            "checklist",
+            "pre_assessment_checklist",
+            "checklist",
+            "Pre-assessment checklist",
+            start_label="Start a pre-assessment checklist",
+        ),
+        Kind(
+            "assessment",
+            ASSESSMENT_FORM,
+            "assessment",
+            "CAF assessment",
+            copy_previous=True,
+            started_by_workflow=True,
+        ),
+        Kind(
+            "plan",
+            PLAN_FORM,
+            "plan",
+            "Delivery plan",
+            sections=("plan",),
+            copy_previous=True,
+            start_label="Start a new version of the delivery plan",
+        ),
         Kind("review", PLAN_FORM, "reviews", "Review", start_label="Record a review"),
-        Kind("tac", "tac_meeting", "tac", "Team Around the Child meeting record",
-             start_label="Record a TAC meeting"),
-        Kind("closure", CLOSURE_FORM, "closure", "Closure form", copy_previous=True,
-             needs_consent_to_record=False, start_label="Start the closure form"),
+        Kind(
+            "tac",
+            "tac_meeting",
+            "tac",
+            "Team Around the Child meeting record",
+            start_label="Record a TAC meeting",
+        ),
+        Kind(
+            "closure",
+            CLOSURE_FORM,
+            "closure",
+            "Closure form",
+            copy_previous=True,
+            needs_consent_to_record=False,
+            start_label="Start the closure form",
+        ),
     )
 }
 

@@ -26,8 +26,7 @@ def start_new_assessment_version(context: EffectContext) -> None:
     response = services.start_response(
         context.db_session, context.episode, "assessment", context.actor
     )
-    context.audit("assessment.version_started", response_id=response.id,
-                  sequence=response.sequence)
+    context.audit("assessment.version_started", response_id=response.id, sequence=response.sequence)
 
 
 def lock_assessment_version(context: EffectContext) -> None:
@@ -50,14 +49,18 @@ def schedule_next_review(context: EffectContext) -> None:
     if review is None:
         return
     context.episode.next_review_on = _date(review.answers().get(NEXT_REVIEW_DATE))
-    context.audit("episode.next_review_scheduled", response_id=review.id,
-                  next_review_on=context.episode.next_review_on)
+    context.audit(
+        "episode.next_review_scheduled",
+        response_id=review.id,
+        next_review_on=context.episode.next_review_on,
+    )
 
 
 def _latest_completed_review(context: EffectContext) -> FormResponse | None:
     responses = services.responses_of(context.db_session, context.episode.id)
     reviews = [
-        response for response in responses
+        response
+        for response in responses
         if services.kind(response).name == "review" and response.is_completed
     ]
     return max(reviews, key=lambda response: response.review_number, default=None)
@@ -75,4 +78,3 @@ EFFECTS: dict[str, Callable[[EffectContext], None]] = {
     "lock_assessment_version": lock_assessment_version,
     "schedule_next_review": schedule_next_review,
 }
-

@@ -159,8 +159,10 @@ def validate_stored(
     answers = response.answers()
     return {
         section.id: validate_section(
-            section, rows[section.id].values if section.id in rows else {},
-            context=answers, today=today,
+            section,
+            rows[section.id].values if section.id in rows else {},
+            context=answers,
+            today=today,
         )
         for section in sections(response, form)
     }
@@ -196,23 +198,36 @@ def draft_section(section: Section) -> Section:
 
 def _optional(fields: Iterable[Field]) -> tuple[Field, ...]:
     return tuple(
-        replace(item, required=False, min_items=0, fields=_optional(item.fields))
-        for item in fields
+        replace(item, required=False, min_items=0, fields=_optional(item.fields)) for item in fields
     )
 
 
 # --- writing ------------------------------------------------------------------------------
 
 
-def _audit(db_session: Session, action: str, response: FormResponse, actor: User,
-           client_address: str, episode: Episode | None = None, **detail: object) -> None:
+def _audit(
+    db_session: Session,
+    action: str,
+    response: FormResponse,
+    actor: User,
+    client_address: str,
+    episode: Episode | None = None,
+    **detail: object,
+) -> None:
     episode = episode or db_session.get(Episode, response.episode_id)
     audit.record(
-        db_session, action, actor_id=actor.id, object_type="form_response",
-        object_id=response.id, episode_id=response.episode_id,
-        child_id=episode.child_id if episode else None, client_address=client_address,
-        form_id=response.form_id, sequence=response.sequence,
-        review_number=response.review_number, **detail,
+        db_session,
+        action,
+        actor_id=actor.id,
+        object_type="form_response",
+        object_id=response.id,
+        episode_id=response.episode_id,
+        child_id=episode.child_id if episode else None,
+        client_address=client_address,
+        form_id=response.form_id,
+        sequence=response.sequence,
+        review_number=response.review_number,
+        **detail,
     )
 
 
@@ -259,10 +274,18 @@ def start_response(
         sequence = (previous.sequence + 1) if previous else 1
     now = utcnow()
     response = FormResponse(
-        episode_id=episode.id, form_id=response_kind.form_id, sequence=sequence,
-        review_number=review_number, form_version=pin.version, borough=pin.borough,
-        overlay_version=pin.overlay_version, status=ResponseStatus.DRAFT,
-        created_by_id=actor.id, created_at=now, updated_by_id=actor.id, updated_at=now,
+        episode_id=episode.id,
+        form_id=response_kind.form_id,
+        sequence=sequence,
+        review_number=review_number,
+        form_version=pin.version,
+        borough=pin.borough,
+        overlay_version=pin.overlay_version,
+        status=ResponseStatus.DRAFT,
+        created_by_id=actor.id,
+        created_at=now,
+        updated_by_id=actor.id,
+        updated_at=now,
     )
     db_session.add(response)
     if response_kind.copy_previous and previous is not None:
@@ -270,13 +293,27 @@ def start_response(
         for row in previous.sections:
             if row.section_id in wanted:
                 response.sections.append(
-                    SectionAnswers(section_id=row.section_id, answers_json=row.answers_json,
-                                   is_complete=False, updated_by_id=actor.id, updated_at=now)
+                    SectionAnswers(
+                        section_id=row.section_id,
+                        answers_json=row.answers_json,
+                        is_complete=False,
+                        updated_by_id=actor.id,
+                        updated_at=now,
+                    )
                 )
     db_session.flush()
-    _audit(db_session, "form.started", response, actor, client_address, episode,
-           form_version=pin.version, borough=pin.borough, overlay_version=pin.overlay_version,
-           copied_from=previous.id if response_kind.copy_previous and previous else None)
+    _audit(
+        db_session,
+        "form.started",
+        response,
+        actor,
+        client_address,
+        episode,
+        form_version=pin.version,
+        borough=pin.borough,
+        overlay_version=pin.overlay_version,
+        copied_from=previous.id if response_kind.copy_previous and previous else None,
+    )
     return response
 
 
@@ -331,8 +368,16 @@ def save_section(
     except (StaleDataError, IntegrityError):
         db_session.rollback()
         raise StaleSection(None) from None
-    _audit(db_session, "form.section_saved", response, actor, client_address,
-           section=section_id, section_version=row.version, complete=complete)
+    _audit(
+        db_session,
+        "form.section_saved",
+        response,
+        actor,
+        client_address,
+        section=section_id,
+        section_version=row.version,
+        complete=complete,
+    )
     return Saved(row, created)
 
 
@@ -353,4 +398,3 @@ def complete_response(
     db_session.flush()
     _audit(db_session, "form.completed", response, actor, client_address)
     return response
-

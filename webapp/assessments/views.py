@@ -56,22 +56,38 @@ def _may_edit(episode: Episode, response: FormResponse) -> bool:
 
 def _audit(action: str, episode: Episode, response: FormResponse | None = None, **detail: Any):
     if response is not None:
-        detail.update(response_id=response.id, form_id=response.form_id,
-                      sequence=response.sequence, review_number=response.review_number)
+        detail.update(
+            response_id=response.id,
+            form_id=response.form_id,
+            sequence=response.sequence,
+            review_number=response.review_number,
+        )
     audit.record(
-        db.session, action, actor_id=current_user.id, object_type="episode",
-        object_id=episode.id, episode_id=episode.id, child_id=episode.child_id,
-        client_address=client_address(), **detail,
+        db.session,
+        action,
+        actor_id=current_user.id,
+        object_type="episode",
+        object_id=episode.id,
+        episode_id=episode.id,
+        child_id=episode.child_id,
+        client_address=client_address(),
+        **detail,
     )
 
 
-def _refused(episode: Episode, response: FormResponse | None, reason: str, status: int,
-             **detail: Any):
+def _refused(
+    episode: Episode, response: FormResponse | None, reason: str, status: int, **detail: Any
+):
     db.session.rollback()
     _audit("form.refused", episode, response, reason=reason, **detail)
     db.session.commit()
-    return render_template("assessments/refused.html", episode=episode, response=response,
-                           reason=reason, title="This cannot be saved"), status
+    return render_template(
+        "assessments/refused.html",
+        episode=episode,
+        response=response,
+        reason=reason,
+        title="This cannot be saved",
+    ), status
 
 
 def _title(response: FormResponse) -> str:
@@ -116,8 +132,14 @@ def overview(episode_id: int):
         groups.append({"kind": kind, "responses": mine, "startable": startable})
     _audit("forms.listed", episode)
     db.session.commit()
-    return render_template("assessments/overview.html", episode=episode, groups=groups,
-                           title_of=_title, form=None, confirm=ConfirmForm())
+    return render_template(
+        "assessments/overview.html",
+        episode=episode,
+        groups=groups,
+        title_of=_title,
+        form=None,
+        confirm=ConfirmForm(),
+    )
 
 
 @bp.route("/episodes/<int:episode_id>/forms/start/<kind_name>", methods=["POST"])
@@ -132,8 +154,9 @@ def start(episode_id: int, kind_name: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        response = services.start_response(db.session, episode, kind_name, current_user,
-                                           client_address=client_address())
+        response = services.start_response(
+            db.session, episode, kind_name, current_user, client_address=client_address()
+        )
     except services.FormRefused as refusal:
         return _refused(episode, None, refusal.reason, 403, kind=kind_name)
     db.session.commit()
@@ -155,8 +178,11 @@ def task_list(episode_id: int, response_id: int):
     _audit("form.task_list_viewed", episode, response)
     db.session.commit()
     return render_template(
-        "assessments/task_list.html", **_common(episode, response), definition=form,
-        sections=services.sections(response, form), statuses=statuses,
+        "assessments/task_list.html",
+        **_common(episode, response),
+        definition=form,
+        sections=services.sections(response, form),
+        statuses=statuses,
         all_complete=all(status == services.COMPLETED for status in statuses.values()),
         completed_count=sum(status == services.COMPLETED for status in statuses.values()),
     )
@@ -167,20 +193,30 @@ def _read_only(episode: Episode, response: FormResponse, form: FormDefinition):
     _audit("form.viewed", episode, response)
     db.session.commit()
     return render_template(
-        "assessments/show.html", **_common(episode, response), definition=form,
-        summaries=[(section, display.summary_rows(section, answers))
-                   for section in services.sections(response, form)],
-        others=[other for other in services.responses_of(db.session, episode.id)
-                if other.form_id == response.form_id and other.id != response.id
-                and services.kind(other) is services.kind(response)],
+        "assessments/show.html",
+        **_common(episode, response),
+        definition=form,
+        summaries=[
+            (section, display.summary_rows(section, answers))
+            for section in services.sections(response, form)
+        ],
+        others=[
+            other
+            for other in services.responses_of(db.session, episode.id)
+            if other.form_id == response.form_id
+            and other.id != response.id
+            and services.kind(other) is services.kind(response)
+        ],
     )
 
 
 # --- a section page -------------------------------------------------------------------------
 
 
-@bp.route("/episodes/<int:episode_id>/forms/<int:response_id>/sections/<section_key>",
-          methods=["GET", "POST"])
+@bp.route(
+    "/episodes/<int:episode_id>/forms/<int:response_id>/sections/<section_key>",
+    methods=["GET", "POST"],
+)
 @requires(Permission.EPISODE_EDIT)
 def section(episode_id: int, response_id: int, section_key: str):
     episode = _episode(episode_id)
@@ -188,8 +224,9 @@ def section(episode_id: int, response_id: int, section_key: str):
     form = services.definition(response)
     page_section = _section(response, form, section_key)
     if not _may_edit_part(episode, services.kind(response).part):
-        return _refused(episode, response, "You cannot change this form now.", 403,
-                        section=section_key)
+        return _refused(
+            episode, response, "You cannot change this form now.", 403, section=section_key
+        )
     if response.is_completed and request.method == "GET":
         return redirect(url_for(".task_list", episode_id=episode.id, response_id=response.id))
     row = response.section_rows().get(page_section.id)
@@ -204,12 +241,17 @@ def section(episode_id: int, response_id: int, section_key: str):
     return _save_section(episode, response, page_section, section_form, row, context)
 
 
-def _render_section(episode, response, page_section, section_form, raw, errors, context,
-                    status: int = 200):
+def _render_section(
+    episode, response, page_section, section_form, raw, errors, context, status: int = 200
+):
     nodes = pages.build_nodes(page_section, raw, errors, context)
     return render_template(
-        "assessments/section.html", **_common(episode, response), section=page_section,
-        nodes=nodes, error_list=pages.error_list(nodes, errors), section_form=section_form,
+        "assessments/section.html",
+        **_common(episode, response),
+        section=page_section,
+        nodes=nodes,
+        error_list=pages.error_list(nodes, errors),
+        section_form=section_form,
         pages=pages,
     ), status
 
@@ -241,23 +283,31 @@ def _save_section(episode, response, page_section, section_form, row, context):
     full = validate_section(page_section, raw, context=context)
     draft = validate_section(services.draft_section(page_section), raw, context=context)
     if action == "draft" and not draft.is_valid:
-        return _render_section(episode, response, page_section, section_form, raw,
-                               draft.errors, context)
+        return _render_section(
+            episode, response, page_section, section_form, raw, draft.errors, context
+        )
     complete = action != "draft" and full.is_valid
     if not draft.is_valid:  # nothing valid enough to keep: show what to correct
-        return _render_section(episode, response, page_section, section_form, raw,
-                               full.errors, context)
+        return _render_section(
+            episode, response, page_section, section_form, raw, full.errors, context
+        )
     try:
         saved = services.save_section(
-            db.session, response, page_section.id, full.values if complete else draft.values,
-            expected_version=expected, complete=complete, actor=current_user,
+            db.session,
+            response,
+            page_section.id,
+            full.values if complete else draft.values,
+            expected_version=expected,
+            complete=complete,
+            actor=current_user,
             client_address=client_address(),
         )
     except services.StaleSection:
         db.session.rollback()
         fresh = _response(episode, response.id)
-        return _conflict(episode, fresh, page_section, fresh.section_rows().get(page_section.id),
-                         raw, context)
+        return _conflict(
+            episode, fresh, page_section, fresh.section_rows().get(page_section.id), raw, context
+        )
     except services.UnknownSection:
         abort(404)
     except services.ResponseLocked as refusal:
@@ -271,8 +321,7 @@ def _save_section(episode, response, page_section, section_form, row, context):
     # Saved what was valid; the page shows what still needs an answer.
     section_form.section_version.data = str(saved.row.version)
     section_form.answers_json.data = ""
-    return _render_section(episode, response, page_section, section_form, raw, full.errors,
-                           context)
+    return _render_section(episode, response, page_section, section_form, raw, full.errors, context)
 
 
 def _conflict(episode, response, page_section, row, raw, context):
@@ -280,18 +329,26 @@ def _conflict(episode, response, page_section, row, raw, context):
     db.session.rollback()
     mine = validate_section(services.draft_section(page_section), raw, context=context)
     theirs = row.values if row is not None else {}
-    _audit("form.section_conflict", episode, response, section=page_section.id,
-           their_version=row.version if row else 0)
+    _audit(
+        "form.section_conflict",
+        episode,
+        response,
+        section=page_section.id,
+        their_version=row.version if row else 0,
+    )
     db.session.commit()
     keep_mine = SectionForm(formdata=None)
     keep_mine.section_version.data = str(row.version if row else 0)
     keep_mine.answers_json.data = json.dumps(raw, ensure_ascii=False)
     return render_template(
-        "assessments/conflict.html", **_common(episode, response), section=page_section,
+        "assessments/conflict.html",
+        **_common(episode, response),
+        section=page_section,
         theirs=display.summary_rows(page_section, {**context, **theirs}),
         mine=display.summary_rows(page_section, {**context, **mine.values}),
         their_author=row.updated_by.full_name if row else "someone else",
-        their_time=row.updated_at if row else None, keep_mine=keep_mine,
+        their_time=row.updated_at if row else None,
+        keep_mine=keep_mine,
     ), 409
 
 
@@ -315,8 +372,9 @@ def check(episode_id: int, response_id: int):
         if not confirm.validate_on_submit():
             abort(400)
         try:
-            services.complete_response(db.session, response, current_user,
-                                       client_address=client_address())
+            services.complete_response(
+                db.session, response, current_user, client_address=client_address()
+            )
         except services.Incomplete:
             db.session.rollback()
         except services.FormRefused as refusal:
@@ -330,13 +388,23 @@ def check(episode_id: int, response_id: int):
     _audit("form.answers_checked", episode, response)
     db.session.commit()
     return render_template(
-        "assessments/check.html", **_common(episode, response), definition=form,
-        summaries=[(section, display.summary_rows(section, answers))
-                   for section in services.sections(response, form)],
-        incomplete=[section for section in services.sections(response, form)
-                    if statuses[section.id] != services.COMPLETED],
-        editable=editable, kind=kind, confirm=confirm,
-        may_complete_assessment=kind.started_by_workflow and editable
+        "assessments/check.html",
+        **_common(episode, response),
+        definition=form,
+        summaries=[
+            (section, display.summary_rows(section, answers))
+            for section in services.sections(response, form)
+        ],
+        incomplete=[
+            section
+            for section in services.sections(response, form)
+            if statuses[section.id] != services.COMPLETED
+        ],
+        editable=editable,
+        kind=kind,
+        confirm=confirm,
+        may_complete_assessment=kind.started_by_workflow
+        and editable
         and episode.state == "assessing",
     )
 
@@ -356,6 +424,11 @@ def compare(episode_id: int, response_id: int, other_id: int):
     _audit("form.compared", episode, response, other_id=other.id)
     db.session.commit()
     return render_template(
-        "assessments/compare.html", episode=episode, before=before, after=after,
-        before_title=_title(before), after_title=_title(after), changes=changes,
+        "assessments/compare.html",
+        episode=episode,
+        before=before,
+        after=after,
+        before_title=_title(before),
+        after_title=_title(after),
+        changes=changes,
     )

@@ -1,8 +1,274 @@
-"""Time-based steps: reviews due or overdue, and idle episodes (run from cron)."""
+"""Time-based steps: reviews due or overdue, and idle episodes (run from cron).
+
+    flask --app webapp caf reminders run [--today YYYY-MM-DD]
+
+Each run records a Notification for the lead professional of every episode whose review
+is due (the review date is today or earlier, in a state a "review_due" worklist collects)
+or that has been idle (no step taken) for the workflow's `idle_reminder_days`; the
+assessor is told when there is no lead professional yet. A reminder is recorded once per
+episode, kind and due date, so running the command twice, or daily, records nothing new
+until a new review date or a new idle period falls due. Each reminder is audited. Emails
+go only when MAIL_SERVER is configured, after the reminders have committed, and say no
+more than the episode reference: the details stay behind the sign-in.
+
+Until notifications have a column for it, the due date is part of the notification's
+kind ("review_due:2026-11-23"), which is what makes a second run a no-op.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from email.message import EmailMessage
 
 import click
+from flask import current_app
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from webapp import db
+from webapp.accounts.models import User
+from webapp.audit import services as audit
+from webapp.episodes import workflow
+from webapp.episodes.models import Episode, Notification
+from webapp.workflow import Catalogue, WorkflowDefinition
+
+REVIEW_DUE = "review_due"
+EPISODE_IDLE = "episode_idle"
+
+
+def reminder_kind(kind: str, due_on: date) -> str:
+    return f"{kind}:{due_on.isoformat()}"
+
+
+@dataclass(frozen=True)
+class Reminder:
+    episode: Episode
+    recipient: User
+    kind: str
+    due_on: date
+    message: str
+
+    @property
+    def key(self) -> tuple[int, str]:
+        return (self.episode.id, reminder_kind(self.kind, self.due_on))
+
+
+def _review_states(definition: WorkflowDefinition) -> list[str]:
+    """The states in which a review can fall due: those the definition's "review_due"
+    worklists collect (the national workflow: delivering and reviewing)."""
+    states: set[str] = set()
+    for worklist in definition.worklists.values():
+        if worklist.filter == "review_due":
+            states |= worklist.states
+    return sorted(states)
+
+
+def _recipient(episode: Episode) -> User | None:
+    for user in (episode.lead_professional, episode.assessor):
+        if user is not None and user.active:
+            return user
+    return None
+
+
+def _candidates(db_session: Session, catalogue: Catalogue, today: date) -> Iterator[Reminder]:
+    """Episodes with a review due or an idle period over, found in SQL per definition."""
+    review_parts, idle_parts = [], []
+    idle_days: dict[tuple[str, int], int] = {}
+    for definition in catalogue:
+        is_definition = and_(
+            Episode.workflow_id == definition.id, Episode.workflow_version == definition.version
+        )
+        states = _review_states(definition)
+        if states:
+            review_parts.append(and_(is_definition, Episode.state.in_(states)))
+        days = definition.options.get("idle_reminder_days")
+        if isinstance(days, int) and not isinstance(days, bool) and days > 0:
+            idle_days[(definition.id, definition.version)] = days
+            # Idle once the whole of `days` days has passed since the last step.
+            cutoff = datetime.combine(today - timedelta(days=days - 1), time.min)
+            idle_parts.append(
+                and_(
+                    is_definition,
+                    Episode.state.in_(definition.open_states),
+                    Episode.closed_at.is_(None),
+                    Episode.last_activity_at < cutoff,
+                )
+            )
+    people = (selectinload(Episode.lead_professional), selectinload(Episode.assessor))
+    if review_parts:
+        due = db_session.scalars(
+            select(Episode)
+            .where(
+                or_(*review_parts),
+                Episode.next_review_on.is_not(None),
+                Episode.next_review_on <= today,
+            )
+            .options(*people)
+            .order_by(Episode.id)
+        )
+        for episode in due:
+            recipient = _recipient(episode)
+            if recipient is None:
+                continue
+            overdue = episode.next_review_on < today
+            message = (
+                f"The review of {episode.reference} is overdue: it was due on "
+                f"{episode.next_review_on:%-d %B %Y}."
+                if overdue
+                else f"The review of {episode.reference} is due today."
+            )
+            yield Reminder(episode, recipient, REVIEW_DUE, episode.next_review_on, message)
+    if idle_parts:
+        idle = db_session.scalars(
+            select(Episode).where(or_(*idle_parts)).options(*people).order_by(Episode.id)
+        )
+        for episode in idle:
+            recipient = _recipient(episode)
+            if recipient is None:
+                continue
+            days = idle_days[(episode.workflow_id, episode.workflow_version)]
+            due_on = episode.last_activity_at.date() + timedelta(days=days)
+            message = (
+                f"Nothing has happened on {episode.reference} for {days} days or more: "
+                "check whether the plan is still on track."
+            )
+            yield Reminder(episode, recipient, EPISODE_IDLE, due_on, message)
+
+
+def _already_recorded(db_session: Session, reminders: list[Reminder]) -> set[tuple[int, str]]:
+    episode_ids = sorted({reminder.episode.id for reminder in reminders})
+    found: set[tuple[int, str]] = set()
+    for start in range(0, len(episode_ids), 500):
+        rows = db_session.execute(
+            select(Notification.episode_id, Notification.kind).where(
+                Notification.episode_id.in_(episode_ids[start : start + 500]),
+                or_(
+                    Notification.kind.like(f"{REVIEW_DUE}:%"),
+                    Notification.kind.like(f"{EPISODE_IDLE}:%"),
+                ),
+            )
+        )
+        found.update((episode_id, kind) for episode_id, kind in rows)
+    return found
+
+
+@dataclass
+class RunSummary:
+    reviews: int = 0
+    idle: int = 0
+    emailed: int = 0
+    email_failures: int = 0
+
+    def line(self, today: date) -> str:
+        mail = (
+            f"{self.emailed} emailed"
+            + (f", {self.email_failures} email(s) failed" if self.email_failures else "")
+            if current_app.config.get("MAIL_SERVER")
+            else "email not configured"
+        )
+        return (
+            f"Reminders for {today.isoformat()}: {self.reviews} review due, "
+            f"{self.idle} idle episode; {mail}."
+        )
+
+
+def run_reminders(
+    db_session: Session, catalogue: Catalogue, today: date
+) -> tuple[RunSummary, list[Reminder]]:
+    """Record the reminders that are due and not yet recorded; commit; return them."""
+    candidates = list(_candidates(db_session, catalogue, today))
+    recorded = _already_recorded(db_session, candidates)
+    summary = RunSummary()
+    new: list[Reminder] = []
+    for reminder in candidates:
+        if reminder.key in recorded:
+            continue
+        recorded.add(reminder.key)
+        db_session.add(
+            Notification(
+                user_id=reminder.recipient.id,
+                episode_id=reminder.episode.id,
+                kind=reminder_kind(reminder.kind, reminder.due_on),
+                message=reminder.message,
+            )
+        )
+        audit.record(
+            db_session,
+            "reminder.recorded",
+            object_type="episode",
+            object_id=reminder.episode.id,
+            episode_id=reminder.episode.id,
+            child_id=reminder.episode.child_id,
+            kind=reminder.kind,
+            due_on=reminder.due_on.isoformat(),
+            recipient_id=reminder.recipient.id,
+        )
+        if reminder.kind == REVIEW_DUE:
+            summary.reviews += 1
+        else:
+            summary.idle += 1
+        new.append(reminder)
+    db_session.commit()
+    return summary, new
+
+
+def send_emails(reminders: list[Reminder], summary: RunSummary) -> None:
+    """Email each new reminder, if a mail server is configured (MAIL_SERVER, and
+    optionally MAIL_PORT, MAIL_USE_TLS, MAIL_USERNAME, MAIL_PASSWORD, MAIL_SENDER)."""
+    config = current_app.config
+    if not config.get("MAIL_SERVER") or not reminders:
+        return
+    sender = config.get("MAIL_SENDER", "ecaf@localhost")
+    try:
+        with smtplib.SMTP(
+            config["MAIL_SERVER"], int(config.get("MAIL_PORT", 25)), timeout=30
+        ) as smtp:
+            if config.get("MAIL_USE_TLS"):
+                smtp.starttls()
+            if config.get("MAIL_USERNAME"):
+                smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
+            for reminder in reminders:
+                email = EmailMessage()
+                email["From"] = sender
+                email["To"] = reminder.recipient.email
+                email["Subject"] = f"CAF reminder: {reminder.episode.reference}"
+                email.set_content(
+                    f"{reminder.message}\n\nSign in to {config['SERVICE_NAME']} to see the "
+                    "episode. This email holds no details about the child, on purpose.\n"
+                )
+                try:
+                    smtp.send_message(email)
+                    summary.emailed += 1
+                except smtplib.SMTPException:
+                    current_app.logger.exception(
+                        "Reminder email to user %s failed", reminder.recipient.id
+                    )
+                    summary.email_failures += 1
+    except (OSError, smtplib.SMTPException):
+        current_app.logger.exception("Could not send reminder emails")
+        summary.email_failures += len(reminders) - summary.emailed
 
 
 @click.group("reminders")
 def reminders() -> None:
     """Reminders for reviews due and idle episodes."""
+
+
+@reminders.command("run")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Act as if today were this date (YYYY-MM-DD); default: today.",
+)
+def run(today: datetime | None) -> None:
+    """Record (and email) reminders that have fallen due. Safe to run as often as you like."""
+    day = today.date() if today else date.today()
+    summary, new = run_reminders(db.session, workflow.catalogue(), day)
+    send_emails(new, summary)
+    click.echo(summary.line(day))
+    if summary.email_failures:
+        # The reminders are recorded and shown on the home page; cron should still alert.
+        raise click.exceptions.Exit(1)

@@ -14,6 +14,7 @@ from webapp.episodes import workflow
 from webapp.episodes.forms import TransferForm, TransitionForm
 from webapp.episodes.models import Episode
 from webapp.errors import render_error
+from webapp.sharing import services as sharing_services
 from webapp.workflow import (
     CommentRequired,
     StaleState,
@@ -58,6 +59,7 @@ def show(episode_id: int):
         actions=[action for action in actions if not action.refused_for_role],
         refused_for_role=[action for action in actions if action.refused_for_role],
         consent=consent_services.status(db.session, episode),
+        decisions=sharing_services.register(db.session, episode),
     )
 
 

@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from webapp.accounts.models import User
 from webapp.audit import services as audit
-from webapp.consent.models import Consent
 from webapp.db import utcnow
 from webapp.episodes.models import Episode, Notification
+from webapp.sharing import services as sharing
+from webapp.sharing.models import SharingBasis, SharingDecision
 from webapp.tac.models import (
     HandoverStatus,
     Involvement,
@@ -22,6 +23,8 @@ from webapp.tac.models import (
     TacMember,
 )
 
+TAC_SHARING = "Membership of the team around the child: access to the episode and its plan"
+
 
 class TacRefused(ValueError):
     """The change cannot be made; `field` names the form field the message belongs to."""
@@ -29,21 +32,6 @@ class TacRefused(ValueError):
     def __init__(self, message: str, field: str = ""):
         super().__init__(message)
         self.field = field
-
-
-def consented_organisation_ids(db_session: Session, episode: Episode) -> set[int]:
-    """Organisations the family agreed the record may be shared with (current consent only;
-    nothing once sharing is suspended after a withdrawal)."""
-    if episode.sharing_suspended:
-        return set()
-    consents = db_session.scalars(select(Consent).where(Consent.episode_id == episode.id))
-    return {
-        agency.organisation_id
-        for consent in consents
-        if consent.is_current and consent.to_share
-        for agency in consent.agencies
-        if agency.organisation_id is not None
-    }
 
 
 def members(episode: Episode, *statuses: MemberStatus) -> list[TacMember]:
@@ -71,24 +59,32 @@ def invite_practitioner(
     invitee: User,
     role: str,
     *,
-    sharing_allowed_without_consent: bool = False,
+    public_interest: sharing.PublicInterest | None = None,
+    client_address: str = "",
 ) -> TacMember:
-    """Invite a practitioner (from any borough). Their agency must be one the family agreed
-    to share with, unless the caller has recorded a public-interest decision."""
-    if episode.sharing_suspended:
-        raise TacRefused("Consent has been withdrawn: nobody new can join the team", "user_id")
+    """Invite a practitioner (from any borough). Membership opens the episode to them, so it
+    is a sharing decision: their agency must be one the family agreed to share with, or the
+    inviter records a public-interest decision. Either way it goes in the register."""
     if not invitee.active:
-        raise TacRefused("Select a practitioner with an active account", "user_id")
+        raise TacRefused("Select a practitioner with an active account", "email")
     if any(member.user_id == invitee.id for member in members(episode)):
-        raise TacRefused(f"{invitee.full_name} is already in the team or invited", "user_id")
-    consented = invitee.organisation_id in consented_organisation_ids(db_session, episode)
-    if not consented and not sharing_allowed_without_consent:
-        raise TacRefused(
-            f"{invitee.organisation.name} is not one of the agencies the family agreed to share "
-            "with. Record a public-interest decision to share without consent, or do not invite "
-            "them.",
-            "user_id",
+        raise TacRefused(f"{invitee.full_name} is already in the team or invited", "email")
+    try:
+        decision = sharing.share(
+            db_session,
+            episode,
+            inviter,
+            what=TAC_SHARING,
+            recipient_user=invitee,
+            public_interest=public_interest,
+            client_address=client_address,
         )
+    except sharing.SharingRefused as refused:
+        raise TacRefused(refused.reason, "email") from None
+    except sharing.SharingInvalid as invalid:
+        field, message = next(iter(invalid.errors.items()))
+        target = f"public_interest_{field}" if field in ("ground", "reasons") else "email"
+        raise TacRefused(message, target) from None
     member = TacMember(
         episode_id=episode.id,
         kind=MemberKind.PRACTITIONER,
@@ -119,7 +115,8 @@ def invite_practitioner(
         episode,
         member_id=member.id,
         invitee=invitee.id,
-        basis="consent" if consented else "public_interest",
+        basis=decision.basis.value,
+        register_entry=decision.id,
     )
     return member
 
@@ -145,6 +142,17 @@ def join(db_session: Session, episode: Episode, user: User) -> TacMember | None:
     db_session.flush()
     _audit(db_session, "tac.member_added", user, episode, member_id=member.id, kind="practitioner")
     return member
+
+
+def _shared_in_public_interest(db_session: Session, episode: Episode, user: User) -> bool:
+    found = db_session.scalars(
+        select(SharingDecision.id).where(
+            SharingDecision.episode_id == episode.id,
+            SharingDecision.basis == SharingBasis.PUBLIC_INTEREST,
+            SharingDecision.recipient_user_id == user.id,
+        )
+    ).first()
+    return found is not None
 
 
 def add_family_member(
@@ -180,7 +188,11 @@ def respond(db_session: Session, member: TacMember, user: User, accept: bool) ->
     if member.user_id != user.id or member.status is not MemberStatus.INVITED:
         raise TacRefused("This invitation is not open")
     episode = db_session.get(Episode, member.episode_id)
-    if accept and episode.sharing_suspended:
+    if (
+        accept
+        and episode.sharing_suspended
+        and not _shared_in_public_interest(db_session, episode, user)
+    ):
         raise TacRefused("Consent has been withdrawn: the invitation can no longer be accepted")
     member.status = MemberStatus.ACTIVE if accept else MemberStatus.DECLINED
     member.responded_at = utcnow()

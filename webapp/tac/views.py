@@ -6,8 +6,10 @@ from webapp import db
 from webapp.access.permissions import Permission
 from webapp.access.policy import may, requires, visible_or_404
 from webapp.accounts.services import find_user_by_email
+from webapp.accounts.sessions import client_address
 from webapp.episodes import workflow
 from webapp.episodes.models import Episode
+from webapp.sharing import services as sharing
 from webapp.tac import services
 from webapp.tac.forms import (
     CoordinatorForm,
@@ -98,17 +100,38 @@ def invite(episode_id: int):
     form = InviteForm(prefix="invite")
     if form.validate_on_submit():
         invitee = find_user_by_email(db.session, form.email.data)
+        public_interest = None
+        if form.public_interest_ground.data or (form.public_interest_reasons.data or "").strip():
+            public_interest = sharing.PublicInterest(
+                form.public_interest_ground.data or "", form.public_interest_reasons.data or ""
+            )
         try:
             if invitee is None:
                 raise services.TacRefused(
                     "No practitioner has an eCAF account with that email address", "email"
                 )
             services.invite_practitioner(
-                db.session, episode, current_user, invitee, form.role.data or ""
+                db.session,
+                episode,
+                current_user,
+                invitee,
+                form.role.data or "",
+                public_interest=public_interest,
+                client_address=client_address(),
             )
         except services.TacRefused as refused:
             db.session.rollback()
-            form.email.errors = [str(refused)]
+            sharing.record_refusal(
+                db.session,
+                episode,
+                current_user,
+                str(refused),
+                organisation_id=invitee.organisation_id if invitee else None,
+                attempted="invite to the team around the child",
+                client_address=client_address(),
+            )
+            db.session.commit()
+            getattr(form, refused.field or "email").errors = [str(refused)]
         else:
             db.session.commit()
             flash(f"Invitation sent to {invitee.full_name}")

@@ -172,7 +172,7 @@ PARTS = {
 }
 
 WORKLIST_FILTERS = {
-    "review_due": "the next review date is today or earlier",
+    "review_due": "the next review date has passed, is today, or is within 14 days",
     "not_requested_by_me": "closure was requested by someone other than the user",
 }
 

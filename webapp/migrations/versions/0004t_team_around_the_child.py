@@ -14,7 +14,12 @@ branch_labels = None
 depends_on = None
 
 MEMBER_KIND = sa.Enum(
-    "practitioner", "child", "parent_carer", "other", name="memberkind", native_enum=False,
+    "practitioner",
+    "child",
+    "parent_carer",
+    "other",
+    name="memberkind",
+    native_enum=False,
     length=32,
 )
 MEMBER_STATUS = sa.Enum(
@@ -44,11 +49,27 @@ def upgrade() -> None:
         sa.Column("removed_at", sa.DateTime(), nullable=True),
         sa.Column("removed_by_id", sa.Integer(), nullable=True),
         sa.Column("removal_reason", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(["episode_id"], ["episode.id"], name=op.f("fk_tac_member_episode_id_episode")),
-        sa.ForeignKeyConstraint(["invited_by_id"], ["user_account.id"], name=op.f("fk_tac_member_invited_by_id_user_account")),
-        sa.ForeignKeyConstraint(["organisation_id"], ["organisation.id"], name=op.f("fk_tac_member_organisation_id_organisation")),
-        sa.ForeignKeyConstraint(["removed_by_id"], ["user_account.id"], name=op.f("fk_tac_member_removed_by_id_user_account")),
-        sa.ForeignKeyConstraint(["user_id"], ["user_account.id"], name=op.f("fk_tac_member_user_id_user_account")),
+        sa.ForeignKeyConstraint(
+            ["episode_id"], ["episode.id"], name=op.f("fk_tac_member_episode_id_episode")
+        ),
+        sa.ForeignKeyConstraint(
+            ["invited_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_tac_member_invited_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_tac_member_organisation_id_organisation"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["removed_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_tac_member_removed_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name=op.f("fk_tac_member_user_id_user_account")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tac_member")),
     )
     with op.batch_alter_table("tac_member", schema=None) as batch_op:
@@ -66,14 +87,32 @@ def upgrade() -> None:
         sa.Column("proposed_by_id", sa.Integer(), nullable=False),
         sa.Column("proposed_at", sa.DateTime(), nullable=False),
         sa.Column("decided_at", sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(["episode_id"], ["episode.id"], name=op.f("fk_lead_professional_change_episode_id_episode")),
-        sa.ForeignKeyConstraint(["from_member_id"], ["tac_member.id"], name=op.f("fk_lead_professional_change_from_member_id_tac_member")),
-        sa.ForeignKeyConstraint(["proposed_by_id"], ["user_account.id"], name=op.f("fk_lead_professional_change_proposed_by_id_user_account")),
-        sa.ForeignKeyConstraint(["to_member_id"], ["tac_member.id"], name=op.f("fk_lead_professional_change_to_member_id_tac_member")),
+        sa.ForeignKeyConstraint(
+            ["episode_id"],
+            ["episode.id"],
+            name=op.f("fk_lead_professional_change_episode_id_episode"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["from_member_id"],
+            ["tac_member.id"],
+            name=op.f("fk_lead_professional_change_from_member_id_tac_member"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["proposed_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_lead_professional_change_proposed_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["to_member_id"],
+            ["tac_member.id"],
+            name=op.f("fk_lead_professional_change_to_member_id_tac_member"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_lead_professional_change")),
     )
     with op.batch_alter_table("lead_professional_change", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_lead_professional_change_episode_id"), ["episode_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_lead_professional_change_episode_id"), ["episode_id"], unique=False
+        )
 
     op.create_table(
         "involvement",
@@ -88,10 +127,22 @@ def upgrade() -> None:
         sa.Column("started_on", sa.Date(), nullable=False),
         sa.Column("ended_on", sa.Date(), nullable=True),
         sa.Column("recorded_by_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["child_id"], ["child.id"], name=op.f("fk_involvement_child_id_child")),
-        sa.ForeignKeyConstraint(["recorded_by_id"], ["user_account.id"], name=op.f("fk_involvement_recorded_by_id_user_account")),
-        sa.ForeignKeyConstraint(["tac_member_id"], ["tac_member.id"], name=op.f("fk_involvement_tac_member_id_tac_member")),
-        sa.ForeignKeyConstraint(["user_id"], ["user_account.id"], name=op.f("fk_involvement_user_id_user_account")),
+        sa.ForeignKeyConstraint(
+            ["child_id"], ["child.id"], name=op.f("fk_involvement_child_id_child")
+        ),
+        sa.ForeignKeyConstraint(
+            ["recorded_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_involvement_recorded_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["tac_member_id"],
+            ["tac_member.id"],
+            name=op.f("fk_involvement_tac_member_id_tac_member"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name=op.f("fk_involvement_user_id_user_account")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_involvement")),
     )
     with op.batch_alter_table("involvement", schema=None) as batch_op:

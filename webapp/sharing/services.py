@@ -1,0 +1,357 @@
+"""Sharing rules (DESIGN §3, guidance 4.17 and 4.21-4.24), enforced here whatever calls them:
+the team around the child, documents, or a practitioner recording a decision by hand.
+
+Sharing with an agency is allowed when current consent to share names it and consent has not
+been withdrawn from the episode (`sharing_suspended`), or when the user records a
+public-interest decision. Every decision, to share or not, goes in the register.
+
+    basis = check_sharing(db_session, episode, organisation_id)          # raises SharingRefused
+    share(db_session, episode, user, what="...", organisation_id=...)    # check + register row
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webapp.accounts.models import User
+from webapp.audit import services as audit
+from webapp.boroughs.models import Organisation
+from webapp.consent.models import Consent, ConsentDecision
+from webapp.episodes.models import Episode
+from webapp.sharing.models import PublicInterestGround, SharingBasis, SharingDecision
+
+WHAT_MAX = 2000
+REASONS_MAX = 4000
+RECIPIENT_MAX = 160
+
+
+@dataclass(frozen=True)
+class PublicInterest:
+    """A decision to share without consent: the grounds and the practitioner's reasons."""
+
+    ground: PublicInterestGround | str
+    reasons: str
+
+
+class SharingRefused(Exception):
+    """Sharing is not allowed: `reason` says why, in words the user can act on."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class SharingInvalid(ValueError):
+    """The decision cannot be recorded as it stands; `errors` maps field names to messages."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def _normalised(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def sharing_consents(db_session: Session, episode: Episode) -> list[Consent]:
+    """Current consents to share on the episode; none once consent has been withdrawn."""
+    if episode.sharing_suspended:
+        return []
+    return list(
+        db_session.scalars(
+            select(Consent)
+            .where(
+                Consent.episode_id == episode.id,
+                Consent.decision == ConsentDecision.GIVEN,
+                Consent.withdrawn_at.is_(None),
+                Consent.to_share.is_(True),
+            )
+            .order_by(Consent.recorded_at)
+        )
+    )
+
+
+def covering_consent(
+    db_session: Session,
+    episode: Episode,
+    organisation_id: int | None = None,
+    service_name: str = "",
+) -> Consent | None:
+    """The current consent that agrees sharing with this agency (or named service)."""
+    wanted = _normalised(service_name)
+    for consent in sharing_consents(db_session, episode):
+        for agency in consent.agencies:
+            if organisation_id is not None and agency.organisation_id == organisation_id:
+                return consent
+            if organisation_id is None and wanted and _normalised(agency.service_name) == wanted:
+                return consent
+    return None
+
+
+def agency_has_consent(db_session: Session, episode: Episode, organisation_id: int) -> bool:
+    return covering_consent(db_session, episode, organisation_id=organisation_id) is not None
+
+
+def service_has_consent(db_session: Session, episode: Episode, service_name: str) -> bool:
+    return covering_consent(db_session, episode, service_name=service_name) is not None
+
+
+def consented_organisation_ids(db_session: Session, episode: Episode) -> set[int]:
+    return {
+        agency.organisation_id
+        for consent in sharing_consents(db_session, episode)
+        for agency in consent.agencies
+        if agency.organisation_id is not None
+    }
+
+
+def _ground(public_interest: PublicInterest) -> PublicInterestGround:
+    try:
+        return PublicInterestGround(public_interest.ground)
+    except ValueError:
+        raise SharingInvalid({"ground": "Select the grounds for sharing from the list"}) from None
+
+
+def _check_public_interest(public_interest: PublicInterest) -> PublicInterestGround:
+    ground = _ground(public_interest)
+    reasons = (public_interest.reasons or "").strip()
+    if not reasons:
+        raise SharingInvalid({"reasons": "Enter your reasons for sharing without consent"})
+    if len(reasons) > REASONS_MAX:
+        raise SharingInvalid({"reasons": f"Your reasons must be {REASONS_MAX} characters or fewer"})
+    return ground
+
+
+def _recipient_label(db_session: Session, organisation_id: int | None, service_name: str) -> str:
+    if organisation_id is not None:
+        organisation = db_session.get(Organisation, organisation_id)
+        if organisation is not None:
+            return organisation.name
+    return service_name.strip() or "This agency"
+
+
+def check_sharing(
+    db_session: Session,
+    episode: Episode,
+    organisation_id: int | None = None,
+    public_interest: PublicInterest | None = None,
+    *,
+    service_name: str = "",
+) -> SharingBasis:
+    """On what basis may the episode be shared with this agency (or named service)?
+
+    Returns PUBLIC_INTEREST when a valid public-interest decision is given (grounds and
+    reasons), CONSENT when current consent names the agency, and raises SharingRefused
+    otherwise (including after consent has been withdrawn). Writes nothing."""
+    if public_interest is not None:
+        _check_public_interest(public_interest)
+        return SharingBasis.PUBLIC_INTEREST
+    if covering_consent(db_session, episode, organisation_id, service_name) is not None:
+        return SharingBasis.CONSENT
+    name = _recipient_label(db_session, organisation_id, service_name)
+    if episode.sharing_suspended:
+        raise SharingRefused(
+            f"Consent to share has been withdrawn: nothing more may be shared with {name}. "
+            "Record a public-interest decision to share without consent, or do not share."
+        )
+    raise SharingRefused(
+        f"{name} is not in the agencies the family agreed to share with. Record a "
+        "public-interest decision to share without consent, or do not share."
+    )
+
+
+def _check_decision(
+    db_session: Session,
+    basis: SharingBasis,
+    what: str,
+    organisation_id: int | None,
+    recipient_user: User | None,
+    recipient_name: str,
+    reasons: str,
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not what.strip():
+        errors["what"] = (
+            "Enter what was asked for and not shared"
+            if basis is SharingBasis.NOT_SHARED
+            else "Enter what was shared"
+        )
+    elif len(what.strip()) > WHAT_MAX:
+        errors["what"] = f"What was shared must be {WHAT_MAX} characters or fewer"
+    if organisation_id is not None and db_session.get(Organisation, organisation_id) is None:
+        errors["organisation_id"] = "Select an agency from the list"
+    if organisation_id is None and recipient_user is None and not recipient_name.strip():
+        errors["organisation_id"] = "Select the agency, or enter the name of the person or service"
+    if len(recipient_name.strip()) > RECIPIENT_MAX:
+        errors["recipient_name"] = (
+            f"The name of the person or service must be {RECIPIENT_MAX} characters or fewer"
+        )
+    if basis is SharingBasis.NOT_SHARED and not reasons.strip():
+        errors["reasons"] = "Enter your reasons for not sharing"
+    elif len(reasons.strip()) > REASONS_MAX:
+        errors["reasons"] = f"Your reasons must be {REASONS_MAX} characters or fewer"
+    return errors
+
+
+def record_decision(
+    db_session: Session,
+    episode: Episode,
+    decided_by: User,
+    *,
+    basis: SharingBasis,
+    what: str,
+    organisation_id: int | None = None,
+    recipient_user: User | None = None,
+    recipient_name: str = "",
+    reasons: str = "",
+    public_interest: PublicInterest | None = None,
+    client_address: str = "",
+) -> SharingDecision:
+    """Write one register entry (and its audit event) in the caller's transaction.
+
+    The rules are checked again here: a CONSENT entry needs current consent naming the
+    agency (else SharingRefused), a PUBLIC_INTEREST entry needs `public_interest`, and a
+    NOT_SHARED entry needs reasons. Bad input raises SharingInvalid. With `recipient_user`,
+    their organisation is the agency whose consent counts."""
+    basis = SharingBasis(basis)
+    if recipient_user is not None and organisation_id is None:
+        organisation_id = recipient_user.organisation_id
+    if basis is SharingBasis.PUBLIC_INTEREST and public_interest is not None:
+        reasons = public_interest.reasons
+    errors = _check_decision(
+        db_session, basis, what, organisation_id, recipient_user, recipient_name, reasons
+    )
+    if errors:
+        raise SharingInvalid(errors)
+    ground = None
+    consent = None
+    if basis is SharingBasis.PUBLIC_INTEREST:
+        if public_interest is None:
+            raise SharingInvalid({"ground": "Select the grounds for sharing without consent"})
+        ground = _check_public_interest(public_interest)
+    elif basis is SharingBasis.CONSENT:
+        service = "" if organisation_id is not None else recipient_name
+        consent = covering_consent(db_session, episode, organisation_id, service)
+        if consent is None:
+            check_sharing(db_session, episode, organisation_id, service_name=service)  # raises
+    decision = SharingDecision(
+        episode_id=episode.id,
+        decided_by_id=decided_by.id,
+        basis=basis,
+        ground=ground,
+        what=what.strip(),
+        organisation_id=organisation_id,
+        recipient_user_id=recipient_user.id if recipient_user is not None else None,
+        recipient_name=recipient_name.strip(),
+        reasons=reasons.strip(),
+        consent_id=consent.id if consent is not None else None,
+    )
+    db_session.add(decision)
+    db_session.flush()
+    audit.record(
+        db_session,
+        "sharing.decision_recorded",
+        actor_id=decided_by.id,
+        object_type="sharing_decision",
+        object_id=decision.id,
+        episode_id=episode.id,
+        child_id=episode.child_id,
+        client_address=client_address,
+        basis=basis.value,
+        ground=ground.value if ground else None,
+        organisation_id=organisation_id,
+        recipient_user_id=decision.recipient_user_id,
+        recipient_name=decision.recipient_name,
+        consent_id=decision.consent_id,
+    )
+    return decision
+
+
+def share(
+    db_session: Session,
+    episode: Episode,
+    decided_by: User,
+    *,
+    what: str,
+    organisation_id: int | None = None,
+    recipient_user: User | None = None,
+    recipient_name: str = "",
+    public_interest: PublicInterest | None = None,
+    client_address: str = "",
+) -> SharingDecision:
+    """Check that sharing is allowed and write it to the register, in one call.
+
+    Raises SharingRefused (not covered by consent, or consent withdrawn, and no
+    public-interest decision) or SharingInvalid; nothing is written then. Roll back, then
+    call `record_refusal` to audit the attempt."""
+    if recipient_user is not None and organisation_id is None:
+        organisation_id = recipient_user.organisation_id
+    service = "" if organisation_id is not None else recipient_name
+    basis = check_sharing(
+        db_session, episode, organisation_id, public_interest, service_name=service
+    )
+    return record_decision(
+        db_session,
+        episode,
+        decided_by,
+        basis=basis,
+        what=what,
+        organisation_id=organisation_id,
+        recipient_user=recipient_user,
+        recipient_name=recipient_name,
+        public_interest=public_interest,
+        client_address=client_address,
+    )
+
+
+def record_refusal(
+    db_session: Session,
+    episode: Episode,
+    user: User,
+    problem: SharingRefused | SharingInvalid | str,
+    *,
+    organisation_id: int | None = None,
+    attempted: str = "share",
+    client_address: str = "",
+) -> None:
+    """Audit a refused or invalid attempt (after the caller's rollback)."""
+    audit.record(
+        db_session,
+        "sharing.refused",
+        actor_id=user.id,
+        object_type="episode",
+        object_id=episode.id,
+        episode_id=episode.id,
+        child_id=episode.child_id,
+        client_address=client_address,
+        attempted=attempted,
+        organisation_id=organisation_id,
+        reason=str(problem),
+        fields=sorted(problem.errors) if isinstance(problem, SharingInvalid) else [],
+    )
+
+
+def register(db_session: Session, episode: Episode) -> list[SharingDecision]:
+    """The episode's register, newest first."""
+    return list(
+        db_session.scalars(
+            select(SharingDecision)
+            .where(SharingDecision.episode_id == episode.id)
+            .order_by(SharingDecision.decided_at.desc(), SharingDecision.id.desc())
+        )
+    )
+
+
+def for_episodes(db_session: Session, episode_ids: list[int]) -> list[SharingDecision]:
+    if not episode_ids:
+        return []
+    return list(
+        db_session.scalars(
+            select(SharingDecision)
+            .where(SharingDecision.episode_id.in_(episode_ids))
+            .order_by(SharingDecision.decided_at, SharingDecision.id)
+        )
+    )

@@ -1,0 +1,85 @@
+"""Subject access for one child: only the borough CAF contact of the child's borough.
+
+The routes let every signed-in account reach the check in `_child`, so that anyone else's
+attempt is refused with a 404 *and audited*."""
+
+import io
+
+from flask import Blueprint, abort, render_template, send_file
+from flask_login import current_user
+
+from webapp import db
+from webapp.access.permissions import Permission
+from webapp.access.policy import requires
+from webapp.accounts.sessions import client_address
+from webapp.audit import services as audit
+from webapp.children import shielding
+from webapp.children.models import Child
+from webapp.db import utcnow
+from webapp.subject_access import archive, bundle
+from webapp.subject_access.forms import SubjectAccessForm
+
+bp = Blueprint("subject_access", __name__)
+
+
+def _audit(action: str, child_id: int, child: Child | None, **detail) -> None:
+    audit.record(
+        db.session,
+        action,
+        actor_id=current_user.id,
+        object_type="child",
+        object_id=child_id,
+        child_id=child.id if child else None,
+        client_address=client_address(),
+        **detail,
+    )
+
+
+def _child(child_id: int, attempted: str) -> Child:
+    child = db.session.get(Child, child_id)
+    if child is None or not shielding.may_manage(current_user, child):
+        _audit("subject_access.refused", child_id, child, attempted=attempted)
+        db.session.commit()
+        abort(404)
+    return child
+
+
+def _page(child: Child, form: SubjectAccessForm):
+    preview = bundle.gather(db.session, child, current_user, "", utcnow())
+    return render_template("subject_access/show.html", child=child, form=form, preview=preview)
+
+
+@bp.route("/children/<int:child_id>/subject-access")
+@requires(Permission.HOME_VIEW)  # the check is _child's, so that refusals are audited
+def show(child_id: int):
+    child = _child(child_id, "view")
+    _audit("subject_access.viewed", child.id, child)
+    db.session.commit()
+    return _page(child, SubjectAccessForm())
+
+
+@bp.route("/children/<int:child_id>/subject-access", methods=["POST"])
+@requires(Permission.HOME_VIEW)  # the check is _child's, so that refusals are audited
+def produce(child_id: int):
+    child = _child(child_id, "produce")
+    form = SubjectAccessForm()
+    if not form.validate_on_submit():
+        return _page(child, form)
+    details = form.request_details.data.strip()
+    produced = bundle.gather(db.session, child, current_user, details, utcnow())
+    content = archive.write(produced)
+    _audit(
+        "subject_access.produced",
+        child.id,
+        child,
+        request=details,
+        counts=produced.counts(),
+        shielded=child.shielded,
+    )
+    db.session.commit()
+    return send_file(
+        io.BytesIO(content),
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=archive.file_name(produced),
+    )
