@@ -312,3 +312,31 @@ def test_a_refused_invitation_is_audited(client, world):
     sign_in(client, world["assessor"])
     invite(client, world["episode"], "officer@riverside.example")
     assert "sharing.refused" in db.session.scalars(select(AuditEvent.action)).all()
+
+
+def test_when_consent_is_withdrawn_every_practitioner_in_the_team_is_told(
+    client, other_client, world
+):
+    from webapp.episodes.models import Notification
+
+    episode = world["episode"]
+    sign_in(client, world["assessor"])
+    invite(client, episode, "nurse@riverside.example")
+    sign_in(other_client, world["nurse"])
+    accept(other_client, member_for(world["nurse"]))
+    episode.state = "delivering"
+    episode.lead_professional_id = world["assessor"].id
+    world["consent"].withdrawn_at = utcnow()
+    db.session.commit()
+
+    response = client.post_form(
+        f"/episodes/{episode.id}/steps/withdraw_consent",
+        {"expected_state": "delivering", "comment": "Mother withdrew"},
+        token_from=f"/episodes/{episode.id}",
+    )
+
+    assert response.status_code == 302
+    told = db.session.scalars(
+        select(Notification.user_id).where(Notification.kind == "consent_withdrawn")
+    ).all()
+    assert world["nurse"].id in told

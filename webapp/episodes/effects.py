@@ -86,7 +86,9 @@ def form_facts(db_session: Session, episode: Episode) -> dict:
 
 
 def team(episode: Episode) -> list[User | None]:
-    return [episode.assessor, episode.lead_professional, episode.coordinator]
+    """The assessor, lead professional, coordinator and every practitioner in the TAC."""
+    members = [member.user for member in episode.tac_members if member.is_active and member.user]
+    return [episode.assessor, episode.lead_professional, episode.coordinator, *members]
 
 
 def managers_of(db_session: Session, episode: Episode) -> list[User]:
