@@ -75,6 +75,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.sharing.views import bp as sharing_bp
     from webapp.subject_access.views import bp as subject_access_bp
     from webapp.tac.views import bp as tac_bp
+    from webapp.uploads.views import bp as uploads_bp
 
     for blueprint in (
         accounts_bp,
@@ -89,6 +90,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         notes_bp,
         shielding_bp,
         subject_access_bp,
+        uploads_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -30,6 +30,8 @@ DEFAULTS: dict[str, object] = {
     "CHILD_INDEX_SEARCHES_PER_HOUR": 60,
     "WORKFLOWS_PATH": str(PROJECT_ROOT / "workflows"),
     "FORMDEFS_PATH": str(PROJECT_ROOT / "formdefs"),
+    "UPLOAD_FOLDER": None,  # None: <instance>/uploads, outside the web root
+    "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
 }
 
 # Environment variables that override configuration, with the type they are read as.
@@ -42,6 +44,8 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "CAF_DBS_VALID_YEARS": ("DBS_VALID_YEARS", int),
     "CAF_WORKFLOWS_PATH": ("WORKFLOWS_PATH", str),
     "CAF_FORMDEFS_PATH": ("FORMDEFS_PATH", str),
+    "CAF_UPLOAD_FOLDER": ("UPLOAD_FOLDER", str),
+    "CAF_UPLOAD_MAX_BYTES": ("UPLOAD_MAX_BYTES", int),
 }
 
 
@@ -62,6 +66,8 @@ def load(app: Flask, test_config: dict | None) -> None:
                 app.config[key] = _parse(os.environ[variable], kind)
     else:
         app.config.from_mapping(test_config)
+    if not app.config.get("UPLOAD_FOLDER"):
+        app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
 

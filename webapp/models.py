@@ -12,6 +12,7 @@ from webapp.episodes.models import Episode, EpisodeTransition, Notification
 from webapp.notes.models import ConfidentialNote
 from webapp.sharing.models import SharingDecision
 from webapp.tac.models import Involvement, LeadProfessionalChange, TacMember
+from webapp.uploads.models import StoredFile
 
 metadata = Base.metadata
 
@@ -34,6 +35,7 @@ __all__ = [
     "SectionAnswers",
     "SharingDecision",
     "ShieldingChange",
+    "StoredFile",
     "TacMember",
     "Team",
     "User",

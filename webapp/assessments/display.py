@@ -15,6 +15,9 @@ from markupsafe import Markup, escape
 from webapp.formdefs import Field, FieldType, Section, is_visible
 
 NOT_ANSWERED = "Not answered"
+#: What replaces an answer the family asked not to be shared, for anyone outside the agency
+#: that recorded it (see services.visible_answers).
+NOT_SHARED = "Not shared at the family’s request"
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,15 @@ def entries(
         value = answers.get(item.id)
         here = f"{path}{item.id}"
         name = f"{label}{item.name}"
-        if item.type is FieldType.REPEATING_GROUP:
+        if value == NOT_SHARED:
+            if item.type is FieldType.STRENGTHS_NEEDS:
+                found.extend(
+                    Entry(f"{here}.{element.id}", f"{label}{element.label}", NOT_SHARED)
+                    for element in item.elements
+                )
+            else:
+                found.append(Entry(here, name, NOT_SHARED))
+        elif item.type is FieldType.REPEATING_GROUP:
             for index, entry in enumerate(value if isinstance(value, list) else []):
                 item_label = (item.item_label or "item").capitalize()
                 found.extend(
@@ -125,7 +136,11 @@ def summary_rows(section: Section, answers: Mapping[str, Any]) -> list[Row]:
         if item.type is FieldType.STRENGTHS_NEEDS:
             blocks = value if isinstance(value, Mapping) else {}
             for element in item.elements:
-                text = strengths_text(blocks.get(element.id) or {})
+                text = (
+                    NOT_SHARED
+                    if value == NOT_SHARED
+                    else strengths_text(blocks.get(element.id) or {})
+                )
                 rows.append(
                     Row(
                         element.label,
@@ -161,6 +176,8 @@ def _or_not_answered(text: str) -> Markup:
 
 
 def _group_html(item: Field, value: Any, answers: Mapping[str, Any]) -> Markup:
+    if value == NOT_SHARED:
+        return text_html(NOT_SHARED)
     items = [
         entry for entry in (value if isinstance(value, list) else []) if isinstance(entry, Mapping)
     ]

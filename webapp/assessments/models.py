@@ -101,6 +101,10 @@ class SectionAnswers(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # Optimistic lock: a stale write raises StaleDataError instead of overwriting.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Fields the family asked not to be shared (a JSON list of field ids), and the agency
+    # of the practitioner who recorded that: only that agency sees those answers.
+    not_shared_json: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    not_shared_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -115,3 +119,18 @@ class SectionAnswers(Base):
     @values.setter
     def values(self, answers: dict[str, Any]) -> None:
         self.answers_json = json.dumps(answers, ensure_ascii=False, sort_keys=True)
+
+    @property
+    def not_shared(self) -> frozenset[str]:
+        """The ids of the fields the family asked not to be shared."""
+        try:
+            loaded = json.loads(self.not_shared_json or "[]")
+        except ValueError:
+            return frozenset()
+        if not isinstance(loaded, list):
+            return frozenset()
+        return frozenset(item for item in loaded if isinstance(item, str))
+
+    def restrict(self, field_ids: set[str] | frozenset[str], organisation_id: int | None) -> None:
+        self.not_shared_json = json.dumps(sorted(field_ids))
+        self.not_shared_organisation_id = organisation_id if field_ids else None

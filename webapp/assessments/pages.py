@@ -46,6 +46,16 @@ class Node:
     shown_when: tuple[str, tuple[str, ...]] | None = None
     items: list[list[Node]] = field(default_factory=list)  # repeating groups
     element_errors: dict[str, str] = field(default_factory=dict)  # strengths and needs
+    #: the answer is not shared at the family's request and this user may not see it
+    withheld: bool = False
+    #: the family asked for this answer not to be shared (the checkbox is ticked)
+    not_shared: bool = False
+    #: inside a repeating group (its checkbox is drawn once, under the group)
+    in_group: bool = False
+    #: draw the "the family asked for this not to be shared" checkbox
+    offer_restriction: bool = False
+    #: for a repeating group: the checkboxes for its questions (see not_shared_items)
+    restriction_options: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def anchor(self) -> str:
@@ -167,8 +177,51 @@ def build_nodes(
     raw: Mapping[str, Any],
     errors: Mapping[str, str],
     context: Mapping[str, Any],
+    *,
+    withheld: frozenset[str] = frozenset(),
+    not_shared: frozenset[str] = frozenset(),
+    offer_restriction: bool = True,
 ) -> list[Node]:
-    return _build(section.visible_fields, raw, errors, context, "", top_level=raw)
+    """The page's questions. `withheld`: answers this user may not see (drawn as "not
+    shared", never as inputs holding them); `not_shared`: the ticked restrictions;
+    `offer_restriction`: whether this user may mark answers as not to be shared."""
+    nodes = _build(section.visible_fields, raw, errors, context, "", top_level=raw)
+    _mark(nodes, withheld, not_shared, offer_restriction)
+    return nodes
+
+
+def _mark(
+    nodes: list[Node], withheld: frozenset[str], not_shared: frozenset[str], offer: bool
+) -> None:
+    for node in nodes:
+        node.not_shared = node.field.id in not_shared
+        if node.field.id in withheld:
+            node.withheld = True
+            node.value = None
+            node.items = []
+            node.reveals = {}
+            continue
+        node.offer_restriction = offer and node.field.shareable_restriction and not node.in_group
+        if offer and node.field.type is FieldType.REPEATING_GROUP:
+            node.restriction_options = not_shared_items(node, not_shared)
+        for revealed in node.reveals.values():
+            _mark(revealed, withheld, not_shared, offer)
+        for entry in node.items:
+            _mark(entry, withheld, not_shared, offer)
+
+
+def not_shared_items(node: Node, not_shared: frozenset[str]) -> list[dict[str, Any]]:
+    """The checkboxes under a repeating group: one for each of its questions the family may
+    ask not to be shared (the answer in every item)."""
+    return [
+        {
+            "value": item.id,
+            "text": f"The family asked for ‘{item.name}’ not to be shared",
+            "checked": item.id in not_shared,
+        }
+        for item in node.field.fields
+        if item.shareable_restriction and not item.hidden
+    ]
 
 
 def _build(
@@ -219,7 +272,7 @@ def _node(
 ) -> Node:
     key = prefix + item.id
     value = raw.get(item.id)
-    node = Node(item, key, value, errors.get(key))
+    node = Node(item, key, value, errors.get(key), in_group=bool(prefix))
     for option in item.options:
         if option.specify is not None:
             follow_up = option.specify

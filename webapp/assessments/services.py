@@ -5,6 +5,10 @@
 - Each section row has a version counter: a save names the version it was based on, and a
   stale save is refused with the current row, so the user can choose (never overwritten).
 - Every change is written to the audit trail in the same transaction.
+- An answer the family asked not to be shared (on a field whose definition allows it) is
+  seen only by the agency of the practitioner who recorded that; everyone else, and every
+  document or export made for another agency, gets NOT_SHARED in its place
+  (`visible_answers`). The family's own subject access bundle reads the stored answers.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from webapp.accounts.models import User
+from webapp.assessments import display
 from webapp.assessments.kinds import KINDS, Kind, kind_of
 from webapp.assessments.library import form_library
 from webapp.assessments.models import FormResponse, ResponseStatus, SectionAnswers
@@ -29,10 +34,13 @@ from webapp.consent.models import Consent, ConsentDecision
 from webapp.db import utcnow
 from webapp.episodes.models import Episode
 from webapp.formdefs import Field, FormDefinition, Section, ValidationResult, validate_section
+from webapp.formdefs.definition import walk_fields
 
 NOT_STARTED = "Not started"
 IN_PROGRESS = "In progress"
 COMPLETED = "Completed"
+#: What everyone outside the recording agency sees instead of a restricted answer.
+NOT_SHARED = display.NOT_SHARED
 
 
 class FormRefused(Exception):
@@ -62,6 +70,21 @@ class Incomplete(FormRefused):
     def __init__(self, results: dict[str, ValidationResult]):
         super().__init__(self.reason)
         self.results = results
+
+
+class NotShareable(FormRefused):
+    reason = (
+        "The family can only ask for some answers not to be shared, and at least one of "
+        "those marked is not one of them. Nothing has been saved."
+    )
+
+
+class RestrictedElsewhere(FormRefused):
+    reason = (
+        "Some answers in this section are not shared at the family’s request. Only the "
+        "agency that recorded them can change which answers are not shared, or the lists "
+        "that hold them. Nothing has been saved."
+    )
 
 
 class StaleSection(FormRefused):
@@ -202,6 +225,127 @@ def _optional(fields: Iterable[Field]) -> tuple[Field, ...]:
     )
 
 
+# --- answers the family asked not to be shared -------------------------------------------------
+
+
+def restrictable(section: Section) -> frozenset[str]:
+    """The fields of a section the family may ask not to be shared (by the definition)."""
+    return frozenset(
+        item.id
+        for item in walk_fields(section.visible_fields)
+        if item.shareable_restriction and not item.hidden
+    )
+
+
+def _organisation_of(viewer: User | int | None) -> int | None:
+    if viewer is None or isinstance(viewer, int):
+        return viewer
+    return getattr(viewer, "organisation_id", None)
+
+
+def withheld(row: SectionAnswers | None, viewer: User | int | None) -> frozenset[str]:
+    """The ids of the answers of a section row that `viewer` (a user or an organisation
+    id) may not see: every restricted one, unless the viewer's agency recorded them."""
+    if row is None:
+        return frozenset()
+    restricted = row.not_shared
+    if not restricted:
+        return frozenset()
+    organisation_id = _organisation_of(viewer)
+    if organisation_id is not None and organisation_id == row.not_shared_organisation_id:
+        return frozenset()
+    return restricted
+
+
+def _with_follow_ups(form: FormDefinition, ids: frozenset[str]) -> frozenset[str]:
+    """The ids and the "please specify" answers that go with them (they say the same)."""
+    found = set(ids)
+    for field_id in ids:
+        item = form.find_field(field_id)
+        if item is not None:
+            found.update(follow_up.id for follow_up in item.specify_fields())
+    return frozenset(found)
+
+
+def _hide(values: dict[str, Any], ids: frozenset[str]) -> dict[str, Any]:
+    shown: dict[str, Any] = {}
+    for key, value in values.items():
+        if key in ids:
+            shown[key] = NOT_SHARED
+        elif isinstance(value, list):
+            shown[key] = [
+                _hide(entry, ids) if isinstance(entry, dict) else entry for entry in value
+            ]
+        else:
+            shown[key] = value
+    return shown
+
+
+def withheld_ids(
+    row: SectionAnswers | None, viewer: User | int | None, form: FormDefinition | None = None
+) -> frozenset[str]:
+    """`withheld` with the "please specify" answers that go with those answers."""
+    hidden = withheld(row, viewer)
+    if not hidden or row is None:
+        return hidden
+    return _with_follow_ups(form or definition(row.response), hidden)
+
+
+def hide_withheld(
+    values: dict[str, Any],
+    row: SectionAnswers | None,
+    viewer: User | int | None,
+    form: FormDefinition | None = None,
+) -> dict[str, Any]:
+    """`values` (a section's answers) with what `row` withholds from `viewer` replaced."""
+    hidden = withheld_ids(row, viewer, form)
+    return _hide(values, hidden) if hidden else dict(values)
+
+
+def visible_values(
+    row: SectionAnswers | None,
+    viewer: User | int | None,
+    form: FormDefinition | None = None,
+) -> dict[str, Any]:
+    """One section row's answers as `viewer` may see them."""
+    if row is None:
+        return {}
+    return hide_withheld(row.values, row, viewer, form)
+
+
+def visible_answers(
+    response: FormResponse, viewer: User | int | None, form: FormDefinition | None = None
+) -> dict[str, Any]:
+    """Every answer of a response as `viewer` (a user, or the id of the organisation a
+    document or export is made for) may see it: answers the family asked not to be shared
+    are replaced by NOT_SHARED unless the viewer is of the agency that recorded them. Use
+    this for every page, document and export, never `response.answers()`, except for the
+    family's own subject access bundle."""
+    form = form or definition(response)
+    merged: dict[str, Any] = {}
+    for row in response.sections:
+        merged.update(visible_values(row, viewer, form))
+    return merged
+
+
+def visible_context(
+    response: FormResponse, section_id: str, viewer: User | int | None
+) -> dict[str, Any]:
+    """`context_for` as the viewer may see it."""
+    form = definition(response)
+    context: dict[str, Any] = {}
+    for row in response.sections:
+        if row.section_id != section_id:
+            context.update(visible_values(row, viewer, form))
+    return context
+
+
+def check_restriction(section: Section, requested: Iterable[str]) -> None:
+    """Refuse marking as not to be shared a field whose definition does not allow it."""
+    if not set(requested) <= restrictable(section):
+        raise NotShareable(NotShareable.reason)
+
+
 # --- writing ------------------------------------------------------------------------------
 
 
@@ -296,6 +440,8 @@ def start_response(
                     SectionAnswers(
                         section_id=row.section_id,
                         answers_json=row.answers_json,
+                        not_shared_json=row.not_shared_json,
+                        not_shared_organisation_id=row.not_shared_organisation_id,
                         is_complete=False,
                         updated_by_id=actor.id,
                         updated_at=now,
@@ -333,17 +479,27 @@ def save_section(
     complete: bool,
     actor: User,
     client_address: str = "",
+    not_shared: Iterable[str] | None = None,
 ) -> Saved:
     """Store one section's (already validated) answers.
 
     `expected_version` is the section row's version the user started from (0: there was
-    none). Raises ConsentRequired, ResponseLocked, UnknownSection or StaleSection; the
+    none). `not_shared` is the ids of the fields the family asked not to be shared (None:
+    leave the section's restrictions as they are); only fields whose definition allows it
+    may be named. Answers restricted by another agency are kept as stored, whatever was
+    sent, and their restrictions cannot be changed by this actor. Raises ConsentRequired,
+    ResponseLocked, UnknownSection, NotShareable, RestrictedElsewhere or StaleSection; the
     caller rolls back on any of them."""
     response_kind = kind(response)
     _check_consent(db_session, response_kind, response.episode_id)
     response = _lock_draft(db_session, response)
-    if section_id not in {section.id for section in sections(response)}:
+    form = definition(response)
+    page = next((item for item in sections(response, form) if item.id == section_id), None)
+    if page is None:
         raise UnknownSection(UnknownSection.reason)
+    requested = None if not_shared is None else frozenset(not_shared)
+    if requested is not None:
+        check_restriction(page, requested)
     row = db_session.scalars(
         select(SectionAnswers)
         .where(SectionAnswers.response_id == response.id, SectionAnswers.section_id == section_id)
@@ -352,12 +508,29 @@ def save_section(
     current_version = row.version if row is not None else 0
     if current_version != expected_version:
         raise StaleSection(row)
+    hidden = withheld(row, actor)
+    if hidden and row is not None:
+        # Another agency's restricted answers: kept exactly as stored.
+        top_level = {item.id for item in page.visible_fields} | {
+            follow_up.id for item in page.visible_fields for follow_up in item.specify_fields()
+        }
+        if requested or not hidden <= top_level:
+            raise RestrictedElsewhere(RestrictedElsewhere.reason)
+        stored = row.values
+        values = dict(values)
+        for field_id in _with_follow_ups(form, hidden):
+            if field_id in stored:
+                values[field_id] = stored[field_id]
+            else:
+                values.pop(field_id, None)
     now = utcnow()
     created = row is None
     if row is None:
         row = SectionAnswers(response=response, section_id=section_id, updated_by_id=actor.id)
         db_session.add(row)
     row.values = values
+    if requested is not None and not hidden:
+        row.restrict(requested, actor.organisation_id)
     row.is_complete = complete
     row.updated_by_id = actor.id
     row.updated_at = now
@@ -377,6 +550,7 @@ def save_section(
         section=section_id,
         section_version=row.version,
         complete=complete,
+        not_shared=sorted(row.not_shared),
     )
     return Saved(row, created)
 

@@ -189,7 +189,7 @@ def task_list(episode_id: int, response_id: int):
 
 
 def _read_only(episode: Episode, response: FormResponse, form: FormDefinition):
-    answers = response.answers()
+    answers = services.visible_answers(response, current_user, form)
     _audit("form.viewed", episode, response)
     db.session.commit()
     return render_template(
@@ -234,17 +234,41 @@ def section(episode_id: int, response_id: int, section_key: str):
     section_form = SectionForm()
     if request.method == "GET":
         section_form.section_version.data = str(row.version if row else 0)
-        raw = pages.raw_from_stored(page_section.visible_fields, row.values if row else {})
+        shown = services.visible_values(row, current_user)
+        raw = pages.raw_from_stored(page_section.visible_fields, shown)
         _audit("form.section_viewed", episode, response, section=page_section.id)
         db.session.commit()
-        return _render_section(episode, response, page_section, section_form, raw, {}, context)
+        not_shared = row.not_shared if row is not None else frozenset()
+        return _render_section(
+            episode, response, page_section, section_form, raw, {}, context, row, not_shared
+        )
     return _save_section(episode, response, page_section, section_form, row, context)
 
 
 def _render_section(
-    episode, response, page_section, section_form, raw, errors, context, status: int = 200
+    episode,
+    response,
+    page_section,
+    section_form,
+    raw,
+    errors,
+    context,
+    row,
+    not_shared: frozenset[str],
+    status: int = 200,
 ):
-    nodes = pages.build_nodes(page_section, raw, errors, context)
+    """The page, as the current user may see it: answers another agency recorded as not to
+    be shared are never put in the page (nor are answers elsewhere that would tell them)."""
+    withheld = services.withheld(row, current_user)
+    nodes = pages.build_nodes(
+        page_section,
+        raw,
+        errors,
+        services.visible_context(response, page_section.id, current_user),
+        withheld=withheld,
+        not_shared=frozenset() if withheld else not_shared,
+        offer_restriction=not withheld,
+    )
     return render_template(
         "assessments/section.html",
         **_common(episode, response),
@@ -273,24 +297,41 @@ def _save_section(episode, response, page_section, section_form, row, context):
         abort(400)
     expected = int(section_form.section_version.data or 0)
     raw = _submitted_answers(page_section, section_form)
+    not_shared = frozenset(
+        value for value in request.form.getlist("_not_shared") if isinstance(value, str)
+    )
+    try:
+        services.check_restriction(page_section, not_shared)
+    except services.NotShareable as refusal:
+        return _refused(
+            episode,
+            response,
+            refusal.reason,
+            403,
+            section=page_section.id,
+            not_shared=sorted(not_shared)[:50],
+        )
     action, group, index = pages.parse_action(request.form, page_section)
     current = row.version if row is not None else 0
     if current != expected:
-        return _conflict(episode, response, page_section, row, raw, context)
+        return _conflict(episode, response, page_section, row, raw, context, not_shared)
+    # Answers another agency recorded as not to be shared are not on this user's page:
+    # they are checked, and kept, as stored (services.save_section keeps them too).
+    hidden = services.withheld(row, current_user)
+    if hidden:
+        stored = pages.raw_from_stored(page_section.visible_fields, row.values)
+        raw.update({key: value for key, value in stored.items() if key in hidden})
+    render = (episode, response, page_section, section_form, raw)
     if action in (pages.ADD, pages.REMOVE):
         pages.change_items(raw, action, group, index)
-        return _render_section(episode, response, page_section, section_form, raw, {}, context)
+        return _render_section(*render, {}, context, row, not_shared)
     full = validate_section(page_section, raw, context=context)
     draft = validate_section(services.draft_section(page_section), raw, context=context)
     if action == "draft" and not draft.is_valid:
-        return _render_section(
-            episode, response, page_section, section_form, raw, draft.errors, context
-        )
+        return _render_section(*render, draft.errors, context, row, not_shared)
     complete = action != "draft" and full.is_valid
     if not draft.is_valid:  # nothing valid enough to keep: show what to correct
-        return _render_section(
-            episode, response, page_section, section_form, raw, full.errors, context
-        )
+        return _render_section(*render, full.errors, context, row, not_shared)
     try:
         saved = services.save_section(
             db.session,
@@ -301,12 +342,19 @@ def _save_section(episode, response, page_section, section_form, row, context):
             complete=complete,
             actor=current_user,
             client_address=client_address(),
+            not_shared=not_shared,
         )
     except services.StaleSection:
         db.session.rollback()
         fresh = _response(episode, response.id)
         return _conflict(
-            episode, fresh, page_section, fresh.section_rows().get(page_section.id), raw, context
+            episode,
+            fresh,
+            page_section,
+            fresh.section_rows().get(page_section.id),
+            raw,
+            context,
+            not_shared,
         )
     except services.UnknownSection:
         abort(404)
@@ -321,14 +369,32 @@ def _save_section(episode, response, page_section, section_form, row, context):
     # Saved what was valid; the page shows what still needs an answer.
     section_form.section_version.data = str(saved.row.version)
     section_form.answers_json.data = ""
-    return _render_section(episode, response, page_section, section_form, raw, full.errors, context)
+    return _render_section(
+        episode,
+        response,
+        page_section,
+        section_form,
+        raw,
+        full.errors,
+        context,
+        saved.row,
+        saved.row.not_shared,
+    )
 
 
-def _conflict(episode, response, page_section, row, raw, context):
-    """Someone saved this section since the page was opened: show both, let the user choose."""
+def _conflict(episode, response, page_section, row, raw, context, not_shared=frozenset()):
+    """Someone saved this section since the page was opened: show both, let the user choose.
+    Answers not shared with this user's agency are shown as such on both sides, and are not
+    carried in the page (the save keeps them as stored)."""
     db.session.rollback()
+    hidden = services.withheld_ids(row, current_user)
+    raw = {key: value for key, value in raw.items() if key not in hidden}
     mine = validate_section(services.draft_section(page_section), raw, context=context)
-    theirs = row.values if row is not None else {}
+    theirs = services.visible_values(row, current_user)
+    shown_context = services.visible_context(response, page_section.id, current_user)
+    mine_values = services.hide_withheld(
+        {**mine.values, **dict.fromkeys(hidden, services.NOT_SHARED)}, row, current_user
+    )
     _audit(
         "form.section_conflict",
         episode,
@@ -344,8 +410,9 @@ def _conflict(episode, response, page_section, row, raw, context):
         "assessments/conflict.html",
         **_common(episode, response),
         section=page_section,
-        theirs=display.summary_rows(page_section, {**context, **theirs}),
-        mine=display.summary_rows(page_section, {**context, **mine.values}),
+        theirs=display.summary_rows(page_section, {**shown_context, **theirs}),
+        mine=display.summary_rows(page_section, {**shown_context, **mine_values}),
+        not_shared=sorted(not_shared) if not hidden else [],
         their_author=row.updated_by.full_name if row else "someone else",
         their_time=row.updated_at if row else None,
         keep_mine=keep_mine,
@@ -384,7 +451,7 @@ def check(episode_id: int, response_id: int):
             flash(f"{_title(response)} submitted. It can no longer be changed.")
             return redirect(url_for(".task_list", episode_id=episode.id, response_id=response.id))
     statuses = services.statuses(response, form)
-    answers = response.answers()
+    answers = services.visible_answers(response, current_user, form)
     _audit("form.answers_checked", episode, response)
     db.session.commit()
     return render_template(
@@ -419,7 +486,10 @@ def compare(episode_id: int, response_id: int, other_id: int):
         abort(404)
     before, after = sorted((response, other), key=lambda item: (item.review_number, item.sequence))
     changes = display.compare(
-        services.sections(before), before.answers(), services.sections(after), after.answers()
+        services.sections(before),
+        services.visible_answers(before, current_user),
+        services.sections(after),
+        services.visible_answers(after, current_user),
     )
     _audit("form.compared", episode, response, other_id=other.id)
     db.session.commit()

@@ -10,6 +10,7 @@ from webapp.accounts.models import User
 from webapp.boroughs.models import Organisation
 from webapp.db import Base, enum_column, utcnow
 from webapp.episodes.models import Episode
+from webapp.uploads.models import StoredFile
 
 
 class ConsentGiver(StrEnum):
@@ -57,10 +58,12 @@ class Consent(Base):
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     withdrawal_reason: Mapped[str] = mapped_column(Text, default="")
+    signed_statement_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"))
 
     episode: Mapped[Episode] = relationship()
     recorded_by: Mapped[User] = relationship(foreign_keys=[recorded_by_id])
     withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id])
+    signed_statement: Mapped[StoredFile | None] = relationship()
     agencies: Mapped[list[ConsentAgency]] = relationship(
         back_populates="consent", cascade="all, delete-orphan"
     )

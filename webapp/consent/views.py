@@ -1,6 +1,6 @@
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -15,6 +15,8 @@ from webapp.consent.forms import ConsentForm, WithdrawConsentForm
 from webapp.consent.models import Consent, ConsentDecision, ConsentGiver, ConsentMethod
 from webapp.episodes import workflow
 from webapp.episodes.models import Episode
+from webapp.uploads import services as uploads
+from webapp.uploads.forms import SignedStatementForm
 
 bp = Blueprint("consent", __name__)
 
@@ -134,6 +136,49 @@ def withdraw(episode_id: int, consent_id: int):
         flash("Consent has been withdrawn. Nothing more will be shared.")
         return redirect(url_for("episodes.show", episode_id=episode.id))
     return render_template("consent/withdraw.html", episode=episode, consent=consent, form=form)
+
+
+@bp.route("/episodes/<int:episode_id>/consent/<int:consent_id>/statement", methods=["GET", "POST"])
+@requires(Permission.EPISODE_EDIT)
+def statement(episode_id: int, consent_id: int):
+    """Upload the signed consent statement (a scan or photo of it, or the Word file)."""
+    episode = _episode(episode_id)
+    consent = db.session.get(Consent, consent_id)
+    if consent is None or consent.episode_id != episode.id:
+        abort(404)
+    if not _may_edit_consent(episode):
+        abort(403)
+    form = SignedStatementForm()
+    if form.validate_on_submit():
+        try:
+            stored = uploads.store(
+                db.session,
+                episode,
+                current_user,
+                request.files.get(form.statement.name),
+                purpose="consent signed statement",
+                client_address=client_address(),
+            )
+        except uploads.UploadRefused as refused:
+            db.session.commit()  # the audit record of the refusal
+            form.statement.errors = [str(refused)]
+        else:
+            consent.signed_statement_id = stored.id
+            audit.record(
+                db.session,
+                "consent.statement_attached",
+                actor_id=current_user.id,
+                object_type="consent",
+                object_id=consent.id,
+                episode_id=episode.id,
+                child_id=episode.child_id,
+                client_address=client_address(),
+                stored_file_id=stored.id,
+            )
+            db.session.commit()
+            flash("The signed statement has been uploaded")
+            return redirect(url_for(".overview", episode_id=episode.id))
+    return render_template("consent/statement.html", episode=episode, consent=consent, form=form)
 
 
 def _age(born: date | None) -> int | None:

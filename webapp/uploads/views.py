@@ -1,0 +1,50 @@
+from flask import Blueprint, abort, send_file
+from flask_login import current_user
+
+from webapp import db
+from webapp.access.permissions import Permission
+from webapp.access.policy import requires, visible_or_404
+from webapp.accounts.sessions import client_address
+from webapp.audit import services as audit
+from webapp.episodes.models import Episode
+from webapp.uploads import services
+from webapp.uploads.models import StoredFile
+
+bp = Blueprint("uploads", __name__)
+
+
+@bp.route("/episodes/<int:episode_id>/files/<int:file_id>")
+@requires(Permission.EPISODE_VIEW)
+def download(episode_id: int, file_id: int):
+    episode = visible_or_404(Permission.EPISODE_VIEW, db.session.get(Episode, episode_id))
+    stored = db.session.get(StoredFile, file_id)
+    if stored is None or stored.episode_id != episode.id:
+        abort(404)
+    try:
+        path = services.path_of(stored)
+        handle = path.open("rb")
+    except OSError:
+        abort(404)
+    audit.record(
+        db.session,
+        "upload.downloaded",
+        actor_id=current_user.id,
+        object_type="stored_file",
+        object_id=stored.id,
+        episode_id=episode.id,
+        child_id=episode.child_id,
+        client_address=client_address(),
+        sha256=stored.sha256,
+    )
+    db.session.commit()
+    response = send_file(
+        handle,
+        mimetype=stored.media_type,
+        as_attachment=True,
+        download_name=stored.original_filename,
+        conditional=False,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
