@@ -8,6 +8,8 @@ from webapp.children.models import Child
 from webapp.children.shielding import ShieldingChange
 from webapp.consent.models import Consent, ConsentAgency
 from webapp.db import Base
+from webapp.directory.models import Service
+from webapp.documents.models import GeneratedDocument, SignedCopy
 from webapp.episodes.models import Episode, EpisodeTransition, Notification
 from webapp.notes.models import ConfidentialNote
 from webapp.sharing.models import SharingDecision
@@ -27,13 +29,16 @@ __all__ = [
     "Episode",
     "EpisodeTransition",
     "FormResponse",
+    "GeneratedDocument",
     "Involvement",
     "LeadProfessionalChange",
     "LoginThrottle",
     "Notification",
     "Organisation",
     "SectionAnswers",
+    "Service",
     "SharingDecision",
+    "SignedCopy",
     "ShieldingChange",
     "StoredFile",
     "TacMember",

@@ -1,0 +1,87 @@
+"""the borough service directory (Family Information Service)
+
+Revision ID: 0009d
+Revises: 0008
+Create Date: 2026-12-01 23:50:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0009d"
+down_revision = "0008"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "directory_service",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("borough_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=160), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("provider", sa.String(length=160), nullable=False),
+        sa.Column(
+            "level",
+            sa.Enum(
+                "universal",
+                "targeted",
+                "specialist",
+                name="servicelevel",
+                native_enum=False,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("client_group", sa.String(length=500), nullable=False),
+        sa.Column("min_age", sa.Integer(), nullable=False),
+        sa.Column("max_age", sa.Integer(), nullable=False),
+        sa.Column("coverage", sa.String(length=500), nullable=False),
+        sa.Column("residents_only", sa.Boolean(), nullable=False),
+        sa.Column("address", sa.String(length=400), nullable=False),
+        sa.Column("self_referral", sa.Boolean(), nullable=False),
+        sa.Column("professional_referral", sa.Boolean(), nullable=False),
+        sa.Column("drop_in", sa.Boolean(), nullable=False),
+        sa.Column("referral_details", sa.Text(), nullable=False),
+        sa.Column("phone", sa.String(length=40), nullable=False),
+        sa.Column("email", sa.String(length=254), nullable=False),
+        sa.Column("website", sa.String(length=500), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_by_id", sa.Integer(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("lock_version", sa.Integer(), nullable=False),
+        sa.CheckConstraint(
+            "min_age >= 0 AND max_age >= min_age AND max_age <= 25",
+            name=op.f("ck_directory_service_age_range"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["borough_id"], ["borough.id"], name=op.f("fk_directory_service_borough_id_borough")
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_directory_service_created_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["updated_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_directory_service_updated_by_id_user_account"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_directory_service")),
+        sa.UniqueConstraint(
+            "borough_id", "name", name=op.f("uq_directory_service_borough_id_name")
+        ),
+    )
+    with op.batch_alter_table("directory_service", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_directory_service_borough_id"), ["borough_id"], unique=False
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("directory_service", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_directory_service_borough_id"))
+    op.drop_table("directory_service")
