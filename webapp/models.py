@@ -9,7 +9,6 @@ from webapp.children.shielding import ShieldingChange
 from webapp.consent.models import Consent, ConsentAgency
 from webapp.db import Base
 from webapp.directory.models import Service
-from webapp.documents.models import GeneratedDocument, SignedCopy
 from webapp.episodes.models import Episode, EpisodeTransition, Notification
 from webapp.notes.models import ConfidentialNote
 from webapp.sharing.models import SharingDecision
@@ -29,7 +28,6 @@ __all__ = [
     "Episode",
     "EpisodeTransition",
     "FormResponse",
-    "GeneratedDocument",
     "Involvement",
     "LeadProfessionalChange",
     "LoginThrottle",
@@ -38,7 +36,6 @@ __all__ = [
     "SectionAnswers",
     "Service",
     "SharingDecision",
-    "SignedCopy",
     "ShieldingChange",
     "StoredFile",
     "TacMember",
