@@ -49,4 +49,6 @@ class Permission(StrEnum):
     BOROUGH_ADMINISTER = "borough:administer"
     WORKFLOW_VIEW = "workflow:view"
     AUDIT_VIEW = "audit:view"
+    DIRECTORY_VIEW = "directory:view"
+    DIRECTORY_MAINTAIN = "directory:maintain"
     SYSTEM_ADMINISTER = "system:administer"

@@ -20,6 +20,7 @@ from webapp.access.permissions import Permission, Relationship, Role
 from webapp.access.relationships import relationships_to
 from webapp.accounts.models import User
 from webapp.boroughs.models import Borough
+from webapp.directory.models import Service
 from webapp.episodes import workflow as episode_workflow
 from webapp.episodes.models import Episode
 
@@ -35,13 +36,32 @@ NEEDS_DBS = frozenset(
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PRACTITIONER: frozenset(
-        {Permission.CHILD_INDEX_SEARCH, Permission.EPISODE_VIEW, Permission.EPISODE_EDIT}
+        {
+            Permission.CHILD_INDEX_SEARCH,
+            Permission.EPISODE_VIEW,
+            Permission.EPISODE_EDIT,
+            Permission.DIRECTORY_VIEW,
+        }
     ),
-    Role.MANAGER: frozenset({Permission.CHILD_INDEX_SEARCH, Permission.EPISODE_VIEW}),
+    Role.MANAGER: frozenset(
+        {Permission.CHILD_INDEX_SEARCH, Permission.EPISODE_VIEW, Permission.DIRECTORY_VIEW}
+    ),
     Role.BOROUGH_CAF_CONTACT: frozenset(
-        {Permission.CHILD_INDEX_SEARCH, Permission.EPISODE_VIEW, Permission.AUDIT_VIEW}
+        {
+            Permission.CHILD_INDEX_SEARCH,
+            Permission.EPISODE_VIEW,
+            Permission.AUDIT_VIEW,
+            Permission.DIRECTORY_VIEW,
+        }
     ),
-    Role.BOROUGH_ADMIN: frozenset({Permission.BOROUGH_ADMINISTER, Permission.WORKFLOW_VIEW}),
+    Role.BOROUGH_ADMIN: frozenset(
+        {
+            Permission.BOROUGH_ADMINISTER,
+            Permission.WORKFLOW_VIEW,
+            Permission.DIRECTORY_VIEW,
+            Permission.DIRECTORY_MAINTAIN,
+        }
+    ),
     Role.SYSTEM_ADMIN: frozenset({Permission.SYSTEM_ADMINISTER, Permission.WORKFLOW_VIEW}),
 }
 
@@ -91,6 +111,11 @@ def may(user: Any, permission: Permission, target: object | None = None) -> bool
         return episode_workflow.may_view(user, target)
     if isinstance(target, Borough):
         return user.borough_id == target.id or permission is Permission.SYSTEM_ADMINISTER
+    if isinstance(target, Service):
+        # Any borough's directory may be read; only the service's own borough maintains it.
+        if permission is Permission.DIRECTORY_VIEW:
+            return True
+        return permission is Permission.DIRECTORY_MAINTAIN and user.borough_id == target.borough_id
     if isinstance(target, User):
         return target.id == user.id and permission is Permission.ACCOUNT_VIEW_OWN
     return False
