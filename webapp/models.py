@@ -7,6 +7,7 @@ from webapp.boroughs.models import Borough, Organisation, Team
 from webapp.children.models import Child
 from webapp.children.shielding import ShieldingChange
 from webapp.consent.models import Consent, ConsentAgency
+from webapp.crossborough.models import JoinRequest
 from webapp.db import Base
 from webapp.directory.models import Service
 from webapp.episodes.models import Episode, EpisodeTransition, Notification
@@ -29,6 +30,7 @@ __all__ = [
     "EpisodeTransition",
     "FormResponse",
     "Involvement",
+    "JoinRequest",
     "LeadProfessionalChange",
     "LoginThrottle",
     "Notification",

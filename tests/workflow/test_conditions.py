@@ -64,6 +64,21 @@ CASES = {
         EpisodeSnapshot(closure_requested_by_id=ACTOR_ID),
         "Someone other than the person who requested closure must decide on it",
     ),
+    "transferred_during_assessment": (
+        EpisodeSnapshot(state_before_transfer="assessing"),
+        EpisodeSnapshot(state_before_transfer="delivering"),
+        "The episode was not transferred while its assessment was in progress",
+    ),
+    "transferred_before_delivery": (
+        EpisodeSnapshot(state_before_transfer="quality_checked"),
+        EpisodeSnapshot(state_before_transfer=None),
+        "The episode was not transferred between its assessment and the start of its plan",
+    ),
+    "transferred_during_delivery": (
+        EpisodeSnapshot(state_before_transfer="reviewing"),
+        EpisodeSnapshot(state_before_transfer="assessed"),
+        "The episode was not transferred while its plan was being delivered",
+    ),
 }
 
 

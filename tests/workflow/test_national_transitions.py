@@ -70,10 +70,27 @@ EXPECTED: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
         )
         for state in ("assessing", "assessed", "delivering", "reviewing")
     },
+    ("transferred", "accept_transfer_into_assessment"): (
+        "assessing",
+        frozenset({"receiving_borough_caf_contact"}),
+    ),
+    ("transferred", "accept_transfer_into_planning"): (
+        "assessed",
+        frozenset({"receiving_borough_caf_contact"}),
+    ),
+    ("transferred", "accept_transfer_into_delivery"): (
+        "delivering",
+        frozenset({"receiving_borough_caf_contact"}),
+    ),
 }
 
 # Facts under which the guards of each trigger are met.
-FACTS = {"record_consent_refusal": ready_facts(has_consent_to_record=False, consent_refused=True)}
+FACTS = {
+    "record_consent_refusal": ready_facts(has_consent_to_record=False, consent_refused=True),
+    "accept_transfer_into_assessment": ready_facts(state_before_transfer="assessing"),
+    "accept_transfer_into_planning": ready_facts(state_before_transfer="assessed"),
+    "accept_transfer_into_delivery": ready_facts(state_before_transfer="reviewing"),
+}
 
 CASES = [
     pytest.param(state, trigger, role, id=f"{state}-{trigger}-{role}")

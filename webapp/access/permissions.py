@@ -38,6 +38,8 @@ class Relationship(StrEnum):
     TAC_MEMBER = "tac_member"
     TEAM_MANAGER = "team_manager"
     BOROUGH_CAF_CONTACT = "borough_caf_contact"
+    # The CAF contact of the borough an episode is being transferred to, until they accept.
+    RECEIVING_BOROUGH_CAF_CONTACT = "receiving_borough_caf_contact"
 
 
 class Permission(StrEnum):
@@ -46,6 +48,9 @@ class Permission(StrEnum):
     CHILD_INDEX_SEARCH = "child-index:search"
     EPISODE_VIEW = "episode:view"
     EPISODE_EDIT = "episode:edit"
+    EPISODE_RECEIVE_TRANSFER = "episode:receive-transfer"
+    TAC_REQUEST_JOIN = "tac:request-join"
+    TAC_DECIDE_JOIN = "tac:decide-join-request"
     BOROUGH_ADMINISTER = "borough:administer"
     WORKFLOW_VIEW = "workflow:view"
     AUDIT_VIEW = "audit:view"

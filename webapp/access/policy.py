@@ -20,6 +20,7 @@ from webapp.access.permissions import Permission, Relationship, Role
 from webapp.access.relationships import relationships_to
 from webapp.accounts.models import User
 from webapp.boroughs.models import Borough
+from webapp.crossborough.models import JoinRequest
 from webapp.directory.models import Service
 from webapp.episodes import workflow as episode_workflow
 from webapp.episodes.models import Episode
@@ -31,7 +32,14 @@ EVERY_ACCOUNT = frozenset({Permission.HOME_VIEW, Permission.ACCOUNT_VIEW_OWN})
 
 # Permissions that touch children's records: they need an in-date enhanced DBS check.
 NEEDS_DBS = frozenset(
-    {Permission.CHILD_INDEX_SEARCH, Permission.EPISODE_VIEW, Permission.EPISODE_EDIT}
+    {
+        Permission.CHILD_INDEX_SEARCH,
+        Permission.EPISODE_VIEW,
+        Permission.EPISODE_EDIT,
+        Permission.EPISODE_RECEIVE_TRANSFER,
+        Permission.TAC_REQUEST_JOIN,
+        Permission.TAC_DECIDE_JOIN,
+    }
 )
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -41,6 +49,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EPISODE_VIEW,
             Permission.EPISODE_EDIT,
             Permission.DIRECTORY_VIEW,
+            Permission.TAC_REQUEST_JOIN,
         }
     ),
     Role.MANAGER: frozenset(
@@ -52,6 +61,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EPISODE_VIEW,
             Permission.AUDIT_VIEW,
             Permission.DIRECTORY_VIEW,
+            Permission.EPISODE_RECEIVE_TRANSFER,
+            Permission.TAC_DECIDE_JOIN,
         }
     ),
     Role.BOROUGH_ADMIN: frozenset(
@@ -103,6 +114,10 @@ def may(user: Any, permission: Permission, target: object | None = None) -> bool
         return False
     if target is None:
         return True
+    if isinstance(target, Episode) and permission is Permission.EPISODE_RECEIVE_TRANSFER:
+        return _may_receive_transfer(user, target)
+    if isinstance(target, JoinRequest):
+        return _may_handle_join_request(user, permission, target)
     if isinstance(target, Episode):
         allowed = EPISODE_GRANTS.get(permission, frozenset())
         if not relationships_to(user, target) & allowed:
@@ -118,6 +133,35 @@ def may(user: Any, permission: Permission, target: object | None = None) -> bool
         return permission is Permission.DIRECTORY_MAINTAIN and user.borough_id == target.borough_id
     if isinstance(target, User):
         return target.id == user.id and permission is Permission.ACCOUNT_VIEW_OWN
+    return False
+
+
+def _may_receive_transfer(user: User, episode: Episode) -> bool:
+    """The receiving borough's CAF contact, for a transfer waiting to be accepted; then, on
+    the open episode it received, the CAF contact of its (new) borough, who may hand the
+    lead professional role to someone in the new borough."""
+    relationships = relationships_to(user, episode)
+    if Relationship.RECEIVING_BOROUGH_CAF_CONTACT in relationships:
+        return True
+    return (
+        episode.transferred_from_borough_id is not None
+        and episode.is_open
+        and Relationship.BOROUGH_CAF_CONTACT in relationships
+        and episode_workflow.may_view(user, episode)
+    )
+
+
+def _may_handle_join_request(user: User, permission: Permission, request: JoinRequest) -> bool:
+    """Only the CAF contact of the episode's borough decides (never on their own request);
+    the requester sees their own request and nothing of the episode."""
+    if permission is Permission.TAC_DECIDE_JOIN:
+        return (
+            user.has_role(Role.BOROUGH_CAF_CONTACT)
+            and user.borough_id == request.episode.borough_id
+            and request.requester_id != user.id
+        )
+    if permission is Permission.TAC_REQUEST_JOIN:
+        return request.requester_id == user.id
     return False
 
 

@@ -14,6 +14,7 @@ WORKFLOW_ROLE = {
     Relationship.TAC_MEMBER: "tac_member",
     Relationship.TEAM_MANAGER: "manager",
     Relationship.BOROUGH_CAF_CONTACT: "borough_caf_contact",
+    Relationship.RECEIVING_BOROUGH_CAF_CONTACT: "receiving_borough_caf_contact",
 }
 
 
@@ -37,6 +38,13 @@ def relationships_to(user: User, episode: Episode) -> frozenset[Relationship]:
             found.add(Relationship.TEAM_MANAGER)
     if user.has_role(Role.BOROUGH_CAF_CONTACT) and user.borough_id == episode.borough_id:
         found.add(Relationship.BOROUGH_CAF_CONTACT)
+    if (
+        user.has_role(Role.BOROUGH_CAF_CONTACT)
+        and episode.transferred_to_borough_id is not None
+        and user.borough_id == episode.transferred_to_borough_id
+        and user.borough_id != episode.borough_id
+    ):
+        found.add(Relationship.RECEIVING_BOROUGH_CAF_CONTACT)
     return frozenset(found)
 
 

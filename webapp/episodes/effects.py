@@ -174,6 +174,42 @@ def mark_transferred(context: EffectContext) -> None:
     context.audit("episode.transferred", to_borough=borough.code)
 
 
+@handles("complete_transfer")
+def complete_transfer(context: EffectContext) -> None:
+    """The receiving borough takes the episode over. It is the same record, so its forms,
+    consents, register, documents, team and history stay with it; it continues in the
+    receiving borough's newest workflow, which has every national state."""
+    from webapp.episodes import workflow  # the workflow module imports this one
+
+    episode = context.episode
+    receiving_id = episode.transferred_to_borough_id
+    receiving = context.db_session.get(Borough, receiving_id) if receiving_id else None
+    if receiving is None or receiving.id == episode.borough_id:
+        raise ValueError("there is no transfer to another borough to accept")
+    sending = episode.borough
+    before = f"{episode.workflow_id} v{episode.workflow_version}"
+    definition = workflow.catalogue().for_borough(receiving.code)
+    if context.firing.dest in definition.states:
+        episode.workflow_id = definition.id
+        episode.workflow_version = definition.version
+    episode.transferred_from_borough_id = sending.id
+    episode.transferred_to_borough_id = None
+    episode.borough_id = receiving.id
+    episode.borough = receiving
+    # The child now lives in the receiving borough: its CAF contact manages the index record.
+    child = episode.child
+    child.borough_id = receiving.id
+    child.borough = receiving
+    context.audit(
+        "episode.transfer_accepted",
+        from_borough=sending.code,
+        to_borough=receiving.code,
+        workflow_before=before,
+        workflow_after=f"{episode.workflow_id} v{episode.workflow_version}",
+        state=context.firing.dest,
+    )
+
+
 def _form_effect(name: str) -> Handler:
     def handler(context: EffectContext) -> None:
         from webapp.assessments import lifecycle  # the forms package imports this module
@@ -253,3 +289,20 @@ def notify_receiving_borough(context: EffectContext) -> None:
             "transfer_in",
             f"{context.episode.reference} is being transferred to your borough.",
         )
+
+
+@handles("notify_transfer_accepted")
+def notify_transfer_accepted(context: EffectContext) -> None:
+    episode = context.episode
+    message = f"{episode.reference} has been transferred: {episode.borough.name} now holds it."
+    context.notify(team(episode), "transfer_accepted", message)
+    # The sending borough's CAF contacts can no longer open the episode: no link for them.
+    members = {user.id for user in team(episode) if user is not None}
+    sending_id = episode.transferred_from_borough_id
+    for contact in caf_contacts(context.db_session, sending_id) if sending_id else []:
+        if contact.active and contact.id not in members and contact.id != context.actor.id:
+            context.db_session.add(
+                Notification(
+                    user_id=contact.id, episode_id=None, kind="transfer_accepted", message=message
+                )
+            )

@@ -36,7 +36,10 @@ class Episode(Base):
     next_review_on: Mapped[date | None] = mapped_column(Date, index=True)
     closure_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     sharing_suspended: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A transfer to another borough waiting to be accepted; once accepted, the borough it
+    # came from (the history keeps every transfer).
     transferred_to_borough_id: Mapped[int | None] = mapped_column(ForeignKey("borough.id"))
+    transferred_from_borough_id: Mapped[int | None] = mapped_column(ForeignKey("borough.id"))
     # The TAC member who is lead professional (who may be a parent without an account);
     # lead_professional_id is set too when that member has an account.
     lead_member_id: Mapped[int | None] = mapped_column(
@@ -49,6 +52,12 @@ class Episode(Base):
 
     child: Mapped[Child] = relationship()
     borough: Mapped[Borough] = relationship(foreign_keys=[borough_id])
+    transferred_to_borough: Mapped[Borough | None] = relationship(
+        foreign_keys=[transferred_to_borough_id], viewonly=True
+    )
+    transferred_from_borough: Mapped[Borough | None] = relationship(
+        foreign_keys=[transferred_from_borough_id], viewonly=True
+    )
     assessor: Mapped[User | None] = relationship(foreign_keys=[assessor_id])
     lead_professional: Mapped[User | None] = relationship(foreign_keys=[lead_professional_id])
     coordinator: Mapped[User | None] = relationship(foreign_keys=[coordinator_id])

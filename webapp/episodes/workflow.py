@@ -95,8 +95,24 @@ def facts_for(db_session: Session, episode: Episode) -> EpisodeSnapshot:
         # A parent can be lead professional without an account: the nomination is what counts.
         lead_professional_id=episode.lead_professional_id or episode.lead_member_id,
         closure_requested_by_id=episode.closure_requested_by_id,
+        state_before_transfer=_state_before_transfer(db_session, episode),
         **effects.form_facts(db_session, episode),
     )
+
+
+def _state_before_transfer(db_session: Session, episode: Episode) -> str | None:
+    """Where a transfer waiting to be accepted left the episode (from its history)."""
+    if episode.transferred_to_borough_id is None:
+        return None
+    return db_session.scalars(
+        select(EpisodeTransition.from_state)
+        .where(
+            EpisodeTransition.episode_id == episode.id,
+            EpisodeTransition.trigger == "transfer_out",
+        )
+        .order_by(EpisodeTransition.id.desc())
+        .limit(1)
+    ).first()
 
 
 def available_actions(

@@ -67,6 +67,10 @@ def relationship_clauses(user: User) -> dict[Relationship, ColumnElement[bool]]:
         )
     if user.has_role(Role.BOROUGH_CAF_CONTACT):
         clauses[Relationship.BOROUGH_CAF_CONTACT] = Episode.borough_id == user.borough_id
+        clauses[Relationship.RECEIVING_BOROUGH_CAF_CONTACT] = and_(
+            Episode.transferred_to_borough_id == user.borough_id,
+            Episode.borough_id != user.borough_id,
+        )
     return clauses
 
 

@@ -65,6 +65,8 @@ class EpisodeFacts(Protocol):
     def closure_form_complete(self) -> bool: ...
     @property
     def closure_requested_by_id(self) -> int | None: ...
+    @property
+    def state_before_transfer(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,8 @@ class EpisodeSnapshot:
     review_count: int = 0
     closure_form_complete: bool = False
     closure_requested_by_id: int | None = None
+    # The state a transfer to another borough left, while the transfer waits to be accepted.
+    state_before_transfer: str | None = None
 
 
 Check = Callable[[EpisodeFacts, Actor], bool]
@@ -157,6 +161,7 @@ ROLES = {
     "tac_member": "a member of the team around the child",
     "manager": "a manager",
     "borough_caf_contact": "the borough CAF contact",
+    "receiving_borough_caf_contact": "the CAF contact of the borough receiving the transfer",
 }
 
 PARTS = {
@@ -175,6 +180,10 @@ WORKLIST_FILTERS = {
     "review_due": "the next review date has passed, is today, or is within 14 days",
     "not_requested_by_me": "closure was requested by someone other than the user",
 }
+
+# National states the transfer conditions compare with (workflows/caf.yaml).
+ASSESSING = "assessing"
+DELIVERY = frozenset({"delivering", "reviewing"})
 
 CONDITIONS = (
     Condition(
@@ -245,6 +254,29 @@ CONDITIONS = (
             and facts.closure_requested_by_id != actor.user_id
         ),
         "The person deciding is not the person who requested closure.",
+    ),
+    # Accepting a transfer continues the CAF where the sending borough left it: one
+    # transition per destination, each guarded by where the episode was.
+    Condition(
+        "transferred_during_assessment",
+        "The episode was not transferred while its assessment was in progress",
+        lambda facts, actor: facts.state_before_transfer == ASSESSING,
+        "The episode was transferred while its assessment was in progress.",
+    ),
+    Condition(
+        "transferred_before_delivery",
+        "The episode was not transferred between its assessment and the start of its plan",
+        lambda facts, actor: (
+            facts.state_before_transfer is not None
+            and facts.state_before_transfer not in {ASSESSING, *DELIVERY}
+        ),
+        "The episode was transferred after its assessment, before its plan started.",
+    ),
+    Condition(
+        "transferred_during_delivery",
+        "The episode was not transferred while its plan was being delivered",
+        lambda facts, actor: facts.state_before_transfer in DELIVERY,
+        "The episode was transferred while its plan was being delivered or reviewed.",
     ),
 )
 
@@ -342,6 +374,16 @@ EFFECTS = (
         "notify_receiving_borough",
         EffectPhase.AFTER_COMMIT,
         "Tell the receiving borough's CAF contact about the transfer.",
+    ),
+    Effect(
+        "complete_transfer",
+        EffectPhase.IN_TRANSACTION,
+        "Move the episode, with everything in it, to the receiving borough and its workflow.",
+    ),
+    Effect(
+        "notify_transfer_accepted",
+        EffectPhase.AFTER_COMMIT,
+        "Tell the sending borough's CAF contact and the team that the transfer was accepted.",
     ),
 )
 
