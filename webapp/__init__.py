@@ -47,7 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.bytecode_cache = app.config.get("TEMPLATE_BYTECODE_CACHE")
     app.jinja_env.lstrip_blocks = True
 
-    from webapp import assets, cli, db, errors, models, security  # noqa: F401 - maps every model
+    from webapp import assets, cli, db, documents, errors, models, security  # noqa: F401 - maps every model
     from webapp.accounts import passwords, sessions
     from webapp.assessments import library
     from webapp.episodes import workflow
@@ -55,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Invalid workflow or form definitions stop the app here, naming the file and key.
     workflow.init_app(app)
     library.init_app(app)
+    documents.init_app(app)  # checks the Word templates against the form definitions
     db.init_app(app)
     passwords.init_app(app)
     security.init_app(app)  # CSRF and sign-in before the idle check that relies on them
@@ -69,6 +70,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.children.shielding import bp as shielding_bp
     from webapp.children.views import bp as children_bp
     from webapp.consent.views import bp as consent_bp
+    from webapp.documents.views import bp as documents_bp
     from webapp.episodes.views import bp as episodes_bp
     from webapp.home.views import bp as home_bp
     from webapp.notes.views import bp as notes_bp
@@ -91,6 +93,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         shielding_bp,
         subject_access_bp,
         uploads_bp,
+        documents_bp,
     ):
         app.register_blueprint(blueprint)
 

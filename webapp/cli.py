@@ -79,6 +79,7 @@ def verify() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from webapp.documents.cli import documents
     from webapp.episodes.reminders import reminders
     from webapp.formdefs.cli import formdefs
     from webapp.workflow.cli import workflows
@@ -86,4 +87,5 @@ def init_app(app: Flask) -> None:
     caf.add_command(workflows)
     caf.add_command(formdefs)
     caf.add_command(reminders)
+    caf.add_command(documents)
     app.cli.add_command(caf)

@@ -30,6 +30,7 @@ DEFAULTS: dict[str, object] = {
     "CHILD_INDEX_SEARCHES_PER_HOUR": 60,
     "WORKFLOWS_PATH": str(PROJECT_ROOT / "workflows"),
     "FORMDEFS_PATH": str(PROJECT_ROOT / "formdefs"),
+    "DOCUMENT_TEMPLATES_PATH": str(PROJECT_ROOT / "templates"),
     "UPLOAD_FOLDER": None,  # None: <instance>/uploads, outside the web root
     "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
 }
@@ -44,6 +45,7 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "CAF_DBS_VALID_YEARS": ("DBS_VALID_YEARS", int),
     "CAF_WORKFLOWS_PATH": ("WORKFLOWS_PATH", str),
     "CAF_FORMDEFS_PATH": ("FORMDEFS_PATH", str),
+    "CAF_DOCUMENT_TEMPLATES_PATH": ("DOCUMENT_TEMPLATES_PATH", str),
     "CAF_UPLOAD_FOLDER": ("UPLOAD_FOLDER", str),
     "CAF_UPLOAD_MAX_BYTES": ("UPLOAD_MAX_BYTES", int),
 }

@@ -10,6 +10,7 @@ from webapp.consent.models import Consent, ConsentAgency
 from webapp.crossborough.models import JoinRequest
 from webapp.db import Base
 from webapp.directory.models import Service
+from webapp.documents.models import GeneratedDocument, SignedCopy
 from webapp.episodes.models import Episode, EpisodeTransition, Notification
 from webapp.notes.models import ConfidentialNote
 from webapp.sharing.models import SharingDecision
@@ -29,6 +30,7 @@ __all__ = [
     "Episode",
     "EpisodeTransition",
     "FormResponse",
+    "GeneratedDocument",
     "Involvement",
     "JoinRequest",
     "LeadProfessionalChange",
@@ -38,6 +40,7 @@ __all__ = [
     "SectionAnswers",
     "Service",
     "SharingDecision",
+    "SignedCopy",
     "ShieldingChange",
     "StoredFile",
     "TacMember",

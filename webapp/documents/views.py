@@ -1,0 +1,300 @@
+"""Documents on an episode: download a copy, produce one for another agency, upload a
+signed copy; and a check that a copy is exactly what eCAF produced.
+
+Downloading is authorised exactly like seeing the episode. Producing a copy for another
+agency is sharing: it follows the consent rules and goes into the register."""
+
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from webapp import db
+from webapp.access.permissions import Permission
+from webapp.access.policy import may, requires, visible_or_404
+from webapp.accounts.sessions import client_address
+from webapp.audit import services as audit
+from webapp.boroughs.models import Organisation
+from webapp.consent import services as consent_services
+from webapp.documents import services
+from webapp.documents.forms import CheckDocumentForm, ShareDocumentForm, SignedCopyForm
+from webapp.documents.models import SignedCopy
+from webapp.documents.types import DOCUMENT_TYPES
+from webapp.episodes import workflow
+from webapp.episodes.models import Episode
+from webapp.errors import render_error
+from webapp.sharing import services as sharing
+from webapp.uploads import services as uploads
+
+bp = Blueprint("documents", __name__)
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _episode(episode_id: int) -> Episode:
+    return visible_or_404(Permission.EPISODE_VIEW, db.session.get(Episode, episode_id))
+
+
+def _may_share(episode: Episode) -> bool:
+    return may(current_user, Permission.EPISODE_EDIT, episode) and workflow.may_edit(
+        current_user, episode, "documents"
+    )
+
+
+def _file(produced: services.Produced):
+    response = send_file(
+        io.BytesIO(produced.content),
+        mimetype=DOCX,
+        as_attachment=True,
+        download_name=produced.record.filename,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _signed_copies(episode: Episode) -> list[SignedCopy]:
+    return list(
+        db.session.scalars(
+            select(SignedCopy).where(SignedCopy.episode_id == episode.id).order_by(SignedCopy.id)
+        )
+    )
+
+
+def _index_page(episode: Episode, signed_form: SignedCopyForm | None = None, status: int = 200):
+    may_share = _may_share(episode)
+    signed_form = signed_form or SignedCopyForm(prefix="signed")
+    signed_form.document_type.choices = _type_choices()
+    audit.record(
+        db.session,
+        "documents.viewed",
+        actor_id=current_user.id,
+        object_type="episode",
+        object_id=episode.id,
+        episode_id=episode.id,
+        child_id=episode.child_id,
+        client_address=client_address(),
+    )
+    db.session.commit()
+    return render_template(
+        "documents/index.html",
+        episode=episode,
+        items=services.available(db.session, episode),
+        history=services.history(db.session, episode),
+        signed_copies=_signed_copies(episode),
+        signed_form=signed_form,
+        form=signed_form if signed_form.errors else None,
+        may_share=may_share,
+        types=DOCUMENT_TYPES,
+    ), status
+
+
+def _type_choices() -> list[tuple[str, str]]:
+    return [("", "Select a document")] + [
+        (document_type.name, document_type.title) for document_type in DOCUMENT_TYPES.values()
+    ]
+
+
+@bp.route("/episodes/<int:episode_id>/documents")
+@requires(Permission.EPISODE_VIEW)
+def index(episode_id: int):
+    return _index_page(_episode(episode_id))
+
+
+@bp.route("/episodes/<int:episode_id>/documents/download")
+@requires(Permission.EPISODE_VIEW)
+def download(episode_id: int):
+    """A copy for the records of the user's own agency."""
+    episode = _episode(episode_id)
+    item = services.find_available(db.session, episode, request.args.get("item", ""))
+    if item is None:
+        abort(404)
+    try:
+        produced = services.generate(
+            db.session, episode, current_user, item, client_address=client_address()
+        )
+    except services.DocumentRefused as refused:
+        db.session.rollback()
+        return render_error(500, str(refused))
+    db.session.commit()
+    return _file(produced)
+
+
+@bp.route("/episodes/<int:episode_id>/documents/share", methods=["GET", "POST"])
+@requires(Permission.EPISODE_VIEW)
+def share(episode_id: int):
+    episode = _episode(episode_id)
+    attempted = "produce a document for another agency"
+    if not _may_share(episode):
+        sharing.record_refusal(
+            db.session,
+            episode,
+            current_user,
+            "not allowed to produce documents for other agencies at this stage",
+            attempted=attempted,
+            client_address=client_address(),
+        )
+        db.session.commit()
+        return render_error(
+            403, "Only the practitioners who hold this part of the episode can share its documents"
+        )
+    items = services.available(db.session, episode)
+    form = ShareDocumentForm()
+    form.item.choices = [("", "Select a document")] + [(item.key, item.label) for item in items]
+    if request.method == "GET" and request.args.get("item"):
+        form.item.data = request.args["item"]
+    form.organisation_id.choices = [("", "Select an agency")] + [
+        (organisation.id, organisation.name)
+        for organisation in db.session.scalars(
+            select(Organisation).order_by(
+                Organisation.borough_id != episode.borough_id, Organisation.name
+            )
+        )
+    ]
+    refused = None
+    if request.method == "POST":
+        if form.validate_on_submit():
+            item = next(entry for entry in items if entry.key == form.item.data)
+            public_interest = None
+            if (
+                form.public_interest_ground.data
+                or (form.public_interest_reasons.data or "").strip()
+            ):
+                public_interest = sharing.PublicInterest(
+                    form.public_interest_ground.data or "", form.public_interest_reasons.data or ""
+                )
+            recipient = services.Recipient(
+                form.organisation_id.data, (form.recipient_name.data or "").strip(), public_interest
+            )
+            try:
+                produced = services.generate(
+                    db.session,
+                    episode,
+                    current_user,
+                    item,
+                    recipient,
+                    client_address=client_address(),
+                )
+            except sharing.SharingRefused as error:
+                db.session.rollback()
+                form.organisation_id.errors = [error.reason]
+                refused = error
+            except sharing.SharingInvalid as error:
+                db.session.rollback()
+                for name, message in error.errors.items():
+                    target = {
+                        "ground": "public_interest_ground",
+                        "reasons": "public_interest_reasons",
+                    }
+                    getattr(form, target.get(name, name), form.organisation_id).errors = [message]
+                refused = error
+            else:
+                db.session.commit()
+                return _file(produced)
+        else:
+            refused = "the answers were not valid"
+        sharing.record_refusal(
+            db.session,
+            episode,
+            current_user,
+            refused,
+            organisation_id=form.organisation_id.data
+            if isinstance(form.organisation_id.data, int) and form.organisation_id.data > 0
+            else None,
+            attempted=attempted,
+            client_address=client_address(),
+        )
+        db.session.commit()
+    return render_template(
+        "documents/share.html",
+        episode=episode,
+        form=form,
+        consent=consent_services.status(db.session, episode),
+    ), (200 if request.method == "GET" or refused is None else 400)
+
+
+@bp.route("/episodes/<int:episode_id>/documents/signed", methods=["POST"])
+@requires(Permission.EPISODE_VIEW)
+def upload_signed(episode_id: int):
+    episode = _episode(episode_id)
+    if not _may_share(episode):
+        audit.record(
+            db.session,
+            "upload.refused",
+            actor_id=current_user.id,
+            object_type="episode",
+            object_id=episode.id,
+            episode_id=episode.id,
+            child_id=episode.child_id,
+            client_address=client_address(),
+            purpose="signed copy",
+            reason="not allowed to add documents at this stage",
+        )
+        db.session.commit()
+        return render_error(
+            403, "Only the practitioners who hold this part of the episode can add documents"
+        )
+    form = SignedCopyForm(prefix="signed")
+    form.document_type.choices = _type_choices()
+    if form.validate_on_submit():
+        try:
+            stored = uploads.store(
+                db.session,
+                episode,
+                current_user,
+                request.files.get(form.signed_copy.name),
+                purpose=f"signed copy: {form.document_type.data}",
+                client_address=client_address(),
+            )
+        except uploads.UploadRefused as refused:
+            db.session.commit()  # the refusal's audit event
+            form.signed_copy.errors = [str(refused)]
+        else:
+            db.session.add(
+                SignedCopy(
+                    episode_id=episode.id,
+                    document_type=form.document_type.data,
+                    stored_file_id=stored.id,
+                )
+            )
+            db.session.commit()
+            flash("The signed copy has been uploaded")
+            return redirect(url_for(".index", episode_id=episode.id))
+    return _index_page(episode, form, status=400)
+
+
+@bp.route("/documents/check", methods=["GET", "POST"])
+@requires(Permission.HOME_VIEW)
+def check():
+    """Anyone holding a copy can check it is exactly the file eCAF produced."""
+    form = CheckDocumentForm()
+    result = None
+    checked = False
+    if form.validate_on_submit():
+        upload = request.files.get(form.document.name)
+        content = upload.stream.read(20 * 1024 * 1024 + 1) if upload and upload.filename else b""
+        if not content:
+            form.document.errors = ["Select a Word document"]
+        elif uploads.media_type_of(content) != DOCX:
+            form.document.errors = ["The selected file must be a Word document (.docx)"]
+        else:
+            checked = True
+            result = services.matching(db.session, content)
+            audit.record(
+                db.session,
+                "document.checked",
+                actor_id=current_user.id,
+                object_type="generated_document",
+                object_id=result.id if result else "",
+                episode_id=result.episode_id if result else None,
+                client_address=client_address(),
+                matched=result is not None,
+            )
+            db.session.commit()
+    return render_template("documents/check.html", form=form, result=result, checked=checked), (
+        400 if form.errors else 200
+    )
