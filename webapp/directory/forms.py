@@ -1,0 +1,266 @@
+"""The directory's search form and the form an administrator fills in for a service."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import HiddenField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+
+from webapp.directory.models import (
+    ACCESS_TITLES,
+    LEVEL_TITLES,
+    OLDEST_AGE,
+    AccessRoute,
+    ServiceLevel,
+)
+from webapp.directory.services import LIMITS, SEARCH_MAX, TITLES, ServiceDetails
+from webapp.formdefs import Field, FieldType
+from webapp.formdefs.validators import EMAIL_MESSAGE, check_uk_phone
+from webapp.govuk_fields import GovukCheckboxesField, GovukRadioField, GovukSelectField
+
+URL_MESSAGE = "Enter a website address in the correct format, like https://www.example.org"
+RESIDENCY = [
+    ("any", "Any service"),
+    ("open", "Open to children and families from other boroughs"),
+    ("residents", "Only for residents of the borough"),
+]
+LEVEL_CHOICES = [(level.value, LEVEL_TITLES[level]) for level in ServiceLevel]
+ACCESS_CHOICES = [(route.value, ACCESS_TITLES[route]) for route in AccessRoute]
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _text(label, name, required_message=None, hint=None, area=False):
+    limit = LIMITS[name]
+    validators = [
+        DataRequired(message=required_message) if required_message else Optional(),
+        Length(max=limit, message=f"{TITLES[name]} must be {limit} characters or fewer"),
+    ]
+    field_class, widget = (TextAreaField, GovTextArea()) if area else (StringField, GovTextInput())
+    return field_class(
+        label, widget=widget, filters=[_strip], description=hint, validators=validators
+    )
+
+
+def _age(label: str):
+    return StringField(
+        label,
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[
+            DataRequired(message=f"Enter the {label.lower()}"),
+            Regexp(r"^[0-9]{1,3}$", message=f"{label} must be a whole number of years, like 5"),
+        ],
+    )
+
+
+class ServiceForm(FlaskForm):
+    """Add or change a service. There is no borough to choose: a service always belongs to
+    the administrator's own borough."""
+
+    name = _text("Service name", "name", "Enter the service name")
+    provider = _text(
+        "Which organisation provides it?",
+        "provider",
+        "Enter the name of the organisation that provides the service",
+        hint="For example, the council, an NHS trust, a school or a charity.",
+    )
+    description = _text(
+        "What does the service do?", "description", "Enter what the service does", area=True
+    )
+    level = GovukRadioField(
+        "What level of service is it?",
+        widget=GovRadioInput(),
+        choices=LEVEL_CHOICES,
+        validators=[DataRequired(message="Select the level of the service")],
+    )
+    client_group = _text(
+        "Who is the service for?",
+        "client_group",
+        "Enter who the service is for",
+        hint="For example, parents of children under 5, young carers, or families in "
+        "temporary accommodation.",
+        area=True,
+    )
+    min_age = _age("Minimum age")
+    max_age = _age("Maximum age")
+    coverage = _text(
+        "Which areas does it cover?",
+        "coverage",
+        "Enter the areas the service covers",
+        hint="Whole borough, or the wards, towns or areas it covers.",
+    )
+    residents_only = GovukRadioField(
+        "Is it only for residents of the borough?",
+        widget=GovRadioInput(),
+        choices=[("yes", "Yes"), ("no", "No")],
+        description="Answer no if children who live elsewhere can use it, for example because "
+        "they go to school or see a GP here.",
+        validators=[
+            DataRequired(message="Select whether the service is only for residents of the borough")
+        ],
+    )
+    address = _text(
+        "Where is it based?",
+        "address",
+        "Enter where the service is based",
+        hint="The address families go to. For outreach or online services, say so.",
+        area=True,
+    )
+    access_routes = GovukCheckboxesField(
+        "How can families get the service?",
+        widget=GovCheckboxesInput(),
+        choices=ACCESS_CHOICES,
+        description="Select all that apply.",
+        validators=[DataRequired(message="Select how families can get the service")],
+    )
+    referral_details = _text(
+        "How to refer or get in touch (optional)",
+        "referral_details",
+        hint="For example, the referral form to use, opening times, or who to speak to first.",
+        area=True,
+    )
+    phone = _text("Telephone number (optional)", "phone")
+    email = _text("Email address (optional)", "email")
+    website = _text("Website (optional)", "website", hint="For example, https://www.example.org")
+    lock_version = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$")])
+    submit = SubmitField("Save the service", widget=GovSubmitInput())
+
+    def validate_min_age(self, field):
+        if not field.errors and int(field.data) > OLDEST_AGE:
+            raise ValidationError(f"Minimum age must be between 0 and {OLDEST_AGE}")
+
+    def validate_max_age(self, field):
+        if field.errors:
+            return
+        if int(field.data) > OLDEST_AGE:
+            raise ValidationError(f"Maximum age must be between 0 and {OLDEST_AGE}")
+        if not self.min_age.errors and int(field.data) < int(self.min_age.data):
+            raise ValidationError("Maximum age must be the same as or more than minimum age")
+
+    def validate_phone(self, field):
+        if field.data:
+            phone, error = check_uk_phone(_PHONE, field.data)
+            if error:
+                raise ValidationError(error)
+            field.data = phone
+
+    def validate_email(self, field):
+        if field.data:
+            Email(message=EMAIL_MESSAGE, check_deliverability=False)(self, field)
+
+    def validate_website(self, field):
+        if not field.data:
+            return
+        address = field.data
+        if "://" not in address:
+            address = "https://" + address
+        parts = urlsplit(address)
+        host = parts.hostname or ""
+        if (
+            parts.scheme not in ("http", "https")
+            or not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", host.lower())
+            or re.search(r"\s", address)
+        ):
+            raise ValidationError(URL_MESSAGE)
+        field.data = address
+
+    def details(self) -> ServiceDetails:
+        return ServiceDetails(
+            name=self.name.data,
+            provider=self.provider.data,
+            description=self.description.data,
+            level=ServiceLevel(self.level.data),
+            client_group=self.client_group.data,
+            min_age=int(self.min_age.data),
+            max_age=int(self.max_age.data),
+            coverage=self.coverage.data,
+            residents_only=self.residents_only.data == "yes",
+            address=self.address.data,
+            access_routes=frozenset(AccessRoute(value) for value in self.access_routes.data),
+            referral_details=self.referral_details.data or "",
+            phone=self.phone.data or "",
+            email=self.email.data or "",
+            website=self.website.data or "",
+        )
+
+    def fill(self, details: ServiceDetails, lock_version: int) -> None:
+        """Show a stored service's details (a GET of the edit page)."""
+        for name in ("name", "provider", "description", "client_group", "coverage", "address"):
+            getattr(self, name).data = getattr(details, name)
+        for name in ("referral_details", "phone", "email", "website"):
+            getattr(self, name).data = getattr(details, name)
+        self.level.data = details.level.value
+        self.min_age.data = str(details.min_age)
+        self.max_age.data = str(details.max_age)
+        self.residents_only.data = "yes" if details.residents_only else "no"
+        self.access_routes.data = [
+            route.value for route in AccessRoute if route in details.access_routes
+        ]
+        self.lock_version.data = str(lock_version)
+
+
+_PHONE = Field(id="phone", type=FieldType.UK_PHONE, label="Telephone number")
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+class SearchForm(FlaskForm):
+    """The directory's search and filters, sent in the query string (no CSRF: it changes
+    nothing)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        "Search the directory",
+        widget=GovTextInput(),
+        filters=[_strip],
+        description="A service's name, what it helps with, or an area, like speech or parenting.",
+        validators=[
+            Optional(),
+            Length(max=SEARCH_MAX, message=f"Search must be {SEARCH_MAX} characters or fewer"),
+        ],
+    )
+    borough = GovukSelectField("Borough", widget=GovSelect(), validate_choice=True)
+    level = GovukCheckboxesField("Level", widget=GovCheckboxesInput(), choices=LEVEL_CHOICES)
+    age = StringField(
+        "Age of the child (years)",
+        widget=GovTextInput(),
+        filters=[_strip],
+        description="Enter 0 for an unborn baby or a baby under 1.",
+        validators=[
+            Optional(),
+            Regexp(r"^[0-9]{1,3}$", message="Age must be a whole number of years, like 7"),
+        ],
+    )
+    residency = GovukRadioField(
+        "Who can use it", widget=GovRadioInput(), choices=RESIDENCY, default="any"
+    )
+    access = GovukCheckboxesField(
+        "How families get it", widget=GovCheckboxesInput(), choices=ACCESS_CHOICES
+    )
+    inactive = GovukCheckboxesField(
+        "Services no longer listed",
+        widget=GovCheckboxesInput(),
+        choices=[("yes", "Include your borough's services that are no longer listed")],
+    )
+
+    def validate_age(self, field):
+        if field.data and not field.errors and int(field.data) > OLDEST_AGE:
+            raise ValidationError(f"Age must be between 0 and {OLDEST_AGE}")
