@@ -15,6 +15,7 @@ from webapp.accounts.passwords import Passwords
 from webapp.boroughs.models import Borough, BoroughKind, Organisation, Sector, Team
 from webapp.children.models import Child, Gender
 from webapp.demo import names
+from webapp.demo import services as demo_services
 
 # For the embedded demonstration only; listed in the README.
 DEMO_PASSWORD = "caf-demo-2026"  # noqa: S105
@@ -84,7 +85,9 @@ USERS = (
 def seed(db_session: Session, children: int = 300, random_seed: int = 2026, catalogue=None) -> str:
     """Create the demo data once; return a summary, or '' if it was already there."""
     if db_session.scalar(select(func.count()).select_from(Borough)):
-        return ""
+        # A database from before the service directory gets the demo services once.
+        added = demo_services.seed_services(db_session)
+        return f"{added} directory services" if added else ""
     rng = random.Random(random_seed)
     hasher = Passwords("default")
     password_hash = hasher.hash(DEMO_PASSWORD)
@@ -172,9 +175,11 @@ def seed(db_session: Session, children: int = 300, random_seed: int = 2026, cata
         db_session.add(_child(rng, boroughs[number % len(boroughs)], number, today))
     db_session.flush()
     episodes = _open_demo_episodes(db_session, catalogue, boroughs) if catalogue else 0
+    directory = demo_services.seed_services(db_session)
     return (
         f"{len(boroughs)} boroughs, {len(boroughs) * len(ORGANISATIONS)} organisations, "
-        f"{user_count} users, {children} children, {episodes} episodes"
+        f"{user_count} users, {children} children, {episodes} episodes, "
+        f"{directory} directory services"
     )
 
 
