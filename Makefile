@@ -45,7 +45,7 @@ test-sqlite:
 # In CI PostgreSQL must be there; elsewhere it is optional.
 test-postgres:
 	@$(BIN)/python tests/postgres_available.py "$(PG_TEST_URL)" \
-	  && CAF_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -q -m "not browser" \
+	  && CAF_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -q -m "not browser and not office" \
 	  || { status=$$?; if [ $$status -eq 77 ]; then echo "PostgreSQL not reachable: skipped"; \
 	       if [ "$$CI" = "true" ]; then exit 1; fi; else exit $$status; fi; }
 

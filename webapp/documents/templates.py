@@ -208,8 +208,9 @@ def check_template(content: bytes, field_ids: set[str]) -> list[str]:
     try:
         tree = Environment(autoescape=True).parse(source)
     except TemplateSyntaxError as error:
+        reason = (error.message or "").rstrip(".")
         return [
-            f"A placeholder is not written correctly: {error.message}. Check that every "
+            f"A placeholder is not written correctly: {reason}. Check that every "
             "{{ … }} and {% … %} is complete and that loops and conditions are closed"
         ]
     checker = _Checker(_context_schema(field_ids))
