@@ -70,6 +70,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.children.shielding import bp as shielding_bp
     from webapp.children.views import bp as children_bp
     from webapp.consent.views import bp as consent_bp
+    from webapp.crossborough.views import bp as crossborough_bp
     from webapp.directory.views import bp as directory_bp
     from webapp.documents.views import bp as documents_bp
     from webapp.episodes.views import bp as episodes_bp
@@ -94,6 +95,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         shielding_bp,
         subject_access_bp,
         uploads_bp,
+        crossborough_bp,
         documents_bp,
         directory_bp,
     ):

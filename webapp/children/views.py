@@ -94,10 +94,10 @@ def start_episode(child_id: int):
     ).first()
     if existing is not None:
         flash(
-            "This child already has an open CAF. Contact its lead professional or the "
-            "borough CAF contact instead of starting another."
+            "This child already has an open CAF. Contact its lead professional, or ask to "
+            "join its team around the child, instead of starting another."
         )
-        return redirect(url_for(".search"))
+        return redirect(url_for("crossborough.new_join_request", child_id=child.id))
     episode = open_episode(
         db.session, workflow.catalogue(), child, current_user, child.borough, client_address()
     )

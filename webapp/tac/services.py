@@ -61,10 +61,12 @@ def invite_practitioner(
     *,
     public_interest: sharing.PublicInterest | None = None,
     client_address: str = "",
+    notify: bool = True,
 ) -> TacMember:
     """Invite a practitioner (from any borough). Membership opens the episode to them, so it
     is a sharing decision: their agency must be one the family agreed to share with, or the
-    inviter records a public-interest decision. Either way it goes in the register."""
+    inviter records a public-interest decision. Either way it goes in the register.
+    `notify=False` when the invitee asked to join and is told of the decision instead."""
     if not invitee.active:
         raise TacRefused("Select a practitioner with an active account", "email")
     if any(member.user_id == invitee.id for member in members(episode)):
@@ -99,15 +101,16 @@ def invite_practitioner(
     )
     db_session.add(member)
     db_session.flush()
-    db_session.add(
-        Notification(
-            user_id=invitee.id,
-            episode_id=episode.id,
-            kind="tac_invitation",
-            message=f"{inviter.full_name} invited you to the team around the child for "
-            f"{episode.reference}.",
+    if notify:
+        db_session.add(
+            Notification(
+                user_id=invitee.id,
+                episode_id=episode.id,
+                kind="tac_invitation",
+                message=f"{inviter.full_name} invited you to the team around the child for "
+                f"{episode.reference}.",
+            )
         )
-    )
     _audit(
         db_session,
         "tac.invited",

@@ -1,0 +1,129 @@
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import HiddenField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from webapp.crossborough.services import ROLE_MAX, TEXT_MAX
+from webapp.govuk_fields import GovukRadioField, GovukSelectField
+from webapp.sharing.models import GROUND_TITLES
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _member_choice(value):
+    """Member ids; the empty placeholder is None, anything else not a number is invalid."""
+    if value in ("", None):
+        return None
+    return int(value) if str(value).isdigit() else -1
+
+
+class JoinRequestForm(FlaskForm):
+    role = StringField(
+        "Your role in the team",
+        widget=GovTextInput(),
+        filters=[_strip],
+        description="For example, school nurse, or family support worker",
+        validators=[
+            DataRequired(message="Enter your role in the team"),
+            Length(max=ROLE_MAX, message=f"Your role must be {ROLE_MAX} characters or fewer"),
+        ],
+    )
+    reason = TextAreaField(
+        "Why do you need to join the team around the child?",
+        widget=GovTextArea(),
+        filters=[_strip],
+        description="Say how you work with the child or family. The borough CAF contact "
+        "checks that you have a legitimate reason before you can see anything of the CAF.",
+        validators=[
+            DataRequired(message="Enter why you need to join the team around the child"),
+            Length(max=TEXT_MAX, message=f"Your reason must be {TEXT_MAX} characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Send the request", widget=GovSubmitInput())
+
+
+class JoinDecisionForm(FlaskForm):
+    decision = GovukRadioField(
+        "Do they have a legitimate reason to join the team?",
+        widget=GovRadioInput(),
+        choices=[
+            ("approve", "Yes, add them to the team around the child"),
+            ("decline", "No, decline the request"),
+        ],
+        validators=[InputRequired(message="Select whether you approve the request")],
+    )
+    comment = TextAreaField(
+        "Your comments",
+        widget=GovTextArea(),
+        filters=[_strip],
+        description="How you checked their reason. The practitioner and the lead "
+        "professional are told.",
+        validators=[
+            DataRequired(message="Enter your comments"),
+            Length(max=TEXT_MAX, message=f"Your comments must be {TEXT_MAX} characters or fewer"),
+        ],
+    )
+    public_interest_ground = GovukRadioField(
+        "If their agency is not covered by consent: the grounds for sharing without consent",
+        widget=GovRadioInput(),
+        choices=[(ground.value, title) for ground, title in GROUND_TITLES.items()],
+        validators=[Optional()],
+        description="Leave this blank unless you are making a public-interest decision. It is "
+        "recorded in the information-sharing register with your name.",
+    )
+    public_interest_reasons = TextAreaField(
+        "Your reasons for sharing without consent",
+        widget=GovTextArea(),
+        validators=[
+            Optional(),
+            Length(max=TEXT_MAX, message=f"Your reasons must be {TEXT_MAX} characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Save the decision", widget=GovSubmitInput())
+
+
+class AcceptTransferForm(FlaskForm):
+    """`expected_state` is the state the page showed: a transfer that has moved on since
+    (accepted by a colleague) is refused as stale."""
+
+    expected_state = HiddenField(validators=[InputRequired()])
+    comment = TextAreaField(
+        "Comment (optional)",
+        widget=GovTextArea(),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=TEXT_MAX, message=f"Comment must be {TEXT_MAX} characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Accept the transfer", widget=GovSubmitInput())
+
+
+class TransferLeadForm(FlaskForm):
+    member_id = GovukSelectField(
+        "Who should be the lead professional now?",
+        widget=GovSelect(),
+        coerce=_member_choice,
+        description="A member of the team around the child. Practitioners in your borough can "
+        "ask to join the team from the child index.",
+        validators=[InputRequired(message="Select the new lead professional")],
+    )
+    note = TextAreaField(
+        "Handover note",
+        widget=GovTextArea(),
+        filters=[_strip],
+        description="What the new lead professional needs to know.",
+        validators=[
+            DataRequired(message="Enter a handover note for the new lead professional"),
+            Length(max=TEXT_MAX, message=f"The note must be {TEXT_MAX} characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Ask them to become lead professional", widget=GovSubmitInput())
