@@ -198,7 +198,7 @@ def field_ids(sections: list[Section]) -> set[str]:
 def signature_blocks(roles: list[tuple[str, str, str]]) -> list[dict[str, str]]:
     """(role, printed name, date) for each signature; unknown names and dates are lines."""
     return [
-        {"role": role, "name": name or BLANK_LINE[:32], "date": date or "____ / ____ / ________"}
+        {"role": role, "name": name or BLANK_LINE[:20], "date": date or "____ / ____ / ________"}
         for role, name, date in roles
     ]
 
