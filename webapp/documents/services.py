@@ -126,7 +126,7 @@ def available(db_session: Session, episode: Episode) -> list[Available]:
         found.append(
             Available(
                 DOCUMENT_TYPES[CONSENT_STATEMENT],
-                f"Consent statement: {what} of {consent.given_by_name}, "
+                f"{what.capitalize()} of {consent.given_by_name}, "
                 f"{sources.long_date(consent.given_on)}",
                 consent=consent,
             )
