@@ -21,12 +21,26 @@ NOT_SHARED = "Not shared at the family’s request"
 
 
 @dataclass(frozen=True)
+class ServiceLink:
+    """How to show a directory service an answer names: its name, and its page."""
+
+    name: str
+    href: str = ""
+
+
+#: Directory services by id, for answers to `service` questions (see `service_text`).
+ServiceLinks = Mapping[int, ServiceLink]
+
+
+@dataclass(frozen=True)
 class Entry:
-    """One answer, flattened: `path` is stable (ids and item numbers), `label` is human."""
+    """One answer, flattened: `path` is stable (ids and item numbers), `label` is human.
+    `href` is set for an answer that names a directory service: its page."""
 
     path: str
     label: str
     text: str
+    href: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,12 +59,23 @@ def format_date(value: Any) -> str:
     return f"{day.day} {day.strftime('%B %Y')}"
 
 
-def format_scalar(item: Field, value: Any, answers: Mapping[str, Any]) -> str:
-    """A single answer as plain text ("" when unanswered)."""
+def service_text(value: Any, services: ServiceLinks | None) -> str:
+    """A directory service's name; a service the caller did not look up is still named."""
+    link = (services or {}).get(value) if isinstance(value, int) else None
+    return link.name if link else f"Service {value} in the service directory"
+
+
+def format_scalar(
+    item: Field, value: Any, answers: Mapping[str, Any], services: ServiceLinks | None = None
+) -> str:
+    """A single answer as plain text ("" when unanswered). `services`: the directory
+    services that answers to `service` questions name."""
     if value is None or value == "" or value == []:
         return ""
     if item.type is FieldType.DATE:
         return format_date(value)
+    if item.type is FieldType.SERVICE:
+        return service_text(value, services)
     if item.type in (FieldType.RADIOS, FieldType.SELECT, FieldType.YES_NO, FieldType.CHECKBOXES):
         chosen = value if isinstance(value, list) else [value]
         lines = []
@@ -69,8 +94,25 @@ def text_html(text: str) -> Markup:
     return Markup("<br>").join(escape(line) for line in text.split("\n"))
 
 
+def _service_href(item: Field, value: Any, services: ServiceLinks | None) -> str:
+    if item.type is not FieldType.SERVICE or not isinstance(value, int):
+        return ""
+    link = (services or {}).get(value)
+    return link.href if link else ""
+
+
+def _answer_html(text: str, href: str) -> Markup:
+    if href and text:
+        return Markup('<a class="govuk-link" href="{}">{}</a>').format(href, text)
+    return text_html(text or NOT_ANSWERED)
+
+
 def entries(
-    fields: tuple[Field, ...], answers: Mapping[str, Any], path: str = "", label: str = ""
+    fields: tuple[Field, ...],
+    answers: Mapping[str, Any],
+    path: str = "",
+    label: str = "",
+    services: ServiceLinks | None = None,
 ) -> list[Entry]:
     """Every visible question with its answer as text, groups and blocks flattened."""
     found: list[Entry] = []
@@ -97,6 +139,7 @@ def entries(
                         {**answers, **entry},
                         f"{here}[{index + 1}].",
                         f"{item_label} {index + 1}: ",
+                        services,
                     )
                     if isinstance(entry, Mapping)
                     else []
@@ -111,7 +154,8 @@ def entries(
                     Entry(f"{here}.{element.id}", f"{label}{element.label}", strengths_text(answer))
                 )
         else:
-            found.append(Entry(here, name, format_scalar(item, value, answers)))
+            text = format_scalar(item, value, answers, services)
+            found.append(Entry(here, name, text, _service_href(item, value, services)))
     return found
 
 
@@ -126,8 +170,11 @@ def strengths_text(answer: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def summary_rows(section: Section, answers: Mapping[str, Any]) -> list[Row]:
-    """The rows of a GOV.UK summary list for one section."""
+def summary_rows(
+    section: Section, answers: Mapping[str, Any], services: ServiceLinks | None = None
+) -> list[Row]:
+    """The rows of a GOV.UK summary list for one section. `services`: the directory
+    services its answers name, shown as links to their pages."""
     rows: list[Row] = []
     for item in section.visible_fields:
         if not is_visible(item, answers):
@@ -153,7 +200,7 @@ def summary_rows(section: Section, answers: Mapping[str, Any]) -> list[Row]:
             rows.append(
                 Row(
                     item.name,
-                    _group_html(item, value, answers),
+                    _group_html(item, value, answers, services),
                     item.id,
                     f"{item.id}-0-{item.fields[0].id}" if item.fields else item.id,
                 )
@@ -163,7 +210,10 @@ def summary_rows(section: Section, answers: Mapping[str, Any]) -> list[Row]:
             rows.append(
                 Row(
                     item.name,
-                    _or_not_answered(format_scalar(item, value, answers)),
+                    _answer_html(
+                        format_scalar(item, value, answers, services),
+                        _service_href(item, value, services),
+                    ),
                     item.id,
                     anchor,
                 )
@@ -175,7 +225,9 @@ def _or_not_answered(text: str) -> Markup:
     return text_html(text or NOT_ANSWERED)
 
 
-def _group_html(item: Field, value: Any, answers: Mapping[str, Any]) -> Markup:
+def _group_html(
+    item: Field, value: Any, answers: Mapping[str, Any], services: ServiceLinks | None = None
+) -> Markup:
     if value == NOT_SHARED:
         return text_html(NOT_SHARED)
     items = [
@@ -186,8 +238,8 @@ def _group_html(item: Field, value: Any, answers: Mapping[str, Any]) -> Markup:
     parts = []
     for index, entry in enumerate(items):
         lines = [
-            Markup("<li>{}: {}</li>").format(inner.label, text_html(inner.text or NOT_ANSWERED))
-            for inner in entries(item.fields, {**answers, **entry})
+            Markup("<li>{}: {}</li>").format(inner.label, _answer_html(inner.text, inner.href))
+            for inner in entries(item.fields, {**answers, **entry}, services=services)
         ]
         heading = f"{(item.item_label or 'item').capitalize()} {index + 1}"
         parts.append(
@@ -212,6 +264,7 @@ def compare(
     before: Mapping[str, Any],
     sections_after: list[Section],
     after: Mapping[str, Any],
+    services: ServiceLinks | None = None,
 ) -> list[Change]:
     """What changed between two versions, question by question (by stable id, so a
     question moved by a newer form version still lines up)."""
@@ -221,7 +274,7 @@ def compare(
     order: list[str] = []
     for sections, answers, found in ((sections_before, before, old), (sections_after, after, new)):
         for section in sections:
-            for entry in entries(section.visible_fields, answers):
+            for entry in entries(section.visible_fields, answers, services=services):
                 found[entry.path] = entry
                 if entry.path not in titles:
                     titles[entry.path] = section.title

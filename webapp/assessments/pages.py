@@ -56,6 +56,8 @@ class Node:
     offer_restriction: bool = False
     #: for a repeating group: the checkboxes for its questions (see not_shared_items)
     restriction_options: list[dict[str, Any]] = field(default_factory=list)
+    #: for a `service` question: the directory services it may name (see build_nodes)
+    service_options: tuple[Option, ...] = ()
 
     @property
     def anchor(self) -> str:
@@ -160,7 +162,7 @@ def raw_from_stored(fields: tuple[Field, ...], stored: Mapping[str, Any]) -> dic
             raw[item.id] = [
                 raw_from_stored(item.fields, entry) for entry in value if isinstance(entry, dict)
             ]
-        elif item.type is FieldType.NUMBER and isinstance(value, int):
+        elif item.type in (FieldType.NUMBER, FieldType.SERVICE) and isinstance(value, int):
             raw[item.id] = str(value)
         else:
             raw[item.id] = value
@@ -181,13 +183,26 @@ def build_nodes(
     withheld: frozenset[str] = frozenset(),
     not_shared: frozenset[str] = frozenset(),
     offer_restriction: bool = True,
+    service_options: tuple[Option, ...] = (),
 ) -> list[Node]:
     """The page's questions. `withheld`: answers this user may not see (drawn as "not
     shared", never as inputs holding them); `not_shared`: the ticked restrictions;
-    `offer_restriction`: whether this user may mark answers as not to be shared."""
+    `offer_restriction`: whether this user may mark answers as not to be shared;
+    `service_options`: the directory services a `service` question offers (value: id)."""
     nodes = _build(section.visible_fields, raw, errors, context, "", top_level=raw)
     _mark(nodes, withheld, not_shared, offer_restriction)
+    _offer_services(nodes, service_options)
     return nodes
+
+
+def _offer_services(nodes: list[Node], options: tuple[Option, ...]) -> None:
+    for node in nodes:
+        if node.field.type is FieldType.SERVICE:
+            node.service_options = options
+        for revealed in node.reveals.values():
+            _offer_services(revealed, options)
+        for entry in node.items:
+            _offer_services(entry, options)
 
 
 def _mark(
@@ -383,6 +398,15 @@ def option_items(node: Node, selected: list[str]) -> list[dict[str, Any]]:
 def select_items(node: Node, selected: list[str]) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = [{"value": "", "text": "Select an option"}]
     for option in node.field.choices:
+        items.append(
+            {"value": option.value, "text": option.label, "selected": option.value in selected}
+        )
+    return items
+
+
+def service_items(node: Node, selected: list[str]) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = [{"value": "", "text": "No service from the directory"}]
+    for option in node.service_options:
         items.append(
             {"value": option.value, "text": option.label, "selected": option.value in selected}
         )

@@ -18,7 +18,7 @@ from webapp import db
 from webapp.access.permissions import Permission
 from webapp.access.policy import may, requires, visible_or_404
 from webapp.accounts.sessions import client_address
-from webapp.assessments import display, pages, services
+from webapp.assessments import display, pages, service_choices, services
 from webapp.assessments.forms import ConfirmForm, SectionForm
 from webapp.assessments.kinds import KINDS
 from webapp.assessments.models import FormResponse
@@ -188,6 +188,13 @@ def task_list(episode_id: int, response_id: int):
     )
 
 
+def _summaries(response: FormResponse, form: FormDefinition, answers: dict[str, Any]):
+    """Each section with its summary rows; answers naming directory services link to them."""
+    sections = services.sections(response, form)
+    links = service_choices.links(db.session, sections, answers)
+    return [(section, display.summary_rows(section, answers, links)) for section in sections]
+
+
 def _read_only(episode: Episode, response: FormResponse, form: FormDefinition):
     answers = services.visible_answers(response, current_user, form)
     _audit("form.viewed", episode, response)
@@ -196,10 +203,7 @@ def _read_only(episode: Episode, response: FormResponse, form: FormDefinition):
         "assessments/show.html",
         **_common(episode, response),
         definition=form,
-        summaries=[
-            (section, display.summary_rows(section, answers))
-            for section in services.sections(response, form)
-        ],
+        summaries=_summaries(response, form, answers),
         others=[
             other
             for other in services.responses_of(db.session, episode.id)
@@ -260,6 +264,9 @@ def _render_section(
     """The page, as the current user may see it: answers another agency recorded as not to
     be shared are never put in the page (nor are answers elsewhere that would tell them)."""
     withheld = services.withheld(row, current_user)
+    options, _ = service_choices.choices(
+        db.session, episode, page_section, row.values if row else {}
+    )
     nodes = pages.build_nodes(
         page_section,
         raw,
@@ -268,6 +275,7 @@ def _render_section(
         withheld=withheld,
         not_shared=frozenset() if withheld else not_shared,
         offer_restriction=not withheld,
+        service_options=options,
     )
     return render_template(
         "assessments/section.html",
@@ -325,8 +333,14 @@ def _save_section(episode, response, page_section, section_form, row, context):
     if action in (pages.ADD, pages.REMOVE):
         pages.change_items(raw, action, group, index)
         return _render_section(*render, {}, context, row, not_shared)
-    full = validate_section(page_section, raw, context=context)
-    draft = validate_section(services.draft_section(page_section), raw, context=context)
+    # A `service` question may name only the episode's borough's services (see service_choices).
+    _, service_ids = service_choices.choices(
+        db.session, episode, page_section, row.values if row else {}
+    )
+    full = validate_section(page_section, raw, context=context, service_ids=service_ids)
+    draft = validate_section(
+        services.draft_section(page_section), raw, context=context, service_ids=service_ids
+    )
     if action == "draft" and not draft.is_valid:
         return _render_section(*render, draft.errors, context, row, not_shared)
     complete = action != "draft" and full.is_valid
@@ -389,12 +403,21 @@ def _conflict(episode, response, page_section, row, raw, context, not_shared=fro
     db.session.rollback()
     hidden = services.withheld_ids(row, current_user)
     raw = {key: value for key, value in raw.items() if key not in hidden}
-    mine = validate_section(services.draft_section(page_section), raw, context=context)
+    _, service_ids = service_choices.choices(
+        db.session, episode, page_section, row.values if row else {}
+    )
+    mine = validate_section(
+        services.draft_section(page_section), raw, context=context, service_ids=service_ids
+    )
     theirs = services.visible_values(row, current_user)
     shown_context = services.visible_context(response, page_section.id, current_user)
     mine_values = services.hide_withheld(
         {**mine.values, **dict.fromkeys(hidden, services.NOT_SHARED)}, row, current_user
     )
+    links = {
+        **service_choices.links(db.session, [page_section], theirs),
+        **service_choices.links(db.session, [page_section], mine_values),
+    }
     _audit(
         "form.section_conflict",
         episode,
@@ -410,8 +433,8 @@ def _conflict(episode, response, page_section, row, raw, context, not_shared=fro
         "assessments/conflict.html",
         **_common(episode, response),
         section=page_section,
-        theirs=display.summary_rows(page_section, {**shown_context, **theirs}),
-        mine=display.summary_rows(page_section, {**shown_context, **mine_values}),
+        theirs=display.summary_rows(page_section, {**shown_context, **theirs}, links),
+        mine=display.summary_rows(page_section, {**shown_context, **mine_values}, links),
         not_shared=sorted(not_shared) if not hidden else [],
         their_author=row.updated_by.full_name if row else "someone else",
         their_time=row.updated_at if row else None,
@@ -458,10 +481,7 @@ def check(episode_id: int, response_id: int):
         "assessments/check.html",
         **_common(episode, response),
         definition=form,
-        summaries=[
-            (section, display.summary_rows(section, answers))
-            for section in services.sections(response, form)
-        ],
+        summaries=_summaries(response, form, answers),
         incomplete=[
             section
             for section in services.sections(response, form)
@@ -485,11 +505,17 @@ def compare(episode_id: int, response_id: int, other_id: int):
     if other.form_id != response.form_id or services.kind(other) is not services.kind(response):
         abort(404)
     before, after = sorted((response, other), key=lambda item: (item.review_number, item.sequence))
+    before_answers = services.visible_answers(before, current_user)
+    after_answers = services.visible_answers(after, current_user)
     changes = display.compare(
         services.sections(before),
-        services.visible_answers(before, current_user),
+        before_answers,
         services.sections(after),
-        services.visible_answers(after, current_user),
+        after_answers,
+        {
+            **service_choices.links(db.session, services.sections(before), before_answers),
+            **service_choices.links(db.session, services.sections(after), after_answers),
+        },
     )
     _audit("form.compared", episode, response, other_id=other.id)
     db.session.commit()

@@ -129,6 +129,23 @@ def active_in(db_session: Session, borough_id: int) -> list[Service]:
     )
 
 
+def plan_choices(db_session: Session, borough_id: int, keep: Iterable[int] = ()) -> list[Service]:
+    """The services an action in a plan of this borough may name: those in its directory
+    now, and those already named in the answers being changed (`keep`), so that saving a
+    plan again does not drop a service that has since left the directory."""
+    kept = {service_id for service_id in keep if isinstance(service_id, int)}
+    return list(
+        db_session.scalars(
+            select(Service)
+            .where(
+                Service.borough_id == borough_id,
+                or_(Service.active.is_(True), Service.id.in_(kept)),
+            )
+            .order_by(func.lower(Service.name), Service.id)
+        )
+    )
+
+
 @dataclass(frozen=True)
 class DirectoryQuery:
     """A search of the directory. Empty filters match everything."""

@@ -27,6 +27,10 @@ class FieldType(StrEnum):
     NHS_NUMBER = "nhs_number"
     REPEATING_GROUP = "repeating_group"
     STRENGTHS_NEEDS = "strengths_needs"
+    #: A service from the borough's service directory, stored as its id. The choices are
+    #: not in the definition: the app supplies the borough's services when it draws and
+    #: checks the page (`validate_section(..., service_ids=...)`).
+    SERVICE = "service"
 
 
 #: Types whose answer is one or more of a fixed list of options.

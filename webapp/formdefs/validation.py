@@ -9,7 +9,7 @@ keyed as the page's inputs are named: `field`, `group-0-sub_field`, `block-eleme
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date
@@ -28,6 +28,7 @@ from webapp.formdefs.validators import (
     SCALAR_CHECKS,
     WrongShape,
     check_date,
+    check_service,
     clean_text,
     lower_first,
     message,
@@ -63,10 +64,14 @@ def validate_section(
     *,
     context: Mapping[str, Any] | None = None,
     today: date | None = None,
+    service_ids: Collection[int] | None = None,
 ) -> ValidationResult:
     """Check one page. `context` holds the stored answers of other sections, for
-    conditions that look at them; `today` is injectable for tests."""
-    return _validate_fields(section.fields, answers, context or {}, today or date.today(), "")
+    conditions that look at them; `today` is injectable for tests. `service_ids` are the
+    directory services a `service` field may name (None: any, as for stored answers)."""
+    return _validate_fields(
+        section.fields, answers, context or {}, today or date.today(), "", service_ids
+    )
 
 
 def validate_form(
@@ -97,6 +102,7 @@ def _validate_fields(
     context: Mapping[str, Any],
     today: date,
     prefix: str,
+    service_ids: Collection[int] | None = None,
 ) -> ValidationResult:
     lookup = {**context, **answers}
     values: dict[str, Any] = {}
@@ -105,7 +111,7 @@ def _validate_fields(
         if not is_visible(field, lookup):
             continue
         raw = answers.get(field.id)
-        value, field_errors = _validate_one(field, raw, lookup, today, prefix)
+        value, field_errors = _validate_one(field, raw, lookup, today, prefix, service_ids)
         errors.update(field_errors)
         if value is not None and not field_errors:
             values[field.id] = value
@@ -135,15 +141,23 @@ def _chosen_with_follow_up(field: Field, raw: Any) -> list[tuple[Option, Field]]
 
 
 def _validate_one(
-    field: Field, raw: Any, lookup: Mapping[str, Any], today: date, prefix: str
+    field: Field,
+    raw: Any,
+    lookup: Mapping[str, Any],
+    today: date,
+    prefix: str,
+    service_ids: Collection[int] | None,
 ) -> tuple[Any, dict[str, str]]:
     key = prefix + field.id
     if field.type is FieldType.REPEATING_GROUP:
-        return _validate_group(field, raw, lookup, today, prefix)
+        return _validate_group(field, raw, lookup, today, prefix, service_ids)
     if field.type is FieldType.STRENGTHS_NEEDS:
         value, errors = _validate_strengths_needs(field, raw, prefix)
     elif field.type is FieldType.DATE:
         value, error = check_date(field, raw, today=today, answers=lookup)
+        errors = {key: error} if error else {}
+    elif field.type is FieldType.SERVICE:
+        value, error = check_service(field, raw, service_ids=service_ids)
         errors = {key: error} if error else {}
     else:
         value, error = SCALAR_CHECKS[field.type](field, raw)
@@ -166,7 +180,12 @@ def _is_blank(value: Any) -> bool:
 
 
 def _validate_group(
-    field: Field, raw: Any, lookup: Mapping[str, Any], today: date, prefix: str
+    field: Field,
+    raw: Any,
+    lookup: Mapping[str, Any],
+    today: date,
+    prefix: str,
+    service_ids: Collection[int] | None,
 ) -> tuple[list[dict[str, Any]] | None, dict[str, str]]:
     """An "add another" list: blank items are dropped, then each item is checked."""
     key = prefix + field.id
@@ -184,7 +203,7 @@ def _validate_group(
             continue
         if _is_blank(item):
             continue
-        result = _validate_fields(field.fields, item, lookup, today, f"{key}-{index}-")
+        result = _validate_fields(field.fields, item, lookup, today, f"{key}-{index}-", service_ids)
         errors.update(result.errors)
         items.append(result.values)
     count = len(items)

@@ -23,6 +23,7 @@ EMAIL_MESSAGE = "Enter an email address in the correct format, like name@example
 POSTCODE_MESSAGE = "Enter a real postcode"
 NHS_NUMBER_MESSAGE = "Enter a valid NHS number"
 NOT_IN_LIST_MESSAGE = "Select an option from the list"
+SERVICE_MESSAGE = "Select a service from the list"
 DUE_WINDOW_MONTHS = 10
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -58,7 +59,7 @@ def required_message(field: Field) -> str:
     name = lower_first(field.name)
     if field.type is FieldType.YES_NO:
         return "Select yes or no"
-    if field.type in (FieldType.RADIOS, FieldType.SELECT, FieldType.CHECKBOXES):
+    if field.type in (FieldType.RADIOS, FieldType.SELECT, FieldType.CHECKBOXES, FieldType.SERVICE):
         return f"Select {name}"
     if field.type is FieldType.REPEATING_GROUP:
         return f"Add at least one {field.item_label or 'item'}"
@@ -224,6 +225,30 @@ def check_checkboxes(field: Field, raw: Any, **_: Any) -> Outcome:
     return values or None, None
 
 
+def check_service(field: Field, raw: Any, *, service_ids: Any = None, **_: Any) -> Outcome:
+    """A service from the directory, by id. `service_ids` holds the ids the page may offer
+    (the borough's services in the directory); None checks the shape only, as for stored
+    answers, whose service may since have left the directory."""
+    refused = message(field, ErrorKey.NOT_IN_LIST, SERVICE_MESSAGE)
+    if isinstance(raw, bool):
+        return None, refused
+    if isinstance(raw, int):
+        service_id = raw
+    else:
+        try:
+            text = clean_text(raw, multiline=False)
+        except WrongShape:
+            return None, refused
+        if text is None:
+            return None, None
+        if not re.fullmatch(r"[0-9]{1,9}", text):
+            return None, refused
+        service_id = int(text)
+    if service_id < 1 or (service_ids is not None and service_id not in service_ids):
+        return None, refused
+    return service_id, None
+
+
 def add_months(day: date, months: int) -> date:
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
@@ -322,4 +347,5 @@ SCALAR_CHECKS: dict[FieldType, Check] = {
     FieldType.UK_PHONE: check_uk_phone,
     FieldType.UK_POSTCODE: check_uk_postcode,
     FieldType.NHS_NUMBER: check_nhs_number,
+    FieldType.SERVICE: check_service,
 }
