@@ -15,6 +15,7 @@ from tests.conftest import sign_in
 from tests.documents.conftest import DOCX, Opened, download
 from tests.factories import make_child, make_episode
 from tests.sharing.world import audit_events, build_world, error_messages, page_text
+from tests.subject_access.test_subject_access import produce, unzip
 from webapp import db
 from webapp.assessments import services as assessments
 from webapp.documents.models import GeneratedDocument
@@ -254,3 +255,15 @@ def test_the_document_is_a_valid_word_file(client, world):
     Document(io.BytesIO(response.get_data()))  # raises if python-docx cannot open it
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment;") and world.episode.reference in disposition
+
+
+def test_the_subject_access_bundle_lists_every_document_produced(client, other_client, world):
+    sign_in(client, world.assessor)
+    shared = share(client, world, organisation_id=world.health.id)
+    record = db.session.scalars(select(GeneratedDocument)).one()
+    sign_in(other_client, world.caf_contact)
+    files = unzip(produce(other_client, world))
+    bundle = json.loads(files["bundle.json"])
+    (listed,) = bundle["documents"]
+    assert listed["sha256"] == hashlib.sha256(shared.get_data()).hexdigest() == record.sha256
+    assert listed["document_type"] == "caf_assessment"

@@ -46,6 +46,13 @@ LINKED_MODULES = (
         "Who was on the team around the child, lead professional changes, and who works with "
         "the child.",
     ),
+    (
+        "webapp.documents.models",
+        "documents",
+        "Documents produced",
+        "Every Word document made from the child's records (when, by whom, for which agency, "
+        "and its SHA-256 fingerprint), and the signed copies uploaded.",
+    ),
 )
 
 Record = dict[str, Any]
@@ -58,6 +65,8 @@ ACTIONS = {
     "episode.transition.refused": "Was refused a step on the episode",
     "consent.viewed": "Looked at the consent records",
     "consent.given": "Recorded consent",
+    "document.generated": "Produced a Word document from the record",
+    "documents.viewed": "Looked at the episode's documents",
     "consent.refused": "Recorded a refusal of consent",
     "consent.withdrawn": "Recorded the withdrawal of consent",
     "sharing.register_viewed": "Looked at the information-sharing register",
