@@ -4,6 +4,7 @@ the team's invitation and the consent rules, with every decision in the register
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from tests.conftest import sign_in
 from tests.crossborough.world import (
@@ -382,3 +383,25 @@ def test_a_requester_whose_dbs_check_has_lapsed_cannot_be_approved(app, world):
     assert "in-date enhanced DBS check" in " ".join(error_messages(refused))
     assert only_request().status is JoinRequestStatus.PENDING
     assert register() == []
+
+
+def test_the_database_refuses_a_second_pending_request_that_arrives_at_the_same_time(world):
+    def pending() -> JoinRequest:
+        return JoinRequest(
+            episode_id=world.episode.id,
+            requester_id=world.northgate_nurse.id,
+            role="Nurse",
+            reason="Weekly visits",
+            status=JoinRequestStatus.PENDING,
+        )
+
+    db.session.add_all([pending(), pending()])
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+    declined = pending()
+    declined.status = JoinRequestStatus.DECLINED
+    db.session.add_all([declined, pending()])
+    db.session.commit()
+    assert len(db.session.scalars(select(JoinRequest)).all()) == 2

@@ -271,6 +271,8 @@ def decide(
 ) -> JoinRequest:
     """Approve (the requester joins the team) or decline (a decision not to share). Raises
     JoinRefused; the caller rolls back and, for a refusal by the consent rules, audits it."""
+    # Two CAF contacts deciding at once: the second waits, then finds it decided.
+    db_session.refresh(request, with_for_update=True)
     if not request.is_pending:
         raise JoinRefused("This request has already been decided", "decision")
     comment = comment.strip()
