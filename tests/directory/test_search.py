@@ -287,6 +287,16 @@ def test_text_entered_for_a_service_is_shown_as_text_never_as_markup(client, wor
     assert "<b>x</b>" not in search(client, q="script").get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    ("ages", "text"),
+    [((0, 1), "0 to 1 year"), ((0, 5), "0 to 5 years"), ((11, 11), "11 years"), ((1, 1), "1 year")],
+)
+def test_the_ages_a_service_is_for_read_naturally(world, ages, text):
+    east = world["eastmoor"]
+    service = make_service(east["borough"], east["admin"], min_age=ages[0], max_age=ages[1])
+    assert service.ages == text
+
+
 def test_an_unknown_service_is_not_found(client, world):
     sign_in(client, world["eastmoor"]["practitioner"])
     assert client.get("/directory/services/999999").status_code == 404

@@ -128,10 +128,11 @@ class Service(Base):
 
     @property
     def ages(self) -> str:
-        """'0 to 5 years', '11 years' (0 includes pre-birth)."""
+        """'0 to 5 years', '0 to 1 year', '11 years' (0 includes pre-birth)."""
+        years = "year" if self.max_age == 1 else "years"
         if self.min_age == self.max_age:
-            return f"{self.max_age} year{'s' if self.max_age != 1 else ''}"
-        return f"{self.min_age} to {self.max_age} years"
+            return f"{self.max_age} {years}"
+        return f"{self.min_age} to {self.max_age} {years}"
 
     def __repr__(self) -> str:
         return f"<Service {self.id} {self.name!r}>"
