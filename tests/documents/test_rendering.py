@@ -8,8 +8,12 @@ from sqlalchemy import select
 
 from tests.assessments.answers import CAF_ASSESSMENT
 from tests.assessments.helpers import make_world
+from tests.conftest import sign_in
+from tests.directory.helpers import make_service
+from tests.directory.test_plan_actions import save_action
 from tests.documents.conftest import download, fill, start_assessment
 from webapp import db
+from webapp.assessments import services
 from webapp.assessments.library import form_library
 from webapp.consent.models import Consent
 from webapp.documents.context import BLANK_LINE
@@ -147,3 +151,18 @@ def test_the_consent_statement_has_signature_blocks_with_printed_names(filled):
     assert all(row[3] == "____ / ____ / ________" for row in rows.values())
     assert opened.answer_to("To share the information with the agencies named below") == "Agreed"
     assert "Who is giving consent" in opened.headings
+
+
+def test_a_plan_action_names_its_directory_service_by_name(client, app):
+    world = make_world("eastmoor", state="assessed")
+    talkers = make_service(world["borough"], world["assessor"], name="Little Talkers")
+    response = services.start_response(db.session, world["episode"], "plan", world["assessor"])
+    db.session.commit()
+    plan = {**world, "response": response}
+    plan["base"] = f"/episodes/{world['episode'].id}/forms/{response.id}"
+    sign_in(client, world["assessor"])
+    assert save_action(client, plan, str(talkers.id)).status_code == 302
+    opened = download(client, world["episode"].id, f"response-{response.id}")
+    actions = opened.table_with_header("Need", "What will be done")
+    header, first = actions[0], actions[1]
+    assert first[header.index("Service")] == "Little Talkers"

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from webapp.assessments.display import NOT_SHARED, format_scalar, strengths_text
+from webapp.assessments.display import NOT_SHARED, ServiceLinks, format_scalar, strengths_text
 from webapp.formdefs import CHOICE_TYPES, Field, FieldType, Section, is_visible
 
 #: An unanswered question: a line to write on by hand.
@@ -85,13 +85,20 @@ def _question(item: Field, text: str, blank: bool) -> dict[str, Any]:
     return {"label": item.name, "answer": text or _blank_for(item), "blank": not text}
 
 
-def _cell(item: Field, value: Any, answers: Mapping[str, Any]) -> str:
+def _cell(
+    item: Field, value: Any, answers: Mapping[str, Any], services: ServiceLinks | None
+) -> str:
     if value == NOT_SHARED:
         return NOT_SHARED
-    return format_scalar(item, value, answers)
+    return format_scalar(item, value, answers, services)
 
 
-def _group_table(item: Field, value: Any, answers: Mapping[str, Any], blank: bool) -> Block:
+def _group_table(
+    item: Field,
+    value: Any,
+    answers: Mapping[str, Any],
+    services: ServiceLinks | None = None,
+) -> Block:
     columns = [inner.name for inner in item.fields if not inner.hidden]
     block = Block("table", label=item.label, columns=columns)
     if value == NOT_SHARED:
@@ -104,7 +111,7 @@ def _group_table(item: Field, value: Any, answers: Mapping[str, Any], blank: boo
         merged = {**answers, **entry}
         block.entries.append(
             [
-                (_cell(inner, entry.get(inner.id), merged) or BLANK_LINE[:16])
+                (_cell(inner, entry.get(inner.id), merged, services) or BLANK_LINE[:16])
                 if is_visible(inner, merged)
                 else ""
                 for inner in item.fields
@@ -137,22 +144,30 @@ def _strengths_table(item: Field, value: Any) -> Block:
     return block
 
 
-def section_context(section: Section, answers: Mapping[str, Any], blank: bool) -> dict[str, Any]:
+def section_context(
+    section: Section,
+    answers: Mapping[str, Any],
+    blank: bool,
+    services: ServiceLinks | None = None,
+) -> dict[str, Any]:
     """One section as blocks. Questions hidden by a condition are left out of a filled-in
-    document; a blank form prints them all, to be completed by hand."""
+    document; a blank form prints them all, to be completed by hand. `services` names the
+    directory services that answers point at."""
     blocks: list[Block] = []
     for item in section.visible_fields:
         if not blank and not is_visible(item, answers):
             continue
         value = answers.get(item.id)
         if item.type is FieldType.REPEATING_GROUP:
-            blocks.append(_group_table(item, value, answers, blank))
+            blocks.append(_group_table(item, value, answers, services))
         elif item.type is FieldType.STRENGTHS_NEEDS:
             blocks.append(_strengths_table(item, value))
         else:
             if not blocks or blocks[-1].kind != "questions":
                 blocks.append(Block("questions"))
-            text = NOT_SHARED if value == NOT_SHARED else format_scalar(item, value, answers)
+            text = (
+                NOT_SHARED if value == NOT_SHARED else format_scalar(item, value, answers, services)
+            )
             blocks[-1].rows.append(_question(item, text, blank))
     return {
         "title": section.title,
@@ -161,7 +176,9 @@ def section_context(section: Section, answers: Mapping[str, Any], blank: bool) -
     }
 
 
-def answers_text(sections: list[Section], answers: Mapping[str, Any]) -> dict[str, str]:
+def answers_text(
+    sections: list[Section], answers: Mapping[str, Any], services: ServiceLinks | None = None
+) -> dict[str, str]:
     """Every top-level answer as text by field id, for templates that name fields."""
     found: dict[str, str] = {}
     for section in sections:
@@ -179,7 +196,7 @@ def answers_text(sections: list[Section], answers: Mapping[str, Any]) -> dict[st
             elif item.type is FieldType.REPEATING_GROUP:
                 found[item.id] = str(len(value)) if isinstance(value, list) else "0"
             else:
-                found[item.id] = format_scalar(item, value, answers)
+                found[item.id] = format_scalar(item, value, answers, services)
             for follow_up in item.specify_fields():
                 found.setdefault(follow_up.id, str(answers.get(follow_up.id) or ""))
     return found

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.accounts.models import User
+from webapp.assessments import service_choices
 from webapp.assessments import services as assessments
 from webapp.assessments.library import form_library
 from webapp.assessments.models import FormResponse
@@ -208,8 +209,9 @@ def generate(
         answers = assessments.visible_answers(item.response, viewer, form)
         if episode.child.shielded:
             answers = sources.withhold_contacts(answers)
-        sections = sources.form_sections(shown, answers, blank=False)
-        named = sources.form_answers(shown, answers)
+        services = service_choices.links(db_session, shown, answers)
+        sections = sources.form_sections(shown, answers, blank=False, services=services)
+        named = sources.form_answers(shown, answers, services)
         signatures = sources.signatures_for(document_type.name)
         if item.response.is_completed and item.response.completed_at:
             status = f"Completed on {sources.long_date(item.response.completed_at.date())}"

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from webapp.assessments.display import ServiceLinks
 from webapp.consent.forms import POINTS_TO_EXPLAIN, SCOPES
 from webapp.consent.models import Consent, ConsentDecision, ConsentGiver
 from webapp.documents import context
@@ -66,13 +67,19 @@ def withhold_contacts(answers: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def form_sections(
-    sections: list[Section], answers: Mapping[str, Any], *, blank: bool
+    sections: list[Section],
+    answers: Mapping[str, Any],
+    *,
+    blank: bool,
+    services: ServiceLinks | None = None,
 ) -> list[dict[str, Any]]:
-    return [context.section_context(section, answers, blank) for section in sections]
+    return [context.section_context(section, answers, blank, services) for section in sections]
 
 
-def form_answers(sections: list[Section], answers: Mapping[str, Any]) -> dict[str, str]:
-    return context.answers_text(sections, answers)
+def form_answers(
+    sections: list[Section], answers: Mapping[str, Any], services: ServiceLinks | None = None
+) -> dict[str, str]:
+    return context.answers_text(sections, answers, services)
 
 
 def form_field_ids(form: FormDefinition) -> set[str]:
