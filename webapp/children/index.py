@@ -4,10 +4,24 @@ whether a CAF exists and who is working with them. Never assessment content (DES
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import NamedTuple
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    func,
+    literal,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import Session, joinedload
 
 from webapp.access.permissions import Role
 from webapp.accounts.models import User
@@ -49,39 +63,217 @@ class SearchLimitReached(Exception):
     pass
 
 
-def searches_in_last_hour(db_session: Session, user: User) -> int:
-    since = utcnow() - timedelta(hours=1)
+def searches_in_last_hour(db_session: Session, user: User, up_to: int | None = None) -> int:
+    """How many searches the user made in the last hour, counting no further than `up_to`
+    (the limit), so the check costs the same however many events the audit trail holds."""
     return db_session.scalar(
-        select(func.count())
-        .select_from(AuditEvent)
+        _recent_searches_statement(),
+        {
+            "actor_id": user.id,
+            "since": utcnow() - timedelta(hours=1),
+            "up_to": up_to if up_to is not None else 2**31 - 1,
+        },
+    )
+
+
+# Statements are built once per shape and reused: building and caching a statement costs
+# SQLAlchemy several times what running it costs.
+
+
+@lru_cache(maxsize=1)
+def _recent_searches_statement() -> Select:
+    recent = (
+        select(AuditEvent.id)
         .where(
-            AuditEvent.actor_id == user.id,
+            AuditEvent.actor_id == bindparam("actor_id"),
             AuditEvent.action == "child_index.searched",
-            AuditEvent.occurred_at >= since,
+            AuditEvent.occurred_at >= bindparam("since"),
         )
+        .limit(bindparam("up_to", type_=Integer))
+        .subquery()
+    )
+    return select(func.count()).select_from(recent)
+
+
+class Shape(NamedTuple):
+    """Which keys a query has, and how many of each: queries of one shape share a statement."""
+
+    reference: bool
+    family_sound: bool
+    given_sounds: int
+    dates: int
+    postcode: bool
+    year: bool
+
+
+@dataclass(frozen=True)
+class LookupKeys:
+    """The keys a query is looked up by (see matching.search_keys for the stored ones)."""
+
+    reference: str = ""
+    family_sound: str = ""
+    given_sounds: tuple[str, ...] = ()
+    dates: tuple[date, ...] = ()
+    postcode: str = ""
+    year: int | None = None
+
+    @classmethod
+    def of(cls, query: matching.Query) -> LookupKeys:
+        dates: tuple[date, ...] = ()
+        if query.date_of_birth:
+            swapped = matching.transposed(query.date_of_birth)
+            dates = (query.date_of_birth, swapped) if swapped else (query.date_of_birth,)
+        return cls(
+            reference=matching.reference_key(query.reference),
+            family_sound=matching.soundex(query.family_name) if query.family_name else "",
+            given_sounds=tuple(sorted(matching.given_name_sounds(query.given_name))),
+            dates=dates,
+            postcode=matching.postcode_key(query.postcode),
+            year=query.date_of_birth.year if query.date_of_birth else None,
+        )
+
+    @property
+    def shape(self) -> Shape:
+        return Shape(
+            bool(self.reference),
+            bool(self.family_sound),
+            len(self.given_sounds),
+            len(self.dates),
+            bool(self.postcode),
+            self.year is not None,
+        )
+
+    def parameters(self) -> dict[str, object]:
+        values: dict[str, object] = {
+            "reference": self.reference,
+            "family_sound": self.family_sound,
+            "postcode": self.postcode,
+        }
+        values.update({f"date_{n}": value for n, value in enumerate(self.dates)})
+        values.update({f"given_sound_{n}": sound for n, sound in enumerate(self.given_sounds)})
+        if self.year is not None:
+            values.update(year_start=date(self.year, 1, 1), year_end=date(self.year, 12, 31))
+        return values
+
+
+def lookups(shape: Shape) -> list[ColumnElement[bool]]:
+    """The candidate lookups for a query of this shape, most telling first. Each is a
+    combination of keys that one composite index answers (see Child.__table_args__),
+    selective enough for a national index of about 12 million children:
+
+    - the reference;
+    - family name sound and date of birth (or the day/month transposed date);
+    - date of birth and given name sound (including the name's everyday variants), for a
+      family name misspelt beyond its soundex, changed or given as another name;
+    - the postcode;
+    - family and given name sounds, born in the year asked for when a date is given (a
+      mistyped day or month), or at any time when none is.
+
+    A single key alone (every Smith, every child born on one day) is never looked up: at
+    national scale it matches thousands of children."""
+    dates = [bindparam(f"date_{n}", type_=Date) for n in range(shape.dates)]
+    sounds = [bindparam(f"given_sound_{n}", type_=String) for n in range(shape.given_sounds)]
+    family = bindparam("family_sound", type_=String)
+    found: list[ColumnElement[bool]] = []
+    if shape.reference:
+        found.append(Child.reference_key == bindparam("reference", type_=String))
+    if shape.family_sound and dates:
+        found.append(and_(Child.family_name_sound == family, Child.born_on.in_(dates)))
+    if sounds and dates:
+        found.append(and_(Child.born_on.in_(dates), Child.given_name_sound.in_(sounds)))
+    if shape.postcode:
+        found.append(Child.postcode_key == bindparam("postcode", type_=String))
+    if shape.family_sound and sounds:
+        names = and_(Child.family_name_sound == family, Child.given_name_sound.in_(sounds))
+        if shape.year:
+            names = and_(
+                names,
+                Child.born_on.between(
+                    bindparam("year_start", type_=Date), bindparam("year_end", type_=Date)
+                ),
+            )
+        found.append(names)
+    return found
+
+
+@lru_cache(maxsize=256)
+def _candidates_statement(shape: Shape) -> Select | None:
+    """One statement for all the lookups: each reads its own index, limited on its own, so a
+    crowded one (a very common name) cannot crowd out the others; children found by the more
+    telling lookups come first."""
+    conditions = lookups(shape)
+    if not conditions:
+        return None
+    limit = bindparam("candidate_limit", type_=Integer)
+    arms = [
+        select(
+            select(Child.id.label("child_id"), literal(rank).label("lookup"))
+            .where(condition)
+            .limit(limit)
+            .subquery()
+        )
+        for rank, condition in enumerate(conditions)
+    ]
+    found = union_all(*arms).subquery()
+    best = (
+        select(found.c.child_id, func.min(found.c.lookup).label("lookup"))
+        .group_by(found.c.child_id)
+        .subquery()
+    )
+    return (
+        select(Child)
+        .join(best, Child.id == best.c.child_id)
+        .order_by(best.c.lookup, Child.id)
+        .limit(limit)
     )
 
 
 def candidates(db_session: Session, query: matching.Query) -> list[Child]:
-    """Children sharing at least one indexed key with the query."""
-    clauses = []
-    if query.reference:
-        clauses.append(func.upper(Child.unique_reference) == query.reference.strip().upper())
-    if query.family_name:
-        clauses.append(Child.family_name_sound == matching.soundex(query.family_name))
-        clauses.append(Child.family_name_key == matching.normalise(query.family_name))
-    if query.date_of_birth:
-        dates = [query.date_of_birth]
-        swapped = matching.transposed(query.date_of_birth)
-        if swapped:
-            dates.append(swapped)
-        clauses.append(Child.date_of_birth.in_(dates))
-        clauses.append(Child.expected_delivery_date.in_(dates))
-    if query.postcode:
-        clauses.append(Child.postcode_key == matching.postcode_key(query.postcode))
-    if not clauses:
+    """Children found by the query's lookups, up to CANDIDATE_LIMIT in all."""
+    keys = LookupKeys.of(query)
+    statement = _candidates_statement(keys.shape)
+    if statement is None:
         return []
-    return list(db_session.scalars(select(Child).where(or_(*clauses)).limit(CANDIDATE_LIMIT)))
+    parameters = {**keys.parameters(), "candidate_limit": CANDIDATE_LIMIT}
+    return list(db_session.scalars(statement, parameters))
+
+
+@lru_cache(maxsize=1)
+def _episodes_statement() -> Select:
+    return (
+        select(Episode)
+        .where(Episode.child_id.in_(bindparam("child_ids", expanding=True)))
+        .order_by(Episode.opened_at.desc(), Episode.id.desc())
+    )
+
+
+@lru_cache(maxsize=1)
+def _people_statement() -> Select:
+    return (
+        select(User)
+        .where(User.id.in_(bindparam("user_ids", expanding=True)))
+        .options(joinedload(User.organisation))
+    )
+
+
+def _episodes_by_child(db_session: Session, children: list[Child]) -> dict[int, list[Episode]]:
+    """The episodes of the children found, newest first, and the people working on them (in
+    the session, so showing them needs no further query): two queries, or one if none."""
+    by_child: dict[int, list[Episode]] = {child.id: [] for child in children}
+    if not children:
+        return by_child
+    episodes = list(db_session.scalars(_episodes_statement(), {"child_ids": list(by_child)}))
+    people = {
+        user_id
+        for episode in episodes
+        for user_id in (episode.assessor_id, episode.lead_professional_id, episode.coordinator_id)
+        if user_id is not None
+    }
+    if people:
+        db_session.scalars(_people_statement(), {"user_ids": sorted(people)}).all()
+    for episode in episodes:
+        by_child[episode.child_id].append(episode)
+    return by_child
 
 
 def may_see_shielded_details(user: User, child: Child) -> bool:
@@ -113,7 +305,7 @@ def search(
     limit_per_hour: int,
     client_address: str = "",
 ) -> list[Result]:
-    if searches_in_last_hour(db_session, user) >= limit_per_hour:
+    if searches_in_last_hour(db_session, user, up_to=limit_per_hour) >= limit_per_hour:
         audit.record(
             db_session,
             "child_index.search_refused",
@@ -126,19 +318,13 @@ def search(
         ((matching.score(query, child), child) for child in candidates(db_session, query)),
         key=lambda pair: (-pair[0], pair[1].family_name, pair[1].id),
     )
+    chosen = [(value, child) for value, child in scored[:RESULT_LIMIT] if value >= MATCH_THRESHOLD]
+    episodes = _episodes_by_child(db_session, [child for _value, child in chosen])
     results = []
-    for value, child in scored:
-        if value < MATCH_THRESHOLD or len(results) == RESULT_LIMIT:
-            break
-        episodes = list(
-            db_session.scalars(
-                select(Episode)
-                .where(Episode.child_id == child.id)
-                .order_by(Episode.opened_at.desc())
-            )
-        )
+    for value, child in chosen:
         hidden = child.shielded and not may_see_shielded_details(user, child)
-        results.append(Result(child, value, episodes, [] if hidden else _workers(episodes), hidden))
+        found = episodes[child.id]
+        results.append(Result(child, value, found, [] if hidden else _workers(found), hidden))
     audit.record(
         db_session,
         "child_index.searched",

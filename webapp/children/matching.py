@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 # Given names that are the same name in everyday use (a small, extendable list).
 NAME_VARIANTS = [
@@ -33,27 +34,33 @@ NAME_VARIANTS = [
 _VARIANT_GROUPS = {name: frozenset(group) for group in NAME_VARIANTS for name in group}
 
 
+@lru_cache(maxsize=2**17)
 def normalise(text: str) -> str:
-    """'Zoë  O'Brien-Smith' -> 'zoe obrien smith'."""
+    """'Zoë  O'Brien-Smith' -> 'zoe obrien smith'. Cached: the same names come up again and
+    again, in scoring every candidate and in loading the index."""
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(char for char in decomposed if not unicodedata.combining(char))
     plain = plain.casefold().replace("'", "").replace("’", "")
     return " ".join(re.sub(r"[^a-z]+", " ", plain).split())
 
 
+_SOUNDEX_CODES = {
+    **dict.fromkeys("bfpv", "1"),
+    **dict.fromkeys("cgjkqsxz", "2"),
+    **dict.fromkeys("dt", "3"),
+    "l": "4",
+    **dict.fromkeys("mn", "5"),
+    "r": "6",
+}
+
+
+@lru_cache(maxsize=2**17)
 def soundex(text: str) -> str:
-    """American Soundex of the first word: 'Robert' and 'Rupert' -> R163."""
+    """American Soundex of the name's letters run together: 'Robert' and 'Rupert' -> R163."""
     word = normalise(text).replace(" ", "")
     if not word:
         return ""
-    codes = {
-        **dict.fromkeys("bfpv", "1"),
-        **dict.fromkeys("cgjkqsxz", "2"),
-        **dict.fromkeys("dt", "3"),
-        "l": "4",
-        **dict.fromkeys("mn", "5"),
-        "r": "6",
-    }
+    codes = _SOUNDEX_CODES
     result, previous = word[0].upper(), codes.get(word[0], "")
     for char in word[1:]:
         code = codes.get(char, "")
@@ -65,7 +72,52 @@ def soundex(text: str) -> str:
 
 
 def postcode_key(postcode: str) -> str:
-    return re.sub(r"\s+", "", postcode).upper()
+    return "".join(postcode.split()).upper()
+
+
+def reference_key(reference: str) -> str:
+    """'riv 0000001 ' -> 'RIV0000001': references are compared without case or spaces."""
+    return "".join(reference.split()).upper()
+
+
+def first_given_name(given_names: str) -> str:
+    """'Amelia-Rose Jane' -> 'amelia': the name a child is searched by is the first one."""
+    return normalise(given_names).split(" ")[0]
+
+
+def given_name_sound(given_names: str) -> str:
+    """The soundex key of the first given name, as stored on each child."""
+    return soundex(first_given_name(given_names))
+
+
+def given_name_sounds(given_name: str) -> frozenset[str]:
+    """The keys a searched-for given name may be stored under: its own soundex and those of
+    its everyday variants ('Bill' is looked up under William's key too)."""
+    first = first_given_name(given_name)
+    if not first:
+        return frozenset()
+    return frozenset(soundex(name) for name in _VARIANT_GROUPS.get(first, {first}))
+
+
+def search_keys(
+    *,
+    family_name: str,
+    given_names: str,
+    postcode: str,
+    unique_reference: str,
+    date_of_birth: date | None,
+    expected_delivery_date: date | None,
+) -> dict[str, object]:
+    """The indexed search keys of one child. The model keeps them in step on every insert and
+    update; bulk loads call this directly, so both derive them the same way."""
+    return {
+        "family_name_key": normalise(family_name),
+        "family_name_sound": soundex(family_name),
+        "given_name_sound": given_name_sound(given_names),
+        "postcode_key": postcode_key(postcode or ""),
+        "reference_key": reference_key(unique_reference or ""),
+        "born_on": date_of_birth or expected_delivery_date,
+    }
 
 
 def transposed(value: date) -> date | None:
@@ -105,7 +157,8 @@ def score(query: Query, child) -> float:
     points, possible = 0.0, 0.0
     if query.reference:
         possible += 3
-        points += 3 if query.reference.strip().upper() == child.unique_reference.upper() else 0
+        same = reference_key(query.reference) == reference_key(child.unique_reference)
+        points += 3 if same else 0
     if query.family_name:
         possible += 3
         names = [child.family_name, *child.also_known_as.split(",")]
