@@ -19,6 +19,7 @@ from tests.factories import make_user
 from webapp import db
 from webapp.access.permissions import Role
 from webapp.audit.models import AuditEvent
+from webapp.directory import services
 from webapp.directory.models import Service, ServiceLevel
 
 GOOD = {
@@ -435,15 +436,29 @@ def test_an_administrator_removes_a_service_and_puts_it_back(client, east):
     assert "Stay and Play" in result_names(client.get("/directory"))
 
 
-def test_removing_without_the_csrf_token_is_refused(client, east):
+@pytest.mark.parametrize("action", ["edit", "deactivate"])
+def test_changing_or_removing_without_the_csrf_token_is_refused(client, east, action):
     service = make_service(east["borough"], east["admin"], name="Stay and Play")
     db.session.commit()
     sign_in(client, east["admin"])
     response = client.post(
-        f"/directory/services/{service.id}/deactivate",
+        f"/directory/services/{service.id}/{action}",
+        data={**GOOD, "lock_version": "1"},
         headers={"Referer": "https://localhost/"},
     )
     assert response.status_code == 400
     db.session.refresh(service)
-    assert service.active
-    assert events("directory.service_deactivated") == []
+    assert (service.name, service.active) == ("Stay and Play", True)
+    assert events("directory.service_updated") == events("directory.service_deactivated") == []
+
+
+def test_a_name_taken_at_the_same_moment_is_refused_not_an_error_page(client, east, monkeypatch):
+    sign_in(client, east["admin"])
+    # Someone else saves the same name between the check and the save.
+    monkeypatch.setattr(services, "_check", lambda *args, **kwargs: None)
+    make_service(east["borough"], east["admin"], name=GOOD["name"])
+    db.session.commit()
+    response = client.post_form("/directory/services/new", GOOD)
+    assert response.status_code == 200
+    assert error_messages(response) == [services.NAME_TAKEN]
+    assert len(services_named(GOOD["name"])) == 1

@@ -19,7 +19,8 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from webapp.accounts.models import User
@@ -217,6 +218,7 @@ def search(db_session: Session, query: DirectoryQuery) -> Results:
     services = list(
         db_session.scalars(
             statement.join(Borough, Borough.id == Service.borough_id)
+            .options(selectinload(Service.borough))
             .order_by(func.lower(Service.name), Borough.name, Service.id)
             .offset((page - 1) * PAGE_SIZE)
             .limit(PAGE_SIZE)
@@ -281,9 +283,12 @@ def _check(db_session: Session, details: ServiceDetails, borough_id: int, servic
             )
         ).first()
         if clash is not None:
-            errors["name"] = "Your borough's directory already has a service with this name"
+            errors["name"] = NAME_TAKEN
     if errors:
         raise ServiceInvalid(errors)
+
+
+NAME_TAKEN = "Your borough's directory already has a service with this name"
 
 
 def _apply(service: Service, details: ServiceDetails) -> list[str]:
@@ -338,7 +343,10 @@ def create(
     )
     _apply(service, details)
     db_session.add(service)
-    db_session.flush()
+    try:
+        db_session.flush()
+    except IntegrityError:  # the same name, saved by someone else a moment ago
+        raise ServiceInvalid({"name": NAME_TAKEN}) from None
     _audit(
         db_session,
         "directory.service_created",
@@ -373,6 +381,8 @@ def update(
         db_session.flush()  # the optimistic lock is checked here
     except StaleDataError:
         raise StaleService(StaleService.message) from None
+    except IntegrityError:  # the same name, saved by someone else a moment ago
+        raise ServiceInvalid({"name": NAME_TAKEN}) from None
     _audit(
         db_session,
         "directory.service_updated",
