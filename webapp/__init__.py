@@ -74,6 +74,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.directory.views import bp as directory_bp
     from webapp.documents.views import bp as documents_bp
     from webapp.episodes.views import bp as episodes_bp
+    from webapp.formadmin.views import bp as formadmin_bp
     from webapp.home.views import bp as home_bp
     from webapp.notes.views import bp as notes_bp
     from webapp.sharing.views import bp as sharing_bp
@@ -97,6 +98,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         uploads_bp,
         crossborough_bp,
         documents_bp,
+        formadmin_bp,
         directory_bp,
     ):
         app.register_blueprint(blueprint)

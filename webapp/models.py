@@ -12,6 +12,7 @@ from webapp.db import Base
 from webapp.directory.models import Service
 from webapp.documents.models import GeneratedDocument, SignedCopy
 from webapp.episodes.models import Episode, EpisodeTransition, Notification
+from webapp.formadmin.models import DraftTransition, OverlayDraft, OverlayVersion
 from webapp.notes.models import ConfidentialNote
 from webapp.sharing.models import SharingDecision
 from webapp.tac.models import Involvement, LeadProfessionalChange, TacMember
@@ -27,6 +28,7 @@ __all__ = [
     "ConfidentialNote",
     "Consent",
     "ConsentAgency",
+    "DraftTransition",
     "Episode",
     "EpisodeTransition",
     "FormResponse",
@@ -37,6 +39,8 @@ __all__ = [
     "LoginThrottle",
     "Notification",
     "Organisation",
+    "OverlayDraft",
+    "OverlayVersion",
     "SectionAnswers",
     "Service",
     "SharingDecision",

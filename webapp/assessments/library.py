@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 
+from webapp import db
 from webapp.definitions_cache import load_once
 from webapp.formdefs import DefinitionError, FormLibrary, load_library
 
@@ -25,5 +26,16 @@ def init_app(app: Flask) -> None:
         ) from None
 
 
-def form_library() -> FormLibrary:
+def file_library() -> FormLibrary:
+    """The definitions in `formdefs/` alone, as loaded at start-up."""
     return current_app.extensions["caf_formdefs"]
+
+
+def form_library() -> FormLibrary:
+    """The files in `formdefs/` with the overlay versions published through the web, as
+    this request sees them (looked up once per request)."""
+    if "caf_form_library" not in g:
+        from webapp.formadmin.published import library_for
+
+        g.caf_form_library = library_for(db.session, file_library())
+    return g.caf_form_library

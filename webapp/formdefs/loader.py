@@ -66,6 +66,11 @@ def read_yaml(path: Path, display: str) -> tuple[Any, list[Problem]]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         return None, [Problem(display, "", f"cannot be read: {error}")]
+    return parse_yaml_text(text, display)
+
+
+def parse_yaml_text(text: str, display: str) -> tuple[Any, list[Problem]]:
+    """YAML text (a file's, or a draft typed in the browser), refusing duplicate keys."""
     try:
         return yaml.load(text, Loader=_Loader), []  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as error:
@@ -136,6 +141,10 @@ class FormLibrary:
         for overlay in overlays:
             problems.extend(library._add_overlay(overlay))
         return library, problems
+
+    def add_overlay(self, overlay: Overlay) -> list[Problem]:
+        """Add one more overlay version (one published through the web); its problems."""
+        return self._add_overlay(overlay)
 
     def _add_overlay(self, overlay: Overlay) -> list[Problem]:
         key = (overlay.borough, overlay.form_id, overlay.version)

@@ -14,7 +14,7 @@ import click
 
 from webapp.workflow.catalogue import UnknownWorkflow
 from webapp.workflow.diagram import FORMATS, render
-from webapp.workflow.loader import definition_files, load_catalogue, load_files
+from webapp.workflow.loader import ADMINISTRATION, definition_files, load_catalogue, load_files
 from webapp.workflow.problems import DefinitionError, Problem
 from webapp.workflow.registry import DEFAULT_REGISTRY, Registry
 
@@ -37,7 +37,9 @@ def check_paths(paths: Iterable[Path], registry: Registry = DEFAULT_REGISTRY) ->
         if not path.exists():
             problems.append(Problem(str(path), "", "does not exist"))
         elif path.is_dir():
-            found = definition_files(path)
+            found = definition_files(path) + definition_files(path, administration=True)
+            if path.name == ADMINISTRATION:
+                found = sorted(file for file in path.rglob("*.y*ml") if file.is_file())
             if not found:
                 problems.append(Problem(str(path), "", "holds no workflow definitions (*.yaml)"))
             for file in found:
@@ -52,8 +54,17 @@ def check_paths(paths: Iterable[Path], registry: Registry = DEFAULT_REGISTRY) ->
                 context.setdefault(neighbour.resolve(), neighbour)
 
     shown = {str(file) for file in requested.values()}
-    result = load_files(context.values(), registry)
-    return problems + [problem for problem in result.problems if problem.file in shown]
+    administration = {
+        key: file for key, file in context.items() if ADMINISTRATION in file.resolve().parts
+    }
+    episodes = [file for key, file in context.items() if key not in administration]
+    result = load_files(episodes, registry)
+    found = list(result.problems)
+    if administration:
+        from webapp.formadmin.publication import REGISTRY as ADMINISTRATION_REGISTRY
+
+        found += load_files(administration.values(), ADMINISTRATION_REGISTRY).problems
+    return problems + [problem for problem in found if problem.file in shown]
 
 
 @click.group("workflows")

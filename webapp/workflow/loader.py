@@ -35,10 +35,20 @@ class LoadResult:
     problems: list[Problem] = field(default_factory=list)
 
 
-def definition_files(directory: Path) -> list[Path]:
-    """Every YAML file under `directory`, in a stable order."""
+#: The folder of workflows that run administration records (publishing a borough's form
+#: changes), not episodes: they have a vocabulary of their own and load separately.
+ADMINISTRATION = "administration"
+
+
+def definition_files(directory: Path, *, administration: bool = False) -> list[Path]:
+    """Every episode workflow file under `directory` in a stable order (with
+    `administration`: only the administration workflows)."""
     return sorted(
-        path for path in directory.rglob("*") if path.suffix in {".yaml", ".yml"} and path.is_file()
+        path
+        for path in directory.rglob("*")
+        if path.suffix in {".yaml", ".yml"}
+        and path.is_file()
+        and (path.relative_to(directory).parts[0] == ADMINISTRATION) == administration
     )
 
 

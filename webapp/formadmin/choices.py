@@ -1,0 +1,81 @@
+"""What the change forms offer, read from the draft's effective form: which questions can
+be required, hidden, given options... Core national questions are offered only for the
+changes that cannot weaken them."""
+
+from __future__ import annotations
+
+from webapp.formdefs import CHOICE_TYPES, FieldType, FormDefinition
+from webapp.formdefs.definition import Field, walk_fields
+
+
+def _label(field: Field) -> str:
+    return f"{field.name} ({field.id})"
+
+
+def top_level(form: FormDefinition) -> list[tuple[str, Field]]:
+    return [
+        (section.title, field)
+        for section in form.sections
+        for field in section.fields
+        if not field.hidden
+    ]
+
+
+def every_field(form: FormDefinition) -> list[Field]:
+    return [
+        field
+        for section in form.sections
+        for field in walk_fields(section.fields)
+        if not field.hidden
+    ]
+
+
+def place_choices(form: FormDefinition) -> list[tuple[str, str]]:
+    choices = [("", "Select where the question goes")]
+    for section in form.sections:
+        choices.append((f"into:{section.id}", f"At the end of “{section.title}”"))
+        for field in section.fields:
+            if not field.hidden:
+                choices.append((f"after:{field.id}", f"After {_label(field)}"))
+    return choices
+
+
+def condition_choices(form: FormDefinition) -> list[tuple[str, str]]:
+    return [("", "Always show it")] + [
+        (field.id, _label(field)) for _, field in top_level(form) if field.type in CHOICE_TYPES
+    ]
+
+
+def section_choices(form: FormDefinition, prompt: str) -> list[tuple[str, str]]:
+    return [("", prompt)] + [(section.id, section.title) for section in form.sections]
+
+
+def option_field_choices(form: FormDefinition) -> list[tuple[str, str]]:
+    return [("", "Select the question")] + [
+        (field.id, _label(field))
+        for field in every_field(form)
+        if field.type in CHOICE_TYPES and field.type is not FieldType.YES_NO
+    ]
+
+
+def relabel_choices(form: FormDefinition) -> list[tuple[str, str]]:
+    choices = [("", "Select the question or section")]
+    for section in form.sections:
+        choices.append((section.id, f"Section: {section.title}"))
+    choices += [(field.id, _label(field)) for field in every_field(form)]
+    return choices
+
+
+def requirable_choices(form: FormDefinition) -> list[tuple[str, str]]:
+    return [("", "Select the question")] + [
+        (field.id, _label(field)) for field in every_field(form) if not field.required
+    ]
+
+
+def hideable_choices(form: FormDefinition) -> list[tuple[str, str]]:
+    """Only optional questions outside the national core can be hidden."""
+    return [("", "Select the question")] + [
+        (field.id, _label(field))
+        for field in every_field(form)
+        if not field.required and not field.core
+    ]

@@ -1,0 +1,65 @@
+"""The vocabulary of the publication workflow (`workflows/administration/`): the facts its
+conditions judge, its roles and its effect. The engine is the episodes' engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from webapp.workflow.registry import Condition, Effect, EffectPhase, Registry
+
+ADMINISTRATION_FOLDER = "administration"
+WORKFLOW_ID = "form_publication"
+
+
+@dataclass(frozen=True)
+class DraftFacts:
+    draft_is_valid: bool
+    draft_is_current: bool
+    draft_has_changes: bool
+    submitted_by_id: int | None
+
+
+REGISTRY = Registry.build(
+    conditions=(
+        Condition(
+            "draft_is_valid",
+            "Fix the problems with the draft first",
+            lambda facts, actor: facts.draft_is_valid,
+            "The draft applies cleanly to its national form.",
+        ),
+        Condition(
+            "draft_is_current",
+            "A newer version of this form was published after the draft was started: discard "
+            "this draft and start a new one from the newest version",
+            lambda facts, actor: facts.draft_is_current,
+            "No version was published since the draft started.",
+        ),
+        Condition(
+            "draft_has_changes",
+            "Make a change to the form first: the draft is the same as the published version",
+            lambda facts, actor: facts.draft_has_changes,
+            "The draft differs from the version it started from.",
+        ),
+        Condition(
+            "approver_is_not_submitter",
+            "Another administrator of the borough must approve the change: you asked for it",
+            lambda facts, actor: (
+                facts.submitted_by_id is not None and facts.submitted_by_id != actor.user_id
+            ),
+            "The administrator deciding is not the one who asked for publication.",
+        ),
+    ),
+    effects=(
+        Effect(
+            "publish_overlay_version",
+            EffectPhase.IN_TRANSACTION,
+            "Store the draft as the borough's next, immutable version of the form.",
+        ),
+    ),
+    roles={
+        "borough_admin": "an administrator of the borough",
+        "submitter": "the administrator who asked for approval",
+    },
+    parts={"overlay": "The form changes"},
+    worklist_filters={},
+)

@@ -1,0 +1,378 @@
+"""Drafts of a borough's form changes in the database, moved by the publication workflow.
+
+One open draft per borough and form at a time (so two publications can never overwrite
+each other's changes); each save checks the draft's lock version (two administrators
+editing at once: the second is told, nothing is lost); publishing writes a new immutable
+version and never touches what episodes have already pinned."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app, g
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from webapp.access.permissions import Role
+from webapp.accounts.models import User
+from webapp.assessments.library import form_library
+from webapp.audit import services as audit
+from webapp.db import utcnow
+from webapp.definitions_cache import load_once
+from webapp.formadmin import drafts
+from webapp.formadmin.models import DraftState, DraftTransition, OverlayDraft, OverlayVersion
+from webapp.formadmin.publication import ADMINISTRATION_FOLDER, REGISTRY, WORKFLOW_ID, DraftFacts
+from webapp.formdefs import FormDefinition, FormLibrary
+from webapp.formdefs.loader import parse_yaml_text
+from webapp.workflow.definition import WorkflowDefinition
+from webapp.workflow.engine import Engine, Firing
+from webapp.workflow.loader import load_files
+from webapp.workflow.problems import DefinitionError
+from webapp.workflow.registry import Actor
+
+OPEN_STATES = (DraftState.DRAFT.value, DraftState.AWAITING_APPROVAL.value)
+
+
+class DraftRefused(Exception):
+    """The change was not made; the message says why and what to do."""
+
+
+class StaleDraft(DraftRefused):
+    def __init__(self) -> None:
+        super().__init__(
+            "Someone else changed this draft while you were working on it. Your change was "
+            "not saved: look at the draft as it is now, then make your change again."
+        )
+
+
+class InvalidDraft(DraftRefused):
+    def __init__(self, checked: drafts.Checked) -> None:
+        self.checked = checked
+        super().__init__("; ".join(str(problem) for problem in checked.problems))
+
+
+# --- the publication workflow ----------------------------------------------------------------
+
+
+def _load_publication(folder: Path) -> WorkflowDefinition:
+    files = sorted(path for path in folder.glob("*.y*ml") if path.is_file())
+    result = load_files(files, REGISTRY)
+    if result.problems:
+        raise DefinitionError(result.problems)
+    return next(item for item in result.definitions if item.id == WORKFLOW_ID)
+
+
+def publication_workflow() -> WorkflowDefinition:
+    folder = Path(current_app.config["WORKFLOWS_PATH"]) / ADMINISTRATION_FOLDER
+    return load_once("publication workflow", folder, _load_publication)
+
+
+def engine() -> Engine:
+    return Engine(publication_workflow(), REGISTRY)
+
+
+def administers(user: User, borough: str) -> bool:
+    return user.has_role(Role.BOROUGH_ADMIN) and user.borough.code == borough
+
+
+def actor_for(user: User, draft: OverlayDraft) -> Actor:
+    roles = set()
+    if administers(user, draft.borough):
+        roles.add("borough_admin")
+        if draft.submitted_by_id == user.id:
+            roles.add("submitter")
+    return Actor(user.id, frozenset(roles))
+
+
+# --- versions ----------------------------------------------------------------------------------
+
+
+def published_versions(db_session: Session, borough: str, form_id: str) -> list[OverlayVersion]:
+    return list(
+        db_session.scalars(
+            select(OverlayVersion)
+            .where(OverlayVersion.borough == borough, OverlayVersion.form_id == form_id)
+            .order_by(OverlayVersion.version)
+        )
+    )
+
+
+def newest_overlay_version(library: FormLibrary, borough: str, form_id: str) -> int | None:
+    versions = library.overlay_versions(borough, form_id)
+    return versions[-1] if versions else None
+
+
+def current_form(library: FormLibrary, borough: str, form_id: str) -> FormDefinition:
+    """What a new episode in the borough starts with today."""
+    return library.effective(borough, form_id)
+
+
+def open_draft(db_session: Session, borough: str, form_id: str) -> OverlayDraft | None:
+    return db_session.scalars(
+        select(OverlayDraft).where(
+            OverlayDraft.borough == borough,
+            OverlayDraft.form_id == form_id,
+            OverlayDraft.state.in_(OPEN_STATES),
+        )
+    ).first()
+
+
+def find_draft(db_session: Session, user: User, draft_id: int) -> OverlayDraft | None:
+    """The draft if it is of the user's own borough (None otherwise: answer 404)."""
+    draft = db_session.get(OverlayDraft, draft_id)
+    if draft is None or not administers(user, draft.borough):
+        return None
+    return draft
+
+
+def _audit(db_session: Session, action: str, draft: OverlayDraft, user: User, **detail) -> None:
+    audit.record(
+        db_session,
+        action,
+        actor_id=user.id,
+        object_type="form_overlay_draft",
+        object_id=draft.id,
+        borough=draft.borough,
+        form_id=draft.form_id,
+        **detail,
+    )
+
+
+def start_draft(
+    db_session: Session,
+    user: User,
+    form_id: str,
+    *,
+    from_national: bool = False,
+    base_version: int | None = None,
+) -> OverlayDraft:
+    """A draft of the user's borough's form: a copy of its newest published changes, or
+    (`from_national`) the national form with no changes, on `base_version` (the newest
+    national version when None). An open draft is returned instead of a second one."""
+    borough = user.borough.code
+    existing = open_draft(db_session, borough, form_id)
+    if existing is not None:
+        return existing
+    library = form_library()
+    newest = newest_overlay_version(library, borough, form_id)
+    operations: list = []
+    starts_from = None
+    if not from_national and newest is not None:
+        overlay = library.overlays[(borough, form_id, newest)]
+        base = overlay.base_version if base_version is None else base_version
+        operations = [{operation.kind: operation.args} for operation in overlay.operations]
+        starts_from = newest
+    else:
+        base = library.get_base(form_id, base_version).version
+    document = drafts.new_document(borough, form_id, (newest or 0) + 1, base, operations)
+    draft = OverlayDraft(
+        borough=borough,
+        form_id=form_id,
+        base_version=base,
+        starts_from_version=starts_from,
+        source_yaml=drafts.to_yaml(document),
+        state=publication_workflow().initial,
+        created_by_id=user.id,
+    )
+    db_session.add(draft)
+    db_session.flush()
+    _audit(db_session, "form_draft.started", draft, user, from_national=from_national)
+    return draft
+
+
+def document_of(draft: OverlayDraft) -> dict:
+    data, problems = parse_yaml_text(draft.source_yaml, drafts.DISPLAY)
+    return data if not problems and isinstance(data, dict) else {}
+
+
+def checked(draft: OverlayDraft, library: FormLibrary | None = None) -> drafts.Checked:
+    return drafts.check(library or form_library(), document_of(draft))
+
+
+def starting_form(draft: OverlayDraft, library: FormLibrary | None = None) -> FormDefinition:
+    """The form the draft is compared with: the version it started from."""
+    library = library or form_library()
+    if draft.starts_from_version is not None:
+        return library.effective(draft.borough, draft.form_id, None, draft.starts_from_version)
+    return library.get_base(draft.form_id, draft.base_version)
+
+
+def save(
+    db_session: Session,
+    draft: OverlayDraft,
+    user: User,
+    document: dict,
+    *,
+    expected_lock: int,
+    what: str,
+) -> drafts.Checked:
+    """Store a changed draft document, if it applies cleanly; raise InvalidDraft (nothing
+    stored) or StaleDraft."""
+    locked = db_session.scalars(
+        select(OverlayDraft).where(OverlayDraft.id == draft.id).with_for_update()
+    ).one()
+    if locked.lock_version != expected_lock:
+        raise StaleDraft()
+    if not engine().may_edit(locked.state, "overlay", actor_for(user, locked)):
+        raise DraftRefused("This draft cannot be changed now: it is waiting for approval")
+    result = drafts.check(form_library(), document)
+    if not result.valid:
+        raise InvalidDraft(result)
+    locked.source_yaml = drafts.to_yaml(document)
+    locked.lock_version += 1
+    locked.updated_by_id = user.id
+    locked.updated_at = utcnow()
+    _audit(db_session, "form_draft.changed", locked, user, change=what)
+    return result
+
+
+# --- steps ---------------------------------------------------------------------------------
+
+
+def facts_for(draft: OverlayDraft) -> DraftFacts:
+    library = form_library()
+    result = checked(draft, library)
+    changed = result.valid and drafts.compare(starting_form(draft, library), result.form) != []
+    return DraftFacts(
+        draft_is_valid=result.valid,
+        draft_is_current=not _superseded(draft, library),
+        draft_has_changes=changed,
+        submitted_by_id=draft.submitted_by_id,
+    )
+
+
+def _superseded(draft: OverlayDraft, library: FormLibrary) -> bool:
+    """Whether a version was published after this draft started (publishing the draft
+    would silently drop that version's changes): the draft carries the version number it
+    would get, the newest one then plus one."""
+    newest = newest_overlay_version(library, draft.borough, draft.form_id) or 0
+    return newest >= int(document_of(draft).get("version", 1))
+
+
+def available(draft: OverlayDraft, user: User):
+    return engine().available(draft.state, facts_for(draft), actor_for(user, draft))
+
+
+def fire(
+    db_session: Session,
+    draft: OverlayDraft,
+    user: User,
+    trigger: str,
+    *,
+    expected_state: str,
+    comment: str | None,
+) -> Firing:
+    """Take a step of the publication workflow in the caller's transaction."""
+    locked = db_session.scalars(
+        select(OverlayDraft).where(OverlayDraft.id == draft.id).with_for_update()
+    ).one()
+    firing = engine().fire(
+        trigger,
+        state=locked.state,
+        expected_state=expected_state,
+        facts=facts_for(locked),
+        actor=actor_for(user, locked),
+        comment=comment,
+    )
+    if trigger == "submit_for_approval":
+        locked.submitted_by_id = user.id
+        locked.submitted_at = utcnow()
+        locked.reason = firing.comment or ""
+    elif firing.dest == DraftState.DRAFT.value:
+        locked.submitted_by_id = None
+        locked.submitted_at = None
+    for effect in firing.effects:
+        if effect.name == "publish_overlay_version":
+            _publish(db_session, locked, user)
+    db_session.add(
+        DraftTransition(
+            draft_id=locked.id,
+            trigger=trigger,
+            source=firing.source,
+            dest=firing.dest,
+            comment=firing.comment or "",
+            actor_id=user.id,
+        )
+    )
+    locked.state = firing.dest
+    locked.lock_version += 1
+    _audit(
+        db_session,
+        "form_draft.transition",
+        locked,
+        user,
+        trigger=trigger,
+        source=firing.source,
+        dest=firing.dest,
+        comment=firing.comment,
+    )
+    return firing
+
+
+def _publish(db_session: Session, draft: OverlayDraft, approver: User) -> OverlayVersion:
+    library = form_library()
+    document = document_of(draft)
+    taken = db_session.scalar(
+        select(func.max(OverlayVersion.version)).where(
+            OverlayVersion.borough == draft.borough, OverlayVersion.form_id == draft.form_id
+        )
+    )
+    version = max(newest_overlay_version(library, draft.borough, draft.form_id) or 0, taken or 0)
+    document["version"] = version + 1
+    result = drafts.check(library, document)
+    if not result.valid:
+        raise InvalidDraft(result)
+    row = OverlayVersion(
+        borough=draft.borough,
+        form_id=draft.form_id,
+        version=version + 1,
+        base_version=draft.base_version,
+        source_yaml=drafts.to_yaml(document),
+        reason=draft.reason,
+        draft_id=draft.id,
+        published_by_id=draft.submitted_by_id,
+        approved_by_id=approver.id,
+    )
+    db_session.add(row)
+    db_session.flush()
+    draft.source_yaml = row.source_yaml
+    g.pop("caf_form_library", None)  # this request sees the new version from now on
+    _audit(db_session, "form_overlay.published", draft, approver, version=row.version)
+    return row
+
+
+@dataclass(frozen=True)
+class FormRow:
+    """A form of the borough on the administration page."""
+
+    form_id: str
+    title: str
+    national_version: int
+    newest_national: int
+    overlay_version: int | None
+    draft: OverlayDraft | None
+    published: list[OverlayVersion]
+
+    @property
+    def base_is_behind(self) -> bool:
+        return self.national_version < self.newest_national
+
+
+def borough_forms(db_session: Session, borough: str) -> list[FormRow]:
+    library = form_library()
+    rows = []
+    for form_id in library.form_ids():
+        current = current_form(library, borough, form_id)
+        rows.append(
+            FormRow(
+                form_id,
+                current.title,
+                current.version,
+                library.get_base(form_id).version,
+                current.overlay_version,
+                open_draft(db_session, borough, form_id),
+                published_versions(db_session, borough, form_id),
+            )
+        )
+    return rows

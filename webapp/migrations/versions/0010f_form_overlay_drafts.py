@@ -1,0 +1,138 @@
+"""overlay drafts and the form versions published from them through the web
+
+Revision ID: 0010f
+Revises: 0009w
+Create Date: 2026-12-02 00:20:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0010f"
+down_revision = "0009w"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "form_overlay_draft",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("borough", sa.String(length=40), nullable=False),
+        sa.Column("form_id", sa.String(length=80), nullable=False),
+        sa.Column("base_version", sa.Integer(), nullable=False),
+        sa.Column("starts_from_version", sa.Integer(), nullable=True),
+        sa.Column("source_yaml", sa.Text(), nullable=False),
+        sa.Column("state", sa.String(length=40), nullable=False),
+        sa.Column("lock_version", sa.Integer(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_by_id", sa.Integer(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(), nullable=True),
+        sa.Column("submitted_by_id", sa.Integer(), nullable=True),
+        sa.Column("submitted_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_form_overlay_draft_created_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["submitted_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_form_overlay_draft_submitted_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["updated_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_form_overlay_draft_updated_by_id_user_account"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_form_overlay_draft")),
+    )
+    with op.batch_alter_table("form_overlay_draft", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_form_overlay_draft_borough"), ["borough"], unique=False
+        )
+
+    op.create_table(
+        "form_overlay_draft_transition",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("draft_id", sa.Integer(), nullable=False),
+        sa.Column("trigger", sa.String(length=80), nullable=False),
+        sa.Column("source", sa.String(length=40), nullable=False),
+        sa.Column("dest", sa.String(length=40), nullable=False),
+        sa.Column("comment", sa.Text(), nullable=False),
+        sa.Column("actor_id", sa.Integer(), nullable=False),
+        sa.Column("occurred_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["actor_id"],
+            ["user_account.id"],
+            name=op.f("fk_form_overlay_draft_transition_actor_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["draft_id"],
+            ["form_overlay_draft.id"],
+            name=op.f("fk_form_overlay_draft_transition_draft_id_form_overlay_draft"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_form_overlay_draft_transition")),
+    )
+    with op.batch_alter_table("form_overlay_draft_transition", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_form_overlay_draft_transition_draft_id"), ["draft_id"], unique=False
+        )
+
+    op.create_table(
+        "form_overlay_version",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("borough", sa.String(length=40), nullable=False),
+        sa.Column("form_id", sa.String(length=80), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("base_version", sa.Integer(), nullable=False),
+        sa.Column("source_yaml", sa.Text(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("draft_id", sa.Integer(), nullable=True),
+        sa.Column("published_by_id", sa.Integer(), nullable=False),
+        sa.Column("approved_by_id", sa.Integer(), nullable=False),
+        sa.Column("published_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["approved_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_form_overlay_version_approved_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["draft_id"],
+            ["form_overlay_draft.id"],
+            name=op.f("fk_form_overlay_version_draft_id_form_overlay_draft"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["published_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_form_overlay_version_published_by_id_user_account"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_form_overlay_version")),
+        sa.UniqueConstraint(
+            "borough",
+            "form_id",
+            "version",
+            name=op.f("uq_form_overlay_version_borough_form_id_version"),
+        ),
+    )
+    with op.batch_alter_table("form_overlay_version", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_form_overlay_version_borough"), ["borough"], unique=False
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("form_overlay_version", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_form_overlay_version_borough"))
+
+    op.drop_table("form_overlay_version")
+    with op.batch_alter_table("form_overlay_draft_transition", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_form_overlay_draft_transition_draft_id"))
+
+    op.drop_table("form_overlay_draft_transition")
+    with op.batch_alter_table("form_overlay_draft", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_form_overlay_draft_borough"))
+
+    op.drop_table("form_overlay_draft")
