@@ -81,6 +81,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.subject_access.views import bp as subject_access_bp
     from webapp.tac.views import bp as tac_bp
     from webapp.uploads.views import bp as uploads_bp
+    from webapp.useradmin.views import bp as useradmin_bp
 
     for blueprint in (
         accounts_bp,
@@ -100,6 +101,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         documents_bp,
         formadmin_bp,
         directory_bp,
+        useradmin_bp,
     ):
         app.register_blueprint(blueprint)
 

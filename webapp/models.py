@@ -1,6 +1,6 @@
 """Every model, imported in one place so that Alembic and the tests see the whole schema."""
 
-from webapp.accounts.models import LoginThrottle, User, UserRole
+from webapp.accounts.models import LoginThrottle, PasswordSetupLink, User, UserRole
 from webapp.assessments.models import FormResponse, SectionAnswers
 from webapp.audit.models import AuditChainHead, AuditEvent
 from webapp.boroughs.models import Borough, Organisation, Team
@@ -17,10 +17,12 @@ from webapp.notes.models import ConfidentialNote
 from webapp.sharing.models import SharingDecision
 from webapp.tac.models import Involvement, LeadProfessionalChange, TacMember
 from webapp.uploads.models import StoredFile
+from webapp.useradmin.models import AccountStatusChange
 
 metadata = Base.metadata
 
 __all__ = [
+    "AccountStatusChange",
     "AuditChainHead",
     "AuditEvent",
     "Borough",
@@ -41,6 +43,7 @@ __all__ = [
     "Organisation",
     "OverlayDraft",
     "OverlayVersion",
+    "PasswordSetupLink",
     "SectionAnswers",
     "Service",
     "SharingDecision",

@@ -56,4 +56,5 @@ class Permission(StrEnum):
     AUDIT_VIEW = "audit:view"
     DIRECTORY_VIEW = "directory:view"
     DIRECTORY_MAINTAIN = "directory:maintain"
+    USER_ACCOUNTS_MAINTAIN = "user-accounts:maintain"
     SYSTEM_ADMINISTER = "system:administer"

@@ -71,6 +71,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.WORKFLOW_VIEW,
             Permission.DIRECTORY_VIEW,
             Permission.DIRECTORY_MAINTAIN,
+            Permission.USER_ACCOUNTS_MAINTAIN,
         }
     ),
     Role.SYSTEM_ADMIN: frozenset({Permission.SYSTEM_ADMINISTER, Permission.WORKFLOW_VIEW}),
@@ -132,6 +133,10 @@ def may(user: Any, permission: Permission, target: object | None = None) -> bool
             return True
         return permission is Permission.DIRECTORY_MAINTAIN and user.borough_id == target.borough_id
     if isinstance(target, User):
+        if permission is Permission.USER_ACCOUNTS_MAINTAIN:
+            # A borough's administrators keep its accounts; the system administrators'
+            # accounts are national, not the borough's to change.
+            return target.borough_id == user.borough_id and not target.has_role(Role.SYSTEM_ADMIN)
         return target.id == user.id and permission is Permission.ACCOUNT_VIEW_OWN
     return False
 

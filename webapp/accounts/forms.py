@@ -1,7 +1,7 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 
 class SignInForm(FlaskForm):
@@ -31,3 +31,29 @@ class SignInForm(FlaskForm):
 
 class SignOutForm(FlaskForm):
     """Signing out is a POST with a CSRF token, so another site cannot sign a user out."""
+
+
+class SetPasswordForm(FlaskForm):
+    """A person choosing their own password, from the link their administrator sent."""
+
+    password = PasswordField(
+        "Create a password",
+        widget=GovPasswordInput(),
+        description="Use 12 characters or more. A few unrelated words is easy to remember and "
+        "hard to guess.",
+        validators=[
+            DataRequired(message="Enter a password"),
+            Length(min=12, message="Password must be 12 characters or more"),
+            Length(max=200, message="Password must be 200 characters or fewer"),
+        ],
+    )
+    confirm = PasswordField(
+        "Enter the password again",
+        widget=GovPasswordInput(),
+        validators=[DataRequired(message="Enter the password again")],
+    )
+    submit = SubmitField("Set your password", widget=GovSubmitInput())
+
+    def validate_confirm(self, field):
+        if self.password.data and field.data != self.password.data:
+            raise ValidationError("The passwords do not match")

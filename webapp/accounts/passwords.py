@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app
@@ -11,6 +13,18 @@ PROFILES = {
     "default": {},
     "fast": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
 }
+
+# No argon2 hash starts with this, so no password ever matches a hash that does.
+UNUSABLE_PREFIX = "!"
+
+
+def unusable_password_hash() -> str:
+    """What a new account stores until its person sets a password of their own."""
+    return UNUSABLE_PREFIX + secrets.token_urlsafe(32)
+
+
+def is_usable(password_hash: str | None) -> bool:
+    return bool(password_hash) and not password_hash.startswith(UNUSABLE_PREFIX)
 
 
 class Passwords:
@@ -22,10 +36,13 @@ class Passwords:
         return self.hasher.hash(password)
 
     def verify(self, password_hash: str | None, password: str) -> bool:
-        """True if `password` matches; with no hash, spend the same time and say False."""
+        """True if `password` matches; with no usable hash, spend the same time and say
+        False."""
+        usable = is_usable(password_hash)
         try:
-            return self.hasher.verify(password_hash or self._dummy_hash, password) and bool(
-                password_hash
+            return (
+                self.hasher.verify(password_hash if usable else self._dummy_hash, password)
+                and usable
             )
         except (VerificationError, InvalidHashError):
             return False

@@ -18,8 +18,8 @@ from flask_login import current_user, login_user, logout_user
 from webapp import db
 from webapp.access.permissions import Permission
 from webapp.access.policy import public, requires
-from webapp.accounts import services
-from webapp.accounts.forms import SignInForm, SignOutForm
+from webapp.accounts import services, setup_links
+from webapp.accounts.forms import SetPasswordForm, SignInForm, SignOutForm
 from webapp.accounts.passwords import passwords
 from webapp.accounts.sessions import client_address, mark_active, safe_local_path, seconds_left
 from webapp.audit import services as audit
@@ -123,3 +123,23 @@ def extend_session():
         return jsonify(error="csrf"), 400
     mark_active()
     return jsonify(seconds_left=seconds_left())
+
+
+@bp.route("/account/set-password/<token>", methods=["GET", "POST"])
+@public  # the person has no password yet: the single-use token in the link is the check
+def set_password(token: str):
+    link = setup_links.find_valid(db.session, token, for_update=request.method == "POST")
+    if link is None:
+        return render_template("accounts/set_password_invalid.html"), 404
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        setup_links.redeem(
+            db.session, link, passwords(), form.password.data, client_address=client_address()
+        )
+        db.session.commit()
+        if current_user.is_authenticated:
+            logout_user()
+        session.clear()
+        flash("Your password has been set. Sign in with your email address and new password.")
+        return redirect(url_for("accounts.sign_in"))
+    return render_template("accounts/set_password.html", form=form, account=link.user)

@@ -1,0 +1,94 @@
+"""One-time links by which a person sets their own password.
+
+An administrator creates an account but never its password (accounts are personal,
+DESIGN §3). The account gets a link instead: a random token, stored only as a hash, valid
+once and for 72 hours, which the administrator sends to the person."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from webapp.accounts.models import PasswordSetupLink, User, new_session_token
+from webapp.accounts.passwords import Passwords
+from webapp.audit import services as audit
+from webapp.db import utcnow
+
+VALID_FOR = timedelta(hours=72)
+PASSWORD_MIN = 12
+PASSWORD_MAX = 200
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def withdraw_all(db_session: Session, user: User) -> None:
+    """No link issued for this account works any more."""
+    db_session.execute(
+        update(PasswordSetupLink)
+        .where(PasswordSetupLink.user_id == user.id, PasswordSetupLink.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+
+
+def issue(db_session: Session, user: User, created_by: User) -> str:
+    """A new link for `user` (earlier ones stop working); the token, to show once."""
+    withdraw_all(db_session, user)
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    db_session.add(
+        PasswordSetupLink(
+            user_id=user.id,
+            token_hash=_hash(token),
+            created_by_id=created_by.id,
+            created_at=now,
+            expires_at=now + VALID_FOR,
+        )
+    )
+    db_session.flush()
+    return token
+
+
+def find_valid(db_session: Session, token: str, *, for_update: bool = False):
+    """The unused, unexpired link of an active account with this token, or None."""
+    if not token or len(token) > 100:
+        return None
+    query = select(PasswordSetupLink).where(PasswordSetupLink.token_hash == _hash(token))
+    if for_update:
+        query = query.with_for_update()
+    link = db_session.scalars(query).one_or_none()
+    if link is None or link.used_at is not None or link.expires_at <= utcnow():
+        return None
+    if not link.user.active:
+        return None
+    return link
+
+
+def redeem(
+    db_session: Session,
+    link: PasswordSetupLink,
+    passwords: Passwords,
+    password: str,
+    *,
+    client_address: str = "",
+) -> User:
+    """Set the person's own password, use up the link, and end any session of the account."""
+    user = link.user
+    user.password_hash = passwords.hash(password)
+    user.session_token = new_session_token()
+    withdraw_all(db_session, user)
+    audit.record(
+        db_session,
+        "auth.password_set",
+        actor_id=user.id,
+        object_type="user",
+        object_id=user.id,
+        client_address=client_address,
+        by="set_password_link",
+    )
+    return user

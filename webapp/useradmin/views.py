@@ -1,0 +1,232 @@
+"""The borough's user accounts, kept by its administrators in the browser.
+
+An account outside the administrator's borough (or a system administrator's) answers 404
+to every page, and the attempt is audited, so that guessing ids neither works nor goes
+unnoticed. No page sets or shows a password."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from webapp import db
+from webapp.access.permissions import Permission
+from webapp.access.policy import may, requires
+from webapp.accounts.models import User
+from webapp.accounts.sessions import client_address
+from webapp.useradmin import services
+from webapp.useradmin.forms import (
+    ROLE_HINTS,
+    AccountForm,
+    ConfirmForm,
+    NewAccountForm,
+    SearchForm,
+    StatusForm,
+)
+from webapp.useradmin.services import ASSIGNABLE_ROLES, AccountDetails, DbsStatus
+
+bp = Blueprint("useradmin", __name__, url_prefix="/admin/users")
+
+DBS_TAGS = {
+    DbsStatus.OUT_OF_DATE: ("Out of date", "govuk-tag--red"),
+    DbsStatus.NOT_RECORDED: ("Not recorded", "govuk-tag--red"),
+    DbsStatus.DUE_SOON: ("Due within 60 days", "govuk-tag--yellow"),
+}
+
+
+def _maintained(account_id: int, attempted: str) -> User:
+    """The account, if the administrator may maintain it; otherwise 404, audited."""
+    account = services.find(db.session, account_id)
+    if account is None or not may(current_user, Permission.USER_ACCOUNTS_MAINTAIN, account):
+        services.record_refusal(
+            db.session,
+            current_user,
+            attempted,
+            account_id,
+            account=account,
+            client_address=client_address(),
+        )
+        db.session.commit()
+        abort(404)
+    return account
+
+
+def _set_choices(form: AccountForm) -> None:
+    form.organisation.choices = [("", "Select an organisation")] + [
+        (str(organisation.id), organisation.name)
+        for organisation in services.organisations_of(db.session, current_user.borough_id)
+    ]
+
+
+def _show_errors(form: AccountForm, invalid: services.AccountInvalid) -> None:
+    for name, message in invalid.errors.items():
+        getattr(form, name).errors = [message]
+
+
+def _role_items(form: AccountForm) -> list[dict]:
+    return [{"hint": {"text": ROLE_HINTS[role]}} for role in ASSIGNABLE_ROLES]
+
+
+def _page_number() -> int:
+    number = request.args.get("page", "1")
+    return int(number) if number.isdigit() and len(number) < 6 else 1
+
+
+@bp.app_template_filter("dbs_tag")
+def dbs_tag(account: User):
+    return DBS_TAGS.get(services.dbs_status(account))
+
+
+@bp.route("")
+@requires(Permission.USER_ACCOUNTS_MAINTAIN)
+def index():
+    form = SearchForm(formdata=request.args if request.args else None)
+    text = (form.q.data or "") if form.validate() else ""
+    page = services.accounts_of(db.session, current_user.borough_id, text, _page_number())
+    return render_template(
+        "useradmin/index.html",
+        form=form,
+        page=page,
+        text=text,
+        page_url=lambda number: url_for(".index", q=text or None, page=number),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Permission.USER_ACCOUNTS_MAINTAIN)
+def new():
+    form = NewAccountForm()
+    _set_choices(form)
+    if form.validate_on_submit():
+        try:
+            account, token = services.create(
+                db.session,
+                current_user,
+                form.full_name.data,
+                form.email.data,
+                form.details(),
+                client_address=client_address(),
+            )
+        except services.AccountInvalid as invalid:
+            db.session.rollback()
+            _set_choices(form)
+            _show_errors(form, invalid)
+        else:
+            db.session.commit()
+            # The link is shown in this response only: it is stored as a hash.
+            return render_template(
+                "useradmin/link.html", account=account, link=_link(token), created=True
+            )
+    return render_template("useradmin/new.html", form=form, role_items=_role_items(form))
+
+
+def _link(token: str) -> str:
+    return url_for("accounts.set_password", token=token, _external=True)
+
+
+@bp.route("/<int:account_id>")
+@requires(Permission.USER_ACCOUNTS_MAINTAIN)
+def show(account_id: int):
+    account = _maintained(account_id, "view")
+    return render_template(
+        "useradmin/show.html",
+        account=account,
+        history=services.status_history(db.session, account),
+        has_password=services.has_password(account),
+        is_self=account.id == current_user.id,
+    )
+
+
+@bp.route("/<int:account_id>/edit", methods=["GET", "POST"])
+@requires(Permission.USER_ACCOUNTS_MAINTAIN)
+def edit(account_id: int):
+    account = _maintained(account_id, "edit")
+    form = AccountForm()
+    _set_choices(form)
+    if request.method == "GET":
+        form.fill(AccountDetails.of(account))
+    elif form.validate_on_submit():
+        try:
+            changes = services.update(
+                db.session, account, current_user, form.details(), client_address=client_address()
+            )
+        except services.AccountInvalid as invalid:
+            db.session.rollback()
+            account = _maintained(account_id, "edit")
+            _set_choices(form)
+            _show_errors(form, invalid)
+        else:
+            db.session.commit()
+            flash("The account has been changed" if changes else "Nothing was changed")
+            return redirect(url_for(".show", account_id=account.id))
+    return render_template(
+        "useradmin/edit.html", form=form, account=account, role_items=_role_items(form)
+    )
+
+
+def _change_status(account_id: int, active: bool):
+    attempted = "reactivate" if active else "deactivate"
+    account = _maintained(account_id, attempted)
+    form = StatusForm()
+    if account.active is active:
+        flash("The account is already active" if active else "The account is already deactivated")
+        return redirect(url_for(".show", account_id=account.id))
+    if form.validate_on_submit():
+        try:
+            services.set_active(
+                db.session,
+                account,
+                current_user,
+                active,
+                form.reason.data,
+                client_address=client_address(),
+            )
+        except services.AccountInvalid as invalid:
+            db.session.rollback()
+            account = _maintained(account_id, attempted)
+            form.reason.errors = [invalid.errors["reason"]]
+        else:
+            db.session.commit()
+            flash(
+                f"{account.full_name}’s account has been "
+                + ("reactivated" if active else "deactivated. They have been signed out")
+            )
+            return redirect(url_for(".show", account_id=account.id))
+    return render_template(
+        "useradmin/status.html",
+        form=form,
+        account=account,
+        active=active,
+        is_self=account.id == current_user.id,
+    )
+
+
+@bp.route("/<int:account_id>/deactivate", methods=["GET", "POST"])
+@requires(Permission.USER_ACCOUNTS_MAINTAIN)
+def deactivate(account_id: int):
+    return _change_status(account_id, False)
+
+
+@bp.route("/<int:account_id>/reactivate", methods=["GET", "POST"])
+@requires(Permission.USER_ACCOUNTS_MAINTAIN)
+def reactivate(account_id: int):
+    return _change_status(account_id, True)
+
+
+@bp.route("/<int:account_id>/set-password-link", methods=["POST"])
+@requires(Permission.USER_ACCOUNTS_MAINTAIN)
+def new_link(account_id: int):
+    account = _maintained(account_id, "set_password_link")
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    token = services.new_setup_link(
+        db.session, account, current_user, client_address=client_address()
+    )
+    if token is None:
+        flash(
+            "A new link can only be made for an active account whose owner has not set a "
+            "password yet"
+        )
+        return redirect(url_for(".show", account_id=account.id))
+    db.session.commit()
+    return render_template("useradmin/link.html", account=account, link=_link(token), created=False)
