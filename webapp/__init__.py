@@ -72,6 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.consent.views import bp as consent_bp
     from webapp.crossborough.views import bp as crossborough_bp
     from webapp.directory.views import bp as directory_bp
+    from webapp.documents.admin_views import bp as documentadmin_bp
     from webapp.documents.views import bp as documents_bp
     from webapp.episodes.views import bp as episodes_bp
     from webapp.formadmin.views import bp as formadmin_bp
@@ -82,6 +83,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.tac.views import bp as tac_bp
     from webapp.uploads.views import bp as uploads_bp
     from webapp.useradmin.views import bp as useradmin_bp
+    from webapp.workflowchoices.views import bp as workflowchoices_bp
 
     for blueprint in (
         accounts_bp,
@@ -99,7 +101,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         uploads_bp,
         crossborough_bp,
         documents_bp,
+        documentadmin_bp,
         formadmin_bp,
+        workflowchoices_bp,
         directory_bp,
         useradmin_bp,
     ):

@@ -10,7 +10,7 @@ from webapp.consent.models import Consent, ConsentAgency
 from webapp.crossborough.models import JoinRequest
 from webapp.db import Base
 from webapp.directory.models import Service
-from webapp.documents.models import GeneratedDocument, SignedCopy
+from webapp.documents.models import GeneratedDocument, SignedCopy, UploadedTemplate
 from webapp.episodes.models import Episode, EpisodeTransition, Notification
 from webapp.formadmin.models import DraftTransition, OverlayDraft, OverlayVersion
 from webapp.notes.models import ConfidentialNote
@@ -18,6 +18,7 @@ from webapp.sharing.models import SharingDecision
 from webapp.tac.models import Involvement, LeadProfessionalChange, TacMember
 from webapp.uploads.models import StoredFile
 from webapp.useradmin.models import AccountStatusChange
+from webapp.workflowchoices.models import WorkflowChoiceVersion
 
 metadata = Base.metadata
 
@@ -52,7 +53,9 @@ __all__ = [
     "StoredFile",
     "TacMember",
     "Team",
+    "UploadedTemplate",
     "User",
     "UserRole",
+    "WorkflowChoiceVersion",
     "metadata",
 ]

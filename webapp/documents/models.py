@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.accounts.models import User
@@ -63,3 +63,28 @@ class SignedCopy(Base):
 
     stored_file: Mapped[StoredFile] = relationship()
     generated_document: Mapped[GeneratedDocument | None] = relationship()
+
+
+class UploadedTemplate(Base):
+    """A Word template a borough administrator uploaded for one document type. Stored in
+    the database, because several app processes share it; the content never changes. At
+    most one version per borough and type is active; none active means the shipped files
+    (the borough's own, then the national default) are used."""
+
+    __tablename__ = "uploaded_template"
+    __table_args__ = (UniqueConstraint("borough", "document_type", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    borough: Mapped[str] = mapped_column(String(40), index=True)
+    document_type: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    uploaded_by: Mapped[User] = relationship()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from webapp.accounts.models import User
 from webapp.assessments import service_choices
@@ -160,9 +160,11 @@ def _prepared_for(db_session: Session, user: User, recipient: Recipient) -> str:
 
 
 def _template_for(episode: Episode, document_type: DocumentType) -> tuple[TemplateSource, bytes]:
-    source = find_template(templates_root(), document_type, episode.borough.code)
+    source = find_template(
+        templates_root(), document_type, episode.borough.code, db_session=object_session(episode)
+    )
     try:
-        return source, source.path.read_bytes()
+        return source, source.read()
     except OSError as error:
         raise DocumentRefused(
             f"The {document_type.title.lower()} template is missing. Tell your borough "
@@ -248,7 +250,7 @@ def generate(
         form_version=form.version if form else None,
         borough=form.borough if form else None,
         overlay_version=form.overlay_version if form else None,
-        template=source.borough or "national",
+        template=source.record_label,
         template_sha256=hashlib.sha256(template).hexdigest(),
         recipient_organisation_id=recipient.organisation_id,
         recipient_name=recipient.name.strip(),

@@ -1,6 +1,7 @@
 """Finding a document's Word template, and checking a template's placeholders.
 
-A borough's own template (`templates/boroughs/<borough>/<type>.docx`) is looked up first,
+A borough's active uploaded template (stored in the database, so every app process sees
+it) is looked up first, then the borough's own file (`templates/boroughs/<borough>/<type>.docx`),
 then the national default (`templates/national/<type>.docx`). A template is refused when
 it names anything the renderer does not provide, so a typing mistake in a borough's
 template is found when the template is added, not when a practitioner prints a form.
@@ -18,27 +19,70 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import parse_xml
 from docxtpl import DocxTemplate
 from jinja2 import Environment, TemplateSyntaxError, nodes
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from webapp.documents.context import CHILD_KEYS, DOCUMENT_KEYS, SIGNATURE_KEYS
+from webapp.documents.models import UploadedTemplate
 from webapp.documents.types import DocumentType
 
 
 @dataclass(frozen=True)
 class TemplateSource:
-    path: Path
+    path: Path | None
     borough: str | None  # None: the national default
+    #: The bytes of a template uploaded through the web (then `path` is None).
+    content: bytes | None = None
+    uploaded_version: int | None = None
 
     @property
     def label(self) -> str:
+        if self.uploaded_version is not None:
+            return f"{self.borough} uploaded template, version {self.uploaded_version}"
         return f"{self.borough} template" if self.borough else "national template"
 
+    @property
+    def record_label(self) -> str:
+        """What a generated document records as its template."""
+        if self.uploaded_version is not None:
+            return f"{self.borough} upload {self.uploaded_version}"
+        return self.borough or "national"
 
-def find_template(root: Path, document_type: DocumentType, borough: str | None) -> TemplateSource:
+    def read(self) -> bytes:
+        """The template's bytes (OSError when a shipped file is missing)."""
+        if self.content is not None:
+            return self.content
+        assert self.path is not None
+        return self.path.read_bytes()
+
+
+def find_template(
+    root: Path, document_type: DocumentType, borough: str | None, db_session: Session | None = None
+) -> TemplateSource:
+    """The borough's active uploaded template (with a database session), else the borough's
+    own file, else the national default."""
+    if borough and db_session is not None:
+        uploaded = active_upload(db_session, borough, document_type.name)
+        if uploaded is not None:
+            return TemplateSource(None, borough, uploaded.content, uploaded.version)
     if borough:
         own = root / "boroughs" / borough / document_type.filename
         if own.is_file():
             return TemplateSource(own, borough)
     return TemplateSource(root / "national" / document_type.filename, None)
+
+
+def active_upload(db_session: Session, borough: str, document_type: str) -> UploadedTemplate | None:
+    return db_session.scalars(
+        select(UploadedTemplate)
+        .where(
+            UploadedTemplate.borough == borough,
+            UploadedTemplate.document_type == document_type,
+            UploadedTemplate.active.is_(True),
+        )
+        .order_by(UploadedTemplate.version.desc())
+        .limit(1)
+    ).first()
 
 
 # --- what a template may name -------------------------------------------------------------

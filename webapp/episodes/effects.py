@@ -15,6 +15,7 @@ from webapp.audit import services as audit
 from webapp.boroughs.models import Borough
 from webapp.episodes.models import Episode, Notification
 from webapp.workflow import Catalogue, Firing
+from webapp.workflowchoices import services as choice_services
 
 
 @dataclass
@@ -192,6 +193,9 @@ def complete_transfer(context: EffectContext) -> None:
     if context.firing.dest in definition.states:
         episode.workflow_id = definition.id
         episode.workflow_version = definition.version
+        episode.workflow_choices_id = choice_services.to_pin(
+            context.db_session, receiving.id, definition
+        )
     episode.transferred_from_borough_id = sending.id
     episode.transferred_to_borough_id = None
     episode.borough_id = receiving.id

@@ -25,6 +25,11 @@ class Episode(Base):
     state: Mapped[str] = mapped_column(String(60), index=True)
     workflow_id: Mapped[str] = mapped_column(String(80))
     workflow_version: Mapped[int] = mapped_column(Integer)
+    # The borough's workflow choices in force when the episode started (None: the
+    # definition's defaults); kept, so a later choice never changes its rules.
+    workflow_choices_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workflow_choice_version.id")
+    )
     assessor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     lead_professional_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id"), index=True

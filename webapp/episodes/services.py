@@ -12,6 +12,7 @@ from webapp.children.models import Child
 from webapp.db import utcnow
 from webapp.episodes.models import Episode
 from webapp.workflow import Catalogue
+from webapp.workflowchoices import services as choice_services
 
 
 def next_reference(db_session: Session, borough: Borough) -> str:
@@ -35,6 +36,7 @@ def open_episode(
     """A new episode in its borough's newest workflow, at that workflow's first stage. The
     reference is unique per borough and year; the caller commits (a clash rolls back)."""
     definition = catalogue.for_borough(borough.code)
+    choices_id = choice_services.to_pin(db_session, borough.id, definition)
     episode = Episode(
         reference=next_reference(db_session, borough),
         child=child,
@@ -42,6 +44,7 @@ def open_episode(
         state=definition.initial,
         workflow_id=definition.id,
         workflow_version=definition.version,
+        workflow_choices_id=choices_id,
         assessor=assessor,
     )
     db_session.add(episode)
@@ -56,5 +59,6 @@ def open_episode(
         child_id=child.id,
         client_address=client_address,
         workflow=f"{definition.id} v{definition.version}",
+        workflow_choices=choices_id,
     )
     return episode

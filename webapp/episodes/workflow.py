@@ -11,6 +11,7 @@ from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webapp import db
 from webapp.access.relationships import workflow_roles
 from webapp.accounts.models import User
 from webapp.audit import services as audit
@@ -30,6 +31,7 @@ from webapp.workflow import (
     WorkflowDefinition,
     load_catalogue,
 )
+from webapp.workflowchoices import services as choice_services
 
 
 class WorkflowConfigurationError(RuntimeError):
@@ -55,14 +57,19 @@ def catalogue() -> Catalogue:
 
 
 def definition_for(episode: Episode) -> WorkflowDefinition:
-    return catalogue().get(episode.workflow_id, episode.workflow_version)
+    """The rules the episode runs under: its pinned workflow version narrowed by the
+    borough's workflow choices pinned when it started (or the defaults, if none)."""
+    return engine_for(episode).definition
 
 
 def engine_for(episode: Episode) -> Engine:
+    # Both the definition and a choice version are immutable, so the engine can be kept.
     engines = current_app.extensions["caf_engines"]
-    key = (episode.workflow_id, episode.workflow_version)
+    key = (episode.workflow_id, episode.workflow_version, episode.workflow_choices_id)
     if key not in engines:
-        engines[key] = Engine(catalogue().get(*key))
+        definition = catalogue().get(episode.workflow_id, episode.workflow_version)
+        selections = choice_services.selections_of(db.session, episode.workflow_choices_id)
+        engines[key] = Engine(definition.with_choices(selections))
     return engines[key]
 
 

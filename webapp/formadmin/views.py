@@ -434,9 +434,9 @@ def preview_document(draft_id: int):
     document_type = for_form(draft.form_id)
     if document_type is None:
         abort(404)
-    source = find_template(templates_root(), document_type, draft.borough)
+    source = find_template(templates_root(), document_type, draft.borough, db_session=db.session)
     content = render_docx(
-        source.path.read_bytes(),
+        source.read(),
         document_context.build(
             document={
                 **dict.fromkeys(document_context.DOCUMENT_KEYS, ""),

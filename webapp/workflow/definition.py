@@ -8,7 +8,8 @@ may edit it at run time (STYLE "what we avoid").
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 
 
 @dataclass(frozen=True, order=True)
@@ -68,6 +69,12 @@ class Transition:
     roles_refusal: str = ""
     # A core transition cannot be removed by a borough override.
     core: bool = False
+    # Choices this transition depends on: it exists only while each named choice is set to
+    # one of the listed options (empty: always).
+    when: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def applies_under(self, selections: Mapping[str, str]) -> bool:
+        return all(selections.get(choice) in options for choice, options in self.when.items())
 
     def permits(self, roles: Iterable[str]) -> bool:
         """Deny by default: no roles in common, no transition."""
@@ -85,6 +92,32 @@ class Worklist:
 
 
 @dataclass(frozen=True)
+class ChoiceOption:
+    """One answer to a choice, and what it changes: the roles of transitions (by trigger)
+    and of worklists (by key). Transitions that exist only under it say so with `when`."""
+
+    key: str
+    title: str
+    description: str = ""
+    roles: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    #: What users without the new roles are told, per trigger (worded by the loader).
+    refusals: Mapping[str, str] = field(default_factory=dict)
+    worklist_roles: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Something a borough administrator chooses about their workflow, among options the
+    definition offers (never code: each option is data the engine applies)."""
+
+    key: str
+    title: str
+    default: str
+    options: Mapping[str, ChoiceOption]
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class WorkflowDefinition:
     id: str
     version: int
@@ -98,6 +131,57 @@ class WorkflowDefinition:
     borough: str | None = None
     extends: WorkflowRef | None = None
     source: str = ""
+    choices: Mapping[str, Choice] = field(default_factory=dict)
+    #: The options this definition is narrowed to (see `with_choices`): the loader gives
+    #: every definition its defaults, so `transitions` and `worklists` are what runs.
+    selected: Mapping[str, str] = field(default_factory=dict)
+    #: Every transition and worklist as written, before any choice was applied.
+    written_transitions: tuple[Transition, ...] = ()
+    written_worklists: Mapping[str, Worklist] = field(default_factory=dict)
+
+    def resolve_choices(self, stored: Mapping[str, str] | None) -> dict[str, str]:
+        """Every choice's option: the stored one where this definition still offers it,
+        else the definition's default."""
+        stored = stored or {}
+        return {
+            key: stored[key] if stored.get(key) in choice.options else choice.default
+            for key, choice in self.choices.items()
+        }
+
+    def with_choices(self, stored: Mapping[str, str] | None = None) -> WorkflowDefinition:
+        """The definition an episode actually runs: transitions that do not apply under the
+        selected options dropped, roles changed as the options say."""
+        selections = self.resolve_choices(stored)
+        options = [self.choices[key].options[option] for key, option in selections.items()]
+        written = self.written_transitions or self.transitions
+        written_worklists = self.written_worklists or self.worklists
+        transitions = []
+        for transition in written:
+            if not transition.applies_under(selections):
+                continue
+            for option in options:
+                if transition.trigger in option.roles:
+                    transition = replace(
+                        transition,
+                        roles=option.roles[transition.trigger],
+                        roles_refusal=option.refusals.get(
+                            transition.trigger, transition.roles_refusal
+                        ),
+                    )
+            transitions.append(transition)
+        worklists = dict(written_worklists)
+        for option in options:
+            for key, roles in option.worklist_roles.items():
+                if key in worklists:
+                    worklists[key] = replace(worklists[key], roles=roles)
+        return replace(
+            self,
+            transitions=tuple(transitions),
+            worklists=MappingProxyType(worklists),
+            selected=MappingProxyType(selections),
+            written_transitions=written,
+            written_worklists=written_worklists,
+        )
 
     @property
     def ref(self) -> WorkflowRef:

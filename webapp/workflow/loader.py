@@ -15,6 +15,8 @@ from typing import Any
 
 from webapp.workflow.catalogue import Catalogue
 from webapp.workflow.definition import (
+    Choice,
+    ChoiceOption,
     ConditionUse,
     State,
     Transition,
@@ -25,7 +27,7 @@ from webapp.workflow.documents import Document, read_document
 from webapp.workflow.problems import DefinitionError, Problem
 from webapp.workflow.registry import DEFAULT_REGISTRY, Registry
 from webapp.workflow.schema import is_override, schema_problems
-from webapp.workflow.spec import Spec, apply_override, national_spec, source_states
+from webapp.workflow.spec import Spec, apply_override, national_spec, source_states, when_options
 from webapp.workflow.validator import validate
 
 
@@ -201,7 +203,7 @@ def build(spec: Spec, registry: Registry) -> WorkflowDefinition:
         )
         for key, located in spec.worklists.items()
     }
-    return WorkflowDefinition(
+    written = WorkflowDefinition(
         id=spec.id,
         version=spec.version,
         title=spec.title,
@@ -214,6 +216,51 @@ def build(spec: Spec, registry: Registry) -> WorkflowDefinition:
         borough=spec.borough,
         extends=spec.extends,
         source=spec.file,
+        choices=MappingProxyType(
+            {
+                key: _choice(key, located.value, transitions, registry)
+                for key, located in spec.choices.items()
+            }
+        ),
+    )
+    # What runs unless a borough chose otherwise: every choice at its default.
+    return written.with_choices(None)
+
+
+def _choice(
+    key: str, value: dict[str, Any], transitions: tuple[Transition, ...], registry: Registry
+) -> Choice:
+    titles = {transition.trigger: transition.title for transition in transitions}
+    options = {}
+    for option_key, option in value["options"].items():
+        roles = {
+            trigger: [role for role in registry.roles if role in names]
+            for trigger, names in option.get("roles", {}).items()
+        }
+        refusals = {
+            trigger: option.get("refusal", {}).get(trigger)
+            or _roles_refusal(names, titles[trigger], registry)
+            for trigger, names in roles.items()
+        }
+        options[option_key] = ChoiceOption(
+            key=option_key,
+            title=option["title"],
+            description=option.get("description", ""),
+            roles=MappingProxyType({trigger: frozenset(names) for trigger, names in roles.items()}),
+            refusals=MappingProxyType(refusals),
+            worklist_roles=MappingProxyType(
+                {
+                    worklist: frozenset(names)
+                    for worklist, names in option.get("worklist_roles", {}).items()
+                }
+            ),
+        )
+    return Choice(
+        key=key,
+        title=value["title"],
+        description=value.get("description", ""),
+        default=value["default"],
+        options=MappingProxyType(options),
     )
 
 
@@ -242,6 +289,9 @@ def _transition(value: dict[str, Any], terminal: dict[str, bool], registry: Regi
         confirmation=value.get("confirmation"),
         roles_refusal=value.get("refusal") or _roles_refusal(roles, title, registry),
         core=value.get("core", False),
+        when=MappingProxyType(
+            {choice: frozenset(options) for choice, options in when_options(value).items()}
+        ),
     )
 
 

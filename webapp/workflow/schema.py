@@ -80,6 +80,49 @@ DEFS: dict[str, Any] = {
             "confirmation": TEXT,
             "refusal": TEXT,
             "core": {"type": "boolean"},
+            "when": {
+                "description": "give {choice: option} or {choice: [options]}",
+                "type": "object",
+                "propertyNames": NAME,
+                "minProperties": 1,
+                "additionalProperties": {"oneOf": [NAME, {**NAMES, "minItems": 1}]},
+            },
+        },
+    },
+    "choice_option": {
+        "type": "object",
+        "required": ["title"],
+        "additionalProperties": False,
+        "properties": {
+            "title": TEXT,
+            "description": {"type": "string"},
+            "roles": {"type": "object", "propertyNames": NAME, "additionalProperties": NAMES},
+            "refusal": {
+                "type": "object",
+                "propertyNames": NAME,
+                "additionalProperties": TEXT,
+            },
+            "worklist_roles": {
+                "type": "object",
+                "propertyNames": NAME,
+                "additionalProperties": NAMES,
+            },
+        },
+    },
+    "choice": {
+        "type": "object",
+        "required": ["title", "default", "options"],
+        "additionalProperties": False,
+        "properties": {
+            "title": TEXT,
+            "description": {"type": "string"},
+            "default": NAME,
+            "options": {
+                "type": "object",
+                "propertyNames": NAME,
+                "minProperties": 2,
+                "additionalProperties": {"$ref": "#/$defs/choice_option"},
+            },
         },
     },
     "worklist": {
@@ -124,6 +167,11 @@ HEADER: dict[str, Any] = {
         "additionalProperties": {"$ref": "#/$defs/worklist"},
     },
     "options": {"$ref": "#/$defs/options"},
+    "choices": {
+        "type": "object",
+        "propertyNames": NAME,
+        "additionalProperties": {"$ref": "#/$defs/choice"},
+    },
 }
 
 NATIONAL_SCHEMA: dict[str, Any] = {

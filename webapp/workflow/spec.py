@@ -46,6 +46,7 @@ class Spec:
     transitions: list[Located]
     worklists: dict[str, Located]
     options: dict[str, Any] = field(default_factory=dict)
+    choices: dict[str, Located] = field(default_factory=dict)
     borough: str | None = None
     extends: WorkflowRef | None = None
 
@@ -79,6 +80,10 @@ def national_spec(file: str, data: Mapping[str, Any]) -> Spec:
             for key, value in data.get("worklists", {}).items()
         },
         options=dict(data.get("options", {})),
+        choices={
+            key: Located(value, file, join_key("choices", key))
+            for key, value in data.get("choices", {}).items()
+        },
     )
 
 
@@ -96,6 +101,14 @@ def source_states(raw: Any, terminal: Mapping[str, bool], dest: str) -> tuple[st
         for key, is_terminal in terminal.items()
         if not is_terminal and key != dest and key not in excluded
     )
+
+
+def when_options(transition: Mapping[str, Any]) -> dict[str, list[str]]:
+    """A transition's `when`, each choice with the list of options it applies under."""
+    return {
+        choice: [options] if isinstance(options, str) else list(options)
+        for choice, options in transition.get("when", {}).items()
+    }
 
 
 def condition_names(transition: Mapping[str, Any]) -> list[str]:
@@ -135,6 +148,13 @@ def apply_override(base: Spec, file: str, data: Mapping[str, Any]) -> tuple[Spec
             },
         },
         options={**base.options, **data.get("options", {})},
+        choices={
+            **base.choices,
+            **{
+                key: Located(value, file, join_key("choices", key))
+                for key, value in data.get("choices", {}).items()
+            },
+        },
         borough=data["borough"],
         extends=WorkflowRef(data["extends"]["id"], data["extends"]["version"]),
     )

@@ -7,12 +7,13 @@ episode finish, is it clear which transition a trigger means, and may anyone tak
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from difflib import get_close_matches
+from itertools import product
 
 from webapp.workflow.problems import Problem, join_key
 from webapp.workflow.registry import Registry
-from webapp.workflow.spec import Located, Spec, condition_names, source_states
+from webapp.workflow.spec import Located, Spec, condition_names, source_states, when_options
 
 # Names the `transitions` library gives its model; a trigger must not shadow them.
 RESERVED_TRIGGERS = frozenset({"trigger", "state"})
@@ -22,7 +23,9 @@ RESERVED_PREFIXES = ("to_", "is_", "may_")
 def validate(spec: Spec, registry: Registry) -> list[Problem]:
     problems: list[Problem] = []
     problems += _check_names(spec, registry)
-    if not _has_dangling_state(spec):
+    choice_problems = _check_choices(spec, registry)
+    problems += choice_problems
+    if not _has_dangling_state(spec) and not choice_problems:
         # Graph checks on a graph with dangling edges would only repeat the same mistake.
         problems += _check_triggers(spec)
         problems += _check_graph(spec)
@@ -186,24 +189,50 @@ def _check_triggers(spec: Spec) -> list[Problem]:
     return problems
 
 
+def _combinations(spec: Spec) -> Iterator[dict[str, str]]:
+    """Every way the choices can be set ({} once when there are none)."""
+    keys = list(spec.choices)
+    options = [list(spec.choices[key].value["options"]) for key in keys]
+    for picked in product(*options):
+        yield dict(zip(keys, picked, strict=True))
+
+
+def _applies(transition: Located, selections: Mapping[str, str]) -> bool:
+    return all(
+        selections.get(choice) in options
+        for choice, options in when_options(transition.value).items()
+    )
+
+
 def _check_graph(spec: Spec) -> list[Problem]:
+    """Every state must be reachable under some setting of the choices, and under every
+    setting where it is reachable an episode there must be able to finish."""
     terminal = spec.terminal_flags()
-    edges: dict[str, set[str]] = {key: set() for key in spec.states}
-    for transition in spec.transitions:
-        value = transition.value
-        for source in source_states(value["source"], terminal, value["dest"]):
-            edges[source].add(value["dest"])
-    reachable = _closure({spec.initial.value}, edges)
-    reverse: dict[str, set[str]] = {key: set() for key in spec.states}
-    for source, destinations in edges.items():
-        for dest in destinations:
-            reverse[dest].add(source)
-    can_finish = _closure({key for key, is_terminal in terminal.items() if is_terminal}, reverse)
+    reachable_somewhere: set[str] = set()
+    stuck: dict[str, dict[str, str]] = {}
+    for selections in _combinations(spec):
+        edges: dict[str, set[str]] = {key: set() for key in spec.states}
+        for transition in spec.transitions:
+            if not _applies(transition, selections):
+                continue
+            value = transition.value
+            for source in source_states(value["source"], terminal, value["dest"]):
+                edges[source].add(value["dest"])
+        reachable = _closure({spec.initial.value}, edges)
+        reverse: dict[str, set[str]] = {key: set() for key in spec.states}
+        for source, destinations in edges.items():
+            for dest in destinations:
+                reverse[dest].add(source)
+        finished = {key for key, is_terminal in terminal.items() if is_terminal}
+        can_finish = _closure(finished, reverse)
+        reachable_somewhere |= reachable
+        for key in reachable - can_finish:
+            stuck.setdefault(key, selections)
 
     problems: list[Problem] = []
     for key, state in spec.states.items():
         file, where = _graph_location(spec, state)
-        if key not in reachable:
+        if key not in reachable_somewhere:
             problems.append(
                 Problem(
                     file,
@@ -212,15 +241,102 @@ def _check_graph(spec: Spec) -> list[Problem]:
                     f"{spec.initial.value!r}: add a transition into it or remove it",
                 )
             )
-        elif key not in can_finish:
+        elif key in stuck:
+            under = ", ".join(f"{choice} is {option!r}" for choice, option in stuck[key].items())
             problems.append(
                 Problem(
                     file,
                     where,
-                    f"state {key!r} has no path to a terminal state: an episode there could "
-                    "never be closed",
+                    f"state {key!r} has no path to a terminal state"
+                    + (f" when {under}" if under else "")
+                    + ": an episode there could never be closed",
                 )
             )
+    return problems
+
+
+def _check_choices(spec: Spec, registry: Registry) -> list[Problem]:
+    """Choices refer to real transitions, worklists and roles; a transition's `when` names
+    a real choice and real options of it."""
+    problems: list[Problem] = []
+    triggers = {transition.value["trigger"]: transition for transition in spec.transitions}
+    for located in spec.choices.values():
+        value = located.value
+        options = value["options"]
+        if value["default"] not in options:
+            problems.append(
+                Problem(
+                    located.file,
+                    join_key(located.key, "default"),
+                    _unknown("option", value["default"], options),
+                )
+            )
+        for option_key, option in options.items():
+            where = join_key(located.key, "options", option_key)
+            for trigger, roles in option.get("roles", {}).items():
+                key = join_key(where, "roles", trigger)
+                if trigger not in triggers:
+                    problems.append(
+                        Problem(located.file, key, _unknown("transition", trigger, triggers))
+                    )
+                    continue
+                if not roles:
+                    problems.append(
+                        Problem(
+                            located.file,
+                            key,
+                            f"gives transition {trigger!r} no roles, so nobody may take it "
+                            "(deny by default): list the roles that may",
+                        )
+                    )
+                problems += [
+                    Problem(
+                        located.file,
+                        join_key(key, position),
+                        _unknown("role", role, registry.roles),
+                    )
+                    for position, role in enumerate(roles)
+                    if role not in registry.roles
+                ]
+            for trigger in option.get("refusal", {}):
+                if trigger not in option.get("roles", {}):
+                    problems.append(
+                        Problem(
+                            located.file,
+                            join_key(where, "refusal", trigger),
+                            f"a refusal for {trigger!r} needs roles for it in the same option",
+                        )
+                    )
+            for worklist, roles in option.get("worklist_roles", {}).items():
+                key = join_key(where, "worklist_roles", worklist)
+                if worklist not in spec.worklists:
+                    problems.append(
+                        Problem(located.file, key, _unknown("worklist", worklist, spec.worklists))
+                    )
+                    continue
+                problems += [
+                    Problem(
+                        located.file,
+                        join_key(key, position),
+                        _unknown("role", role, registry.roles),
+                    )
+                    for position, role in enumerate(roles)
+                    if role not in registry.roles
+                ]
+    for transition in spec.transitions:
+        for choice, wanted in when_options(transition.value).items():
+            key = join_key(transition.key, "when", choice)
+            if choice not in spec.choices:
+                problems.append(
+                    Problem(transition.file, key, _unknown("choice", choice, spec.choices))
+                )
+                continue
+            offered = spec.choices[choice].value["options"]
+            problems += [
+                Problem(transition.file, key, _unknown("option", option, offered))
+                for option in wanted
+                if option not in offered
+            ]
     return problems
 
 
