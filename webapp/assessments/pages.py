@@ -48,6 +48,8 @@ class Node:
     element_errors: dict[str, str] = field(default_factory=dict)  # strengths and needs
     #: the answer is not shared at the family's request and this user may not see it
     withheld: bool = False
+    #: withheld because the child's record is shielded (an address or contact)
+    shielded: bool = False
     #: the family asked for this answer not to be shared (the checkbox is ticked)
     not_shared: bool = False
     #: inside a repeating group (its checkbox is drawn once, under the group)
@@ -181,16 +183,19 @@ def build_nodes(
     context: Mapping[str, Any],
     *,
     withheld: frozenset[str] = frozenset(),
+    shielded: frozenset[str] = frozenset(),
     not_shared: frozenset[str] = frozenset(),
     offer_restriction: bool = True,
     service_options: tuple[Option, ...] = (),
 ) -> list[Node]:
     """The page's questions. `withheld`: answers this user may not see (drawn as "not
-    shared", never as inputs holding them); `not_shared`: the ticked restrictions;
+    shared", never as inputs holding them); `shielded`: the address and contact questions
+    whose answers are withheld because the record is shielded (drawn the same way when
+    answered); `not_shared`: the ticked restrictions;
     `offer_restriction`: whether this user may mark answers as not to be shared;
     `service_options`: the directory services a `service` question offers (value: id)."""
     nodes = _build(section.visible_fields, raw, errors, context, "", top_level=raw)
-    _mark(nodes, withheld, not_shared, offer_restriction)
+    _mark(nodes, withheld, not_shared, offer_restriction, shielded)
     _offer_services(nodes, service_options)
     return nodes
 
@@ -206,11 +211,17 @@ def _offer_services(nodes: list[Node], options: tuple[Option, ...]) -> None:
 
 
 def _mark(
-    nodes: list[Node], withheld: frozenset[str], not_shared: frozenset[str], offer: bool
+    nodes: list[Node],
+    withheld: frozenset[str],
+    not_shared: frozenset[str],
+    offer: bool,
+    shielded: frozenset[str] = frozenset(),
 ) -> None:
     for node in nodes:
         node.not_shared = node.field.id in not_shared
-        if node.field.id in withheld:
+        if node.field.id in shielded and node.value not in (None, "", [], {}):
+            node.shielded = True
+        if node.field.id in withheld or node.shielded:
             node.withheld = True
             node.value = None
             node.items = []
@@ -220,9 +231,9 @@ def _mark(
         if offer and node.field.type is FieldType.REPEATING_GROUP:
             node.restriction_options = not_shared_items(node, not_shared)
         for revealed in node.reveals.values():
-            _mark(revealed, withheld, not_shared, offer)
+            _mark(revealed, withheld, not_shared, offer, shielded)
         for entry in node.items:
-            _mark(entry, withheld, not_shared, offer)
+            _mark(entry, withheld, not_shared, offer, shielded)
 
 
 def not_shared_items(node: Node, not_shared: frozenset[str]) -> list[dict[str, Any]]:

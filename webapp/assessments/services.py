@@ -9,6 +9,9 @@
   seen only by the agency of the practitioner who recorded that; everyone else, and every
   document or export made for another agency, gets NOT_SHARED in its place
   (`visible_answers`). The family's own subject access bundle reads the stored answers.
+- On a shielded child's record the family's address and contacts are withheld the same
+  way from everyone but the borough CAF contact (webapp/children/shielding.py), on every
+  page, and a save by someone who could not see them keeps them as stored.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from webapp.accounts.models import User
@@ -30,6 +33,7 @@ from webapp.assessments.kinds import KINDS, Kind, kind_of
 from webapp.assessments.library import form_library
 from webapp.assessments.models import FormResponse, ResponseStatus, SectionAnswers
 from webapp.audit import services as audit
+from webapp.children import shielding
 from webapp.consent.models import Consent, ConsentDecision
 from webapp.db import utcnow
 from webapp.episodes.models import Episode
@@ -302,6 +306,14 @@ def hide_withheld(
     return _hide(values, hidden) if hidden else dict(values)
 
 
+def contacts_hidden(response: FormResponse, viewer: User | int | None) -> bool:
+    """Whether the family's address and contacts in this response are withheld from
+    `viewer` because the child's record is shielded."""
+    session = object_session(response)
+    episode = session.get(Episode, response.episode_id) if session is not None else None
+    return shielding.hides_contacts_from(viewer, episode.child if episode else None)
+
+
 def visible_values(
     row: SectionAnswers | None,
     viewer: User | int | None,
@@ -310,7 +322,10 @@ def visible_values(
     """One section row's answers as `viewer` may see them."""
     if row is None:
         return {}
-    return hide_withheld(row.values, row, viewer, form)
+    values = hide_withheld(row.values, row, viewer, form)
+    if contacts_hidden(row.response, viewer):
+        values = shielding.withhold_contacts(values)
+    return values
 
 
 def visible_answers(
@@ -523,6 +538,9 @@ def save_section(
                 values[field_id] = stored[field_id]
             else:
                 values.pop(field_id, None)
+    if row is not None and contacts_hidden(response, actor):
+        # A shielded family's address and contacts were not on this actor's page.
+        values = shielding.keep_contacts(values, row.values)
     now = utcnow()
     created = row is None
     if row is None:

@@ -23,6 +23,7 @@ from webapp.assessments.forms import ConfirmForm, SectionForm
 from webapp.assessments.kinds import KINDS
 from webapp.assessments.models import FormResponse
 from webapp.audit import services as audit
+from webapp.children import shielding
 from webapp.episodes import workflow as episode_workflow
 from webapp.episodes.models import Episode
 from webapp.formdefs import FormDefinition, Section, validate_section
@@ -264,6 +265,11 @@ def _render_section(
     """The page, as the current user may see it: answers another agency recorded as not to
     be shared are never put in the page (nor are answers elsewhere that would tell them)."""
     withheld = services.withheld(row, current_user)
+    shielded = (
+        shielding.FAMILY_CONTACT_FIELDS
+        if services.contacts_hidden(response, current_user)
+        else frozenset()
+    )
     options, _ = service_choices.choices(
         db.session, episode, page_section, row.values if row else {}
     )
@@ -273,6 +279,7 @@ def _render_section(
         errors,
         services.visible_context(response, page_section.id, current_user),
         withheld=withheld,
+        shielded=shielded,
         not_shared=frozenset() if withheld else not_shared,
         offer_restriction=not withheld,
         service_options=options,
@@ -329,6 +336,11 @@ def _save_section(episode, response, page_section, section_form, row, context):
     if hidden:
         stored = pages.raw_from_stored(page_section.visible_fields, row.values)
         raw.update({key: value for key, value in stored.items() if key in hidden})
+    # Likewise a shielded family's address and contacts (services.save_section keeps them).
+    if row is not None and services.contacts_hidden(response, current_user):
+        raw = shielding.keep_contacts(
+            raw, pages.raw_from_stored(page_section.visible_fields, row.values)
+        )
     render = (episode, response, page_section, section_form, raw)
     if action in (pages.ADD, pages.REMOVE):
         pages.change_items(raw, action, group, index)
@@ -403,6 +415,8 @@ def _conflict(episode, response, page_section, row, raw, context, not_shared=fro
     db.session.rollback()
     hidden = services.withheld_ids(row, current_user)
     raw = {key: value for key, value in raw.items() if key not in hidden}
+    if services.contacts_hidden(response, current_user):
+        raw = shielding.without_contacts(raw)
     _, service_ids = service_choices.choices(
         db.session, episode, page_section, row.values if row else {}
     )

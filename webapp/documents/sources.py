@@ -12,26 +12,11 @@ from datetime import date
 from typing import Any
 
 from webapp.assessments.display import ServiceLinks
+from webapp.children.shielding import withhold_contacts  # noqa: F401 (sources.withhold_contacts)
 from webapp.consent.forms import POINTS_TO_EXPLAIN, SCOPES
 from webapp.consent.models import Consent, ConsentDecision, ConsentGiver
 from webapp.documents import context
 from webapp.formdefs import FormDefinition, Section
-
-#: What a shielded record hides: where the family lives and how to reach them (DESIGN §3).
-FAMILY_CONTACT_FIELDS = frozenset(
-    {
-        "address",
-        "postcode",
-        "contact_telephone",
-        "parent_address",
-        "parent_telephone",
-        "adult_address",
-        "adult_postcode",
-        "adult_telephone",
-        "cc_child_address",
-    }
-)
-SHIELDED = "Withheld: this record is shielded"
 
 CHILD_OR_YOUNG_PERSON = "Child or young person"
 PARENT_OR_CARER = "Parent or carer"
@@ -49,21 +34,6 @@ def long_date(value: date | None) -> str:
     if value is None:
         return ""
     return f"{value.day} {value.strftime('%B %Y')}"
-
-
-def withhold_contacts(answers: Mapping[str, Any]) -> dict[str, Any]:
-    """The answers with the family's address and contacts withheld, inside groups too."""
-    shown: dict[str, Any] = {}
-    for key, value in answers.items():
-        if key in FAMILY_CONTACT_FIELDS and value not in (None, "", []):
-            shown[key] = SHIELDED
-        elif isinstance(value, list):
-            shown[key] = [
-                withhold_contacts(entry) if isinstance(entry, Mapping) else entry for entry in value
-            ]
-        else:
-            shown[key] = value
-    return shown
 
 
 def form_sections(
