@@ -378,3 +378,38 @@ def test_the_rebase_report_lists_changes_that_no_longer_apply():
     assert "“Full name” is now “Child's full name”" in texts
     assert [problem.key for problem in conflicts] == ["operations[0].hide"]
     assert "nickname" in conflicts[0].message
+
+
+def test_the_rebase_page_shows_the_new_national_version_and_starts_a_draft_on_it(client, borough):
+    db.session.add(
+        OverlayVersion(
+            borough="eastmoor",
+            form_id="delivery_plan_review",
+            version=1,
+            base_version=1,
+            source_yaml=(
+                "borough: eastmoor\nversion: 1\n"
+                "extends: {form: delivery_plan_review, version: 1}\n"
+                "operations:\n  - require: review_number\n"
+            ),
+            published_by_id=borough["first_admin"].id,
+            approved_by_id=borough["second_admin"].id,
+        )
+    )
+    db.session.commit()
+    sign_in(client, borough["first_admin"])
+    listing = text(client.get("/admin/forms"))
+    assert "Version 2 is published" in listing
+    report = client.get("/admin/forms/delivery_plan_review/rebase")
+    assert report.status_code == 200
+    page = text(report)
+    assert "New question “Service from the directory (optional)”" in page
+    assert "every change applies cleanly to national version 2" in page
+    started = client.post_form(
+        "/admin/forms/delivery_plan_review/drafts",
+        {"start_from": "current", "base_version": "2"},
+        token_from="/admin/forms/delivery_plan_review/rebase",
+    )
+    assert started.status_code == 302
+    draft = db.session.scalars(select(OverlayDraft)).one()
+    assert draft.base_version == 2 and "require: review_number" in draft.source_yaml

@@ -18,7 +18,7 @@ from webapp.formdefs.loader import parse_yaml_text
 from webapp.formdefs.overlay import overlay_from_dict
 
 log = logging.getLogger(__name__)
-_merged: dict[tuple[int, int | None], FormLibrary] = {}
+_merged: dict[tuple, FormLibrary] = {}
 
 
 def source_name(row: OverlayVersion) -> str:
@@ -43,10 +43,18 @@ def merged(files: FormLibrary, rows: list[OverlayVersion]) -> FormLibrary:
 
 
 def library_for(db_session: Session, files: FormLibrary) -> FormLibrary:
-    newest = db_session.scalar(select(func.max(OverlayVersion.id)))
-    if newest is None:
+    # The newest row's id and time and the count: a database rebuilt or rolled back (ids
+    # reused) is never mistaken for the one already merged.
+    newest = db_session.execute(
+        select(
+            func.max(OverlayVersion.id),
+            func.count(OverlayVersion.id),
+            func.max(OverlayVersion.published_at),
+        )
+    ).one()
+    if newest[0] is None:
         return files
-    key = (id(files), newest)
+    key = (id(files), *newest)
     if key not in _merged:
         rows = list(db_session.scalars(select(OverlayVersion).order_by(OverlayVersion.id)))
         if len(_merged) > 16:
