@@ -131,6 +131,8 @@ class Registry:
     roles: Mapping[str, str]  # role name -> how to refer to its holder in a sentence
     parts: Mapping[str, str]  # episode part -> title
     worklist_filters: Mapping[str, str]  # filter name -> what the app must select
+    #: The forms a transition may ask for while it is taken -> what the form is.
+    forms: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @classmethod
     def build(
@@ -141,6 +143,7 @@ class Registry:
         roles: Mapping[str, str],
         parts: Mapping[str, str],
         worklist_filters: Mapping[str, str],
+        forms: Mapping[str, str] | None = None,
     ) -> Registry:
         return cls(
             conditions=MappingProxyType({condition.name: condition for condition in conditions}),
@@ -148,6 +151,7 @@ class Registry:
             roles=MappingProxyType(dict(roles)),
             parts=MappingProxyType(dict(parts)),
             worklist_filters=MappingProxyType(dict(worklist_filters)),
+            forms=MappingProxyType(dict(forms or {})),
         )
 
     def role_phrase(self, role: str) -> str:
@@ -387,10 +391,20 @@ EFFECTS = (
     ),
 )
 
+# The forms a step may ask for. The step page draws `transfer` (the receiving borough);
+# the others name the record the step needs, completed on the episode's pages first.
+FORMS = {
+    "transfer": "The borough the episode moves to, chosen on the step page.",
+    "closure": "The closure form (reason, summary, outcome per need) on the episode's forms.",
+    "consent_refusal": "The refusal: who refused and when, recorded on the consent page.",
+    "safeguarding_referral": "The referral: to whom and why, given as the step's reasons.",
+}
+
 DEFAULT_REGISTRY = Registry.build(
     conditions=CONDITIONS,
     effects=EFFECTS,
     roles=ROLES,
     parts=PARTS,
     worklist_filters=WORKLIST_FILTERS,
+    forms=FORMS,
 )

@@ -142,6 +142,14 @@ def _check_names(spec: Spec, registry: Registry) -> list[Problem]:
         problems += _names(
             transition, "effects", value.get("effects", []), "effect", registry.effects
         )
+        if "form" in value and value["form"] not in registry.forms:
+            problems.append(
+                Problem(
+                    transition.file,
+                    join_key(transition.key, "form"),
+                    _unknown("form", value["form"], registry.forms),
+                )
+            )
 
     for worklist in spec.worklists.values():
         value = worklist.value
