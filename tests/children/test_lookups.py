@@ -163,7 +163,7 @@ def test_the_migration_fills_in_the_keys_of_children_already_in_the_index(app, w
     borough, _practitioner = world
     engine = db.engine_for(app)
     db.session.commit()
-    runner.downgrade(engine, "0009c@-1")
+    runner.downgrade(engine, "0009c2@-2")  # this branch only, back to 0008
     with engine.begin() as connection:
         connection.execute(
             text(
@@ -186,3 +186,29 @@ def test_the_migration_fills_in_the_keys_of_children_already_in_the_index(app, w
         select(Child.born_on, Child.reference_key, Child.given_name_sound)
     ).one()
     assert tuple(keys) == (date(2027, 2, 14), "RIV0000009", "A540")
+
+
+def test_a_mistyped_day_or_month_is_found_by_the_names_and_the_rest_of_the_date(world):
+    borough, practitioner = world
+    child = make_child(
+        borough, given_names="Zara", family_name="Okafor", date_of_birth=date(2014, 3, 17)
+    )
+    db.session.commit()
+    # A day typed wrong (17 → 27) and a month typed wrong (3 → 8).
+    assert found(
+        practitioner, given_name="Zara", family_name="Okafor", date_of_birth=date(2014, 3, 27)
+    ) == [child.id]
+    assert found(
+        practitioner, given_name="Zara", family_name="Okafor", date_of_birth=date(2014, 8, 17)
+    ) == [child.id]
+
+
+def test_namesakes_born_the_same_year_on_another_day_and_month_are_not_offered(world):
+    borough, practitioner = world
+    make_child(borough, given_names="Zara", family_name="Okafor", date_of_birth=date(2014, 3, 17))
+    db.session.commit()
+    # At national scale there are hundreds of children with a common name in any year.
+    assert (
+        found(practitioner, given_name="Zara", family_name="Okafor", date_of_birth=date(2014, 8, 9))
+        == []
+    )

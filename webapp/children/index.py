@@ -3,6 +3,7 @@ whether a CAF exists and who is working with them. Never assessment content (DES
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -103,7 +104,7 @@ class Shape(NamedTuple):
     given_sounds: int
     dates: int
     postcode: bool
-    year: bool
+    same_day_dates: int  # 0: no date given
 
 
 @dataclass(frozen=True)
@@ -115,21 +116,33 @@ class LookupKeys:
     given_sounds: tuple[str, ...] = ()
     dates: tuple[date, ...] = ()
     postcode: str = ""
-    year: int | None = None
+    # For a mistyped day or month: the month asked for, and the same day in other months.
+    month: tuple[date, date] | None = None
+    same_day_dates: tuple[date, ...] = ()
 
     @classmethod
     def of(cls, query: matching.Query) -> LookupKeys:
         dates: tuple[date, ...] = ()
-        if query.date_of_birth:
-            swapped = matching.transposed(query.date_of_birth)
-            dates = (query.date_of_birth, swapped) if swapped else (query.date_of_birth,)
+        month, same_day = None, ()
+        born = query.date_of_birth
+        if born:
+            swapped = matching.transposed(born)
+            dates = (born, swapped) if swapped else (born,)
+            last_day = calendar.monthrange(born.year, born.month)[1]
+            month = (born.replace(day=1), born.replace(day=last_day))
+            same_day = tuple(
+                date(born.year, other, born.day)
+                for other in range(1, 13)
+                if other != born.month and born.day <= calendar.monthrange(born.year, other)[1]
+            )
         return cls(
             reference=matching.reference_key(query.reference),
             family_sound=matching.soundex(query.family_name) if query.family_name else "",
             given_sounds=tuple(sorted(matching.given_name_sounds(query.given_name))),
             dates=dates,
             postcode=matching.postcode_key(query.postcode),
-            year=query.date_of_birth.year if query.date_of_birth else None,
+            month=month,
+            same_day_dates=same_day,
         )
 
     @property
@@ -140,7 +153,7 @@ class LookupKeys:
             len(self.given_sounds),
             len(self.dates),
             bool(self.postcode),
-            self.year is not None,
+            len(self.same_day_dates),
         )
 
     def parameters(self) -> dict[str, object]:
@@ -151,8 +164,9 @@ class LookupKeys:
         }
         values.update({f"date_{n}": value for n, value in enumerate(self.dates)})
         values.update({f"given_sound_{n}": sound for n, sound in enumerate(self.given_sounds)})
-        if self.year is not None:
-            values.update(year_start=date(self.year, 1, 1), year_end=date(self.year, 12, 31))
+        if self.month is not None:
+            values.update(month_start=self.month[0], month_end=self.month[1])
+        values.update({f"same_day_{n}": value for n, value in enumerate(self.same_day_dates)})
         return values
 
 
@@ -166,8 +180,9 @@ def lookups(shape: Shape) -> list[ColumnElement[bool]]:
     - date of birth and given name sound (including the name's everyday variants), for a
       family name misspelt beyond its soundex, changed or given as another name;
     - the postcode;
-    - family and given name sounds, born in the year asked for when a date is given (a
-      mistyped day or month), or at any time when none is.
+    - family and given name sounds, born in the month asked for (a mistyped day) or on the
+      same day of another month of that year (a mistyped month) when a date is given, or
+      at any time when none is.
 
     A single key alone (every Smith, every child born on one day) is never looked up: at
     national scale it matches thousands of children."""
@@ -185,14 +200,15 @@ def lookups(shape: Shape) -> list[ColumnElement[bool]]:
         found.append(Child.postcode_key == bindparam("postcode", type_=String))
     if shape.family_sound and sounds:
         names = and_(Child.family_name_sound == family, Child.given_name_sound.in_(sounds))
-        if shape.year:
-            names = and_(
-                names,
-                Child.born_on.between(
-                    bindparam("year_start", type_=Date), bindparam("year_end", type_=Date)
-                ),
+        if not dates:
+            found.append(names)
+        else:
+            month = Child.born_on.between(
+                bindparam("month_start", type_=Date), bindparam("month_end", type_=Date)
             )
-        found.append(names)
+            found.append(and_(names, month))
+            same_day = [bindparam(f"same_day_{n}", type_=Date) for n in range(shape.same_day_dates)]
+            found.append(and_(names, Child.born_on.in_(same_day)))
     return found
 
 

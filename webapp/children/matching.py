@@ -139,6 +139,7 @@ def same_given_name(first: str, second: str) -> bool:
     return first in _VARIANT_GROUPS and _VARIANT_GROUPS[first] == _VARIANT_GROUPS.get(second)
 
 
+@lru_cache(maxsize=2**16)
 def similarity(first: str, second: str) -> float:
     return SequenceMatcher(None, normalise(first), normalise(second)).ratio()
 
