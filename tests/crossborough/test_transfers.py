@@ -25,7 +25,7 @@ from webapp import db
 from webapp.access.permissions import Relationship
 from webapp.access.relationships import relationships_to
 from webapp.audit.models import AuditEvent
-from webapp.consent.models import Consent
+from webapp.consent.models import Consent, ConsentAgency
 from webapp.db import utcnow
 from webapp.episodes.models import Episode, EpisodeTransition, Notification
 from webapp.home.worklists import relationship_clauses
@@ -156,7 +156,16 @@ def test_accepting_moves_the_same_episode_with_everything_in_it(app, world):
     assert episode.child.borough_id == world.northgate.id
     assert episode.lead_professional_id == world.lead_professional.id
     assert count(Consent, episode_id=episode_id) == 1
-    assert count(SharingDecision, episode_id=episode_id) == 1
+    # The one recorded before, and the transfer itself, with the consent that covers it.
+    assert count(SharingDecision, episode_id=episode_id) == 2
+    transfer = db.session.scalars(
+        select(SharingDecision)
+        .where(SharingDecision.episode_id == episode_id)
+        .order_by(SharingDecision.id.desc())
+    ).first()
+    assert (transfer.basis, transfer.consent_id) == (SharingBasis.CONSENT, world.consent.id)
+    assert transfer.organisation.name == "Northgate Council"
+    assert "transferred to London Borough of Northgate" in transfer.what
     assert count(StoredFile, episode_id=episode_id) == 1
     assert count(TacMember, episode_id=episode_id) == 1
     history = [(entry.trigger, entry.from_state, entry.to_state) for entry in episode.history]
@@ -240,6 +249,8 @@ def test_a_transfer_into_riverside_continues_in_riversides_own_workflow(app, wor
     world.episode.workflow_id = "caf"
     world.episode.child.borough_id = world.northgate.id
     world.episode.state = "assessed"
+    # The family agreed to share with Riverside's CAF contact's council, so it may move there.
+    world.consent.agencies.append(ConsentAgency(organisation_id=world.caf_contact.organisation_id))
     db.session.commit()
     transfer_out(signed_in(app, world.northgate_contact), world.episode, world.riverside)
     assert accept(signed_in(app, world.caf_contact), world.episode).status_code == 302

@@ -77,7 +77,11 @@ def build_world(state: str = "delivering") -> World:
         workflow_id="caf-riverside",
     )
     consent = make_consent(episode, assessor)
-    consent.agencies = [ConsentAgency(organisation_id=northgate_health.id)]
+    # Northgate Council, where Northgate's CAF contact works, so a transfer is consented.
+    consent.agencies = [
+        ConsentAgency(organisation_id=northgate_health.id),
+        ConsentAgency(organisation_id=northgate_council.id),
+    ]
     world = World(
         riverside=riverside,
         northgate=northgate,

@@ -17,9 +17,11 @@ from tests.factories import (
 from webapp import db
 from webapp.access.permissions import Role
 from webapp.audit.models import AuditEvent
-from webapp.boroughs.models import Sector
+from webapp.boroughs.models import Organisation, Sector
+from webapp.consent.models import ConsentAgency
 from webapp.db import utcnow
 from webapp.episodes.models import Episode, EpisodeTransition, Notification
+from webapp.sharing.models import SharingDecision
 
 
 @pytest.fixture
@@ -241,7 +243,16 @@ def test_transfer_to_another_borough_needs_consent_to_share_and_tells_that_borou
     )
     assert refused.status_code == 403
 
-    make_consent(episode, team["assessor"])
+    # Consent to share with Northgate's council, where its CAF contact works: the transfer
+    # hands the record to them, so it goes in the register with that consent.
+    consent = make_consent(episode, team["assessor"])
+    northgate_council = db.session.scalars(
+        select(Organisation).where(
+            Organisation.borough_id == northgate.id,
+            Organisation.sector == Sector.LOCAL_AUTHORITY,
+        )
+    ).one()
+    consent.agencies = [ConsentAgency(organisation_id=northgate_council.id)]
     db.session.commit()
     no_borough = take(client, episode, "transfer_out", comment="Family moved", to_borough_id="")
     assert no_borough.status_code == 200
@@ -254,6 +265,8 @@ def test_transfer_to_another_borough_needs_consent_to_share_and_tells_that_borou
     assert episode.closed_at is not None
     receiving = db.session.scalars(select(Notification)).all()
     assert [n.kind for n in receiving] == ["transfer_in"]
+    (entry,) = db.session.scalars(select(SharingDecision)).all()
+    assert (entry.organisation_id, entry.consent_id) == (northgate_council.id, consent.id)
 
 
 def test_a_borough_override_adds_its_own_stage(client, team, app):

@@ -21,7 +21,9 @@ from webapp.consent.models import (
     ConsentMethod,
 )
 from webapp.db import utcnow
-from webapp.episodes.models import Episode
+from webapp.episodes.models import Episode, Notification
+
+WITHDRAWN_NOTIFICATION = "consent_withdrawn"
 
 POINTS = ("why", "what", "who", "purpose", "implications", "right_to_see")
 SCOPES = ("to_assess", "to_record", "to_share")
@@ -227,3 +229,42 @@ def withdraw(db_session: Session, consent: Consent, withdrawn_by: User, reason: 
         child_id=episode.child_id,
         reason=consent.withdrawal_reason,
     )
+    # DESIGN §3: from now on the team is told, whether or not a workflow step follows.
+    notify_team_of_withdrawal(db_session, episode, withdrawn_by)
+
+
+def notify_team_of_withdrawal(db_session: Session, episode: Episode, actor: User) -> None:
+    """Tell everyone on the team around the child that consent was withdrawn: once for
+    each withdrawal, so the workflow's `withdraw_consent` step, taken afterwards, does not
+    tell anyone a second time."""
+    from webapp.episodes.effects import team  # the effects module imports the workflow
+
+    withdrawals = [
+        consent.withdrawn_at
+        for consent in db_session.scalars(select(Consent).where(Consent.episode_id == episode.id))
+        if consent.withdrawn_at is not None
+    ]
+    db_session.flush()
+    told: set[int] = set()
+    if withdrawals:
+        told = set(
+            db_session.scalars(
+                select(Notification.user_id).where(
+                    Notification.episode_id == episode.id,
+                    Notification.kind == WITHDRAWN_NOTIFICATION,
+                    Notification.created_at >= max(withdrawals),
+                )
+            )
+        )
+    for user in team(episode):
+        if user is None or user.id in told or user.id == actor.id or not user.active:
+            continue
+        told.add(user.id)
+        db_session.add(
+            Notification(
+                user_id=user.id,
+                episode_id=episode.id,
+                kind=WITHDRAWN_NOTIFICATION,
+                message=f"Consent for {episode.reference} was withdrawn: share nothing more.",
+            )
+        )

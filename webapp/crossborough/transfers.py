@@ -7,6 +7,12 @@ depends on where the sending borough left the episode; the definition says so wi
 conditions, and this module only picks the one that is open. Nothing is copied: the same
 episode record, with its forms, consents, register, documents, team and history, belongs
 to the receiving borough from then on.
+
+Handing the record over is sharing it with the receiving borough, so it goes through the
+sharing rules and into the register (`record_transfer`): with consent when the family's
+current consent to share names the receiving borough's council (one of its local-authority
+organisations) or the organisation of one of its CAF contacts, who receive the record;
+otherwise only with a public-interest decision; otherwise it is refused.
 """
 
 from __future__ import annotations
@@ -14,14 +20,83 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.accounts.models import User
+from webapp.access.permissions import Role
+from webapp.accounts.models import User, UserRole
 from webapp.audit import services as audit
+from webapp.boroughs.models import Borough, Organisation, Sector
 from webapp.episodes import workflow
 from webapp.episodes.models import Episode, EpisodeTransition
 from webapp.workflow import Availability, Transition
 
 ACCEPT_EFFECT = "complete_transfer"
 RECEIVED_SHOWN = 50
+
+
+def receiving_organisations(db_session: Session, borough: Borough) -> list[Organisation]:
+    """Who receives a transferred record: the borough's CAF contacts' organisations first,
+    then its other local-authority organisations."""
+    contacts = db_session.scalars(
+        select(Organisation)
+        .join(User, User.organisation_id == Organisation.id)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.BOROUGH_CAF_CONTACT, User.borough_id == borough.id)
+        .order_by(Organisation.name, Organisation.id)
+    ).unique()
+    councils = db_session.scalars(
+        select(Organisation)
+        .where(Organisation.borough_id == borough.id, Organisation.sector == Sector.LOCAL_AUTHORITY)
+        .order_by(Organisation.name, Organisation.id)
+    )
+    found: dict[int, Organisation] = {}
+    for organisation in [*contacts, *councils]:
+        found.setdefault(organisation.id, organisation)
+    return list(found.values())
+
+
+def record_transfer(
+    db_session: Session,
+    episode: Episode,
+    user: User,
+    borough: Borough,
+    public_interest: object | None = None,
+    client_address: str = "",
+):
+    """The register entry for handing the whole record to `borough`. Raises the sharing
+    rules' SharingRefused (no consent covers it and no public-interest decision) or
+    SharingInvalid (an incomplete public-interest decision); the caller rolls back."""
+    from webapp.sharing import services as sharing  # sharing imports the episode models
+
+    receivers = receiving_organisations(db_session, borough)
+    consented = sharing.consented_organisation_ids(db_session, episode)
+    what = f"The whole CAF record, transferred to {borough.name}"
+    covered = [organisation for organisation in receivers if organisation.id in consented]
+    if covered:
+        return sharing.share(
+            db_session,
+            episode,
+            user,
+            what=what,
+            organisation_id=covered[0].id,
+            client_address=client_address,
+        )
+    if public_interest is None:
+        raise sharing.SharingRefused(
+            f"The family has not agreed to share with {borough.name}. Record a "
+            "public-interest decision to transfer without consent, or do not transfer."
+            if not episode.sharing_suspended
+            else "Consent to share has been withdrawn: the record may be transferred only "
+            "with a public-interest decision."
+        )
+    return sharing.share(
+        db_session,
+        episode,
+        user,
+        what=what,
+        organisation_id=receivers[0].id if receivers else None,
+        recipient_name="" if receivers else f"{borough.name} CAF contact",
+        public_interest=public_interest,  # type: ignore[arg-type]
+        client_address=client_address,
+    )
 
 
 class TransferRefused(Exception):

@@ -172,6 +172,16 @@ def mark_transferred(context: EffectContext) -> None:
     if borough is None or borough.id == context.episode.borough_id:
         raise ValueError("a transfer needs a receiving borough other than this one")
     context.episode.transferred_to_borough_id = borough.id
+    # Handing the record over is sharing it: the sharing rules and the register decide.
+    from webapp.crossborough import transfers  # transfers imports the workflow module
+
+    transfers.record_transfer(
+        context.db_session,
+        context.episode,
+        context.actor,
+        borough,
+        context.form_data.get("public_interest"),
+    )
     context.audit("episode.transferred", to_borough=borough.code)
 
 
@@ -277,11 +287,10 @@ def notify_safeguarding_contacts(context: EffectContext) -> None:
 
 @handles("notify_tac_of_withdrawal")
 def notify_tac_of_withdrawal(context: EffectContext) -> None:
-    context.notify(
-        team(context.episode),
-        "consent_withdrawn",
-        f"Consent for {context.episode.reference} was withdrawn: share nothing more.",
-    )
+    # Recording the withdrawal has told the team already; this tells only who was not.
+    from webapp.consent import services as consent_services  # consent imports this module
+
+    consent_services.notify_team_of_withdrawal(context.db_session, context.episode, context.actor)
 
 
 @handles("notify_receiving_borough")

@@ -108,6 +108,8 @@ def take_step(episode_id: int, trigger: str):
             ),
         )
     form_data = {"to_borough_id": getattr(form, "to_borough_id", None) and form.to_borough_id.data}
+    if isinstance(form, TransferForm):
+        form_data["public_interest"] = form.public_interest()
     try:
         outcome = workflow.fire(
             db.session,
@@ -134,6 +136,36 @@ def take_step(episode_id: int, trigger: str):
         )
     except (TransitionNotAllowed, UnknownTransition) as error:
         return _refused(episode_id, trigger, str(error), 403)
+    except (sharing_services.SharingRefused, sharing_services.SharingInvalid) as problem:
+        # A transfer the sharing rules do not allow: audited, and the form says why.
+        db.session.rollback()
+        episode = db.session.get(Episode, episode_id)
+        sharing_services.record_refusal(
+            db.session,
+            episode,
+            current_user,
+            problem,
+            organisation_id=None,
+            attempted=trigger,
+            client_address=client_address(),
+        )
+        db.session.commit()
+        if isinstance(problem, sharing_services.SharingRefused):
+            form.to_borough_id.errors = [problem.reason]
+        else:
+            fields = {
+                "ground": form.public_interest_ground,
+                "reasons": form.public_interest_reasons,
+            }
+            for name, message in problem.errors.items():
+                fields.get(name, form.to_borough_id).errors = [message]
+        return render_template(
+            "episodes/step.html",
+            episode=episode,
+            transition=transition,
+            form=form,
+            availability=None,
+        )
     workflow.run_after_commit(db.session, episode_id, outcome, current_user)
     flash(
         f"{transition.title}: done. "
