@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
-from flask import abort, current_app
+from flask import abort, current_app, request
 from flask_login import current_user
 
 from webapp.access.permissions import Permission, Relationship, Role
@@ -195,6 +195,52 @@ def public(view: ViewFunction) -> ViewFunction:
 
 
 def visible_or_404(permission: Permission, target: object | None) -> Any:
+    """`target` if the current user may do `permission` to it; otherwise the attempt is
+    audited and the answer is 404, the same for an object that does not exist."""
     if target is None or not may(current_user, permission, target):
-        abort(404)
+        refuse(404, "not found" if target is None else "not visible", target, permission)
     return target
+
+
+def refuse(
+    status: int,
+    reason: str,
+    target: object | None = None,
+    permission: Permission | None = None,
+    **detail: Any,
+) -> NoReturn:
+    """Audit a refused request as `access.refused` (who, what, the path, why), committed on
+    its own although the request fails, then abort with `status`."""
+    from webapp import db  # the audit trail's session; policy is imported by the models
+    from webapp.accounts.sessions import client_address
+    from webapp.audit import services as audit
+
+    db.session.rollback()  # nothing the refused request did is kept
+    if isinstance(target, Episode):
+        object_type, object_id = "episode", target.id
+        episode_id, child_id = target.id, target.child_id
+    else:
+        arguments = dict(request.view_args or {})
+        named = next((name for name in arguments if name.endswith("_id")), "")
+        object_type = type(target).__name__.lower() if target is not None else named[:-3]
+        object_id = getattr(target, "id", None) or arguments.get(named, "")
+        episode_id = getattr(target, "episode_id", None)
+        child_id = None
+    audit.record(
+        db.session,
+        "access.refused",
+        actor_id=getattr(current_user, "id", None),
+        object_type=object_type,
+        object_id=object_id,
+        episode_id=episode_id,
+        child_id=child_id,
+        client_address=client_address(),
+        path=request.path[:300],
+        method=request.method,
+        reason=reason,
+        permission=str(permission) if permission else None,
+        status=status,
+        **detail,
+    )
+    db.session.commit()
+    abort(status)

@@ -1,12 +1,12 @@
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from webapp import db
 from webapp.access.permissions import Permission
-from webapp.access.policy import may, requires, visible_or_404
+from webapp.access.policy import may, refuse, requires, visible_or_404
 from webapp.accounts.sessions import client_address
 from webapp.audit import services as audit
 from webapp.boroughs.models import Organisation
@@ -23,6 +23,45 @@ bp = Blueprint("consent", __name__)
 
 def _episode(episode_id: int) -> Episode:
     return visible_or_404(Permission.EPISODE_VIEW, db.session.get(Episode, episode_id))
+
+
+def _consent(episode: Episode, consent_id: int, *, current_only: bool) -> Consent:
+    """The episode's consent record, or an audited 404."""
+    consent = db.session.get(Consent, consent_id)
+    if consent is None or consent.episode_id != episode.id:
+        refuse(404, "no such consent on this episode", episode, consent_id=consent_id)
+    if current_only and not consent.is_current:
+        refuse(404, "consent is not current", episode, consent_id=consent_id)
+    return consent
+
+
+def _check_may_edit(episode: Episode) -> None:
+    if not _may_edit_consent(episode):
+        refuse(403, "may not change consent at this stage", episode, state=episode.state)
+
+
+def _audit_refused_fields(episode: Episode, fields, **detail) -> None:
+    """A POST whose fields were refused (missing, or forged: values not offered)."""
+    audit.record(
+        db.session,
+        "access.refused",
+        actor_id=current_user.id,
+        object_type="episode",
+        object_id=episode.id,
+        episode_id=episode.id,
+        child_id=episode.child_id,
+        client_address=client_address(),
+        path=request.path,
+        method=request.method,
+        reason="fields refused",
+        fields=sorted(fields),
+        **detail,
+    )
+    db.session.commit()
+
+
+def _with_errors(form) -> list[str]:
+    return [field.name for field in form if field.errors]
 
 
 def _may_edit_consent(episode: Episode) -> bool:
@@ -91,11 +130,13 @@ def _input_from(form: ConsentForm) -> services.ConsentInput:
 @requires(Permission.EPISODE_EDIT)
 def record(episode_id: int):
     episode = _episode(episode_id)
-    if not _may_edit_consent(episode):
-        abort(403)
+    _check_may_edit(episode)
     form = ConsentForm()
     form.agencies.choices = _agency_choices(episode)
-    if form.validate_on_submit():
+    submitted = form.validate_on_submit()
+    if request.method == "POST" and not submitted:
+        _audit_refused_fields(episode, _with_errors(form))
+    if submitted:
         try:
             consent = services.record(
                 db.session, episode, current_user, _input_from(form), date.today()
@@ -104,6 +145,7 @@ def record(episode_id: int):
             db.session.rollback()
             for name, message in invalid.errors.items():
                 getattr(form, name).errors = [message]
+            _audit_refused_fields(episode, invalid.errors)
         else:
             db.session.commit()
             if consent.decision is ConsentDecision.REFUSED:
@@ -124,13 +166,13 @@ def record(episode_id: int):
 @requires(Permission.EPISODE_EDIT)
 def withdraw(episode_id: int, consent_id: int):
     episode = _episode(episode_id)
-    consent = db.session.get(Consent, consent_id)
-    if consent is None or consent.episode_id != episode.id or not consent.is_current:
-        abort(404)
-    if not _may_edit_consent(episode):
-        abort(403)
+    consent = _consent(episode, consent_id, current_only=True)
+    _check_may_edit(episode)
     form = WithdrawConsentForm()
-    if form.validate_on_submit():
+    submitted = form.validate_on_submit()
+    if request.method == "POST" and not submitted:
+        _audit_refused_fields(episode, _with_errors(form), consent_id=consent.id)
+    if submitted:
         services.withdraw(db.session, consent, current_user, form.withdrawal_reason.data)
         db.session.commit()
         flash("Consent has been withdrawn. Nothing more will be shared.")
@@ -143,13 +185,13 @@ def withdraw(episode_id: int, consent_id: int):
 def statement(episode_id: int, consent_id: int):
     """Upload the signed consent statement (a scan or photo of it, or the Word file)."""
     episode = _episode(episode_id)
-    consent = db.session.get(Consent, consent_id)
-    if consent is None or consent.episode_id != episode.id:
-        abort(404)
-    if not _may_edit_consent(episode):
-        abort(403)
+    consent = _consent(episode, consent_id, current_only=False)
+    _check_may_edit(episode)
     form = SignedStatementForm()
-    if form.validate_on_submit():
+    submitted = form.validate_on_submit()
+    if request.method == "POST" and not submitted:
+        _audit_refused_fields(episode, _with_errors(form), consent_id=consent.id)
+    if submitted:
         try:
             stored = uploads.store(
                 db.session,
