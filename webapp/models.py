@@ -6,7 +6,7 @@ from webapp.audit.models import AuditChainHead, AuditEvent
 from webapp.boroughs.models import Borough, Organisation, Team
 from webapp.children.models import Child
 from webapp.children.shielding import ShieldingChange
-from webapp.consent.models import Consent, ConsentAgency
+from webapp.consent.models import Consent, ConsentAgency, ConsentReview
 from webapp.crossborough.models import JoinRequest
 from webapp.db import Base
 from webapp.directory.models import Service
@@ -31,6 +31,7 @@ __all__ = [
     "ConfidentialNote",
     "Consent",
     "ConsentAgency",
+    "ConsentReview",
     "DraftTransition",
     "Episode",
     "EpisodeTransition",

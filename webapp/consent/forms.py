@@ -9,7 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from webapp.consent.models import ConsentDecision, ConsentGiver, ConsentMethod
+from webapp.consent.models import ConsentDecision, ConsentGiver, ConsentMethod, ReviewOutcome
 from webapp.govuk_fields import GovukCheckboxesField, GovukDateField, GovukRadioField
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -156,3 +156,30 @@ class WithdrawConsentForm(FlaskForm):
         ],
     )
     submit = SubmitField("Withdraw consent", widget=GovSubmitInput())
+
+
+class ConsentReviewForm(FlaskForm):
+    """A review of a consent with the family: still agreed (until the next review), or
+    withdrawn (recorded next, on the withdrawal screen)."""
+
+    reviewed_on = GovukDateField(
+        "Date of the review",
+        label_for_errors="the date of the review",
+        description="For example, 27 3 2026",
+    )
+    outcome = GovukRadioField(
+        "What did they decide?",
+        widget=GovRadioInput(),
+        choices=[
+            (ReviewOutcome.STILL_AGREED.value, "They still agree, as recorded"),
+            (ReviewOutcome.WITHDRAW.value, "They want to withdraw their consent"),
+        ],
+        validators=[InputRequired(message="Select what they decided")],
+    )
+    next_review_on = GovukDateField(
+        "Date of the next review (if they still agree)",
+        required=False,
+        label_for_errors="the date of the next review",
+        description="For example, 27 9 2026",
+    )
+    submit = SubmitField("Save the review", widget=GovSubmitInput())

@@ -87,3 +87,27 @@ class ConsentAgency(Base):
 
     consent: Mapped[Consent] = relationship(back_populates="agencies")
     organisation: Mapped[Organisation | None] = relationship()
+
+
+class ReviewOutcome(StrEnum):
+    STILL_AGREED = "still_agreed"
+    WITHDRAW = "withdraw"
+
+
+class ConsentReview(Base):
+    """One review of a consent with the family: who reviewed it, when, and the outcome
+    (still agreed, with the date of the next review; or withdrawn, on the withdrawal
+    screen)."""
+
+    __tablename__ = "consent_review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consent_id: Mapped[int] = mapped_column(ForeignKey("consent.id"), index=True)
+    reviewed_on: Mapped[date] = mapped_column(Date)
+    outcome: Mapped[ReviewOutcome] = mapped_column(enum_column(ReviewOutcome))
+    next_review_on: Mapped[date | None] = mapped_column(Date)
+    reviewed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    consent: Mapped[Consent] = relationship()
+    reviewed_by: Mapped[User] = relationship()

@@ -19,6 +19,8 @@ from webapp.consent.models import (
     ConsentDecision,
     ConsentGiver,
     ConsentMethod,
+    ConsentReview,
+    ReviewOutcome,
 )
 from webapp.db import utcnow
 from webapp.episodes.models import Episode, Notification
@@ -81,6 +83,10 @@ class ConsentStatus:
     def review_on(self) -> date | None:
         dates = [consent.review_on for consent in self.current if consent.review_on]
         return min(dates) if dates else None
+
+    def review_overdue(self, today: date | None = None) -> bool:
+        """The review date of a current consent has passed without a review."""
+        return self.review_on is not None and self.review_on < (today or date.today())
 
 
 def status(db_session: Session, episode: Episode) -> ConsentStatus:
@@ -268,3 +274,81 @@ def notify_team_of_withdrawal(db_session: Session, episode: Episode, actor: User
                 message=f"Consent for {episode.reference} was withdrawn: share nothing more.",
             )
         )
+
+
+def record_review(
+    db_session: Session,
+    consent: Consent,
+    reviewed_by: User,
+    *,
+    reviewed_on: date | None,
+    outcome: str,
+    next_review_on: date | None,
+    today: date,
+) -> ConsentReview:
+    """Record a review of a current consent. Still agreed: the consent's review date moves
+    to `next_review_on`. Withdraw: the review is recorded, and the withdrawal itself is
+    recorded next with `withdraw` (it needs what the family said). Raises ConsentInvalid."""
+    errors: dict[str, str] = {}
+    if not consent.is_current:
+        raise ConsentInvalid({"outcome": "This consent is not current"})
+    try:
+        decided = ReviewOutcome(outcome)
+    except ValueError:
+        decided = None
+        errors["outcome"] = "Select what they decided"
+    if reviewed_on is None:
+        errors["reviewed_on"] = "Enter the date of the review"
+    elif reviewed_on > today:
+        errors["reviewed_on"] = "The date of the review must be today or in the past"
+    elif reviewed_on < consent.given_on:
+        errors["reviewed_on"] = (
+            "The date of the review must be on or after the date of the decision"
+        )
+    if decided is ReviewOutcome.STILL_AGREED:
+        if next_review_on is None:
+            errors["next_review_on"] = "Enter the date of the next review"
+        elif next_review_on <= max(today, reviewed_on or today):
+            errors["next_review_on"] = "The date of the next review must be in the future"
+    else:
+        next_review_on = None
+    if errors:
+        raise ConsentInvalid(errors)
+    review = ConsentReview(
+        consent_id=consent.id,
+        reviewed_on=reviewed_on,
+        outcome=decided,
+        next_review_on=next_review_on,
+        reviewed_by_id=reviewed_by.id,
+    )
+    if decided is ReviewOutcome.STILL_AGREED:
+        consent.review_on = next_review_on
+    db_session.add(review)
+    db_session.flush()
+    episode = db_session.get(Episode, consent.episode_id)
+    audit.record(
+        db_session,
+        "consent.reviewed",
+        actor_id=reviewed_by.id,
+        object_type="consent",
+        object_id=consent.id,
+        episode_id=episode.id,
+        child_id=episode.child_id,
+        outcome=decided.value,
+        reviewed_on=reviewed_on.isoformat(),
+        next_review_on=next_review_on.isoformat() if next_review_on else None,
+    )
+    return review
+
+
+def reviews_of(db_session: Session, episode: Episode) -> dict[int, list[ConsentReview]]:
+    """Each consent's reviews, newest first, by consent id."""
+    found: dict[int, list[ConsentReview]] = {}
+    for review in db_session.scalars(
+        select(ConsentReview)
+        .join(Consent, Consent.id == ConsentReview.consent_id)
+        .where(Consent.episode_id == episode.id)
+        .order_by(ConsentReview.reviewed_on.desc(), ConsentReview.id.desc())
+    ):
+        found.setdefault(review.consent_id, []).append(review)
+    return found

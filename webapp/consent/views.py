@@ -11,8 +11,14 @@ from webapp.accounts.sessions import client_address
 from webapp.audit import services as audit
 from webapp.boroughs.models import Organisation
 from webapp.consent import services
-from webapp.consent.forms import ConsentForm, WithdrawConsentForm
-from webapp.consent.models import Consent, ConsentDecision, ConsentGiver, ConsentMethod
+from webapp.consent.forms import ConsentForm, ConsentReviewForm, WithdrawConsentForm
+from webapp.consent.models import (
+    Consent,
+    ConsentDecision,
+    ConsentGiver,
+    ConsentMethod,
+    ReviewOutcome,
+)
 from webapp.episodes import workflow
 from webapp.episodes.models import Episode
 from webapp.uploads import services as uploads
@@ -89,6 +95,8 @@ def overview(episode_id: int):
         "consent/overview.html",
         episode=episode,
         consent=services.status(db.session, episode),
+        reviews=services.reviews_of(db.session, episode),
+        today=date.today(),
         may_edit=_may_edit_consent(episode),
     )
 
@@ -178,6 +186,46 @@ def withdraw(episode_id: int, consent_id: int):
         flash("Consent has been withdrawn. Nothing more will be shared.")
         return redirect(url_for("episodes.show", episode_id=episode.id))
     return render_template("consent/withdraw.html", episode=episode, consent=consent, form=form)
+
+
+@bp.route("/episodes/<int:episode_id>/consent/<int:consent_id>/review", methods=["GET", "POST"])
+@requires(Permission.EPISODE_EDIT)
+def review(episode_id: int, consent_id: int):
+    """Record a review of a consent with the family (its review date, or any time)."""
+    episode = _episode(episode_id)
+    consent = _consent(episode, consent_id, current_only=True)
+    _check_may_edit(episode)
+    form = ConsentReviewForm()
+    submitted = form.validate_on_submit()
+    if request.method == "POST" and not submitted:
+        _audit_refused_fields(episode, _with_errors(form), consent_id=consent.id)
+    if submitted:
+        try:
+            recorded = services.record_review(
+                db.session,
+                consent,
+                current_user,
+                reviewed_on=form.reviewed_on.data,
+                outcome=form.outcome.data,
+                next_review_on=form.next_review_on.data,
+                today=date.today(),
+            )
+        except services.ConsentInvalid as invalid:
+            db.session.rollback()
+            for name, message in invalid.errors.items():
+                getattr(form, name).errors = [message]
+            _audit_refused_fields(episode, invalid.errors, consent_id=consent_id)
+        else:
+            db.session.commit()
+            if recorded.outcome is ReviewOutcome.WITHDRAW:
+                flash("The review has been recorded. Now record what they said to withdraw.")
+                return redirect(url_for(".withdraw", episode_id=episode.id, consent_id=consent_id))
+            flash(
+                "The review has been recorded. Consent is to be reviewed again by "
+                f"{recorded.next_review_on:%-d %B %Y}."
+            )
+            return redirect(url_for(".overview", episode_id=episode.id))
+    return render_template("consent/review.html", episode=episode, consent=consent, form=form)
 
 
 @bp.route("/episodes/<int:episode_id>/consent/<int:consent_id>/statement", methods=["GET", "POST"])

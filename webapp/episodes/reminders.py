@@ -2,7 +2,8 @@
 
     flask --app webapp caf reminders run [--today YYYY-MM-DD]
 
-Each run records a Notification for the lead professional of every episode whose review
+Each run records a Notification for the lead professional of every open episode with a
+current consent whose review date has come (today or earlier), of every episode whose review
 is due (the review date is today or earlier, in a state a "review_due" worklist collects)
 or that has been idle (no step taken) for the workflow's `idle_reminder_days`; the
 assessor is told when there is no lead professional yet. A reminder is recorded once per
@@ -37,6 +38,7 @@ from webapp.workflow import Catalogue, WorkflowDefinition
 
 REVIEW_DUE = "review_due"
 EPISODE_IDLE = "episode_idle"
+CONSENT_REVIEW_DUE = "consent_review_due"
 
 
 def reminder_kind(kind: str, due_on: date) -> str:
@@ -121,6 +123,7 @@ def _candidates(db_session: Session, catalogue: Catalogue, today: date) -> Itera
                 else f"The review of {episode.reference} is due today."
             )
             yield Reminder(episode, recipient, REVIEW_DUE, episode.next_review_on, message)
+    yield from _consent_reviews_due(db_session, today)
     if idle_parts:
         idle = db_session.scalars(
             select(Episode).where(or_(*idle_parts)).options(*people).order_by(Episode.id)
@@ -138,6 +141,38 @@ def _candidates(db_session: Session, catalogue: Catalogue, today: date) -> Itera
             yield Reminder(episode, recipient, EPISODE_IDLE, due_on, message)
 
 
+def _consent_reviews_due(db_session: Session, today: date) -> Iterator[Reminder]:
+    """Current consents (given, not withdrawn) on open episodes whose review date has come."""
+    from webapp.consent.models import Consent, ConsentDecision  # consent imports episodes
+
+    due = db_session.execute(
+        select(Episode, Consent)
+        .join(Consent, Consent.episode_id == Episode.id)
+        .where(
+            Episode.closed_at.is_(None),
+            Consent.decision == ConsentDecision.GIVEN,
+            Consent.withdrawn_at.is_(None),
+            Consent.review_on.is_not(None),
+            Consent.review_on <= today,
+        )
+        .options(selectinload(Episode.lead_professional), selectinload(Episode.assessor))
+        .order_by(Episode.id, Consent.review_on)
+    )
+    seen: set[tuple[int, date]] = set()
+    for episode, consent in due:
+        recipient = _recipient(episode)
+        if recipient is None or (episode.id, consent.review_on) in seen:
+            continue
+        seen.add((episode.id, consent.review_on))
+        message = (
+            f"Consent on {episode.reference} is due for review: the review date was "
+            f"{consent.review_on:%-d %B %Y}."
+            if consent.review_on < today
+            else f"Consent on {episode.reference} is due for review today."
+        )
+        yield Reminder(episode, recipient, CONSENT_REVIEW_DUE, consent.review_on, message)
+
+
 def _already_recorded(db_session: Session, reminders: list[Reminder]) -> set[tuple[int, str]]:
     episode_ids = sorted({reminder.episode.id for reminder in reminders})
     found: set[tuple[int, str]] = set()
@@ -148,6 +183,7 @@ def _already_recorded(db_session: Session, reminders: list[Reminder]) -> set[tup
                 or_(
                     Notification.kind.like(f"{REVIEW_DUE}:%"),
                     Notification.kind.like(f"{EPISODE_IDLE}:%"),
+                    Notification.kind.like(f"{CONSENT_REVIEW_DUE}:%"),
                 ),
             )
         )
@@ -159,6 +195,7 @@ def _already_recorded(db_session: Session, reminders: list[Reminder]) -> set[tup
 class RunSummary:
     reviews: int = 0
     idle: int = 0
+    consent_reviews: int = 0
     emailed: int = 0
     email_failures: int = 0
 
@@ -169,9 +206,10 @@ class RunSummary:
             if current_app.config.get("MAIL_SERVER")
             else "email not configured"
         )
+        consent = f", {self.consent_reviews} consent review due" if self.consent_reviews else ""
         return (
             f"Reminders for {today.isoformat()}: {self.reviews} review due, "
-            f"{self.idle} idle episode; {mail}."
+            f"{self.idle} idle episode{consent}; {mail}."
         )
 
 
@@ -208,6 +246,8 @@ def run_reminders(
         )
         if reminder.kind == REVIEW_DUE:
             summary.reviews += 1
+        elif reminder.kind == CONSENT_REVIEW_DUE:
+            summary.consent_reviews += 1
         else:
             summary.idle += 1
         new.append(reminder)
@@ -254,7 +294,7 @@ def send_emails(reminders: list[Reminder], summary: RunSummary) -> None:
 
 @click.group("reminders")
 def reminders() -> None:
-    """Reminders for reviews due and idle episodes."""
+    """Reminders for reviews due, consent reviews due and idle episodes."""
 
 
 @reminders.command("run")
