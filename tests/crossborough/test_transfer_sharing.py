@@ -118,3 +118,12 @@ def test_a_public_interest_decision_without_reasons_is_refused(app, world):
     assert "Enter your reasons for sharing without consent" in error_messages(refused)
     assert reload(world.episode).state == "delivering"
     assert register_of(world.episode) == []
+
+
+def test_the_transfer_form_offers_a_public_interest_decision(app, world):
+    lead = signed_in(app, world.lead_professional)
+    page = lead.get(f"/episodes/{world.episode.id}/steps/transfer_out")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'name="public_interest_ground"' in html
+    assert 'name="public_interest_reasons"' in html
