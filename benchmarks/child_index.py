@@ -577,6 +577,10 @@ def _size(count: int) -> str:
     return f"{count // 1_000_000}M" if count >= 1_000_000 else f"{count // 1000}k"
 
 
+def _bytes(count: int) -> str:
+    return f"{count / 2**30:.1f} GiB" if count >= 2**30 else f"{count / 2**20:.0f} MiB"
+
+
 def _growth(runs: list[dict], part: str) -> str:
     """'100k → 1M ×1.1, 1M → 12M ×1.3' for the median over the three kinds."""
 
@@ -599,20 +603,21 @@ def readme_section(report: dict) -> str:
         "## Child index at national scale (`benchmarks/child_index.py`)",
         "",
         "Run: `.venv/bin/python benchmarks/child_index.py --sizes 100000,1000000 "
-        "--database both` (about half an hour on the shared 2-core machine); the 12 million "
-        "run once, in the background: `nice -n 10 .venv/bin/python benchmarks/child_index.py "
-        "--sizes 12000000 --database both`.",
+        "--database both` (about 20 minutes on the shared 2-core machine); the 12 million "
+        "run once, in the background (about 40 minutes): `nice -n 10 .venv/bin/python "
+        "benchmarks/child_index.py --sizes 12000000 --database both`.",
         "",
         f"Machine: Python {report['machine']['python']}, {report['machine']['cpus']} CPUs "
         "(shared with other work). Milliseconds; median and 95th percentile over "
         f"{runs[0]['queries_per_kind'] if runs else 0} queries of each kind, each for a "
         "different child drawn at random. *× SQL* is the median against the bare indexed "
         "SQL lookup (one child by reference) measured in the same run; *found* is the share "
-        "of searches whose results include the child searched for.",
+        "of searches whose results include the child searched for; *results* the mean number "
+        "of children a search shows.",
         "",
         "| database | children | query | function median | function p95 | × SQL "
-        "| HTTP median | HTTP p95 | × SQL | found |",
-        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| HTTP median | HTTP p95 | × SQL | found | results |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for run in runs:
         for kind in KINDS:
@@ -622,7 +627,8 @@ def readme_section(report: dict) -> str:
                 f"| {function['median_ms']:.2f} | {function['p95_ms']:.2f} "
                 f"| {function['ratio_to_sql_lookup']:.0f} "
                 f"| {http['median_ms']:.2f} | {http['p95_ms']:.2f} "
-                f"| {http['ratio_to_sql_lookup']:.0f} | {function['found']:.0%} |"
+                f"| {http['ratio_to_sql_lookup']:.0f} | {function['found']:.0%} "
+                f"| {function['mean_results']:.1f} |"
             )
     lines += [
         "",
@@ -654,7 +660,7 @@ def readme_section(report: dict) -> str:
             f"| {run['database']} | {_size(run['children'])} | {load['insert_s']:.0f} s "
             f"| {load['index_build_s'] + load['analyse_s']:.0f} s | {load['total_s']:.0f} s "
             f"({load['total_s'] / 60:.1f} min) | {load['rows_per_s']:,} "
-            f"| {load['database_bytes'] / 2**30:.1f} GiB |"
+            f"| {_bytes(load['database_bytes'])} |"
         )
     lines += ["", "How the cost grows with size (mean of the three kinds' medians):", ""]
     for database in sorted({run["database"] for run in runs}):
@@ -670,6 +676,9 @@ def readme_section(report: dict) -> str:
             if run["child_table_read_through_indexes_only"]
             else f"**scans**: {', '.join(run['full_scans_of_large_tables']) or 'see JSON'}"
         )
+        others = [scan for scan in run["full_scans_of_large_tables"] if "child" not in scan]
+        if run["child_table_read_through_indexes_only"] and others:
+            verdict += f" (other tables: {', '.join(others)})"
         indexes = sorted(
             {
                 match
