@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from functools import lru_cache
 
 from flask import Flask, g, request
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from govuk_frontend_wtf.main import WTFormsHelpers
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import joinedload
 
 from webapp import db
 from webapp.access.permissions import Permission
@@ -17,11 +19,26 @@ from webapp.accounts.forms import SignOutForm
 from webapp.accounts.models import User
 
 
+@lru_cache(maxsize=1)
+def _user_statement() -> Select:
+    """The signed-in user with what every page shows or checks (roles, borough,
+    organisation), in one query: it runs on every request."""
+    return (
+        select(User)
+        .where(User.id == bindparam("user_id"))
+        .options(
+            joinedload(User.role_grants),
+            joinedload(User.borough),
+            joinedload(User.organisation),
+        )
+    )
+
+
 def _load_user(session_id: str) -> User | None:
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = db.session.scalars(select(User).where(User.id == int(user_id))).one_or_none()
+    user = db.session.scalars(_user_statement(), {"user_id": int(user_id)}).unique().one_or_none()
     if user is None or not user.active or not secrets.compare_digest(user.session_token, token):
         return None
     return user

@@ -6,6 +6,7 @@ from sqlalchemy.exc import DatabaseError
 
 from webapp import db
 from webapp.audit import services as audit
+from webapp.audit.models import AuditChainHead, AuditEvent
 from webapp.audit.services import verify_chain
 
 
@@ -77,3 +78,10 @@ def test_the_verify_command_reports_tampering_with_a_failing_exit(app, events):
     result = runner.invoke(args=["caf", "audit", "verify"])
     assert result.exit_code == 1
     assert f"event {events[0].id}: this event's content has been changed" in result.output
+
+
+def test_the_chain_head_follows_the_newest_event(events):
+    head = db.session.get(AuditChainHead, 1, populate_existing=True)
+    assert (head.last_event_id, head.last_hash) == (events[2].id, events[2].hash)
+    stored = db.session.get(AuditEvent, events[2].id)
+    assert (stored.previous_hash, stored.hash) == (events[1].hash, events[2].hash)

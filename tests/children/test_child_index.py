@@ -1,11 +1,11 @@
 """The child index through HTTP: tolerant search, a stated reason, audit, rate limit,
 shielding, and starting a CAF only through the index."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from bs4 import BeautifulSoup
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from tests.conftest import sign_in
 from tests.factories import make_borough, make_child, make_episode, make_organisation, make_user
@@ -98,6 +98,92 @@ def test_results_show_basic_details_and_who_is_working_with_the_child(client, in
     assert "lead@riverside.example" in page
     assert "already has an open CAF" in page
     assert "Start a CAF" not in page
+
+
+def test_results_list_every_caf_and_each_person_working_on_the_open_ones_once(client, index):
+    health = make_organisation(
+        make_borough("hillside", name="Hillside Council"), Sector.HEALTH, name="Hillside Health"
+    )
+    lead = make_user(health, email="lead@hillside.example")
+    closed_by = make_user(index["school"], email="former@riverside.example")
+    make_episode(
+        index["william"],
+        closed_by,
+        lead_professional=closed_by,
+        opened_at=datetime(2020, 5, 4, 9, 0),
+        closed_at=datetime(2021, 1, 6, 9, 0),
+    )
+    make_episode(
+        index["william"],
+        lead,
+        borough_id=lead.borough_id,
+        lead_professional=lead,
+        coordinator=lead,
+        opened_at=datetime(2024, 9, 2, 9, 0),
+    )
+    db.session.commit()
+    sign_in(client, index["practitioner"])
+    soup = BeautifulSoup(
+        search(client, given_name="William", family_name="Smith").get_data(as_text=True),
+        "html.parser",
+    )
+    rows = {
+        row.select_one("dt").get_text(strip=True): row.select_one("dd")
+        for row in soup.select(".govuk-summary-list__row")
+    }
+    cafs = [" ".join(p.get_text().split()) for p in rows["CAF"].select("p")]
+    assert cafs == [
+        f"Open: started 2 September 2024 by {lead.full_name} (Hillside Council)",
+        f"Closed: started 4 May 2020 by {closed_by.full_name} (London Borough of Riverside)",
+    ]
+    working = [
+        " ".join(p.get_text(" ").split()) for p in rows["Working with the child"].select("p")
+    ]
+    # The lead is also the assessor and coordinator: shown once. Nobody from a closed CAF.
+    assert working == [
+        f"Lead professional: {lead.full_name}, Hillside Health lead@hillside.example"
+    ]
+
+
+def test_a_search_runs_the_same_queries_however_many_children_it_shows(client, app, index):
+    """No query per child or per episode shown: at national scale a search shows ten."""
+    others = [
+        make_child(
+            index["borough"],
+            given_names="William",
+            family_name="Smyth",
+            date_of_birth=date(2012, 11, 2),
+            postcode=f"SE22 {n}QT",
+        )
+        for n in range(1, 4)
+    ]
+    for child in [index["william"], *others]:
+        make_episode(
+            child, make_user(index["school"]), lead_professional=make_user(index["school"])
+        )
+    db.session.commit()
+    sign_in(client, index["practitioner"])
+
+    def statements_of(**criteria) -> tuple[int, int]:
+        seen: list[str] = []
+        engine = db.engine_for(app)
+
+        def remember(_conn, _cursor, statement, *_rest):
+            seen.append(statement)
+
+        event.listen(engine, "before_cursor_execute", remember)
+        try:
+            page = search(client, **criteria)
+        finally:
+            event.remove(engine, "before_cursor_execute", remember)
+        return len(found(page)), len(seen)
+
+    one, one_statements = statements_of(reference=index["william"].unique_reference)
+    four, four_statements = statements_of(
+        given_name="William", family_name="Smith", date_of_birth=date(2012, 11, 2)
+    )
+    assert (one, four) == (1, 4)
+    assert four_statements == one_statements
 
 
 def test_every_search_needs_a_reason_and_enough_details(client, index):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.db import Base, utcnow
@@ -13,12 +13,16 @@ class AuditEvent(Base):
     and each row's hash covers the previous row's, so a removed or altered row shows."""
 
     __tablename__ = "audit_event"
+    __table_args__ = (
+        # A user's recent events of one kind (the child index's hourly search count).
+        Index("ix_audit_event_actor_id_action_occurred_at", "actor_id", "action", "occurred_at"),
+    )
 
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
     )
     occurred_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     action: Mapped[str] = mapped_column(String(80), index=True)
     object_type: Mapped[str] = mapped_column(String(40), default="")
     object_id: Mapped[str] = mapped_column(String(40), default="")
@@ -31,7 +35,8 @@ class AuditEvent(Base):
 
 
 class AuditChainHead(Base):
-    """A single row holding the newest hash; locking it serialises appends across processes."""
+    """A single row holding the newest hash; locking it serialises appends across processes.
+    A database trigger moves it on with every event inserted (migration 0013)."""
 
     __tablename__ = "audit_chain_head"
 

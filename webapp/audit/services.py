@@ -6,8 +6,9 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from webapp.audit.models import AuditChainHead, AuditEvent
@@ -16,24 +17,45 @@ from webapp.db import utcnow
 GENESIS_HASH = "0" * 64
 
 
+_DIGESTED = (
+    "occurred_at",
+    "actor_id",
+    "action",
+    "object_type",
+    "object_id",
+    "episode_id",
+    "child_id",
+    "client_address",
+    "detail",
+)
+
+
 def _digest(previous_hash: str, event: AuditEvent) -> str:
+    return _digest_values(previous_hash, {name: getattr(event, name) for name in _DIGESTED})
+
+
+def _digest_values(previous_hash: str, values: dict[str, object]) -> str:
+    occurred_at = values["occurred_at"]
+    assert isinstance(occurred_at, datetime)
     payload = json.dumps(
         [
             previous_hash,
-            event.occurred_at.isoformat(timespec="microseconds"),
-            event.actor_id,
-            event.action,
-            event.object_type,
-            event.object_id,
-            event.episode_id,
-            event.child_id,
-            event.client_address,
-            event.detail,
+            occurred_at.isoformat(timespec="microseconds"),
+            *(values[name] for name in _DIGESTED[1:]),
         ],
         separators=(",", ":"),
         ensure_ascii=False,
     )
     return hashlib.sha256(payload.encode()).hexdigest()
+
+
+_EVENTS = AuditEvent.__table__
+_HEADS = AuditChainHead.__table__
+# Built once: an append runs on nearly every request, and building a statement costs
+# SQLAlchemy more than running it.
+_LOCK_HEAD = select(_HEADS.c.last_hash).where(_HEADS.c.id == 1).with_for_update()
+_INSERT_HEAD = insert(_HEADS).values(id=1, last_hash=GENESIS_HASH, last_event_id=0)
+_INSERT_EVENT = insert(_EVENTS).returning(_EVENTS.c.id)
 
 
 def record(
@@ -48,31 +70,30 @@ def record(
     client_address: str = "",
     **detail: object,
 ) -> AuditEvent:
-    """Append an event inside the caller's transaction; it commits (or not) with the change."""
-    head = db_session.scalars(
-        select(AuditChainHead).where(AuditChainHead.id == 1).with_for_update()
-    ).one_or_none()
-    if head is None:
-        head = AuditChainHead(id=1, last_hash=GENESIS_HASH, last_event_id=0)
-        db_session.add(head)
-    event = AuditEvent(
-        occurred_at=utcnow(),
-        actor_id=actor_id,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id) if object_id != "" else "",
-        episode_id=episode_id,
-        child_id=child_id,
-        client_address=client_address,
-        detail=json.dumps(detail, sort_keys=True, default=str, ensure_ascii=False),
-        previous_hash=head.last_hash,
-    )
-    event.hash = _digest(head.last_hash, event)
-    db_session.add(event)
-    db_session.flush()
-    head.last_hash = event.hash
-    head.last_event_id = event.id
-    return event
+    """Append an event inside the caller's transaction; it commits (or not) with the change.
+
+    Two statements: lock and read the chain head, insert the event (a trigger moves the
+    head on). The returned event is a detached copy of the row, for reading."""
+    db_session.flush()  # what the caller changed first, so the event can refer to it
+    previous_hash = db_session.execute(_LOCK_HEAD).scalar_one_or_none()
+    if previous_hash is None:
+        db_session.execute(_INSERT_HEAD)
+        previous_hash = GENESIS_HASH
+    values: dict[str, object] = {
+        "occurred_at": utcnow(),
+        "actor_id": actor_id,
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id) if object_id != "" else "",
+        "episode_id": episode_id,
+        "child_id": child_id,
+        "client_address": client_address,
+        "detail": json.dumps(detail, sort_keys=True, default=str, ensure_ascii=False),
+        "previous_hash": previous_hash,
+    }
+    values["hash"] = _digest_values(previous_hash, values)
+    event_id = db_session.execute(_INSERT_EVENT, values).scalar_one()
+    return AuditEvent(id=event_id, **values)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -22,12 +22,13 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, aliased
 
 from webapp.access.permissions import Role
 from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.audit.models import AuditEvent
+from webapp.boroughs.models import Borough, Organisation
 from webapp.children import matching
 from webapp.children.models import Child
 from webapp.db import utcnow
@@ -38,8 +39,9 @@ RESULT_LIMIT = 20
 MATCH_THRESHOLD = 0.6
 
 
-@dataclass
+@dataclass(frozen=True)
 class Worker:
+    user_id: int
     name: str
     role: str
     organisation: str
@@ -47,16 +49,28 @@ class Worker:
     phone: str
 
 
+@dataclass(frozen=True)
+class CafSummary:
+    """What the index says of one CAF episode: when and by whom it was started, where, and
+    whether it is open. Never its content."""
+
+    opened_at: datetime
+    is_open: bool
+    started_by: str  # "" when the assessor is not recorded
+    borough: str
+    workers: tuple[Worker, ...]  # of an open episode: lead professional, assessor, coordinator
+
+
 @dataclass
 class Result:
     child: Child
     score: float
-    episodes: list[Episode] = field(default_factory=list)
+    episodes: list[CafSummary] = field(default_factory=list)
     workers: list[Worker] = field(default_factory=list)
     details_hidden: bool = False
 
     @property
-    def open_episode(self) -> Episode | None:
+    def open_episode(self) -> CafSummary | None:
         return next((episode for episode in self.episodes if episode.is_open), None)
 
 
@@ -254,41 +268,68 @@ def candidates(db_session: Session, query: matching.Query) -> list[Child]:
     return list(db_session.scalars(statement, parameters))
 
 
+_PEOPLE = (
+    ("Lead professional", Episode.lead_professional_id),
+    ("Assessor", Episode.assessor_id),
+    ("Episode coordinator", Episode.coordinator_id),
+)
+_ASSESSOR = 1
+
+
 @lru_cache(maxsize=1)
 def _episodes_statement() -> Select:
+    """The episodes of the children found, newest first, with their borough and the people
+    working on them: one query of plain columns (the index shows a summary, not the
+    episode)."""
+    columns: list[ColumnElement] = [
+        Episode.child_id,
+        Episode.opened_at,
+        Episode.closed_at,
+        Borough.name.label("borough"),
+    ]
+    statement = select().join_from(Episode, Borough, Episode.borough_id == Borough.id)
+    for number, (_role, person_id) in enumerate(_PEOPLE):
+        person, organisation = aliased(User), aliased(Organisation)
+        statement = statement.outerjoin(person, person_id == person.id).outerjoin(
+            organisation, person.organisation_id == organisation.id
+        )
+        columns += [
+            person.id.label(f"person_{number}"),
+            person.full_name.label(f"person_{number}_name"),
+            organisation.name.label(f"person_{number}_organisation"),
+            person.email.label(f"person_{number}_email"),
+            person.phone.label(f"person_{number}_phone"),
+        ]
     return (
-        select(Episode)
+        statement.add_columns(*columns)
         .where(Episode.child_id.in_(bindparam("child_ids", expanding=True)))
         .order_by(Episode.opened_at.desc(), Episode.id.desc())
     )
 
 
-@lru_cache(maxsize=1)
-def _people_statement() -> Select:
-    return (
-        select(User)
-        .where(User.id.in_(bindparam("user_ids", expanding=True)))
-        .options(joinedload(User.organisation))
-    )
-
-
-def _episodes_by_child(db_session: Session, children: list[Child]) -> dict[int, list[Episode]]:
-    """The episodes of the children found, newest first, and the people working on them (in
-    the session, so showing them needs no further query): two queries, or one if none."""
-    by_child: dict[int, list[Episode]] = {child.id: [] for child in children}
+def _episodes_by_child(db_session: Session, children: list[Child]) -> dict[int, list[CafSummary]]:
+    """The episodes of the children found, newest first: one query, or none if no child."""
+    by_child: dict[int, list[CafSummary]] = {child.id: [] for child in children}
     if not children:
         return by_child
-    episodes = list(db_session.scalars(_episodes_statement(), {"child_ids": list(by_child)}))
-    people = {
-        user_id
-        for episode in episodes
-        for user_id in (episode.assessor_id, episode.lead_professional_id, episode.coordinator_id)
-        if user_id is not None
-    }
-    if people:
-        db_session.scalars(_people_statement(), {"user_ids": sorted(people)}).all()
-    for episode in episodes:
-        by_child[episode.child_id].append(episode)
+    for row in db_session.execute(_episodes_statement(), {"child_ids": list(by_child)}):
+        columns = row._mapping
+        workers = tuple(
+            Worker(
+                columns[f"person_{number}"],
+                columns[f"person_{number}_name"],
+                role,
+                columns[f"person_{number}_organisation"],
+                columns[f"person_{number}_email"],
+                columns[f"person_{number}_phone"],
+            )
+            for number, (role, _column) in enumerate(_PEOPLE)
+            if columns[f"person_{number}"] is not None
+        )
+        started_by = columns[f"person_{_ASSESSOR}_name"] or ""
+        by_child[row.child_id].append(
+            CafSummary(row.opened_at, row.closed_at is None, started_by, row.borough, workers)
+        )
     return by_child
 
 
@@ -296,20 +337,13 @@ def may_see_shielded_details(user: User, child: Child) -> bool:
     return user.has_role(Role.BOROUGH_CAF_CONTACT) and user.borough_id == child.borough_id
 
 
-def _workers(episodes: list[Episode]) -> list[Worker]:
+def _workers(episodes: list[CafSummary]) -> list[Worker]:
+    """Who is working with the child: the people on its open episodes, each once."""
     seen: dict[int, Worker] = {}
     for episode in episodes:
-        if not episode.is_open:
-            continue
-        for role, user in (
-            ("Lead professional", episode.lead_professional),
-            ("Assessor", episode.assessor),
-            ("Episode coordinator", episode.coordinator),
-        ):
-            if user is not None and user.id not in seen:
-                seen[user.id] = Worker(
-                    user.full_name, role, user.organisation.name, user.email, user.phone
-                )
+        if episode.is_open:
+            for worker in episode.workers:
+                seen.setdefault(worker.user_id, worker)
     return list(seen.values())
 
 
