@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.assessments.helpers import give_consent
 from tests.factories import (
@@ -100,13 +101,14 @@ def test_a_form_change_is_drafted_previewed_approved_and_used_by_new_episodes_on
     page.get_by_role("link", name="Preview it as a practitioner will see it").click()
     no_violations(page, "preview task list")
     page.get_by_role("link", name="Identifying details").click()
+    page.wait_for_url("**/preview/identifying_details")
     assert page.locator("[name='school_attended']").count() == 1
     assert page.locator("[name='special_requirements']").count() == 0
     assert page.get_by_text("Eastern European").count() >= 1
     no_violations(page, "preview section")
     page.goto(draft_url)
     page.get_by_role("link", name="Compare it with the version in use").click()
-    assert page.get_by_text("New question “School attended”").count() == 1
+    expect(page.get_by_text("New question “School attended”")).to_have_count(1)
     no_violations(page, "compare")
 
     page.goto(draft_url)
