@@ -302,7 +302,11 @@ def _episodes_statement() -> Select:
         ]
     return (
         statement.add_columns(*columns)
-        .where(Episode.child_id.in_(bindparam("child_ids", expanding=True)))
+        .where(
+            Episode.child_id.in_(
+                [bindparam(f"child_{n}", type_=Integer) for n in range(RESULT_LIMIT)]
+            )
+        )
         .order_by(Episode.opened_at.desc(), Episode.id.desc())
     )
 
@@ -312,7 +316,13 @@ def _episodes_by_child(db_session: Session, children: list[Child]) -> dict[int, 
     by_child: dict[int, list[CafSummary]] = {child.id: [] for child in children}
     if not children:
         return by_child
-    for row in db_session.execute(_episodes_statement(), {"child_ids": list(by_child)}):
+    # Always RESULT_LIMIT parameters (the list padded with its first id), so the statement's
+    # text never changes and PostgreSQL plans it once, not on every search (planning its
+    # joins costs several times running it).
+    ids = list(by_child)
+    padded = ids + ids[:1] * (RESULT_LIMIT - len(ids))
+    parameters = {f"child_{n}": child_id for n, child_id in enumerate(padded)}
+    for row in db_session.execute(_episodes_statement(), parameters):
         columns = row._mapping
         workers = tuple(
             Worker(
