@@ -15,6 +15,7 @@ from tests.factories import (
     make_user,
 )
 from webapp import db
+from webapp.access.permissions import Role
 from webapp.audit.models import AuditEvent
 from webapp.boroughs.models import Sector
 from webapp.consent.models import ConsentAgency
@@ -340,3 +341,50 @@ def test_when_consent_is_withdrawn_every_practitioner_in_the_team_is_told(
         select(Notification.user_id).where(Notification.kind == "consent_withdrawn")
     ).all()
     assert world["nurse"].id in told
+
+
+def test_a_shielded_childs_family_contacts_are_withheld_from_the_team(client, world):
+    episode = world["episode"]
+    sign_in(client, world["assessor"])
+    client.post_form(
+        f"/episodes/{episode.id}/tac/family",
+        {
+            "family-kind": "parent_carer",
+            "family-name": "Pat Example",
+            "family-role": "Mother",
+            "family-phone": "07700 900982",
+        },
+        token_from=f"/episodes/{episode.id}/tac",
+    )
+    invite(client, episode, "nurse@riverside.example")
+    team = f"/episodes/{episode.id}/tac"
+    assert "07700 900982" in page(client.get(team)).get_text()
+
+    episode.child.shielded = True
+    db.session.commit()
+    text = " ".join(page(client.get(team)).get_text().split())
+    assert "07700 900982" not in text
+    assert "Withheld: this record is shielded" in text
+    assert "Pat Example" in text
+    assert "nurse@riverside.example" in text  # practitioners' work contacts stay
+
+
+def test_the_borough_caf_contact_sees_a_shielded_childs_family_contacts(client, world):
+    episode = world["episode"]
+    episode.child.shielded = True
+    db.session.add(
+        TacMember(
+            episode_id=episode.id,
+            kind="parent_carer",
+            status=MemberStatus.ACTIVE,
+            name="Pat Example",
+            phone="07700 900982",
+            invited_by_id=world["assessor"].id,
+        )
+    )
+    contact = make_user(world["assessor"].organisation, Role.BOROUGH_CAF_CONTACT, Role.PRACTITIONER)
+    db.session.commit()
+    sign_in(client, contact)
+    response = client.get(f"/episodes/{episode.id}/tac")
+    assert response.status_code == 200
+    assert "07700 900982" in page(response).get_text()

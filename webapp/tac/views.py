@@ -7,6 +7,7 @@ from webapp.access.permissions import Permission
 from webapp.access.policy import may, requires, visible_or_404
 from webapp.accounts.services import find_user_by_email
 from webapp.accounts.sessions import client_address
+from webapp.children.shielding import hides_contacts_from
 from webapp.episodes import workflow
 from webapp.episodes.models import Episode
 from webapp.sharing import services as sharing
@@ -70,6 +71,8 @@ def _page(episode: Episode, **forms):
         members=services.members(episode),
         former=services.members(episode, MemberStatus.REMOVED, MemberStatus.DECLINED),
         may_manage=_may_manage(episode),
+        # A shielded child's family are reached through the borough CAF contact.
+        family_contacts_withheld=hides_contacts_from(current_user, episode.child),
         is_member=any(m.user_id == current_user.id for m in services.members(episode)),
         invite_form=forms.get("invite_form") or InviteForm(formdata=None, prefix="invite"),
         family_form=forms.get("family_form") or FamilyMemberForm(formdata=None, prefix="family"),
