@@ -651,7 +651,11 @@ def readme_section(report: dict) -> str:
         "Run: `.venv/bin/python benchmarks/child_index.py --sizes 100000,1000000 "
         "--database both` (about 20 minutes on the shared 2-core machine); the 12 million "
         "run once, in the background (about 40 minutes): `nice -n 10 .venv/bin/python "
-        "benchmarks/child_index.py --sizes 12000000 --database both`.",
+        "benchmarks/child_index.py --sizes 12000000 --database both`. Against a PostgreSQL "
+        "configured for the index (started with `-c shared_buffers=6GB "
+        "-c effective_cache_size=16GB`, here on port 5433): `nice -n 10 .venv/bin/python "
+        "benchmarks/child_index.py --sizes 12000000 --database postgresql --prewarm "
+        "--label tuned --postgresql-url postgresql+psycopg://postgres@127.0.0.1:5433/ecaf_bench`.",
         "",
         f"Machine: Python {report['machine']['python']}, {report['machine']['cpus']} CPUs "
         "(shared with other work). Milliseconds; median and 95th percentile over "

@@ -9,6 +9,7 @@ from tests.factories import make_borough, make_organisation, make_user
 from webapp import db
 from webapp.access.permissions import Role
 from webapp.audit.models import AuditEvent
+from webapp.useradmin.services import seen_token
 
 
 def make_accounts_world() -> dict:
@@ -60,6 +61,7 @@ def events(action: str) -> list[AuditEvent]:
 def account_form(account, **changes) -> dict:
     """The edit form's answers for `account`, with `changes`."""
     data = {
+        "seen": seen_token(account),
         "organisation": str(account.organisation_id),
         "roles": [role.value for role in account.roles],
         "caf_trained": "yes" if account.caf_trained else "no",

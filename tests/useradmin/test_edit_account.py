@@ -6,6 +6,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 
 from tests.conftest import sign_in
 from tests.useradmin.helpers import account_form, error_messages, events, make_accounts_world
@@ -195,3 +196,54 @@ def test_recording_an_in_date_dbs_check_lets_the_person_search_the_child_index(
         ),
     )
     assert other_client.get("/child-index").status_code == 200
+
+
+def _seen_on_page(response) -> str:
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    return soup.select_one("input[name='seen']")["value"]
+
+
+def test_a_change_made_meanwhile_by_another_administrator_is_not_overwritten(
+    admin_client, other_client, east
+):
+    person = east["practitioner"]
+    seen = _seen_on_page(admin_client.get(edit_path(person)))
+    # What the first administrator enters on that page: training not done, roles as they were.
+    answers = {**account_form(person, caf_trained="no"), "seen": seen}
+    sign_in(other_client, east["second_admin"])
+    assert (
+        other_client.post_form(
+            edit_path(person), account_form(person, roles=["practitioner", "manager"])
+        ).status_code
+        == 302
+    )
+
+    refused = admin_client.post_form(edit_path(person), answers)
+    assert refused.status_code == 200
+    assert error_messages(refused) == [
+        "Another administrator changed the roles while you were editing. Check it and save again"
+    ]
+    db.session.expire_all()
+    assert person.roles == {Role.PRACTITIONER, Role.MANAGER}
+    assert person.caf_trained is True
+    assert len(events("useradmin.account_changed")) == 1
+    # What they entered is still on the page; saving it again applies it, knowingly.
+    page = refused.get_data(as_text=True)
+    assert 'value="no" checked' in page
+    answers["seen"] = _seen_on_page(refused)
+    assert admin_client.post_form(edit_path(person), answers).status_code == 302
+    db.session.expire_all()
+    assert person.caf_trained is False
+    assert person.roles == {Role.PRACTITIONER}
+
+
+@pytest.mark.parametrize("seen", ["", "not json", "[1, 2]"])
+def test_a_missing_or_mangled_record_of_the_page_saves_nothing(admin_client, east, seen):
+    person = east["practitioner"]
+    response = admin_client.post_form(
+        edit_path(person), {**account_form(person, caf_trained="no"), "seen": seen}
+    )
+    assert response.status_code == 200
+    assert len(error_messages(response)) == 4
+    db.session.expire_all()
+    assert person.caf_trained is True

@@ -13,7 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import EmailField, StringField, SubmitField, TextAreaField
+from wtforms import EmailField, HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from webapp.access.permissions import Role
@@ -74,6 +74,9 @@ class AccountForm(FlaskForm):
         choices=[("yes", "Yes"), ("no", "No")],
         validators=[DataRequired(message="Select whether the person has completed CAF training")],
     )
+    # The account as the administrator saw it when the page was drawn, to notice another
+    # administrator's change made in the meantime (see services.update).
+    seen = HiddenField()
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
     def validate_dbs_check_date(self, field):

@@ -9,6 +9,7 @@ unusable one and a link by which its person sets their own."""
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -259,10 +260,16 @@ def update(
     admin: User,
     details: AccountDetails,
     *,
+    seen: str | None = None,
     client_address: str = "",
 ) -> dict[str, list[object]]:
     """Change roles, organisation, DBS check date and training; what changed, as
-    {field: [before, after]} (empty if nothing did)."""
+    {field: [before, after]} (empty if nothing did). `seen` is `seen_token` of the account
+    as the administrator saw it: if another administrator has changed it since, nothing is
+    saved and the fields they changed are named (never a silent overwrite)."""
+    before = AccountDetails.of(account).for_audit()
+    if seen is not None:
+        _check_unchanged_since(before, seen)
     _check(db_session, admin, details)
     if (
         account.id == admin.id
@@ -270,7 +277,6 @@ def update(
         and Role.BOROUGH_ADMIN not in details.roles
     ):
         raise AccountInvalid({"roles": OWN_ADMIN_ROLE})
-    before = AccountDetails.of(account).for_audit()
     after = details.for_audit()
     changes = {name: [before[name], after[name]] for name in before if before[name] != after[name]}
     if not changes:
@@ -298,6 +304,36 @@ def update(
         changes=changes,
     )
     return changes
+
+
+def seen_token(account: User) -> str:
+    """The account's details as an administrator sees them, to send back with a change."""
+    return json.dumps(AccountDetails.of(account).for_audit(), sort_keys=True)
+
+
+_CHANGED_MEANWHILE = {
+    "organisation_id": ("organisation", "the organisation"),
+    "roles": ("roles", "the roles"),
+    "dbs_check_date": ("dbs_check_date", "the date of the DBS check"),
+    "caf_trained": ("caf_trained", "whether the person has completed CAF training"),
+}
+
+
+def _check_unchanged_since(current: dict[str, object], seen: str) -> None:
+    try:
+        then = json.loads(seen)
+    except ValueError:
+        then = None
+    if not isinstance(then, dict):
+        then = {}  # missing or mangled: treat every detail as changed, so nothing is lost
+    errors = {
+        field: f"Another administrator changed {what} while you were editing. "
+        "Check it and save again"
+        for name, (field, what) in _CHANGED_MEANWHILE.items()
+        if then.get(name) != current[name]
+    }
+    if errors:
+        raise AccountInvalid(errors)
 
 
 def set_active(

@@ -145,16 +145,24 @@ def edit(account_id: int):
     _set_choices(form)
     if request.method == "GET":
         form.fill(AccountDetails.of(account))
+        form.seen.data = services.seen_token(account)
     elif form.validate_on_submit():
         try:
             changes = services.update(
-                db.session, account, current_user, form.details(), client_address=client_address()
+                db.session,
+                account,
+                current_user,
+                form.details(),
+                seen=form.seen.data or "",
+                client_address=client_address(),
             )
         except services.AccountInvalid as invalid:
             db.session.rollback()
             account = _maintained(account_id, "edit")
             _set_choices(form)
             _show_errors(form, invalid)
+            # What they entered stays on the page; saving again applies it over the change.
+            form.seen.data = services.seen_token(account)
         else:
             db.session.commit()
             flash("The account has been changed" if changes else "Nothing was changed")
