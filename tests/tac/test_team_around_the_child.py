@@ -64,6 +64,20 @@ def member_for(user) -> TacMember:
     return db.session.scalars(select(TacMember).where(TacMember.user_id == user.id)).one()
 
 
+def add_parent(client, episode):
+    """The child's mother, with a phone number, added to the team by hand."""
+    return client.post_form(
+        f"/episodes/{episode.id}/tac/family",
+        {
+            "family-kind": "parent_carer",
+            "family-name": "Pat Example",
+            "family-role": "Mother",
+            "family-phone": "07700 900982",
+        },
+        token_from=f"/episodes/{episode.id}/tac",
+    )
+
+
 def accept(client, member):
     return client.post_form(f"/tac/invitations/{member.id}", {"decision": "accept"})
 
@@ -215,16 +229,7 @@ def test_the_first_lead_professional_is_nominated_and_a_handover_needs_acceptanc
 def test_a_parent_can_be_the_lead_professional(client, world):
     episode = world["episode"]
     sign_in(client, world["assessor"])
-    client.post_form(
-        f"/episodes/{episode.id}/tac/family",
-        {
-            "family-kind": "parent_carer",
-            "family-name": "Pat Example",
-            "family-role": "Mother",
-            "family-phone": "07700 900982",
-        },
-        token_from=f"/episodes/{episode.id}/tac",
-    )
+    add_parent(client, episode)
     parent = db.session.scalars(select(TacMember).where(TacMember.name == "Pat Example")).one()
     client.post_form(f"/episodes/{episode.id}/tac/lead", {"lead-member_id": parent.id})
     db.session.expire_all()
@@ -346,16 +351,7 @@ def test_when_consent_is_withdrawn_every_practitioner_in_the_team_is_told(
 def test_a_shielded_childs_family_contacts_are_withheld_from_the_team(client, world):
     episode = world["episode"]
     sign_in(client, world["assessor"])
-    client.post_form(
-        f"/episodes/{episode.id}/tac/family",
-        {
-            "family-kind": "parent_carer",
-            "family-name": "Pat Example",
-            "family-role": "Mother",
-            "family-phone": "07700 900982",
-        },
-        token_from=f"/episodes/{episode.id}/tac",
-    )
+    add_parent(client, episode)
     invite(client, episode, "nurse@riverside.example")
     team = f"/episodes/{episode.id}/tac"
     assert "07700 900982" in page(client.get(team)).get_text()
