@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from flask import Flask, current_app, g
-from sqlalchemy import Enum, MetaData, create_engine, event
+from sqlalchemy import Enum, Index, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from werkzeug.local import LocalProxy
 
@@ -63,6 +64,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def _sqlite_begin_immediate(connection) -> None:
     # Take the write lock at the start, so concurrent read-then-write cannot deadlock.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def violates(error: IntegrityError, index: Index) -> bool:
+    """Whether `error` is a breach of the unique `index` (PostgreSQL names it; SQLite names
+    its table and columns)."""
+    diagnostics = getattr(error.orig, "diag", None)
+    if diagnostics is not None:
+        return diagnostics.constraint_name == index.name
+    columns = ", ".join(f"{index.table.name}.{column.name}" for column in index.columns)
+    return f"UNIQUE constraint failed: {columns}" in str(error.orig)
 
 
 def init_app(app: Flask) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 from webapp import db
@@ -50,6 +51,19 @@ def _csrf_error(error: CSRFError):
     return render_error(400, reason="csrf")
 
 
+_CLASH_TITLE = "Someone else made the same change at the same moment"
+
+
+def _uniqueness_clash(error: IntegrityError):
+    """A rule the database holds (one open CAF per child, a version number taken once...)
+    refused a change that raced another request: the loser is told, nothing is half-saved."""
+    current_app.logger.warning("Refused by a database rule on %s %s", request.method, request.path)
+    db.session.rollback()
+    if _wants_json():
+        return {"error": _CLASH_TITLE, "status": 409}, 409
+    return render_template("errors/409.html", title=_CLASH_TITLE, reason="clash", status=409), 409
+
+
 def _unexpected_error(error: Exception):
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
     db.session.rollback()
@@ -60,4 +74,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(InternalServerError, _unexpected_error)
+    app.register_error_handler(IntegrityError, _uniqueness_clash)
     app.register_error_handler(Exception, _unexpected_error)

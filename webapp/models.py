@@ -7,6 +7,7 @@ from webapp.boroughs.models import Borough, Organisation, Team
 from webapp.children.models import Child
 from webapp.children.shielding import ShieldingChange
 from webapp.consent.models import Consent, ConsentAgency, ConsentReview
+from webapp.counters import Counter
 from webapp.crossborough.models import JoinRequest
 from webapp.db import Base
 from webapp.directory.models import Service
@@ -32,6 +33,7 @@ __all__ = [
     "Consent",
     "ConsentAgency",
     "ConsentReview",
+    "Counter",
     "DraftTransition",
     "Episode",
     "EpisodeTransition",

@@ -15,8 +15,7 @@ from webapp.children.forms import REASONS, ChildSearchForm, StartEpisodeForm
 from webapp.children.models import Child
 from webapp.db import utcnow
 from webapp.episodes import workflow
-from webapp.episodes.models import Episode
-from webapp.episodes.services import open_episode
+from webapp.episodes.services import AnotherOpenEpisode, open_episode
 from webapp.errors import render_error
 
 bp = Blueprint("children", __name__)
@@ -89,18 +88,17 @@ def start_episode(child_id: int):
     form = StartEpisodeForm()
     if not form.validate_on_submit():
         abort(400)
-    existing = db.session.scalars(
-        select(Episode).where(Episode.child_id == child.id, Episode.closed_at.is_(None))
-    ).first()
-    if existing is not None:
+    try:
+        episode = open_episode(
+            db.session, workflow.catalogue(), child, current_user, child.borough, client_address()
+        )
+    except AnotherOpenEpisode:
+        db.session.rollback()
         flash(
             "This child already has an open CAF. Contact its lead professional, or ask to "
             "join its team around the child, instead of starting another."
         )
         return redirect(url_for("crossborough.new_join_request", child_id=child.id))
-    episode = open_episode(
-        db.session, workflow.catalogue(), child, current_user, child.borough, client_address()
-    )
     db.session.commit()
     flash(f"CAF episode {episode.reference} started. Record the family's consent next.")
     return redirect(url_for("episodes.show", episode_id=episode.id))

@@ -2,26 +2,44 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, cast, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from webapp import counters
 from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.boroughs.models import Borough
 from webapp.children.models import Child
-from webapp.db import utcnow
+from webapp.db import utcnow, violates
 from webapp.episodes.models import Episode
 from webapp.workflow import Catalogue
 from webapp.workflowchoices import services as choice_services
 
 
+class AnotherOpenEpisode(Exception):
+    """The child already has an open CAF: contact its team instead of starting another."""
+
+
+OPEN_EPISODE_PER_CHILD = next(
+    index for index in Episode.__table__.indexes if index.name == "uq_episode_open_child"
+)
+
+
+def find_open_episode(db_session: Session, child_id: int) -> Episode | None:
+    return db_session.scalars(
+        select(Episode).where(Episode.child_id == child_id, Episode.closed_at.is_(None))
+    ).first()
+
+
 def next_reference(db_session: Session, borough: Borough) -> str:
-    year = utcnow().year
-    prefix = f"{borough.code[:3].upper()}-{year}-"
-    latest = db_session.scalar(
-        select(func.max(Episode.reference)).where(Episode.reference.like(f"{prefix}%"))
+    """`RIV-2026-00042`: the borough's next number of the year, allocated atomically."""
+    prefix = f"{borough.code[:3].upper()}-{utcnow().year}-"
+    taken = counters.highest(
+        cast(func.substr(Episode.reference, len(prefix) + 1), Integer),
+        Episode.reference.like(f"{prefix}%"),
     )
-    number = int(latest.rsplit("-", 1)[1]) + 1 if latest else 1
+    number = counters.allocate(db_session, f"episode-reference:{prefix}", taken)
     return f"{prefix}{number:05d}"
 
 
@@ -34,7 +52,11 @@ def open_episode(
     client_address: str = "",
 ) -> Episode:
     """A new episode in its borough's newest workflow, at that workflow's first stage. The
-    reference is unique per borough and year; the caller commits (a clash rolls back)."""
+    reference is unique per borough and year; the caller commits. Raises AnotherOpenEpisode
+    (the caller rolls back) when the child has an open CAF, even one started a moment ago
+    by someone else."""
+    if find_open_episode(db_session, child.id) is not None:
+        raise AnotherOpenEpisode
     definition = catalogue.for_borough(borough.code)
     choices_id = choice_services.to_pin(db_session, borough.id, definition)
     episode = Episode(
@@ -48,7 +70,12 @@ def open_episode(
         assessor=assessor,
     )
     db_session.add(episode)
-    db_session.flush()
+    try:
+        db_session.flush()
+    except IntegrityError as error:
+        if violates(error, OPEN_EPISODE_PER_CHILD):
+            raise AnotherOpenEpisode from None
+        raise
     audit.record(
         db_session,
         "episode.opened",

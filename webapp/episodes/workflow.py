@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from webapp import db
@@ -16,10 +17,12 @@ from webapp.access.relationships import workflow_roles
 from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.consent.models import Consent, ConsentDecision
-from webapp.db import utcnow
+from webapp.db import utcnow, violates
 from webapp.definitions_cache import load_once
 from webapp.episodes import effects
+from webapp.episodes import services as episode_services
 from webapp.episodes.models import Episode, EpisodeTransition
+from webapp.episodes.services import OPEN_EPISODE_PER_CHILD
 from webapp.workflow import (
     Actor,
     Availability,
@@ -28,6 +31,7 @@ from webapp.workflow import (
     Engine,
     EpisodeSnapshot,
     Firing,
+    TransitionNotAllowed,
     WorkflowDefinition,
     load_catalogue,
 )
@@ -181,7 +185,8 @@ def fire(
     destination = engine.definition.states[firing.dest]
     if destination.terminal and episode.closed_at is None:
         episode.closed_at = now
-    elif not destination.terminal:
+    elif not destination.terminal and episode.closed_at is not None:
+        _check_no_other_open_episode(db_session, episode, firing)
         episode.closed_at = None
     context = effects.EffectContext(db_session, episode, firing, user, form_data or {})
     for effect in firing.in_transaction:
@@ -200,8 +205,29 @@ def fire(
         to_state=firing.dest,
         comment=firing.comment or "",
     )
-    db_session.flush()  # the optimistic lock on the episode row is checked here
+    try:
+        db_session.flush()  # the optimistic lock on the episode row is checked here
+    except IntegrityError as error:
+        if violates(error, OPEN_EPISODE_PER_CHILD):  # reopened as another CAF was started
+            raise _another_open(firing) from None
+        raise
     return Outcome(firing, history)
+
+
+def _another_open(firing: Firing) -> TransitionNotAllowed:
+    return TransitionNotAllowed(
+        firing.transition,
+        (
+            "This child has another open CAF. Work on that one, or close it before reopening "
+            "this one",
+        ),
+    )
+
+
+def _check_no_other_open_episode(db_session: Session, episode: Episode, firing: Firing) -> None:
+    other = episode_services.find_open_episode(db_session, episode.child_id)
+    if other is not None and other.id != episode.id:
+        raise _another_open(firing)
 
 
 def run_after_commit(db_session: Session, episode_id: int, outcome: Outcome, user: User) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.accounts.models import User
@@ -46,6 +46,17 @@ class DraftState(StrEnum):
 
 class OverlayDraft(Base):
     __tablename__ = "form_overlay_draft"
+    __table_args__ = (
+        # One open draft (being edited or awaiting approval) per borough and form.
+        Index(
+            "uq_form_overlay_draft_open",
+            "borough",
+            "form_id",
+            unique=True,
+            sqlite_where=text("state IN ('draft', 'awaiting_approval')"),
+            postgresql_where=text("state IN ('draft', 'awaiting_approval')"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     borough: Mapped[str] = mapped_column(String(40), index=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, DateTime, ForeignKey, String, Text
+from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.accounts.models import User
@@ -39,6 +39,17 @@ class TacMember(Base):
     invitation; the child, parents and carers are recorded with their contact details."""
 
     __tablename__ = "tac_member"
+    __table_args__ = (
+        # A practitioner is in an episode's team (or invited to it) once.
+        Index(
+            "uq_tac_member_current_user",
+            "episode_id",
+            "user_id",
+            unique=True,
+            sqlite_where=text("status IN ('invited', 'active') AND user_id IS NOT NULL"),
+            postgresql_where=text("status IN ('invited', 'active') AND user_id IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     episode_id: Mapped[int] = mapped_column(ForeignKey("episode.id"), index=True)
@@ -76,6 +87,16 @@ class LeadProfessionalChange(Base):
     """One nomination or handover of the lead professional role; the history is kept."""
 
     __tablename__ = "lead_professional_change"
+    __table_args__ = (
+        # One handover waiting to be accepted per episode.
+        Index(
+            "uq_lead_professional_change_proposed",
+            "episode_id",
+            unique=True,
+            sqlite_where=text("status = 'proposed'"),
+            postgresql_where=text("status = 'proposed'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     episode_id: Mapped[int] = mapped_column(ForeignKey("episode.id"), index=True)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webapp import counters
 from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.boroughs.models import Borough
@@ -100,15 +101,15 @@ def choose(
             "Change at least one choice: these are the choices already in force",
             f"choice_{next(iter(definition.choices))}",
         )
-    number = (
-        db_session.scalar(
-            select(func.max(WorkflowChoiceVersion.version)).where(
-                WorkflowChoiceVersion.borough_id == borough.id,
-                WorkflowChoiceVersion.workflow_id == definition.id,
-            )
-        )
-        or 0
-    ) + 1
+    number = counters.allocate(
+        db_session,
+        f"workflow-choices:{borough.id}:{definition.id}",
+        counters.highest(
+            WorkflowChoiceVersion.version,
+            WorkflowChoiceVersion.borough_id == borough.id,
+            WorkflowChoiceVersion.workflow_id == definition.id,
+        ),
+    )
     version = WorkflowChoiceVersion(
         borough_id=borough.id,
         workflow_id=definition.id,
