@@ -19,9 +19,17 @@ DEFAULTS: dict[str, object] = {
     "PERMANENT_SESSION_LIFETIME": 8 * 60 * 60,
     "SESSION_IDLE_MINUTES": 30,
     "SESSION_WARNING_MINUTES": 2,
+    # Failed sign-ins lock the email address typed (any account, or none) for 15 minutes
+    # after 5; a client address is only slowed down: after 100 failures in a run, one
+    # attempt every 10 seconds (README, "Signing in").
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCKOUT_MINUTES": 15,
-    "LOGIN_IP_MAX_FAILURES": 50,
+    "LOGIN_ADDRESS_SLOW_DOWN_AFTER": 100,
+    "LOGIN_ADDRESS_SLOW_DOWN_SECONDS": 10,
+    "LOGIN_KNOWN_DEVICE_DAYS": 90,
+    # How many reverse proxies in front of the app set X-Forwarded-For and -Proto: 0
+    # trusts no such header.
+    "TRUSTED_PROXIES": 0,
     "DBS_VALID_YEARS": 3,
     "WTF_CSRF_TIME_LIMIT": None,
     "GOVUK_FRONTEND_DIST": str(PROJECT_ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
@@ -48,6 +56,7 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "CAF_DOCUMENT_TEMPLATES_PATH": ("DOCUMENT_TEMPLATES_PATH", str),
     "CAF_UPLOAD_FOLDER": ("UPLOAD_FOLDER", str),
     "CAF_UPLOAD_MAX_BYTES": ("UPLOAD_MAX_BYTES", int),
+    "CAF_TRUSTED_PROXIES": ("TRUSTED_PROXIES", int),
 }
 
 

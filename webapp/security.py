@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 from govuk_frontend_wtf.main import WTFormsHelpers
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp import db
 from webapp.access.permissions import Permission
@@ -83,7 +84,7 @@ def _security_headers(response):
     if request.endpoint not in {"assets.asset", "static"}:
         # Pages hold children's personal data: never keep them in a shared cache.
         response.headers["Cache-Control"] = "no-store"
-    if request.is_secure:
+    if request.is_secure:  # the client's own scheme: a trusted proxy's X-Forwarded-Proto counts
         response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     return response
 
@@ -97,7 +98,24 @@ def _template_helpers() -> dict:
     }
 
 
+def trust_proxies(app: Flask) -> None:
+    """Believe X-Forwarded-For and X-Forwarded-Proto only as set by the TRUSTED_PROXIES
+    proxies nearest the app (the right-most entries), never as sent by a client.
+
+    X-Forwarded-Host is not trusted: a proxy that passes the client's own header through
+    would let a client choose the host of the links the app writes (set-password links).
+    The proxy passes the original Host header instead."""
+    count = app.config["TRUSTED_PROXIES"]
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise ValueError(
+            f"TRUSTED_PROXIES (CAF_TRUSTED_PROXIES) must be a whole number, 0 or more: {count!r}"
+        )
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
+
+
 def init_app(app: Flask) -> None:
+    trust_proxies(app)
     CSRFProtect(app)
     WTFormsHelpers(app)
     login_manager = LoginManager(app)

@@ -117,12 +117,15 @@ def test_sign_in_works_again_when_the_lock_out_ends(client, user):
     assert attempt(client, user.email, PASSWORD).status_code == 302
 
 
-def test_many_failures_from_one_address_lock_that_address_out(client, app, user):
-    app.config["LOGIN_IP_MAX_FAILURES"] = 3
+def test_many_failures_from_one_address_only_slow_that_address_down(client, app, user):
+    app.config["LOGIN_ADDRESS_SLOW_DOWN_AFTER"] = 3
     for number in range(3):
         attempt(client, f"guess{number}@riverside.example", "wrong")
 
-    assert attempt(client, user.email, PASSWORD).status_code == 429
+    slowed = attempt(client, user.email, PASSWORD)
+
+    assert slowed.status_code == 429
+    assert "Wait 10 seconds, then try again" in error_summary(slowed)[0]
 
 
 def test_a_successful_sign_in_clears_earlier_failures(client, user):

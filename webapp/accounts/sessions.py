@@ -8,6 +8,7 @@ sign-in page, and the same user can send them again after signing back in.
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from urllib.parse import urlsplit
 
@@ -92,7 +93,13 @@ def safe_local_path(target: str | None) -> str | None:
 
 
 def client_address() -> str:
-    return request.remote_addr or ""
+    """The client's address: the connecting peer's, or, behind CAF_TRUSTED_PROXIES trusted
+    proxies, the one the nearest of them saw (webapp/security.py applies ProxyFix)."""
+    address = request.remote_addr or ""
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:  # not an address: kept, but never longer than the audit column
+        return address[:64]
 
 
 def init_app(app: Flask) -> None:

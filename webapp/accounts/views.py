@@ -7,6 +7,7 @@ from flask import (
     current_app,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -18,7 +19,7 @@ from flask_login import current_user, login_user, logout_user
 from webapp import db
 from webapp.access.permissions import Permission
 from webapp.access.policy import public, requires
-from webapp.accounts import services, setup_links
+from webapp.accounts import known_devices, services, setup_links
 from webapp.accounts.forms import SetPasswordForm, SignInForm, SignOutForm
 from webapp.accounts.passwords import passwords
 from webapp.accounts.sessions import client_address, mark_active, safe_local_path, seconds_left
@@ -34,8 +35,13 @@ def _throttle_rules() -> services.ThrottleRules:
     return services.ThrottleRules(
         max_failures=config["LOGIN_MAX_FAILURES"],
         lockout=timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"]),
-        ip_max_failures=config["LOGIN_IP_MAX_FAILURES"],
+        address_slow_down_after=config["LOGIN_ADDRESS_SLOW_DOWN_AFTER"],
+        address_slow_down=timedelta(seconds=config["LOGIN_ADDRESS_SLOW_DOWN_SECONDS"]),
     )
+
+
+def _seconds(count: int) -> str:
+    return "1 second" if count == 1 else f"{count} seconds"
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -53,8 +59,18 @@ def sign_in():
         form.email.data,
         form.password.data,
         client_address(),
+        known_device=known_devices.recognises(request, form.email.data),
     )
     db.session.commit()
+    if outcome.result is services.SignInResult.SLOWED:
+        wait = outcome.retry_after_seconds
+        form.form_errors.append(
+            "There have been too many attempts to sign in from your network. "
+            f"Wait {_seconds(wait)}, then try again."
+        )
+        response = make_response(_render_sign_in(form, carried=_carried_from_form()), 429)
+        response.headers["Retry-After"] = str(wait)
+        return response
     if outcome.result is services.SignInResult.LOCKED:
         minutes = current_app.config["LOGIN_LOCKOUT_MINUTES"]
         form.form_errors.append(
@@ -65,7 +81,9 @@ def sign_in():
     if outcome.result is services.SignInResult.REFUSED:
         form.form_errors.append(SIGN_IN_REFUSED)
         return _render_sign_in(form, carried=_carried_from_form()), 200
-    return _complete_sign_in(outcome.user)
+    response = make_response(_complete_sign_in(outcome.user))
+    known_devices.remember(request, response, outcome.user.email)
+    return response
 
 
 def _complete_sign_in(user):

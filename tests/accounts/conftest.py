@@ -1,0 +1,60 @@
+"""An app behind one trusted reverse proxy, and helpers for sign-in attempts from chosen
+client addresses."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from bs4 import BeautifulSoup
+from sqlalchemy import select
+
+from tests.conftest import CheckedClient, make_test_config
+from webapp import create_app
+from webapp import db as database
+from webapp.accounts.models import LoginThrottle
+from webapp.audit.models import AuditEvent
+
+
+@pytest.fixture
+def app_behind_one_proxy(app):
+    """The same database as `app`, served as behind one proxy (CAF_TRUSTED_PROXIES=1)."""
+    proxied = create_app({**make_test_config(app.config["DATABASE_URL"]), "TRUSTED_PROXIES": 1})
+    proxied.test_client_class = CheckedClient
+    yield proxied
+    database.engine_for(proxied).dispose()
+
+
+def attempt(client, email: str, password: str, *, address=None, forwarded_for=None, **kwargs):
+    """One sign-in attempt, from `address` (the connecting peer) and with an
+    X-Forwarded-For header if given."""
+    headers = {"Referer": "https://localhost/"}
+    if forwarded_for is not None:
+        headers["X-Forwarded-For"] = forwarded_for
+    if address is not None:
+        kwargs["environ_base"] = {"REMOTE_ADDR": address}
+    return client.post_form(
+        "/sign-in", {"email": email, "password": password}, headers=headers, **kwargs
+    )
+
+
+def error_summary(response) -> list[str]:
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    return [item.get_text(strip=True) for item in soup.select(".govuk-error-summary__list li")]
+
+
+def time_passes(delta: timedelta) -> None:
+    """Move every failed-sign-in record back by `delta`, as if that long had gone by."""
+    for throttle in database.session.scalars(select(LoginThrottle)):
+        throttle.first_failure_at -= delta
+        if throttle.locked_until is not None:
+            throttle.locked_until -= delta
+    database.session.commit()
+
+
+def audited(action: str) -> list[AuditEvent]:
+    return list(
+        database.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+        )
+    )
