@@ -4,7 +4,7 @@ whether a CAF exists and who is working with them. Never assessment content (DES
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
@@ -19,6 +19,7 @@ from sqlalchemy import (
     bindparam,
     func,
     literal,
+    or_,
     select,
     union_all,
 )
@@ -193,7 +194,7 @@ def lookups(shape: Shape) -> list[ColumnElement[bool]]:
     - family name sound and date of birth (or the day/month transposed date);
     - date of birth and given name sound (including the name's everyday variants), for a
       family name misspelt beyond its soundex, changed or given as another name;
-    - the postcode;
+    - the postcode (never of a shielded child, for anyone who may not see its address);
     - family and given name sounds, born in the month asked for (a mistyped day) or on the
       same day of another month of that year (a mistyped month) when a date is given, or
       at any time when none is.
@@ -211,7 +212,17 @@ def lookups(shape: Shape) -> list[ColumnElement[bool]]:
     if sounds and dates:
         found.append(and_(Child.born_on.in_(dates), Child.given_name_sound.in_(sounds)))
     if shape.postcode:
-        found.append(Child.postcode_key == bindparam("postcode", type_=String))
+        # An address-derived key never selects a shielded child for someone who may not see
+        # its address: otherwise a right postcode would confirm where the family lives.
+        found.append(
+            and_(
+                Child.postcode_key == bindparam("postcode", type_=String),
+                or_(
+                    Child.shielded.is_(False),
+                    Child.borough_id == bindparam("shielded_visible_in", type_=Integer),
+                ),
+            )
+        )
     if shape.family_sound and sounds:
         names = and_(Child.family_name_sound == family, Child.given_name_sound.in_(sounds))
         if not dates:
@@ -258,13 +269,21 @@ def _candidates_statement(shape: Shape) -> Select | None:
     )
 
 
-def candidates(db_session: Session, query: matching.Query) -> list[Child]:
-    """Children found by the query's lookups, up to CANDIDATE_LIMIT in all."""
+def candidates(
+    db_session: Session, query: matching.Query, shielded_visible_in: int | None = None
+) -> list[Child]:
+    """Children found by the query's lookups, up to CANDIDATE_LIMIT in all. Address keys
+    find shielded children only of the borough `shielded_visible_in` (that of a borough CAF
+    contact searching; None for everyone else)."""
     keys = LookupKeys.of(query)
     statement = _candidates_statement(keys.shape)
     if statement is None:
         return []
-    parameters = {**keys.parameters(), "candidate_limit": CANDIDATE_LIMIT}
+    parameters = {
+        **keys.parameters(),
+        "candidate_limit": CANDIDATE_LIMIT,
+        "shielded_visible_in": shielded_visible_in if shielded_visible_in is not None else -1,
+    }
     return list(db_session.scalars(statement, parameters))
 
 
@@ -347,6 +366,19 @@ def may_see_shielded_details(user: User, child: Child) -> bool:
     return user.has_role(Role.BOROUGH_CAF_CONTACT) and user.borough_id == child.borough_id
 
 
+def _shielded_visible_in(user: User) -> int | None:
+    """The borough whose shielded children's addresses the user may see, if any."""
+    return user.borough_id if user.has_role(Role.BOROUGH_CAF_CONTACT) else None
+
+
+def _score(query: matching.Query, child: Child, address_hidden: bool) -> float:
+    """How well the child matches; for a child whose address the user may not see, without
+    the address (so a right or wrong postcode changes neither its rank nor its presence)."""
+    if address_hidden:
+        query = replace(query, postcode="")
+    return matching.score(query, child)
+
+
 def _workers(episodes: list[CafSummary]) -> list[Worker]:
     """Who is working with the child: the people on its open episodes, each once."""
     seen: dict[int, Worker] = {}
@@ -374,17 +406,24 @@ def search(
             reason="rate limit",
         )
         raise SearchLimitReached
+
+    def hidden(child: Child) -> bool:
+        return child.shielded and not may_see_shielded_details(user, child)
+
     scored = sorted(
-        ((matching.score(query, child), child) for child in candidates(db_session, query)),
+        (
+            (_score(query, child, hidden(child)), child)
+            for child in candidates(db_session, query, _shielded_visible_in(user))
+        ),
         key=lambda pair: (-pair[0], pair[1].family_name, pair[1].id),
     )
     chosen = [(value, child) for value, child in scored[:RESULT_LIMIT] if value >= MATCH_THRESHOLD]
     episodes = _episodes_by_child(db_session, [child for _value, child in chosen])
     results = []
     for value, child in chosen:
-        hidden = child.shielded and not may_see_shielded_details(user, child)
         found = episodes[child.id]
-        results.append(Result(child, value, found, [] if hidden else _workers(found), hidden))
+        withheld = hidden(child)
+        results.append(Result(child, value, found, [] if withheld else _workers(found), withheld))
     audit.record(
         db_session,
         "child_index.searched",
