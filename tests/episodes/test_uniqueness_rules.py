@@ -4,13 +4,13 @@ reference twice, and the loser is told, never shown a 500."""
 
 from __future__ import annotations
 
-import threading
 from datetime import date, datetime
 
 import pytest
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from tests.concurrency import Post, post_at_once
 from tests.conftest import sign_in
 from tests.factories import (
     make_borough,
@@ -53,32 +53,14 @@ def _search_for(client, child) -> None:
 
 
 def _start_at_once(app, starts: list[tuple[object, int]]) -> list[object]:
-    """Each (signed-in client, child id) posts "Start a CAF" at the same moment, each on its
-    own thread, database connection and transaction."""
-    tokens = [client.csrf_token("/child-index") for client, _child_id in starts]
-    db.session.commit()  # end the test's own transaction: on SQLite it holds the write lock
-    barrier = threading.Barrier(len(starts))
-    responses: list[object] = [None] * len(starts)
-
-    def start(number: int) -> None:
-        client, child_id = starts[number]
-        with app.app_context():
-            barrier.wait(timeout=60)
-            try:
-                responses[number] = client.post(
-                    f"/children/{child_id}/episodes",
-                    data={"csrf_token": tokens[number]},
-                    headers={"Referer": "https://localhost/"},
-                )
-            except Exception as error:  # reported by the assertions, not lost in a thread
-                responses[number] = error
-
-    threads = [threading.Thread(target=start, args=(number,)) for number in range(len(starts))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return responses
+    """Each (signed-in client, child id) posts "Start a CAF" at the same moment."""
+    return post_at_once(
+        app,
+        [
+            Post(client, f"/children/{child_id}/episodes", token_from="/child-index")
+            for client, child_id in starts
+        ],
+    )
 
 
 def _practitioners(app, riverside, count: int) -> list:
@@ -152,9 +134,7 @@ def test_references_carry_on_after_those_already_taken_beyond_five_digits(app, r
     assert opened.reference == f"RIV-{year}-100000"
 
 
-def test_a_closed_caf_is_not_reopened_while_the_child_has_another_open_one(
-    client, app, riverside
-):
+def test_a_closed_caf_is_not_reopened_while_the_child_has_another_open_one(client, app, riverside):
     manager = make_user(riverside["school"], Role.MANAGER)
     child = make_child(riverside["borough"], date_of_birth=date(2015, 1, 1))
     closed = make_episode(child, manager, state="closed", closed_at=datetime(2026, 1, 5))
@@ -237,9 +217,7 @@ def _rows_breaking_each_rule(riverside):
     }
 
 
-def test_every_uniqueness_rule_is_held_by_the_database_not_only_by_the_services(
-    app, riverside
-):
+def test_every_uniqueness_rule_is_held_by_the_database_not_only_by_the_services(app, riverside):
     """Rows written straight to the tables, bypassing every check in Python."""
     rules = _rows_breaking_each_rule(riverside)
     db.session.commit()

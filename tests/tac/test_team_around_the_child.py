@@ -5,6 +5,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
+from tests.concurrency import Post, post_at_once
 from tests.conftest import sign_in
 from tests.factories import (
     make_borough,
@@ -384,3 +385,40 @@ def test_the_borough_caf_contact_sees_a_shielded_childs_family_contacts(client, 
     response = client.get(f"/episodes/{episode.id}/tac")
     assert response.status_code == 200
     assert "07700 900982" in page(response).get_text()
+
+
+def test_two_invitations_of_one_practitioner_at_the_same_moment_make_one_membership(
+    app, client, other_client, world
+):
+    coordinator = make_user(world["assessor"].organisation, email="co@riverside.example")
+    episode = world["episode"]
+    episode.coordinator_id = coordinator.id
+    db.session.commit()
+    sign_in(client, world["assessor"])
+    sign_in(other_client, coordinator)
+    path = f"/episodes/{episode.id}/tac/invite"
+    data = {"invite-email": world["nurse"].email, "invite-role": "School nurse"}
+
+    responses = post_at_once(
+        app,
+        [
+            Post(each, path, data, token_from=f"/episodes/{episode.id}/tac")
+            for each in (client, other_client)
+        ],
+    )
+
+    assert all(not isinstance(response, Exception) for response in responses), responses
+    outcomes = sorted(
+        "invited"
+        if response.status_code == 302
+        else "told"
+        if response.status_code == 409
+        or "already in the team or invited" in response.get_data(as_text=True)
+        else response.status_code
+        for response in responses
+    )
+    assert outcomes == ["invited", "told"]
+    members = db.session.scalars(
+        select(TacMember).where(TacMember.user_id == world["nurse"].id)
+    ).all()
+    assert len(members) == 1
