@@ -60,25 +60,8 @@ def seed_demo(children: int, seed: int) -> None:
         click.echo("Demo data is already present; nothing changed.")
 
 
-@caf.group("audit")
-def audit_commands() -> None:
-    """The audit trail."""
-
-
-@audit_commands.command("verify")
-def verify() -> None:
-    """Check that no audit event has been changed or removed."""
-    from webapp.audit.services import verify_chain
-
-    problems = verify_chain(db.session)
-    for problem in problems:
-        click.echo(f"event {problem.event_id}: {problem.problem}", err=True)
-    if problems:
-        raise click.exceptions.Exit(1)
-    click.echo("The audit trail is intact.")
-
-
 def init_app(app: Flask) -> None:
+    from webapp.audit.cli import audit_commands
     from webapp.documents.cli import documents
     from webapp.episodes.reminders import reminders
     from webapp.formdefs.cli import formdefs
@@ -88,4 +71,5 @@ def init_app(app: Flask) -> None:
     caf.add_command(formdefs)
     caf.add_command(reminders)
     caf.add_command(documents)
+    caf.add_command(audit_commands)
     app.cli.add_command(caf)

@@ -41,6 +41,8 @@ DEFAULTS: dict[str, object] = {
     "DOCUMENT_TEMPLATES_PATH": str(PROJECT_ROOT / "templates"),
     "UPLOAD_FOLDER": None,  # None: <instance>/uploads, outside the web root
     "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
+    "AUDIT_KEY": None,  # None: generated into <instance>/audit_key
+    "AUDIT_ANCHOR_PATH": None,  # None: <instance>/audit-anchors.log
 }
 
 # Environment variables that override configuration, with the type they are read as.
@@ -57,7 +59,11 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "CAF_UPLOAD_FOLDER": ("UPLOAD_FOLDER", str),
     "CAF_UPLOAD_MAX_BYTES": ("UPLOAD_MAX_BYTES", int),
     "CAF_TRUSTED_PROXIES": ("TRUSTED_PROXIES", int),
+    "CAF_AUDIT_KEY": ("AUDIT_KEY", str),
+    "CAF_AUDIT_ANCHOR_PATH": ("AUDIT_ANCHOR_PATH", str),
 }
+
+MINIMUM_AUDIT_KEY_LENGTH = 32
 
 
 def _parse(value: str, kind: type) -> object:
@@ -81,11 +87,27 @@ def load(app: Flask, test_config: dict | None) -> None:
         app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+    _load_audit_settings(app)
 
 
-def _instance_secret_key(instance_path: Path) -> str:
-    """Read the key from instance/secret_key, creating it (readable by the owner only) once."""
-    key_file = instance_path / "secret_key"
+def _load_audit_settings(app: Flask) -> None:
+    """The audit trail's HMAC key, held outside the database (so that someone who can write
+    to the database cannot recompute the chain), and the anchors file beside it."""
+    if not app.config.get("AUDIT_KEY"):
+        app.config["AUDIT_KEY"] = _instance_secret_key(Path(app.instance_path), "audit_key")
+    if len(app.config["AUDIT_KEY"]) < MINIMUM_AUDIT_KEY_LENGTH:
+        raise ValueError(
+            f"CAF_AUDIT_KEY must be at least {MINIMUM_AUDIT_KEY_LENGTH} characters long"
+        )
+    if app.config["AUDIT_KEY"] == app.config["SECRET_KEY"]:
+        raise ValueError("CAF_AUDIT_KEY must differ from the session secret key")
+    if not app.config.get("AUDIT_ANCHOR_PATH"):
+        app.config["AUDIT_ANCHOR_PATH"] = str(Path(app.instance_path) / "audit-anchors.log")
+
+
+def _instance_secret_key(instance_path: Path, file_name: str = "secret_key") -> str:
+    """Read the key from instance/<file_name>, creating it (readable by the owner only) once."""
+    key_file = instance_path / file_name
     try:
         return key_file.read_text().strip()
     except FileNotFoundError:
