@@ -3,6 +3,9 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput,
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
+from webapp.accounts import password_rules
+from webapp.accounts.models import User
+
 
 class SignInForm(FlaskForm):
     email = EmailField(
@@ -39,13 +42,9 @@ class SetPasswordForm(FlaskForm):
     password = PasswordField(
         "Create a password",
         widget=GovPasswordInput(),
-        description="Use 12 characters or more. A few unrelated words is easy to remember and "
-        "hard to guess.",
-        validators=[
-            DataRequired(message="Enter a password"),
-            Length(min=12, message="Password must be 12 characters or more"),
-            Length(max=200, message="Password must be 200 characters or fewer"),
-        ],
+        description=f"Use {password_rules.MIN_LENGTH} characters or more. A few unrelated "
+        "words is easy to remember and hard to guess.",
+        validators=[DataRequired(message="Enter a password")],
     )
     confirm = PasswordField(
         "Enter the password again",
@@ -53,6 +52,15 @@ class SetPasswordForm(FlaskForm):
         validators=[DataRequired(message="Enter the password again")],
     )
     submit = SubmitField("Set your password", widget=GovSubmitInput())
+
+    def __init__(self, *args, account: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.account = account
+
+    def validate_password(self, field):
+        found = password_rules.weakness(field.data, password_rules.words_for(self.account))
+        if found is not None:
+            raise ValidationError(found.message)
 
     def validate_confirm(self, field):
         if self.password.data and field.data != self.password.data:

@@ -13,14 +13,13 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from webapp.accounts import password_rules
 from webapp.accounts.models import PasswordSetupLink, User, new_session_token
 from webapp.accounts.passwords import Passwords
 from webapp.audit import services as audit
 from webapp.db import utcnow
 
 VALID_FOR = timedelta(hours=72)
-PASSWORD_MIN = 12
-PASSWORD_MAX = 200
 
 
 def _hash(token: str) -> str:
@@ -77,8 +76,10 @@ def redeem(
     *,
     client_address: str = "",
 ) -> User:
-    """Set the person's own password, use up the link, and end any session of the account."""
+    """Set the person's own password, use up the link, and end any session of the account.
+    Raises WeakPassword, changing nothing, if the password rules refuse it."""
     user = link.user
+    password_rules.check(password, password_rules.words_for(user))
     user.password_hash = passwords.hash(password)
     user.session_token = new_session_token()
     withdraw_all(db_session, user)

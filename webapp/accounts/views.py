@@ -149,7 +149,7 @@ def set_password(token: str):
     link = setup_links.find_valid(db.session, token, for_update=request.method == "POST")
     if link is None:
         return render_template("accounts/set_password_invalid.html"), 404
-    form = SetPasswordForm()
+    form = SetPasswordForm(account=link.user)
     if form.validate_on_submit():
         setup_links.redeem(
             db.session, link, passwords(), form.password.data, client_address=client_address()
