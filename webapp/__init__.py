@@ -66,6 +66,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from webapp.accounts.views import bp as accounts_bp
     from webapp.admin.views import bp as admin_bp
+    from webapp.assessments import version_views  # noqa: F401 - adds its pages to the blueprint
     from webapp.assessments.views import bp as assessments_bp
     from webapp.children.shielding import bp as shielding_bp
     from webapp.children.views import bp as children_bp

@@ -1,7 +1,7 @@
 """Every model, imported in one place so that Alembic and the tests see the whole schema."""
 
 from webapp.accounts.models import LoginThrottle, PasswordSetupLink, User, UserRole
-from webapp.assessments.models import FormResponse, SectionAnswers
+from webapp.assessments.models import EpisodeFormPin, FormResponse, SectionAnswers
 from webapp.audit.models import AuditChainHead, AuditEvent
 from webapp.boroughs.models import Borough, Organisation, Team
 from webapp.children.models import Child
@@ -36,6 +36,7 @@ __all__ = [
     "Counter",
     "DraftTransition",
     "Episode",
+    "EpisodeFormPin",
     "EpisodeTransition",
     "FormResponse",
     "GeneratedDocument",

@@ -134,3 +134,25 @@ class SectionAnswers(Base):
     def restrict(self, field_ids: set[str] | frozenset[str], organisation_id: int | None) -> None:
         self.not_shared_json = json.dumps(sorted(field_ids))
         self.not_shared_organisation_id = organisation_id if field_ids else None
+
+
+class EpisodeFormPin(Base):
+    """The version of one form an episode uses: the borough's newest when the episode
+    started, kept whatever is published later, until the lead professional moves the episode
+    to a newer version (an audited step)."""
+
+    __tablename__ = "episode_form_pin"
+
+    episode_id: Mapped[int] = mapped_column(ForeignKey("episode.id"), primary_key=True)
+    form_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    form_version: Mapped[int] = mapped_column(Integer)
+    borough: Mapped[str | None] = mapped_column(String(40))
+    overlay_version: Mapped[int | None] = mapped_column(Integer)
+    pinned_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # None: pinned when the episode started (or, for an episode older than pins, when the
+    # form was first used).
+    moved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    @property
+    def pin(self) -> FormPin:
+        return FormPin(self.form_id, self.form_version, self.borough, self.overlay_version)

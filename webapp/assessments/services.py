@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from webapp.accounts.models import User
-from webapp.assessments import display
+from webapp.assessments import display, pins
 from webapp.assessments.kinds import KINDS, Kind, kind_of
 from webapp.assessments.library import form_library
 from webapp.assessments.models import FormResponse, ResponseStatus, SectionAnswers
@@ -424,7 +424,7 @@ def start_response(
         return existing
     _check_consent(db_session, response_kind, episode.id)
     previous = latest(db_session, episode.id, kind_name)
-    form = form_library().effective(episode.borough.code, response_kind.form_id)
+    form = pins.pinned_form(db_session, episode, response_kind.form_id)
     pin = form.pin
     sequence, review_number = 1, 0
     if kind_name == "review":

@@ -18,7 +18,7 @@ from webapp import db
 from webapp.access.permissions import Permission
 from webapp.access.policy import may, requires, visible_or_404
 from webapp.accounts.sessions import client_address
-from webapp.assessments import display, pages, service_choices, services
+from webapp.assessments import display, pages, pins, service_choices, services
 from webapp.assessments.forms import ConfirmForm, SectionForm
 from webapp.assessments.kinds import KINDS
 from webapp.assessments.models import FormResponse
@@ -131,12 +131,18 @@ def overview(episode_id: int):
             and not any(not response.is_completed for response in mine)
         )
         groups.append({"kind": kind, "responses": mine, "startable": startable})
+    newer = [
+        move.current
+        for move in (pins.plan_move(db.session, episode, form_id) for form_id in pins.EPISODE_FORMS)
+        if move.is_newer
+    ]
     _audit("forms.listed", episode)
     db.session.commit()
     return render_template(
         "assessments/overview.html",
         episode=episode,
         groups=groups,
+        newer=newer,
         title_of=_title,
         form=None,
         confirm=ConfirmForm(),

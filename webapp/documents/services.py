@@ -17,9 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from webapp.accounts.models import User
-from webapp.assessments import service_choices
+from webapp.assessments import pins, service_choices
 from webapp.assessments import services as assessments
-from webapp.assessments.library import form_library
 from webapp.assessments.models import FormResponse
 from webapp.audit import services as audit
 from webapp.boroughs.models import Organisation
@@ -233,7 +232,7 @@ def generate(
             )
         )
     else:
-        form = form_library().effective(episode.borough.code, document_type.form_id)
+        form = pins.pinned_form(db_session, episode, document_type.form_id)
         sections = sources.form_sections(list(form.sections), {}, blank=True)
         named = dict.fromkeys(sources.form_field_ids(form), "")
         signatures = sources.signatures_for(document_type.name)

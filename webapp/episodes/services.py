@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from webapp import counters
 from webapp.accounts.models import User
+from webapp.assessments import pins
 from webapp.audit import services as audit
 from webapp.boroughs.models import Borough
 from webapp.children.models import Child
@@ -76,6 +77,7 @@ def open_episode(
         if violates(error, OPEN_EPISODE_PER_CHILD):
             raise AnotherOpenEpisode from None
         raise
+    pins.pin_new_episode(db_session, episode)
     audit.record(
         db_session,
         "episode.opened",
