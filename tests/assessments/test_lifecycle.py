@@ -68,16 +68,18 @@ def test_starting_the_assessment_creates_draft_version_one_pinned_to_the_borough
         ResponseStatus.DRAFT,
         "eastmoor",
     )
-    assert facts.for_episode(db.session, world["episode"])["assessment_complete"] is False
+    found = facts.for_episode(db.session, world["episode"])
+    assert (found["assessment_draft_complete"], found["assessment_completed"]) == (False, False)
 
 
-def test_a_complete_draft_makes_the_assessment_complete_fact_true(world):
+def test_a_complete_draft_makes_the_draft_complete_fact_true(world):
     fire(world, "start_assessment")
     (response,) = assessments(world)
     fill_valid_assessment(world, response)
     found = facts.for_episode(db.session, world["episode"])
     assert found == {
-        "assessment_complete": True,
+        "assessment_draft_complete": True,
+        "assessment_completed": False,
         "action_count": 2,
         "review_count": 0,
         "closure_form_complete": False,
@@ -91,6 +93,8 @@ def test_completing_the_assessment_locks_the_version_and_sets_the_first_review(w
     fire(world, "complete_assessment")
     db.session.refresh(response)
     assert response.is_completed and response.completed_by_id == world["assessor"].id
+    found = facts.for_episode(db.session, world["episode"])
+    assert (found["assessment_draft_complete"], found["assessment_completed"]) == (False, True)
     assert world["episode"].next_review_on == date.fromisoformat(
         response.answers()["first_review_date"]
     )

@@ -59,7 +59,7 @@ def ready_facts(**changes: object) -> EpisodeSnapshot:
         has_consent_to_record=True,
         has_consent_to_share=True,
         consent_withdrawn=True,
-        assessment_complete=True,
+        assessment_draft_complete=True,
         lead_professional_id=REQUESTER_ID,
         action_count=3,
         review_count=1,

@@ -35,8 +35,8 @@ CASES = {
         "Record the withdrawal of consent on the consent page first",
     ),
     "assessment_complete": (
-        EpisodeSnapshot(assessment_complete=True),
-        EpisodeSnapshot(assessment_complete=False),
+        EpisodeSnapshot(assessment_draft_complete=True),
+        EpisodeSnapshot(assessment_draft_complete=False, assessment_completed=False),
         "Complete every required part of the assessment first",
     ),
     "lead_professional_nominated": (
@@ -101,6 +101,11 @@ def test_condition_fails_for_the_facts_that_do_not(name):
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_condition_refusal_tells_the_user_what_to_do_in_plain_english(name):
     assert DEFAULT_REGISTRY.conditions[name].refusal == CASES[name][2]
+
+
+def test_a_completed_assessment_version_is_complete_for_the_steps_after_it():
+    condition = DEFAULT_REGISTRY.conditions["assessment_complete"]
+    assert condition.check(EpisodeSnapshot(assessment_completed=True), actor("manager")) is True
 
 
 def test_approval_is_refused_when_nobody_is_recorded_as_requesting_closure():

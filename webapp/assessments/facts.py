@@ -18,10 +18,16 @@ PLAN_ACTIONS = "plan_actions"
 
 
 def for_episode(db_session: Session, episode: Episode) -> dict:
-    draft = services.current_draft(db_session, episode.id, "assessment")
+    # Completing the assessment needs the draft's answers; a step after it (a quality check)
+    # needs the newest version completed, which also means no newer draft has been opened.
+    assessment = services.latest(db_session, episode.id, "assessment")
+    completed = assessment is not None and assessment.is_completed
     closure = services.latest(db_session, episode.id, "closure")
     return {
-        "assessment_complete": draft is not None and services.is_complete(draft),
+        "assessment_draft_complete": (
+            assessment is not None and not completed and services.is_complete(assessment)
+        ),
+        "assessment_completed": completed,
         "action_count": _actions(db_session, episode.id),
         "review_count": _completed_reviews(db_session, episode.id),
         "closure_form_complete": closure is not None and closure.is_completed,

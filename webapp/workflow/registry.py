@@ -54,7 +54,9 @@ class EpisodeFacts(Protocol):
     @property
     def consent_refused(self) -> bool: ...
     @property
-    def assessment_complete(self) -> bool: ...
+    def assessment_draft_complete(self) -> bool: ...
+    @property
+    def assessment_completed(self) -> bool: ...
     @property
     def lead_professional_id(self) -> int | None: ...
     @property
@@ -78,7 +80,10 @@ class EpisodeSnapshot:
     has_consent_to_share: bool = False
     consent_withdrawn: bool = False
     consent_refused: bool = False
-    assessment_complete: bool = False
+    # The assessment version being written (a draft) has every required answer.
+    assessment_draft_complete: bool = False
+    # The newest assessment version has been completed (locked); no draft follows it.
+    assessment_completed: bool = False
     lead_professional_id: int | None = None
     action_count: int = 0
     review_count: int = 0
@@ -220,11 +225,14 @@ CONDITIONS = (
         lambda facts, actor: facts.consent_withdrawn,
         "The family's withdrawal of consent has been recorded.",
     ),
+    # Read before the assessment is completed (the draft must be complete) and after it
+    # (a quality check of the version just completed): either way the assessment in hand is.
     Condition(
         "assessment_complete",
         "Complete every required part of the assessment first",
-        lambda facts, actor: facts.assessment_complete,
-        "The current assessment version has every required answer.",
+        lambda facts, actor: facts.assessment_draft_complete or facts.assessment_completed,
+        "The assessment version being written has every required answer, or the newest "
+        "version has been completed.",
     ),
     Condition(
         "lead_professional_nominated",
