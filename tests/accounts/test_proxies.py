@@ -179,3 +179,19 @@ def test_a_negative_number_of_trusted_proxies_stops_the_app_with_a_clear_error(
 
     with pytest.raises(ValueError, match="CAF_TRUSTED_PROXIES.*0 or more"):
         create_app()
+
+
+def test_every_client_address_comes_from_one_function():
+    """The audited address is the one ProxyFix settled on, checked and cut to size in
+    `client_address()`: no other module reads the request's address itself."""
+    from pathlib import Path
+
+    import webapp
+
+    root = Path(webapp.__file__).parent
+    readers = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "remote_addr" in path.read_text(encoding="utf-8")
+    ]
+    assert readers == ["accounts/sessions.py"]

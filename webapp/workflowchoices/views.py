@@ -3,12 +3,13 @@ episodes start with, as a picture and as tables, and chooses among its options."
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from webapp import db
 from webapp.access.permissions import Permission
 from webapp.access.policy import requires
+from webapp.accounts.sessions import client_address
 from webapp.admin import workflows as workflow_pages
 from webapp.episodes import workflow
 from webapp.security import allow_inline_styles_on_this_page
@@ -64,7 +65,7 @@ def choose():
                 form.selections(),
                 form.reason.data or "",
                 current_user,
-                client_address=request.remote_addr or "",
+                client_address=client_address(),
             )
         except services.ChoiceRefused as refused:
             db.session.rollback()
