@@ -1,20 +1,38 @@
 """Every configuration reaches closure: the episodes that used to be stranded, each taken
 through the real pages by the people on it, with the default workflow choices."""
 
-import pytest
+from datetime import date, timedelta
 
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import sign_in
 from tests.episodes.journey import (
+    CLOSURE,
+    REVIEW,
     RIVERSIDE_ASSESSMENT,
     Person,
     assess,
+    consent_form,
     member_for,
     reload,
     start_caf,
+    text,
 )
-from tests.factories import make_borough, make_child, make_organisation, make_user
+from tests.factories import (
+    make_borough,
+    make_child,
+    make_consent,
+    make_episode,
+    make_organisation,
+    make_user,
+)
 from webapp import db
 from webapp.access.permissions import Role
+from webapp.assessments.models import FormResponse
 from webapp.boroughs.models import Sector
+from webapp.consent.models import Consent
+from webapp.tac.models import TacMember
 
 
 class World:
@@ -61,3 +79,172 @@ def test_riverside_caf_contact_passes_the_quality_check_of_a_completed_assessmen
     assessor.join_team(episode_id)
     assessor.nominate_lead(episode_id, member_for(episode_id, riverside.assessor))
     assert assessor.step(episode_id, "start_delivery").state == "delivering"
+
+
+# --- 2. A lead professional from any agency, whatever their account role -------------------
+
+
+@pytest.fixture
+def eastmoor(app):
+    return World("eastmoor", "Eastmoor Council")
+
+
+def delivering_with_lead(world: World, assessor: Person, lead: Person) -> int:
+    """The assessor assesses (consent covers the school, health and the council), invites
+    `lead` into the team, nominates them lead professional and starts the plan."""
+    episode_id = start_caf(assessor, world.child)
+    assess(assessor, episode_id, world.school.id, world.health.id, world.council.id)
+    assessor.join_team(episode_id)
+    assert assessor.invite(episode_id, lead.user.email, "Lead professional").status_code == 302
+    lead.accept_invitation(episode_id)
+    nominated = assessor.nominate_lead(episode_id, member_for(episode_id, lead.user))
+    assert nominated.status_code == 302, text(nominated)[:1500]
+    assert reload(episode_id).lead_professional_id == lead.user.id
+    assert assessor.step(episode_id, "start_delivery").state == "delivering"
+    return episode_id
+
+
+def health_manager(world: World):
+    """A manager in the health service (not the manager of the assessor's team)."""
+    user = make_user(world.health, Role.MANAGER, email="health-manager@eastmoor.example")
+    db.session.commit()
+    return user
+
+
+@pytest.mark.parametrize("account", ["caf_contact", "health_manager"])
+def test_a_lead_professional_with_any_account_role_does_the_lead_professionals_work(
+    app, client, other_client, eastmoor, account
+):
+    lead_user = eastmoor.caf_contact if account == "caf_contact" else health_manager(eastmoor)
+    assessor = Person(client, eastmoor.assessor)
+    lead = Person(other_client, lead_user)
+    episode_id = delivering_with_lead(eastmoor, assessor, lead)
+
+    recorded = lead.record_consent(episode_id, eastmoor.school.id, eastmoor.health.id)
+    assert recorded.status_code == 302, text(recorded)[:1500]
+    assert lead.invite(episode_id, eastmoor.nurse.email, "School nurse").status_code == 302
+    assert lead.step(episode_id, "start_review").state == "reviewing"
+    lead.complete_form(episode_id, "review", REVIEW)
+    assert lead.step(episode_id, "continue_delivery").state == "delivering"
+    lead.complete_form(episode_id, "closure", CLOSURE)
+    assert lead.step(episode_id, "request_closure").state == "closure_requested"
+
+    manager = Person(app.test_client(), eastmoor.manager)
+    assert manager.step(episode_id, "approve_closure").state == "closed"
+
+
+def _outsider(world: World, who: str):
+    if who == "caf_contact":  # the borough's own CAF contact, not on the episode's team
+        return world.caf_contact
+    if who == "team_manager":  # manages the assessor's team, so sees the episode
+        return world.manager
+    other = make_borough("northgate", name="Northgate Council")
+    user = make_user(make_organisation(other, Sector.LOCAL_AUTHORITY), Role.BOROUGH_CAF_CONTACT)
+    db.session.commit()
+    return user
+
+
+def _changes_of(episode_id: int) -> tuple:
+    episode = reload(episode_id)
+    return (
+        episode.state,
+        len(db.session.scalars(select(Consent).where(Consent.episode_id == episode_id)).all()),
+        len(db.session.scalars(select(TacMember).where(TacMember.episode_id == episode_id)).all()),
+        len(
+            db.session.scalars(
+                select(FormResponse).where(FormResponse.episode_id == episode_id)
+            ).all()
+        ),
+    )
+
+
+@pytest.mark.parametrize("who", ["caf_contact", "team_manager", "other_borough_caf_contact"])
+def test_an_account_role_alone_gives_no_work_on_an_episode(
+    app, client, other_client, eastmoor, who
+):
+    assessor = Person(client, eastmoor.assessor)
+    lead = Person(other_client, eastmoor.nurse)
+    episode_id = delivering_with_lead(eastmoor, assessor, lead)
+    outsider = Person(app.test_client(), _outsider(eastmoor, who))
+    before = _changes_of(episode_id)
+    token = outsider.client.csrf_token("/")
+
+    def post(path, data=None):
+        return outsider.client.post_form(path, {**(data or {}), "csrf_token": token})
+
+    attempts = [
+        post(f"/episodes/{episode_id}/consent/new", consent_form(eastmoor.school.id)),
+        post(
+            f"/episodes/{episode_id}/tac/invite",
+            {"invite-email": eastmoor.nurse.email, "invite-role": "Nurse"},
+        ),
+        post(f"/episodes/{episode_id}/tac/lead", {"lead-member_id": "1"}),
+        post(f"/episodes/{episode_id}/forms/start/review"),
+        outsider.try_step(episode_id, "start_review"),
+    ]
+
+    assert [response.status_code in (403, 404) for response in attempts] == [True] * 5
+    assert _changes_of(episode_id) == before
+
+
+def _episode_led_by(world: World, lead_user) -> int:
+    episode = make_episode(
+        world.child, world.assessor, lead_professional=lead_user, state="delivering"
+    )
+    make_consent(episode, world.assessor)
+    db.session.commit()
+    return episode.id
+
+
+def test_an_administrator_named_lead_professional_still_cannot_read_or_change_the_record(
+    client, eastmoor
+):
+    admin = make_user(eastmoor.council, Role.BOROUGH_ADMIN, email="admin@eastmoor.example")
+    episode_id = _episode_led_by(eastmoor, admin)
+    before = _changes_of(episode_id)
+    sign_in(client, admin)
+    token = client.csrf_token("/")
+
+    assert client.get(f"/episodes/{episode_id}").status_code in (403, 404)
+    assert client.get(f"/episodes/{episode_id}/notes").status_code in (403, 404)
+    refused = [
+        client.post_form(path, {**data, "csrf_token": token}).status_code
+        for path, data in [
+            (f"/episodes/{episode_id}/consent/new", consent_form(eastmoor.school.id)),
+            (f"/episodes/{episode_id}/forms/start/review", {}),
+            (f"/episodes/{episode_id}/steps/start_review", {"expected_state": "delivering"}),
+        ]
+    ]
+    assert all(status in (403, 404) for status in refused), refused
+    assert _changes_of(episode_id) == before
+
+
+def test_a_lead_professional_whose_dbs_check_has_lapsed_is_refused(client, eastmoor):
+    eastmoor.caf_contact.dbs_check_date = date.today() - timedelta(days=4 * 365)
+    episode_id = _episode_led_by(eastmoor, eastmoor.caf_contact)
+    before = _changes_of(episode_id)
+    sign_in(client, eastmoor.caf_contact)
+    token = client.csrf_token("/")
+
+    assert client.get(f"/episodes/{episode_id}").status_code == 403
+    recorded = client.post_form(
+        f"/episodes/{episode_id}/consent/new",
+        {**consent_form(eastmoor.school.id), "csrf_token": token},
+    )
+    assert recorded.status_code == 403
+    assert _changes_of(episode_id) == before
+
+
+def test_a_caf_contact_keeps_confidential_notes_only_where_they_work_with_the_child(
+    client, eastmoor
+):
+    led = _episode_led_by(eastmoor, eastmoor.caf_contact)
+    other = make_episode(make_child(eastmoor.borough), eastmoor.assessor, state="delivering")
+    db.session.commit()
+    sign_in(client, eastmoor.caf_contact)
+
+    assert "My confidential notes" in text(client.get(f"/episodes/{led}"))
+    assert client.get(f"/episodes/{led}/notes").status_code == 200
+    # Seeing the borough's episodes is not working on them.
+    assert "My confidential notes" not in text(client.get(f"/episodes/{other.id}"))
+    assert client.get(f"/episodes/{other.id}/notes").status_code == 404

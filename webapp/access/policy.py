@@ -34,37 +34,48 @@ EVERY_ACCOUNT = frozenset({Permission.HOME_VIEW, Permission.ACCOUNT_VIEW_OWN})
 NEEDS_DBS = frozenset(
     {
         Permission.CHILD_INDEX_SEARCH,
+        Permission.EPISODE_START,
         Permission.EPISODE_VIEW,
         Permission.EPISODE_EDIT,
+        Permission.EPISODE_KEEP_NOTES,
         Permission.EPISODE_RECEIVE_TRANSFER,
         Permission.TAC_REQUEST_JOIN,
         Permission.TAC_DECIDE_JOIN,
     }
 )
 
+# What a user may do on one episode comes from their relationship to it (EPISODE_GRANTS),
+# never from an account role alone. The roles of people who work on children's records
+# (practitioners, managers, borough CAF contacts) can hold every relationship's permissions:
+# a manager or a borough CAF contact nominated lead professional (who "can be from any
+# agency") does the lead professional's work on that episode, and nothing more on others.
+# Administrators configure: they hold none of these, so no relationship opens a record to
+# them; nor does one to an account without an in-date DBS check (NEEDS_DBS).
+WORKS_ON_EPISODES = frozenset(
+    {
+        Permission.EPISODE_VIEW,
+        Permission.EPISODE_EDIT,
+        Permission.EPISODE_KEEP_NOTES,
+    }
+)
+
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.PRACTITIONER: frozenset(
-        {
-            Permission.CHILD_INDEX_SEARCH,
-            Permission.EPISODE_VIEW,
-            Permission.EPISODE_EDIT,
-            Permission.DIRECTORY_VIEW,
-            Permission.TAC_REQUEST_JOIN,
-        }
-    ),
-    Role.MANAGER: frozenset(
-        {Permission.CHILD_INDEX_SEARCH, Permission.EPISODE_VIEW, Permission.DIRECTORY_VIEW}
-    ),
-    Role.BOROUGH_CAF_CONTACT: frozenset(
-        {
-            Permission.CHILD_INDEX_SEARCH,
-            Permission.EPISODE_VIEW,
-            Permission.AUDIT_VIEW,
-            Permission.DIRECTORY_VIEW,
-            Permission.EPISODE_RECEIVE_TRANSFER,
-            Permission.TAC_DECIDE_JOIN,
-        }
-    ),
+    Role.PRACTITIONER: WORKS_ON_EPISODES
+    | {
+        Permission.CHILD_INDEX_SEARCH,
+        Permission.EPISODE_START,
+        Permission.DIRECTORY_VIEW,
+        Permission.TAC_REQUEST_JOIN,
+    },
+    Role.MANAGER: WORKS_ON_EPISODES | {Permission.CHILD_INDEX_SEARCH, Permission.DIRECTORY_VIEW},
+    Role.BOROUGH_CAF_CONTACT: WORKS_ON_EPISODES
+    | {
+        Permission.CHILD_INDEX_SEARCH,
+        Permission.AUDIT_VIEW,
+        Permission.DIRECTORY_VIEW,
+        Permission.EPISODE_RECEIVE_TRANSFER,
+        Permission.TAC_DECIDE_JOIN,
+    },
     Role.BOROUGH_ADMIN: frozenset(
         {
             Permission.BOROUGH_ADMINISTER,
@@ -77,12 +88,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SYSTEM_ADMIN: frozenset({Permission.SYSTEM_ADMINISTER, Permission.WORKFLOW_VIEW}),
 }
 
-# Which relationships to an episode grant which permissions on it.
+# Which relationships to an episode grant which permissions on it. The episode's workflow
+# then says which parts each may change at its current stage.
+WORKING_RELATIONSHIPS = frozenset(
+    {Relationship.ASSESSOR, Relationship.LEAD_PROFESSIONAL, Relationship.COORDINATOR}
+)
 EPISODE_GRANTS: dict[Permission, frozenset[Relationship]] = {
     Permission.EPISODE_VIEW: frozenset(Relationship),
-    Permission.EPISODE_EDIT: frozenset(
-        {Relationship.ASSESSOR, Relationship.LEAD_PROFESSIONAL, Relationship.COORDINATOR}
-    ),
+    Permission.EPISODE_EDIT: WORKING_RELATIONSHIPS,
+    # Confidential notes are kept by those who work with the child, the team included.
+    Permission.EPISODE_KEEP_NOTES: WORKING_RELATIONSHIPS | {Relationship.TAC_MEMBER},
 }
 
 

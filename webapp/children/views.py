@@ -62,7 +62,7 @@ def search():
 def _may_start_episodes() -> bool:
     from webapp.access.policy import may
 
-    return may(current_user, Permission.EPISODE_EDIT)
+    return may(current_user, Permission.EPISODE_START)
 
 
 def _found_recently(child_id: int) -> bool:
@@ -80,7 +80,7 @@ def _found_recently(child_id: int) -> bool:
 
 
 @bp.route("/children/<int:child_id>/episodes", methods=["POST"])
-@requires(Permission.EPISODE_EDIT)
+@requires(Permission.EPISODE_START)
 def start_episode(child_id: int):
     child = db.session.get(Child, child_id)
     if child is None or not _found_recently(child_id):

@@ -40,13 +40,9 @@ def _refuse(episode_id: int, episode: Episode | None, attempted: str, note_id=No
 
 
 def _episode(episode_id: int, attempted: str, note_id: int | None = None) -> Episode:
-    """The episode, if the user is a practitioner who may see it: only they keep notes."""
+    """The episode, if the user works with the child on it: only they keep notes."""
     episode = db.session.get(Episode, episode_id)
-    if (
-        episode is None
-        or not may(current_user, Permission.EPISODE_EDIT)
-        or not may(current_user, Permission.EPISODE_VIEW, episode)
-    ):
+    if episode is None or not may(current_user, Permission.EPISODE_KEEP_NOTES, episode):
         _refuse(episode_id, episode, attempted, note_id)
     return episode
 
