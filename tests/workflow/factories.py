@@ -83,7 +83,7 @@ MINIMAL = """
     title: Tiny workflow
     initial: open
     states:
-      open: {title: Open, view: [assessor]}
+      open: {title: Open, view: [assessor], edit: {consent: [assessor]}}
       done: {title: Done, terminal: true, view: [assessor]}
     transitions:
       - trigger: finish
@@ -91,6 +91,6 @@ MINIMAL = """
         source: open
         dest: done
         roles: [assessor]
-        conditions: [assessment_complete]
+        conditions: [consent_to_record_exists]
         effects: [record_closure]
 """

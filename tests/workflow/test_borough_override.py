@@ -184,7 +184,7 @@ def test_an_override_cannot_drop_a_national_condition(tmp_path):
     )
     [problem] = result.problems
     assert (problem.file, problem.key) == (file, "transitions[0].conditions")
-    assert "drops the condition 'assessment_complete'" in problem.message
+    assert "drops the condition 'consent_to_record_exists'" in problem.message
 
 
 def test_an_override_cannot_drop_a_national_effect(tmp_path):
@@ -197,7 +197,7 @@ def test_an_override_cannot_drop_a_national_effect(tmp_path):
         source: open
         dest: done
         roles: [assessor]
-        conditions: [assessment_complete]
+        conditions: [consent_to_record_exists]
     """,
     )
     [problem] = result.problems
@@ -225,7 +225,7 @@ def test_an_override_cannot_both_remove_and_redefine_a_trigger(tmp_path):
     remove_transitions: [finish]
     transitions:
       - {trigger: finish, title: Finish, source: open, dest: done, roles: [assessor],
-         conditions: [assessment_complete], effects: [record_closure]}
+         conditions: [consent_to_record_exists], effects: [record_closure]}
     """,
     )
     assert [p.key for p in result.problems] == ["remove_transitions[0]"]

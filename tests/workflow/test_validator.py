@@ -48,11 +48,11 @@ def test_unknown_initial_state_is_reported(tmp_path):
 
 def test_unknown_condition_is_reported(tmp_path):
     problem = only_problem(
-        tmp_path, MINIMAL.replace("[assessment_complete]", "[assessment_finished]")
+        tmp_path, MINIMAL.replace("[consent_to_record_exists]", "[consent_to_record_exist]")
     )
     assert problem.key == "transitions[0].conditions[0]"
     assert problem.message == (
-        "unknown condition 'assessment_finished'; did you mean 'assessment_complete'?"
+        "unknown condition 'consent_to_record_exist'; did you mean 'consent_to_record_exists'?"
     )
 
 
@@ -84,7 +84,7 @@ def test_unknown_role_in_state_permissions_is_reported(tmp_path):
     problem = only_problem(
         tmp_path,
         MINIMAL.replace(
-            "open: {title: Open, view: [assessor]}", "open: {title: Open, view: [assessor, parent]}"
+            "open: {title: Open, view: [assessor],", "open: {title: Open, view: [assessor, parent],"
         ),
     )
     assert problem.key == "states.open.view[1]"
@@ -94,8 +94,8 @@ def test_unknown_episode_part_is_reported(tmp_path):
     problem = only_problem(
         tmp_path,
         MINIMAL.replace(
-            "open: {title: Open, view: [assessor]}",
-            "open: {title: Open, edit: {asessment: [assessor]}}",
+            "edit: {consent: [assessor]}}",
+            "edit: {consent: [assessor], asessment: [assessor]}}",
         ),
     )
     assert problem.key == "states.open.edit.asessment"

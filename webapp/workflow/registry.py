@@ -120,11 +120,29 @@ class EffectPhase(StrEnum):
 
 @dataclass(frozen=True)
 class Effect:
-    """A named side effect. Only a descriptor: the app supplies the implementation."""
+    """A named side effect. Only a descriptor: the app supplies the implementation.
+
+    `sets` and `clears` name the facts the effect makes true or false (EpisodeSnapshot's
+    fields, and the few more liveness.py lists), so that `workflows check` can tell
+    whether a condition can ever hold (webapp/workflow/liveness.py).
+    """
 
     name: str
     phase: EffectPhase
     description: str
+    sets: frozenset[str] = frozenset()
+    clears: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class PartFact:
+    """A fact people establish by editing an episode part (recording consent, completing a
+    form, nominating a lead professional), once the facts in `needs` hold; doing so makes
+    the facts in `clears` false (a withdrawal of consent ends the consent)."""
+
+    fact: str
+    needs: frozenset[str] = frozenset()
+    clears: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -138,6 +156,13 @@ class Registry:
     worklist_filters: Mapping[str, str]  # filter name -> what the app must select
     #: The forms a transition may ask for while it is taken -> what the form is.
     forms: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    #: What editing each part can make true, for `workflows check`.
+    part_facts: Mapping[str, tuple[PartFact, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    #: The fact that must hold for someone to hold a role on an episode (roles not listed
+    #: are held by an account from the start: the assessor, a manager, the CAF contact).
+    role_facts: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @classmethod
     def build(
@@ -149,6 +174,8 @@ class Registry:
         parts: Mapping[str, str],
         worklist_filters: Mapping[str, str],
         forms: Mapping[str, str] | None = None,
+        part_facts: Mapping[str, tuple[PartFact, ...]] | None = None,
+        role_facts: Mapping[str, str] | None = None,
     ) -> Registry:
         return cls(
             conditions=MappingProxyType({condition.name: condition for condition in conditions}),
@@ -157,6 +184,8 @@ class Registry:
             parts=MappingProxyType(dict(parts)),
             worklist_filters=MappingProxyType(dict(worklist_filters)),
             forms=MappingProxyType(dict(forms or {})),
+            part_facts=MappingProxyType(dict(part_facts or {})),
+            role_facts=MappingProxyType(dict(role_facts or {})),
         )
 
     def role_phrase(self, role: str) -> str:
@@ -302,11 +331,15 @@ EFFECTS = (
         "start_new_assessment_version",
         EffectPhase.IN_TRANSACTION,
         "Open a new assessment version; earlier versions stay as they were.",
+        sets=frozenset({"assessment_draft"}),
+        clears=frozenset({"assessment_draft_complete", "assessment_completed"}),
     ),
     Effect(
         "lock_assessment_version",
         EffectPhase.IN_TRANSACTION,
         "Make the current assessment version read-only.",
+        sets=frozenset({"assessment_completed"}),
+        clears=frozenset({"assessment_draft", "assessment_draft_complete"}),
     ),
     Effect(
         "record_quality_check",
@@ -323,6 +356,7 @@ EFFECTS = (
         "record_closure_request",
         EffectPhase.IN_TRANSACTION,
         "Note who requested closure, so that they cannot approve it.",
+        sets=frozenset({"closure_requested_by_id"}),
     ),
     Effect(
         "notify_managers_of_closure_request",
@@ -341,6 +375,7 @@ EFFECTS = (
         "record_closure_sent_back",
         EffectPhase.IN_TRANSACTION,
         "Clear the closure request and keep the decision and its comment.",
+        clears=frozenset({"closure_requested_by_id"}),
     ),
     Effect(
         "notify_lead_professional_of_decision",
@@ -351,6 +386,7 @@ EFFECTS = (
         "reopen_episode",
         EffectPhase.IN_TRANSACTION,
         "Clear the closing date; the reason is kept in the history.",
+        clears=frozenset({"closure_requested_by_id"}),
     ),
     Effect(
         "record_safeguarding_referral",
@@ -381,6 +417,7 @@ EFFECTS = (
         "mark_transferred",
         EffectPhase.IN_TRANSACTION,
         "Record the receiving borough and make this episode read-only.",
+        sets=frozenset({"state_before_transfer"}),
     ),
     Effect(
         "notify_receiving_borough",
@@ -391,6 +428,7 @@ EFFECTS = (
         "complete_transfer",
         EffectPhase.IN_TRANSACTION,
         "Move the episode, with everything in it, to the receiving borough and its workflow.",
+        clears=frozenset({"state_before_transfer"}),
     ),
     Effect(
         "notify_transfer_accepted",
@@ -408,6 +446,45 @@ FORMS = {
     "safeguarding_referral": "The referral: to whom and why, given as the step's reasons.",
 }
 
+# What people can establish by editing each part, and what it needs first (saving any
+# form needs current consent to record: DESIGN §3).
+PART_FACTS = {
+    "consent": (
+        PartFact("has_consent_to_record", clears=frozenset({"consent_withdrawn"})),
+        PartFact("has_consent_to_share", clears=frozenset({"consent_withdrawn"})),
+        PartFact(
+            "consent_refused", clears=frozenset({"has_consent_to_record", "has_consent_to_share"})
+        ),
+        PartFact(
+            "consent_withdrawn",
+            frozenset({"has_consent_to_record"}),
+            frozenset({"has_consent_to_record", "has_consent_to_share"}),
+        ),
+    ),
+    "assessment": (
+        PartFact(
+            "assessment_draft_complete",
+            frozenset({"assessment_draft", "has_consent_to_record"}),
+        ),
+        PartFact("action_count", frozenset({"assessment_draft", "has_consent_to_record"})),
+    ),
+    "plan": (PartFact("action_count", frozenset({"has_consent_to_record"})),),
+    "reviews": (PartFact("review_count", frozenset({"has_consent_to_record"})),),
+    "closure": (PartFact("closure_form_complete"),),
+    "tac": (
+        PartFact("lead_professional_id"),
+        PartFact("coordinator"),
+        PartFact("tac_member"),
+    ),
+}
+
+ROLE_FACTS = {
+    "lead_professional": "lead_professional_id",
+    "coordinator": "coordinator",
+    "tac_member": "tac_member",
+    "receiving_borough_caf_contact": "state_before_transfer",
+}
+
 DEFAULT_REGISTRY = Registry.build(
     conditions=CONDITIONS,
     effects=EFFECTS,
@@ -415,4 +492,6 @@ DEFAULT_REGISTRY = Registry.build(
     parts=PARTS,
     worklist_filters=WORKLIST_FILTERS,
     forms=FORMS,
+    part_facts=PART_FACTS,
+    role_facts=ROLE_FACTS,
 )

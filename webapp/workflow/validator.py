@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from difflib import get_close_matches
 from itertools import product
 
+from webapp.workflow import liveness
 from webapp.workflow.problems import Problem, join_key
 from webapp.workflow.registry import Registry
 from webapp.workflow.spec import Located, Spec, condition_names, source_states, when_options
@@ -28,7 +29,11 @@ def validate(spec: Spec, registry: Registry) -> list[Problem]:
     if not _has_dangling_state(spec) and not choice_problems:
         # Graph checks on a graph with dangling edges would only repeat the same mistake.
         problems += _check_triggers(spec)
-        problems += _check_graph(spec)
+        graph_problems = _check_graph(spec)
+        problems += graph_problems
+        if not graph_problems and not problems and registry.part_facts:
+            # Who can take each step, and whether its conditions can ever hold.
+            problems += liveness.check(spec, registry, _combinations(spec))
     return problems
 
 

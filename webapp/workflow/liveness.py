@@ -1,0 +1,350 @@
+"""Can every episode reach closure? A model of what people can do, explored exhaustively.
+
+The graph checks in validator.py read arrows between states. An episode also needs, at
+each step, somebody who may take it and conditions that can hold. This module explores
+every situation an episode can be in under each setting of a workflow's choices: a state
+together with the facts that hold (consent recorded, assessment completed, a lead
+professional nominated, closure requested...). From a situation people can
+
+- edit a part the state lets them edit, which establishes facts (the registry's
+  `part_facts`: recording consent on the consent page, nominating a lead professional on
+  the team page, completing the closure form...), or
+- take a transition, if someone who can be on the episode then holds one of its roles
+  (`role_facts`: there is no lead professional before one is nominated) and its conditions
+  hold — judged by the registry's own condition functions on the facts — after which its
+  effects set and clear facts (`Effect.sets` / `clears`).
+
+Then, for each setting of the choices: every state must be reachable, every situation must
+have a way to a terminal state, every transition must be possible somewhere its source is
+reached, and the reason it is not (its conditions, or roles nobody can hold there) is what
+the problem says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from webapp.workflow.problems import Problem
+from webapp.workflow.registry import Actor, EpisodeSnapshot, PartFact, Registry
+from webapp.workflow.spec import Located, Spec, condition_names, source_states, when_options
+
+#: Facts that are not fields of EpisodeSnapshot: an assessment version is being written,
+#: the episode has a coordinator, a member of the team around the child.
+EXTRA_FACTS = frozenset({"assessment_draft", "coordinator", "tac_member"})
+_TRANSFERRED_FROM = "state_before_transfer="
+# The person who requested closure; whoever acts in the model is someone else.
+_REQUESTER, _ACTOR = 1, 2
+
+Facts = frozenset[str]
+
+
+def snapshot(facts: Facts) -> EpisodeSnapshot:
+    """What the conditions see in a situation of the model."""
+    before_transfer = next(
+        (
+            fact.removeprefix(_TRANSFERRED_FROM)
+            for fact in facts
+            if fact.startswith(_TRANSFERRED_FROM)
+        ),
+        None,
+    )
+    return EpisodeSnapshot(
+        has_consent_to_record="has_consent_to_record" in facts,
+        has_consent_to_share="has_consent_to_share" in facts,
+        consent_withdrawn="consent_withdrawn" in facts,
+        consent_refused="consent_refused" in facts,
+        assessment_draft_complete="assessment_draft_complete" in facts,
+        assessment_completed="assessment_completed" in facts,
+        lead_professional_id=_ACTOR if "lead_professional_id" in facts else None,
+        action_count=1 if "action_count" in facts else 0,
+        review_count=1 if "review_count" in facts else 0,
+        closure_form_complete="closure_form_complete" in facts,
+        closure_requested_by_id=_REQUESTER if "closure_requested_by_id" in facts else None,
+        state_before_transfer=before_transfer,
+    )
+
+
+@dataclass(frozen=True)
+class Step:
+    """A transition as it applies under one setting of the choices."""
+
+    located: Located
+    trigger: str
+    sources: tuple[str, ...]
+    dest: str
+    roles: frozenset[str]
+    conditions: tuple[str, ...]
+    effects: tuple[str, ...]
+
+
+def _steps(spec: Spec, selections: Mapping[str, str]) -> list[Step]:
+    terminal = spec.terminal_flags()
+    overrides: dict[str, list[str]] = {}
+    for choice, option in selections.items():
+        overrides.update(spec.choices[choice].value["options"][option].get("roles", {}))
+    steps = []
+    for located in spec.transitions:
+        value = located.value
+        if not all(
+            selections.get(choice) in options for choice, options in when_options(value).items()
+        ):
+            continue
+        trigger = value["trigger"]
+        steps.append(
+            Step(
+                located,
+                trigger,
+                source_states(value["source"], terminal, value["dest"]),
+                value["dest"],
+                frozenset(overrides.get(trigger, value.get("roles", []))),
+                tuple(condition_names(value)),
+                tuple(value.get("effects", [])),
+            )
+        )
+    return steps
+
+
+@dataclass
+class Exploration:
+    """Every situation reachable under one setting of the choices, and what blocked what."""
+
+    situations: set[tuple[str, Facts]] = field(default_factory=set)
+    edges: dict[tuple[str, Facts], set[tuple[str, Facts]]] = field(default_factory=dict)
+    fired: set[int] = field(default_factory=set)  # ids of steps taken somewhere
+    # step id -> why it could not be taken where its source was reached
+    blocked: dict[int, set[str]] = field(default_factory=dict)
+
+
+def _holdable(registry: Registry, facts: Facts) -> frozenset[str]:
+    return frozenset(
+        role
+        for role in registry.roles
+        if role not in registry.role_facts or registry.role_facts[role] in facts
+    )
+
+
+def _part_facts(state: Mapping, registry: Registry, facts: Facts) -> list[PartFact]:
+    """What people who can be on the episode may establish in this situation."""
+    held = _holdable(registry, facts)
+    return [
+        part_fact
+        for part, roles in state.get("edit", {}).items()
+        if held & set(roles)
+        for part_fact in registry.part_facts.get(part, ())
+        if part_fact.fact not in facts and part_fact.needs <= facts
+    ]
+
+
+def _branching(registry: Registry) -> frozenset[str]:
+    """Facts whose recording can disable something: those that clear other facts, and
+    those some condition needs to be absent (tried on an empty episode and on a full one).
+    Every other fact only ever helps, so the model records them all at once."""
+    facts = {part_fact.fact for found in registry.part_facts.values() for part_fact in found}
+    branching = {
+        part_fact.fact
+        for found in registry.part_facts.values()
+        for part_fact in found
+        if part_fact.clears
+    }
+    actor = Actor(_ACTOR, frozenset(registry.roles))
+    for fact in facts:
+        for base in (frozenset(), frozenset(facts - {fact})):
+            for condition in registry.conditions.values():
+                try:
+                    if condition.check(snapshot(base), actor) and not condition.check(
+                        snapshot(base | {fact}), actor
+                    ):
+                        branching.add(fact)
+                except AttributeError:  # a condition of another kind of workflow
+                    continue
+    return frozenset(branching)
+
+
+def _saturated(
+    state: Mapping, registry: Registry, facts: Facts, branching: frozenset[str]
+) -> Facts:
+    """The facts with everything helpful that people can record here recorded."""
+    while True:
+        helpful = {
+            part_fact.fact
+            for part_fact in _part_facts(state, registry, facts)
+            if part_fact.fact not in branching
+        }
+        if not helpful:
+            return facts
+        facts = facts | helpful
+
+
+def _after(step: Step, source: str, facts: Facts, registry: Registry) -> Facts:
+    changed = set(facts)
+    for name in step.effects:
+        effect = registry.effects.get(name)
+        if effect is None:
+            continue
+        changed -= effect.clears
+        if "state_before_transfer" in effect.clears:
+            changed = {fact for fact in changed if not fact.startswith(_TRANSFERRED_FROM)}
+        changed |= effect.sets
+        if "state_before_transfer" in effect.sets:
+            changed.add(_TRANSFERRED_FROM + source)
+    return frozenset(changed)
+
+
+def explore(spec: Spec, registry: Registry, selections: Mapping[str, str]) -> Exploration:
+    steps = _steps(spec, selections)
+    branching = _branching(registry)
+
+    def situation_at(state_key: str, facts: Facts) -> tuple[str, Facts]:
+        return state_key, _saturated(spec.states[state_key].value, registry, facts, branching)
+
+    found = Exploration()
+    start = situation_at(spec.initial.value, frozenset())
+    found.situations.add(start)
+    pending = [start]
+    while pending:
+        situation = pending.pop()
+        state_key, facts = situation
+        state = spec.states[state_key].value
+        held = _holdable(registry, facts)
+        following: set[tuple[str, Facts]] = set()
+        for part_fact in _part_facts(state, registry, facts):
+            edited = (facts - part_fact.clears) | {part_fact.fact}
+            following.add(situation_at(state_key, edited))
+        judged = snapshot(facts)
+        for number, step in enumerate(steps):
+            if state_key not in step.sources:
+                continue
+            takers = step.roles & held
+            if not takers:
+                found.blocked.setdefault(number, set()).add(
+                    "nobody who may take it ("
+                    + ", ".join(sorted(step.roles))
+                    + ") can be on the episode there"
+                )
+                continue
+            actor = Actor(_ACTOR, takers)
+            failing = [
+                registry.conditions[name].refusal
+                for name in step.conditions
+                if name in registry.conditions
+                and not registry.conditions[name].check(judged, actor)
+            ]
+            if failing:
+                found.blocked.setdefault(number, set()).update(failing)
+                continue
+            found.fired.add(number)
+            following.add(situation_at(step.dest, _after(step, state_key, facts, registry)))
+        found.edges[situation] = following
+        for successor in following:
+            if successor not in found.situations:
+                found.situations.add(successor)
+                pending.append(successor)
+    found.steps = steps  # type: ignore[attr-defined]
+    return found
+
+
+def _describe(selections: Mapping[str, str]) -> str:
+    if not selections:
+        return ""
+    return " when " + ", ".join(f"{choice} is {option!r}" for choice, option in selections.items())
+
+
+#: How a problem describes the facts of a situation.
+FACT_PHRASES = {
+    "has_consent_to_record": "consent to record",
+    "has_consent_to_share": "consent to share",
+    "consent_refused": "a refusal of consent",
+    "consent_withdrawn": "consent withdrawn",
+    "assessment_draft": "an assessment being written",
+    "assessment_draft_complete": "a complete assessment draft",
+    "assessment_completed": "a completed assessment",
+    "lead_professional_id": "a lead professional",
+    "coordinator": "a coordinator",
+    "tac_member": "a team around the child",
+    "action_count": "agreed actions",
+    "review_count": "a review",
+    "closure_form_complete": "a closure form",
+    "closure_requested_by_id": "closure requested",
+    "state_before_transfer": "a transfer waiting",
+}
+
+
+def _facts_phrase(facts: Facts) -> str:
+    shown = sorted(
+        FACT_PHRASES.get(fact, fact.replace("_", " "))
+        for fact in facts
+        if not fact.startswith(_TRANSFERRED_FROM)
+    )
+    return ", ".join(shown) if shown else "nothing recorded yet"
+
+
+def check(
+    spec: Spec, registry: Registry, combinations: Iterable[Mapping[str, str]]
+) -> list[Problem]:
+    """The liveness problems of a spec whose names and graph are already sound."""
+    problems: dict[tuple[str, str, str], Problem] = {}
+    terminal = spec.terminal_flags()
+
+    def report(located: Located, message: str) -> None:
+        file, key = located.file, located.key
+        if spec.extends is not None and located.file != spec.file:
+            file = spec.file  # a national part broken by an override: say so in the override
+        problems.setdefault((file, key, message), Problem(file, key, message))
+
+    for selections in combinations:
+        found = explore(spec, registry, selections)
+        steps: list[Step] = found.steps  # type: ignore[attr-defined]
+        under = _describe(selections)
+        reached = {state for state, _facts in found.situations}
+        for key, state in spec.states.items():
+            if key in reached:
+                continue
+            reasons = sorted(
+                {
+                    f"{step.trigger!r}: {reason}"
+                    for number, step in enumerate(steps)
+                    if step.dest == key
+                    for reason in found.blocked.get(number, ())
+                }
+            )
+            if not any(step.dest == key for step in steps):
+                continue  # the graph check reports a state nothing leads to
+            report(
+                state,
+                f"state {key!r} can never be reached{under}"
+                + (": " + "; ".join(reasons) if reasons else ""),
+            )
+        can_finish = _can_finish(found, terminal)
+        stuck: dict[str, Facts] = {}
+        for situation in found.situations - can_finish:
+            state_key, facts = situation
+            if state_key not in stuck or len(facts) < len(stuck[state_key]):
+                stuck[state_key] = facts
+        for state_key, facts in stuck.items():
+            report(
+                spec.states[state_key],
+                f"an episode in state {state_key!r} with {_facts_phrase(facts)}{under} can "
+                "never be closed: no step anyone can take leads to a terminal state",
+            )
+        for number, step in enumerate(steps):
+            if number in found.fired or not (set(step.sources) & reached):
+                continue
+            reasons = "; ".join(sorted(found.blocked.get(number, {"it is never offered"})))
+            report(step.located, f"step {step.trigger!r} can never be taken{under}: {reasons}")
+    return list(problems.values())
+
+
+def _can_finish(found: Exploration, terminal: Mapping[str, bool]) -> set[tuple[str, Facts]]:
+    reverse: dict[tuple[str, Facts], set[tuple[str, Facts]]] = {}
+    for situation, following in found.edges.items():
+        for successor in following:
+            reverse.setdefault(successor, set()).add(situation)
+    done = {situation for situation in found.situations if terminal.get(situation[0], False)}
+    pending = list(done)
+    while pending:
+        for earlier in reverse.get(pending.pop(), ()):
+            if earlier not in done:
+                done.add(earlier)
+                pending.append(earlier)
+    return done
