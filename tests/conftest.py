@@ -120,6 +120,9 @@ class CheckedClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         kwargs.setdefault("base_url", "https://localhost")
+        # As a WSGI server does, read the whole response and close it: what the app does
+        # once its response has gone (sending the e-mail it queued) happens before we look.
+        kwargs.setdefault("buffered", True)
         # The test's own session (in the fixture's app context) ends its transaction, so the
         # request sees its data and no lock is held; the request runs in an empty context so
         # that, as in production, it gets its own app context, `g` and database session.
@@ -167,3 +170,15 @@ def sign_in(client, user, password: str | None = None):
     response = client.post_form("/sign-in", {"email": user.email, "password": password or PASSWORD})
     assert response.status_code == 302, "sign-in failed"
     return response
+
+
+@pytest.fixture
+def mail_server(app):
+    """A real SMTP server (aiosmtpd) on a free port, which the app sends its e-mail to."""
+    from tests.mailbox import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=server.port, SMTP_TLS="none")
+    yield server
+    server.stop()

@@ -8,6 +8,8 @@ PUBLIC_ENDPOINTS = {
     "accounts.sign_in",
     # A new account's person has no password yet: the single-use token in the link decides.
     "accounts.set_password",
+    # For people who cannot sign in: the link goes only to the account's own address.
+    "accounts.forgotten_password",
     "assets.asset",
     "home.accessibility",
     "home.health",

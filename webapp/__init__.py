@@ -47,7 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.bytecode_cache = app.config.get("TEMPLATE_BYTECODE_CACHE")
     app.jinja_env.lstrip_blocks = True
 
-    from webapp import assets, cli, db, documents, errors, models, security  # noqa: F401 - maps every model
+    from webapp import assets, cli, db, documents, errors, mail, models, security  # noqa: F401 - maps every model
     from webapp.accounts import passwords, sessions
     from webapp.assessments import library
     from webapp.episodes import workflow
@@ -57,6 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     library.init_app(app)
     documents.init_app(app)  # checks the Word templates against the form definitions
     db.init_app(app)
+    mail.init_app(app)  # delivers, after each request, the e-mail it queued
     passwords.init_app(app)
     security.init_app(app)  # CSRF and sign-in before the idle check that relies on them
     sessions.init_app(app)
@@ -78,6 +79,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.episodes.views import bp as episodes_bp
     from webapp.formadmin.views import bp as formadmin_bp
     from webapp.home.views import bp as home_bp
+    from webapp.mail.views import bp as mail_bp
     from webapp.notes.views import bp as notes_bp
     from webapp.sharing.views import bp as sharing_bp
     from webapp.subject_access.views import bp as subject_access_bp
@@ -107,6 +109,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         workflowchoices_bp,
         directory_bp,
         useradmin_bp,
+        mail_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -65,6 +65,7 @@ def init_app(app: Flask) -> None:
     from webapp.documents.cli import documents
     from webapp.episodes.reminders import reminders
     from webapp.formdefs.cli import formdefs
+    from webapp.mail.cli import mail
     from webapp.workflow.cli import workflows
 
     caf.add_command(workflows)
@@ -72,4 +73,5 @@ def init_app(app: Flask) -> None:
     caf.add_command(reminders)
     caf.add_command(documents)
     caf.add_command(audit_commands)
+    caf.add_command(mail)
     app.cli.add_command(caf)

@@ -43,6 +43,21 @@ DEFAULTS: dict[str, object] = {
     "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
     "AUDIT_KEY": None,  # None: generated into <instance>/audit_key
     "AUDIT_ANCHOR_PATH": None,  # None: <instance>/audit-anchors.log
+    # E-mail (README, "E-mail"). Without SMTP_HOST each message is written to
+    # MAIL_OUTBOX_FOLDER as an .eml file instead of being sent.
+    "SERVICE_URL": None,  # where people reach eCAF, for links in e-mails
+    "MAIL_FROM": "eCAF <ecaf@localhost>",
+    "MAIL_OUTBOX_FOLDER": None,  # None: <instance>/outbox
+    "SMTP_HOST": None,
+    "SMTP_PORT": 587,
+    "SMTP_TLS": "starttls",  # starttls, tls (implicit, usually port 465) or none
+    "SMTP_USERNAME": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_CA_FILE": None,  # None: the system's certificate authorities
+    "SMTP_TIMEOUT_SECONDS": 10,
+    # Password resets asked for, per email address typed and per client address, an hour.
+    "PASSWORD_RESETS_PER_EMAIL_PER_HOUR": 3,
+    "PASSWORD_RESETS_PER_ADDRESS_PER_HOUR": 20,
 }
 
 # Environment variables that override configuration, with the type they are read as.
@@ -61,6 +76,14 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "CAF_TRUSTED_PROXIES": ("TRUSTED_PROXIES", int),
     "CAF_AUDIT_KEY": ("AUDIT_KEY", str),
     "CAF_AUDIT_ANCHOR_PATH": ("AUDIT_ANCHOR_PATH", str),
+    "CAF_SERVICE_URL": ("SERVICE_URL", str),
+    "CAF_MAIL_FROM": ("MAIL_FROM", str),
+    "CAF_SMTP_HOST": ("SMTP_HOST", str),
+    "CAF_SMTP_PORT": ("SMTP_PORT", int),
+    "CAF_SMTP_TLS": ("SMTP_TLS", str),
+    "CAF_SMTP_USERNAME": ("SMTP_USERNAME", str),
+    "CAF_SMTP_PASSWORD": ("SMTP_PASSWORD", str),
+    "CAF_SMTP_CA_FILE": ("SMTP_CA_FILE", str),
 }
 
 MINIMUM_AUDIT_KEY_LENGTH = 32
@@ -85,6 +108,8 @@ def load(app: Flask, test_config: dict | None) -> None:
         app.config.from_mapping(test_config)
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
+    if not app.config.get("MAIL_OUTBOX_FOLDER"):
+        app.config["MAIL_OUTBOX_FOLDER"] = str(Path(app.instance_path) / "outbox")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
     _load_audit_settings(app)

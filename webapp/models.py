@@ -14,6 +14,7 @@ from webapp.directory.models import Service
 from webapp.documents.models import GeneratedDocument, SignedCopy, UploadedTemplate
 from webapp.episodes.models import Episode, EpisodeTransition, Notification
 from webapp.formadmin.models import DraftTransition, OverlayDraft, OverlayVersion
+from webapp.mail.models import OutboxMessage
 from webapp.notes.models import ConfidentialNote
 from webapp.sharing.models import SharingDecision
 from webapp.tac.models import Involvement, LeadProfessionalChange, TacMember
@@ -46,6 +47,7 @@ __all__ = [
     "LoginThrottle",
     "Notification",
     "Organisation",
+    "OutboxMessage",
     "OverlayDraft",
     "OverlayVersion",
     "PasswordSetupLink",

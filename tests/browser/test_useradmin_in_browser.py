@@ -1,6 +1,6 @@
-"""A borough administrator creates an account (correcting errors first) and deactivates
-another, in a real browser; axe-core finds nothing on the list, the form with its error
-summary, or the account page."""
+"""A borough administrator creates an account (correcting errors first; the person is
+e-mailed the link to set a password) and deactivates another, in a real browser; axe-core
+finds nothing on the list, the form with its error summary, or the account page."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -61,9 +61,12 @@ def test_an_administrator_creates_an_account_and_deactivates_another(
     page.fill("#dbs_check_date-day", "28")
     page.check("input[name=caf_trained][value=yes]")
     page.get_by_role("button", name="Create the account").click()
-    page.locator(".govuk-panel").wait_for(state="visible")
-    assert "/account/set-password/" in page.locator("#set-password-link").inner_text()
-    page.get_by_role("link", name="Go to Priya Shah’s account").click()
+    banner = page.locator(".govuk-notification-banner")
+    banner.wait_for(state="visible")
+    assert "We have sent a link to set a password to priya.shah@riverside.example" in (
+        banner.inner_text()
+    )
+    assert "/account/set-password/" not in page.content()
     assert page.locator("h1").inner_text().startswith("Priya Shah")
     assert "Not set yet" in page.locator(".govuk-summary-list").inner_text()
     assert_no_axe_violations(page, "account page")

@@ -1,19 +1,19 @@
-"""`flask caf reminders run`: reviews due and idle episodes become notifications (and
-emails, when a mail server is configured), once each."""
+"""`flask caf reminders run`: reviews due and idle episodes become notifications and
+e-mails, once each."""
 
 from __future__ import annotations
 
-import socketserver
-import threading
 from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from tests.factories import make_borough, make_child, make_episode, make_organisation, make_user
+from tests.mailbox import html_of, text_of
 from webapp import db
 from webapp.audit.models import AuditEvent
 from webapp.episodes.models import Notification
+from webapp.mail.models import MailStatus, OutboxMessage
 
 TODAY = date(2026, 11, 23)
 
@@ -61,7 +61,7 @@ def test_a_review_due_today_or_overdue_reminds_the_lead_professional(runner_cli,
 
     assert result.exit_code == 0
     assert result.output.strip().splitlines() == [
-        "Reminders for 2026-11-23: 2 review due, 0 idle episode; email not configured."
+        "Reminders for 2026-11-23: 2 review due, 0 idle episode; 2 emailed."
     ]
     found = notifications()
     assert [(n.episode_id, n.user_id) for n in found] == [
@@ -129,46 +129,7 @@ def test_every_reminder_is_audited_and_names_no_child(runner_cli, staff):
     assert "Zebedee" not in notifications()[0].message
 
 
-class FakeSMTPHandler(socketserver.StreamRequestHandler):
-    """Just enough SMTP for smtplib: it keeps each message it is sent."""
-
-    def reply(self, line: str) -> None:
-        self.wfile.write(f"{line}\r\n".encode())
-
-    def handle(self):
-        self.reply("220 fake")
-        while line := self.rfile.readline():
-            command = line.decode().strip().upper()
-            if command.startswith(("EHLO", "HELO")):
-                self.reply("250 fake")
-            elif command == "DATA":
-                self.reply("354 go on")
-                body = []
-                while (data := self.rfile.readline()) not in (b".\r\n", b""):
-                    body.append(data.decode())
-                self.server.messages.append("".join(body))
-                self.reply("250 kept")
-            elif command == "QUIT":
-                self.reply("221 bye")
-                return
-            else:
-                self.reply("250 ok")
-
-
-@pytest.fixture
-def mail_server(app):
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), FakeSMTPHandler)
-    server.messages = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.server_address[1])
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
-
-
-def test_reminders_are_emailed_when_a_mail_server_is_configured(runner_cli, staff, mail_server):
+def test_reminders_are_emailed_to_a_real_mail_server_once(runner_cli, staff, mail_server):
     made = episode(staff, review_on=TODAY)
 
     result = run(runner_cli)
@@ -177,23 +138,23 @@ def test_reminders_are_emailed_when_a_mail_server_is_configured(runner_cli, staf
     assert result.exit_code == 0
     assert "1 emailed" in result.output
     assert "0 emailed" in again.output
-    [message] = mail_server.messages
-    assert f"To: {staff['lead'].email}" in message
-    assert made.reference in message
-    assert "Zebedee" not in message
+    [message] = mail_server.wait_for(1)
+    assert message["To"] == staff["lead"].email
+    assert message["Subject"] == f"CAF reminder: {made.reference}"
+    assert f"/episodes/{made.id}" in text_of(message) and f"/episodes/{made.id}" in html_of(message)
+    assert "Zebedee" not in message.as_string()
 
 
 def test_a_mail_server_that_cannot_be_reached_fails_the_run_but_keeps_the_reminders(
-    runner_cli, staff, app
+    runner_cli, staff, mail_server
 ):
-    closed = socketserver.TCPServer(("127.0.0.1", 0), FakeSMTPHandler)
-    port = closed.server_address[1]
-    closed.server_close()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    mail_server.stop()
     episode(staff, review_on=TODAY)
 
     result = run(runner_cli)
 
     assert result.exit_code == 1
-    assert "1 email(s) failed" in result.output
+    assert "1 email(s) queued to try again" in result.output
     assert len(notifications()) == 1
+    [queued] = db.session.scalars(select(OutboxMessage)).all()
+    assert queued.status is MailStatus.QUEUED and queued.recipient == staff["lead"].email

@@ -1,14 +1,17 @@
 """Creating an account: the borough's organisations only, the roles a borough may give,
 a personal email address used once, and never a password set by the administrator; the
-person sets their own through a single-use link. Through HTTP."""
+person sets their own through a single-use link e-mailed to them, never shown to the
+administrator. Through HTTP."""
 
 import json
 from datetime import date, timedelta
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from tests.conftest import sign_in
+from tests.mailbox import html_of, link_in, text_of, written, written_to
 from tests.useradmin.helpers import error_messages, error_summary, events, make_accounts_world
 from webapp import db
 from webapp.access.permissions import Role
@@ -50,23 +53,43 @@ def account_by_email(email: str) -> User | None:
 
 
 def link_of(response) -> str:
-    from tests.useradmin.helpers import soup_of
-
-    return soup_of(response).select_one("#set-password-link").get_text(strip=True)
+    """The set-password link e-mailed after `response` (the newest message written)."""
+    assert response.status_code == 302, response.status_code
+    return link_in(written(current_app)[-1])
 
 
 def test_administrator_creates_an_account_of_their_borough(admin_client, world):
     response = admin_client.post_form(NEW, good(world))
-    assert response.status_code == 200
+    assert response.status_code == 302
     account = account_by_email("priya.shah@eastmoor.example")
     assert account is not None
+    assert response.headers["Location"] == f"/admin/users/{account.id}"
     assert account.borough_id == world["eastmoor"]["borough"].id
     assert account.organisation_id == world["eastmoor"]["clinic"].id
     assert account.roles == {Role.PRACTITIONER, Role.MANAGER}
     assert account.dbs_check_date == date(date.today().year - 1, 3, 4)
     assert account.caf_trained and account.active
-    page = response.get_data(as_text=True)
-    assert "Account created" in page and "sets their own password" in page
+    page = admin_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert (
+        "Account created. We have sent a link to set a password to priya.shah@eastmoor.example"
+        in page
+    )
+
+
+def test_the_set_password_link_is_emailed_to_the_person_never_shown(app, admin_client, world):
+    response = admin_client.post_form(NEW, good(world))
+    account = account_by_email("priya.shah@eastmoor.example")
+    (message,) = written_to(app, "priya.shah@eastmoor.example")
+    assert message["Subject"] == "Set your password for eCAF"
+    assert message["From"] == app.config["MAIL_FROM"]
+    path = link_in(message)
+    assert path in html_of(message)
+    assert "Hello Priya Shah" in text_of(message)
+    assert "72 hours" in text_of(message)
+    token = path.rsplit("/", 1)[1]
+    shown = admin_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert token not in shown and "/account/set-password/" not in shown
+    assert token not in admin_client.get(f"/admin/users/{account.id}").get_data(as_text=True)
 
 
 def test_a_new_account_has_no_usable_password(admin_client, client, world, other_client):
@@ -88,7 +111,7 @@ def test_the_form_has_no_password_field_and_a_sent_password_is_ignored(admin_cli
     assert not is_usable(account.password_hash)
 
 
-def test_the_link_is_shown_once_and_only_its_hash_is_stored(admin_client, world):
+def test_only_the_hash_of_the_link_is_stored(admin_client, world):
     response = admin_client.post_form(NEW, good(world))
     link = link_of(response)
     assert "/account/set-password/" in link
@@ -142,7 +165,9 @@ def test_an_expired_link_is_refused(admin_client, world, other_client):
     db.session.commit()
     response = other_client.get(f"/account/set-password/{token}")
     assert response.status_code == 404
-    assert "Ask your borough administrator" in response.get_data(as_text=True)
+    assert "ask your borough administrator to send you a new link" in response.get_data(
+        as_text=True
+    )
 
 
 def test_a_made_up_link_is_refused(other_client, world):
@@ -174,6 +199,9 @@ def test_a_new_link_replaces_the_old_one(admin_client, world, other_client):
     )
     new = link_of(response).rsplit("/", 1)[1]
     assert new != old
+    page = admin_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "We have sent a new link to set a password to priya.shah@eastmoor.example" in page
+    assert new not in page
     assert other_client.get(f"/account/set-password/{old}").status_code == 404
     assert other_client.get(f"/account/set-password/{new}").status_code == 200
 
@@ -188,6 +216,7 @@ def test_no_new_link_for_an_account_whose_person_has_a_password(admin_client, wo
     )
     assert response.status_code == 302
     assert db.session.scalars(select(PasswordSetupLink)).all() == []
+    assert written_to(current_app, person.email) == []
     db.session.refresh(person)
     assert person.password_hash == before
 

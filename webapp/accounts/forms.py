@@ -65,3 +65,22 @@ class SetPasswordForm(FlaskForm):
     def validate_confirm(self, field):
         if self.password.data and field.data != self.password.data:
             raise ValidationError("The passwords do not match")
+
+
+class ForgottenPasswordForm(FlaskForm):
+    """Asking for a link to choose a new password."""
+
+    email = EmailField(
+        "Email address",
+        widget=GovTextInput(),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[
+            DataRequired(message="Enter your email address"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+            Email(
+                message="Enter an email address in the correct format, like name@example.com",
+                check_deliverability=False,
+            ),
+        ],
+    )
+    submit = SubmitField("Send the link", widget=GovSubmitInput())

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -97,10 +98,15 @@ class LoginThrottle(Base):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
 
 
+class LinkPurpose(StrEnum):
+    SET_UP = "set_up"  # a new account's first password, from its administrator
+    RESET = "reset"  # a forgotten password, asked for by the person
+
+
 class PasswordSetupLink(Base):
-    """A single-use link by which a person sets their own password (a new account has
-    none). Only a hash of the token is stored: the link is shown once, to the administrator
-    who sends it to the person."""
+    """A single-use link by which a person sets their own password: a new account has none,
+    and a person who has forgotten theirs asks for one. Only a hash of the token is stored:
+    the link is e-mailed to the person and shown to nobody."""
 
     __tablename__ = "password_setup_link"
 
@@ -111,5 +117,8 @@ class PasswordSetupLink(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    purpose: Mapped[LinkPurpose] = mapped_column(
+        enum_column(LinkPurpose, 16), default=LinkPurpose.SET_UP
+    )
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 from flask import (
@@ -19,8 +20,9 @@ from flask_login import current_user, login_user, logout_user
 from webapp import db
 from webapp.access.permissions import Permission
 from webapp.access.policy import public, requires
-from webapp.accounts import known_devices, services, setup_links
-from webapp.accounts.forms import SetPasswordForm, SignInForm, SignOutForm
+from webapp.accounts import known_devices, resets, services, setup_links
+from webapp.accounts.forms import ForgottenPasswordForm, SetPasswordForm, SignInForm, SignOutForm
+from webapp.accounts.models import LinkPurpose
 from webapp.accounts.passwords import passwords
 from webapp.accounts.sessions import client_address, mark_active, safe_local_path, seconds_left
 from webapp.audit import services as audit
@@ -149,7 +151,10 @@ def set_password(token: str):
     link = setup_links.find_valid(db.session, token, for_update=request.method == "POST")
     if link is None:
         return render_template("accounts/set_password_invalid.html"), 404
+    resetting = link.purpose is LinkPurpose.RESET
     form = SetPasswordForm(account=link.user)
+    if resetting:
+        form.submit.label.text = "Change your password"
     if form.validate_on_submit():
         setup_links.redeem(
             db.session, link, passwords(), form.password.data, client_address=client_address()
@@ -158,6 +163,47 @@ def set_password(token: str):
         if current_user.is_authenticated:
             logout_user()
         session.clear()
-        flash("Your password has been set. Sign in with your email address and new password.")
+        flash(
+            "Your password has been changed. You have been signed out everywhere else. "
+            "Sign in with your email address and new password."
+            if resetting
+            else "Your password has been set. Sign in with your email address and new password."
+        )
         return redirect(url_for("accounts.sign_in"))
-    return render_template("accounts/set_password.html", form=form, account=link.user)
+    return render_template(
+        "accounts/set_password.html", form=form, account=link.user, resetting=resetting
+    )
+
+
+def _reset_limits() -> resets.ResetLimits:
+    config = current_app.config
+    return resets.ResetLimits(
+        per_email=int(config["PASSWORD_RESETS_PER_EMAIL_PER_HOUR"]),
+        per_address=int(config["PASSWORD_RESETS_PER_ADDRESS_PER_HOUR"]),
+    )
+
+
+@bp.route("/account/forgotten-password", methods=["GET", "POST"])
+@public  # for people who cannot sign in; the link goes only to the account's own address
+def forgotten_password():
+    form = ForgottenPasswordForm()
+    if not form.validate_on_submit():
+        return render_template("accounts/forgotten_password.html", form=form)
+    outcome = resets.request_reset(db.session, form.email.data, client_address(), _reset_limits())
+    db.session.commit()
+    if outcome.answer is resets.ResetAnswer.SLOWED:
+        minutes = max(1, math.ceil(outcome.retry_after_seconds / 60))
+        form.form_errors.append(
+            "There have been too many requests from your network. "
+            f"Wait {minutes} minute{'s' if minutes != 1 else ''}, then try again."
+        )
+        response = make_response(render_template("accounts/forgotten_password.html", form=form))
+        response.status_code = 429
+        response.headers["Retry-After"] = str(outcome.retry_after_seconds)
+        return response
+    # The same answer whether or not the address has an account.
+    return render_template(
+        "accounts/check_email.html",
+        email=services.normalise_email(form.email.data),
+        valid_minutes=int(setup_links.RESET_VALID_FOR.total_seconds() // 60),
+    )

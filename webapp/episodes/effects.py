@@ -13,6 +13,7 @@ from webapp.access.permissions import Role
 from webapp.accounts.models import User, UserRole
 from webapp.audit import services as audit
 from webapp.boroughs.models import Borough
+from webapp.episodes import closure_mail
 from webapp.episodes.models import Episode, Notification
 from webapp.workflow import Catalogue, Firing
 from webapp.workflowchoices import services as choice_services
@@ -124,13 +125,21 @@ def record_closure_request(context: EffectContext) -> None:
 
 @handles("record_closure_sent_back")
 def record_closure_sent_back(context: EffectContext) -> None:
+    requested_by = context.episode.closure_requested_by_id
     context.episode.closure_requested_by_id = None
     context.audit("episode.closure_sent_back", comment=context.firing.comment or "")
+    closure_mail.tell_requester(
+        context.db_session, context.episode, requested_by, context.actor, approved=False
+    )
 
 
 @handles("record_closure")
 def record_closure(context: EffectContext) -> None:
-    context.audit("episode.closed", requested_by=context.episode.closure_requested_by_id)
+    requested_by = context.episode.closure_requested_by_id
+    context.audit("episode.closed", requested_by=requested_by)
+    closure_mail.tell_requester(
+        context.db_session, context.episode, requested_by, context.actor, approved=True
+    )
 
 
 @handles("reopen_episode")

@@ -8,9 +8,10 @@ is due (the review date is today or earlier, in a state a "review_due" worklist 
 or that has been idle (no step taken) for the workflow's `idle_reminder_days`; the
 assessor is told when there is no lead professional yet. A reminder is recorded once per
 episode, kind and due date, so running the command twice, or daily, records nothing new
-until a new review date or a new idle period falls due. Each reminder is audited. Emails
-go only when MAIL_SERVER is configured, after the reminders have committed, and say no
-more than the episode reference: the details stay behind the sign-in.
+until a new review date or a new idle period falls due. Each reminder is audited and
+e-mailed: the message is queued in the outbox with the reminders and sent once they have
+committed (one that fails waits for `caf mail send`); it says no more than the episode
+reference: the details stay behind the sign-in.
 
 Until notifications have a column for it, the due date is part of the notification's
 kind ("review_due:2026-11-23"), which is what makes a second run a no-op.
@@ -18,14 +19,11 @@ kind ("review_due:2026-11-23"), which is what makes a second run a no-op.
 
 from __future__ import annotations
 
-import smtplib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from email.message import EmailMessage
 
 import click
-from flask import current_app
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -34,6 +32,8 @@ from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.episodes import workflow
 from webapp.episodes.models import Episode, Notification
+from webapp.mail import messages, outbox
+from webapp.mail.models import MailKind
 from webapp.workflow import Catalogue, WorkflowDefinition
 
 REVIEW_DUE = "review_due"
@@ -198,13 +198,11 @@ class RunSummary:
     consent_reviews: int = 0
     emailed: int = 0
     email_failures: int = 0
+    queued_mail: list[int] = field(default_factory=list)
 
     def line(self, today: date) -> str:
-        mail = (
-            f"{self.emailed} emailed"
-            + (f", {self.email_failures} email(s) failed" if self.email_failures else "")
-            if current_app.config.get("MAIL_SERVER")
-            else "email not configured"
+        mail = f"{self.emailed} emailed" + (
+            f", {self.email_failures} email(s) queued to try again" if self.email_failures else ""
         )
         consent = f", {self.consent_reviews} consent review due" if self.consent_reviews else ""
         return (
@@ -244,6 +242,7 @@ def run_reminders(
             due_on=reminder.due_on.isoformat(),
             recipient_id=reminder.recipient.id,
         )
+        summary.queued_mail.append(_queue_email(db_session, reminder).id)
         if reminder.kind == REVIEW_DUE:
             summary.reviews += 1
         elif reminder.kind == CONSENT_REVIEW_DUE:
@@ -255,41 +254,29 @@ def run_reminders(
     return summary, new
 
 
-def send_emails(reminders: list[Reminder], summary: RunSummary) -> None:
-    """Email each new reminder, if a mail server is configured (MAIL_SERVER, and
-    optionally MAIL_PORT, MAIL_USE_TLS, MAIL_USERNAME, MAIL_PASSWORD, MAIL_SENDER)."""
-    config = current_app.config
-    if not config.get("MAIL_SERVER") or not reminders:
+def _queue_email(db_session: Session, reminder: Reminder):
+    message = messages.compose(
+        MailKind.REMINDER,
+        reference=reminder.episode.reference,
+        full_name=reminder.recipient.full_name,
+        message=reminder.message,
+        episode_link=messages.link("episodes.show", episode_id=reminder.episode.id),
+    )
+    queued = outbox.queue(
+        db_session, message, reminder.recipient.email, recipient_user_id=reminder.recipient.id
+    )
+    db_session.flush()
+    return queued
+
+
+def send_emails(summary: RunSummary) -> None:
+    """Send the reminders' e-mail, queued with them; any that fails stays in the outbox,
+    for `caf mail send` to try again."""
+    if not summary.queued_mail:
         return
-    sender = config.get("MAIL_SENDER", "ecaf@localhost")
-    try:
-        with smtplib.SMTP(
-            config["MAIL_SERVER"], int(config.get("MAIL_PORT", 25)), timeout=30
-        ) as smtp:
-            if config.get("MAIL_USE_TLS"):
-                smtp.starttls()
-            if config.get("MAIL_USERNAME"):
-                smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
-            for reminder in reminders:
-                email = EmailMessage()
-                email["From"] = sender
-                email["To"] = reminder.recipient.email
-                email["Subject"] = f"CAF reminder: {reminder.episode.reference}"
-                email.set_content(
-                    f"{reminder.message}\n\nSign in to {config['SERVICE_NAME']} to see the "
-                    "episode. This email holds no details about the child, on purpose.\n"
-                )
-                try:
-                    smtp.send_message(email)
-                    summary.emailed += 1
-                except smtplib.SMTPException:
-                    current_app.logger.exception(
-                        "Reminder email to user %s failed", reminder.recipient.id
-                    )
-                    summary.email_failures += 1
-    except (OSError, smtplib.SMTPException):
-        current_app.logger.exception("Could not send reminder emails")
-        summary.email_failures += len(reminders) - summary.emailed
+    delivery = outbox.deliver(db.session, summary.queued_mail)
+    summary.emailed = len(delivery.sent)
+    summary.email_failures = len(delivery.retrying) + len(delivery.failed)
 
 
 @click.group("reminders")
@@ -306,9 +293,10 @@ def reminders() -> None:
 def run(today: datetime | None) -> None:
     """Record (and email) reminders that have fallen due. Safe to run as often as you like."""
     day = today.date() if today else date.today()
-    summary, new = run_reminders(db.session, workflow.catalogue(), day)
-    send_emails(new, summary)
+    summary, _new = run_reminders(db.session, workflow.catalogue(), day)
+    send_emails(summary)
     click.echo(summary.line(day))
     if summary.email_failures:
-        # The reminders are recorded and shown on the home page; cron should still alert.
+        # The reminders are recorded, shown on the home page and their e-mail kept in the
+        # outbox; cron should still alert.
         raise click.exceptions.Exit(1)

@@ -12,6 +12,8 @@ from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.db import utcnow
 from webapp.episodes.models import Episode, Notification
+from webapp.mail import messages, outbox
+from webapp.mail.models import MailKind
 from webapp.sharing import services as sharing
 from webapp.sharing.models import SharingBasis, SharingDecision
 from webapp.tac.models import (
@@ -111,6 +113,7 @@ def invite_practitioner(
                 f"{episode.reference}.",
             )
         )
+        _email_invitation(db_session, member, invitee)
     _audit(
         db_session,
         "tac.invited",
@@ -122,6 +125,17 @@ def invite_practitioner(
         register_entry=decision.id,
     )
     return member
+
+
+def _email_invitation(db_session: Session, member: TacMember, invitee: User) -> None:
+    """An e-mail that says only that there is an invitation: the child is named in the
+    service, behind the sign-in, never in the message."""
+    message = messages.compose(
+        MailKind.TAC_INVITATION,
+        full_name=invitee.full_name,
+        episode_link=messages.link("tac.invitation", member_id=member.id),
+    )
+    outbox.queue(db_session, message, invitee.email, recipient_user_id=invitee.id)
 
 
 def join(db_session: Session, episode: Episode, user: User) -> TacMember | None:

@@ -5,7 +5,7 @@ only call them for accounts the access policy lets the administrator maintain. T
 about the accounts themselves (organisations of the borough only, no system administrator
 role, an administrator keeps their own role and account) are checked here, so that no
 forged form gets past them. Passwords are never set or shown here: a new account gets an
-unusable one and a link by which its person sets their own."""
+unusable one and a link, e-mailed to its person, by which they set their own."""
 
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ from webapp.accounts.passwords import is_usable, unusable_password_hash
 from webapp.accounts.services import normalise_email
 from webapp.audit import services as audit
 from webapp.boroughs.models import Organisation
+from webapp.mail import messages, outbox
+from webapp.mail.models import MailKind
 from webapp.useradmin.models import AccountStatusChange
 
 # The roles a borough administrator may give. The system administrator role is national.
@@ -203,9 +205,9 @@ def create(
     details: AccountDetails,
     *,
     client_address: str = "",
-) -> tuple[User, str]:
-    """A new account of the administrator's borough, with no usable password; the account
-    and the token of the link by which its person sets one."""
+) -> User:
+    """A new account of the administrator's borough, with no usable password: a link by
+    which its person sets one is e-mailed to them once this transaction commits."""
     _check(db_session, admin, details)
     email = normalise_email(email)
     if _email_taken(db_session, email):
@@ -230,7 +232,7 @@ def create(
             db_session.flush()
     except IntegrityError:  # the same address saved by someone else at the same moment
         raise AccountInvalid({"email": EMAIL_TAKEN}) from None
-    token = setup_links.issue(db_session, account, admin)
+    setup_links.send(db_session, account, admin)
     audit.record(
         db_session,
         "useradmin.account_created",
@@ -250,8 +252,9 @@ def create(
         object_type="user",
         object_id=account.id,
         client_address=client_address,
+        sent_to=account.email,
     )
-    return account, token
+    return account
 
 
 def update(
@@ -294,6 +297,8 @@ def update(
     account.dbs_check_date = details.dbs_check_date
     account.caf_trained = details.caf_trained
     db_session.flush()
+    if "roles" in changes and account.active:
+        _tell_of_new_roles(db_session, account)
     audit.record(
         db_session,
         "useradmin.account_changed",
@@ -304,6 +309,15 @@ def update(
         changes=changes,
     )
     return changes
+
+
+def _tell_of_new_roles(db_session: Session, account: User) -> None:
+    message = messages.compose(
+        MailKind.ROLES_CHANGED,
+        full_name=account.full_name,
+        roles=[role.title for role in ASSIGNABLE_ROLES if role in account.roles],
+    )
+    outbox.queue(db_session, message, account.email, recipient_user_id=account.id)
 
 
 def seen_token(account: User) -> str:
@@ -377,12 +391,12 @@ def set_active(
 
 def new_setup_link(
     db_session: Session, account: User, admin: User, *, client_address: str = ""
-) -> str | None:
-    """A new set-password link, only for an active account whose person has not yet set a
-    password (so that an administrator can never take over one in use); None otherwise."""
+) -> bool:
+    """E-mail the person a new set-password link, only for an active account whose person
+    has not yet set a password; whether one was sent."""
     if not account.active or has_password(account):
-        return None
-    token = setup_links.issue(db_session, account, admin)
+        return False
+    setup_links.send(db_session, account, admin)
     audit.record(
         db_session,
         "useradmin.set_password_link_issued",
@@ -390,8 +404,9 @@ def new_setup_link(
         object_type="user",
         object_id=account.id,
         client_address=client_address,
+        sent_to=account.email,
     )
-    return token
+    return True
 
 
 def record_refusal(

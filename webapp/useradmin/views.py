@@ -99,7 +99,7 @@ def new():
     _set_choices(form)
     if form.validate_on_submit():
         try:
-            account, token = services.create(
+            account = services.create(
                 db.session,
                 current_user,
                 form.full_name.data,
@@ -113,15 +113,9 @@ def new():
             _show_errors(form, invalid)
         else:
             db.session.commit()
-            # The link is shown in this response only: it is stored as a hash.
-            return render_template(
-                "useradmin/link.html", account=account, link=_link(token), created=True
-            )
+            flash(f"Account created. We have sent a link to set a password to {account.email}")
+            return redirect(url_for(".show", account_id=account.id))
     return render_template("useradmin/new.html", form=form, role_items=_role_items(form))
-
-
-def _link(token: str) -> str:
-    return url_for("accounts.set_password", token=token, _external=True)
 
 
 @bp.route("/<int:account_id>")
@@ -227,14 +221,15 @@ def new_link(account_id: int):
     account = _maintained(account_id, "set_password_link")
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    token = services.new_setup_link(
+    sent = services.new_setup_link(
         db.session, account, current_user, client_address=client_address()
     )
-    if token is None:
+    if not sent:
         flash(
-            "A new link can only be made for an active account whose owner has not set a "
+            "A new link can only be sent for an active account whose owner has not set a "
             "password yet"
         )
         return redirect(url_for(".show", account_id=account.id))
     db.session.commit()
-    return render_template("useradmin/link.html", account=account, link=_link(token), created=False)
+    flash(f"We have sent a new link to set a password to {account.email}")
+    return redirect(url_for(".show", account_id=account.id))
