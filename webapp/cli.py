@@ -62,6 +62,7 @@ def seed_demo(children: int, seed: int) -> None:
 
 def init_app(app: Flask) -> None:
     from webapp.audit.cli import audit_commands
+    from webapp.consent.cli import consent_commands
     from webapp.documents.cli import documents
     from webapp.episodes.reminders import reminders
     from webapp.formdefs.cli import formdefs
@@ -73,5 +74,6 @@ def init_app(app: Flask) -> None:
     caf.add_command(reminders)
     caf.add_command(documents)
     caf.add_command(audit_commands)
+    caf.add_command(consent_commands)
     caf.add_command(mail)
     app.cli.add_command(caf)

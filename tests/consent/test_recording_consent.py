@@ -181,11 +181,16 @@ def test_a_young_person_with_sufficient_understanding_can_consent_for_themselves
     assert consent.relationship_to_child == "Self"
 
 
-def test_a_refusal_records_who_and_when_and_agrees_nothing(client, setting):
+def test_a_later_refusal_records_who_and_when_and_agrees_nothing(client, setting):
+    """Once the family agreed to the CAF being recorded, a later refusal (say, to share) is
+    kept with the record. A refusal before that keeps nothing: tests/consent/
+    test_refusal_keeps_nothing.py."""
+    make_consent(setting["episode"], setting["assessor"], to_share=False)
+    db.session.commit()
     sign_in(client, setting["assessor"])
     data = parent_consent(decision="refused", scope=[], agencies=[], points_explained=[])
     assert post_consent(client, setting["episode"], data).status_code == 302
-    refusal = consents()[0]
+    refusal = consents()[1]
     assert refusal.decision is ConsentDecision.REFUSED
     assert (refusal.to_assess, refusal.to_record, refusal.to_share) == (False, False, False)
     assert refusal.agencies == []
@@ -247,21 +252,3 @@ def test_new_consent_after_a_review_date_in_the_past_is_still_recorded(client, s
     old = date.today() - timedelta(days=30)
     data = parent_consent(given_on=[str(old.day), str(old.month), str(old.year)])
     assert post_consent(client, setting["episode"], data).status_code == 302
-
-
-def test_a_recorded_refusal_lets_the_assessor_close_the_episode_as_refused(client, setting):
-    episode = setting["episode"]
-    sign_in(client, setting["assessor"])
-    step = f"/episodes/{episode.id}/steps/record_consent_refusal"
-    early = client.post_form(step, {"expected_state": "identified"}, token_from=step)
-    assert early.status_code == 403
-
-    refusal = parent_consent(decision="refused", scope=[], points_explained=[])
-    post_consent(client, episode, refusal)
-    done = client.post_form(step, {"expected_state": "identified"}, token_from=step)
-
-    assert done.status_code == 302
-    db.session.expire_all()
-    closed = db.session.get(Episode, episode.id)
-    assert closed.state == "consent_refused"
-    assert closed.closed_at is not None

@@ -26,7 +26,9 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(80), index=True)
     object_type: Mapped[str] = mapped_column(String(40), default="")
     object_id: Mapped[str] = mapped_column(String(40), default="")
-    episode_id: Mapped[int | None] = mapped_column(ForeignKey("episode.id"), index=True)
+    # No foreign key: an episode erased after a refusal of consent to record (nothing of
+    # it may be kept) leaves its earlier events here, which are never changed or shown.
+    episode_id: Mapped[int | None] = mapped_column(index=True)
     child_id: Mapped[int | None] = mapped_column(ForeignKey("child.id"), index=True)
     client_address: Mapped[str] = mapped_column(String(64), default="")
     detail: Mapped[str] = mapped_column(Text, default="{}")

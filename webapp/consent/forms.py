@@ -6,10 +6,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from webapp.consent.models import ConsentDecision, ConsentGiver, ConsentMethod, ReviewOutcome
+from webapp.consent.refusals import COMMENT_MAX, WHAT_WAS_REFUSED
 from webapp.govuk_fields import GovukCheckboxesField, GovukDateField, GovukRadioField
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -39,7 +40,10 @@ def _text(label, max_length, message=None, required=True, hint=None):
     return StringField(label, widget=GovTextInput(), validators=validators, description=hint)
 
 
-class ConsentForm(FlaskForm):
+class WhoDecidesForm(FlaskForm):
+    """Who made the decision: the child or young person (with sufficient understanding), or
+    one parent or carer with parental responsibility (guidance 4.13-4.15)."""
+
     given_by = GovukRadioField(
         "Who is making this decision?",
         widget=GovRadioInput(),
@@ -80,6 +84,29 @@ class ConsentForm(FlaskForm):
         choices=YES_NO,
         validators=[Optional()],
     )
+
+
+def _method_field():
+    return GovukRadioField(
+        "How was the decision given?",
+        widget=GovRadioInput(),
+        choices=[
+            (ConsentMethod.WRITTEN.value, "In writing (signed statement)"),
+            (ConsentMethod.VERBAL.value, "Verbally"),
+        ],
+        validators=[InputRequired(message="Select how the decision was given")],
+    )
+
+
+def _decided_on_field():
+    return GovukDateField(
+        "Date of the decision",
+        label_for_errors="the date of the decision",
+        description="For example, 27 3 2026",
+    )
+
+
+class ConsentForm(WhoDecidesForm):
     decision = GovukRadioField(
         "What did they decide?",
         widget=GovRadioInput(),
@@ -120,20 +147,8 @@ class ConsentForm(FlaskForm):
         validators=[Optional()],
         description="You must explain all of these for consent to be informed.",
     )
-    method = GovukRadioField(
-        "How was the decision given?",
-        widget=GovRadioInput(),
-        choices=[
-            (ConsentMethod.WRITTEN.value, "In writing (signed statement)"),
-            (ConsentMethod.VERBAL.value, "Verbally"),
-        ],
-        validators=[InputRequired(message="Select how the decision was given")],
-    )
-    given_on = GovukDateField(
-        "Date of the decision",
-        label_for_errors="the date of the decision",
-        description="For example, 27 3 2026",
-    )
+    method = _method_field()
+    given_on = _decided_on_field()
     review_on = GovukDateField(
         "Date to review consent (optional)",
         required=False,
@@ -183,3 +198,36 @@ class ConsentReviewForm(FlaskForm):
         description="For example, 27 9 2026",
     )
     submit = SubmitField("Save the review", widget=GovSubmitInput())
+
+
+class RefusalForm(WhoDecidesForm):
+    """A refusal before anything was agreed to be recorded: nothing of the CAF is kept, and
+    what is typed here goes only into the practitioner's own note (guidance 4.16-4.18)."""
+
+    refused = GovukRadioField(
+        "What did they refuse?",
+        widget=GovRadioInput(),
+        choices=list(WHAT_WAS_REFUSED.items()),
+        validators=[InputRequired(message="Select what they refused")],
+    )
+    method = _method_field()
+    given_on = _decided_on_field()
+    comment = TextAreaField(
+        "What did they say? (optional)",
+        widget=GovTextArea(),
+        description="For your own note only: it is not kept in eCAF.",
+        validators=[
+            Optional(),
+            Length(
+                max=COMMENT_MAX, message=f"What they said must be {COMMENT_MAX} characters or fewer"
+            ),
+        ],
+    )
+    submit = SubmitField("Delete this CAF and make my note", widget=GovSubmitInput())
+
+
+class RefusalNoteForm(FlaskForm):
+    """The note, carried back from the page that shows it: the server keeps no copy."""
+
+    note = HiddenField(validators=[InputRequired()])
+    submit = SubmitField("Download the note (Word document)", widget=GovSubmitInput())

@@ -103,8 +103,42 @@ def status(db_session: Session, episode: Episode) -> ConsentStatus:
     return result
 
 
-def check(data: ConsentInput, agencies_allowed: set[int], today: date) -> dict[str, str]:
+NEEDS_RECORDING = (
+    "Select ‘To record and store the information’. If they do not agree to it, record a "
+    "refusal instead: nothing can be kept without it"
+)
+REFUSAL_ELSEWHERE = "Record the refusal on the refusal page instead: nothing of the CAF can be kept"
+
+
+def record_ever_agreed(db_session: Session, episode: Episode) -> bool:
+    """Has the family ever agreed to this CAF being recorded? Until they have, a refusal
+    keeps nothing (webapp/consent/refusals.py), and consent must include recording."""
+    return (
+        db_session.scalar(
+            select(Consent.id)
+            .where(
+                Consent.episode_id == episode.id,
+                Consent.decision == ConsentDecision.GIVEN,
+                Consent.to_record.is_(True),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def check(
+    data: ConsentInput, agencies_allowed: set[int], today: date, *, record_agreed: bool = True
+) -> dict[str, str]:
+    """What is wrong with the decision, by field. Before the family has ever agreed to the
+    CAF being recorded (`record_agreed` false), consent must include recording and a
+    refusal is noted on the refusal page, where nothing is kept (guidance 4.17-4.18)."""
     errors: dict[str, str] = {}
+    if not record_agreed:
+        if data.decision is ConsentDecision.REFUSED:
+            errors["decision"] = REFUSAL_ELSEWHERE
+        elif data.scope and "to_record" not in data.scope:
+            errors["scope"] = NEEDS_RECORDING
     if data.given_by is ConsentGiver.CHILD:
         if data.child_has_sufficient_understanding is None:
             errors["sufficient_understanding"] = (
@@ -160,7 +194,9 @@ def record(
             select(Organisation.id).where(Organisation.id.in_(data.organisation_ids))
         )
     )
-    errors = check(data, agencies_allowed, today)
+    errors = check(
+        data, agencies_allowed, today, record_agreed=record_ever_agreed(db_session, episode)
+    )
     if errors:
         raise ConsentInvalid(errors)
     given = data.decision is ConsentDecision.GIVEN

@@ -1,6 +1,7 @@
+import io
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -10,8 +11,14 @@ from webapp.access.policy import may, refuse, requires, visible_or_404
 from webapp.accounts.sessions import client_address
 from webapp.audit import services as audit
 from webapp.boroughs.models import Organisation
-from webapp.consent import services
-from webapp.consent.forms import ConsentForm, ConsentReviewForm, WithdrawConsentForm
+from webapp.consent import refusals, services
+from webapp.consent.forms import (
+    ConsentForm,
+    ConsentReviewForm,
+    RefusalForm,
+    RefusalNoteForm,
+    WithdrawConsentForm,
+)
 from webapp.consent.models import (
     Consent,
     ConsentDecision,
@@ -21,6 +28,7 @@ from webapp.consent.models import (
 )
 from webapp.episodes import workflow
 from webapp.episodes.models import Episode
+from webapp.errors import render_error
 from webapp.uploads import services as uploads
 from webapp.uploads.forms import SignedStatementForm
 
@@ -167,7 +175,122 @@ def record(episode_id: int):
         form=form,
         child=episode.child,
         age=_age(episode.child.date_of_birth),
+        record_agreed=services.record_ever_agreed(db.session, episode),
     )
+
+
+def _yes_no(value):
+    return None if value not in ("yes", "no") else value == "yes"
+
+
+@bp.route("/episodes/<int:episode_id>/consent/refusal", methods=["GET", "POST"])
+@requires(Permission.EPISODE_EDIT)
+def refusal(episode_id: int):
+    """The family refused before agreeing to anything being recorded: nothing of the CAF is
+    kept, and the practitioner takes a note for their own files (guidance 4.16-4.18)."""
+    episode = _episode(episode_id)
+    _check_may_edit(episode)
+    initial_state = workflow.definition_for(episode).initial
+    reason = refusals.why_not(db.session, episode, initial_state)
+    if reason:
+        return _refusal_not_possible(episode, reason)
+    form = RefusalForm()
+    submitted = form.validate_on_submit()
+    if request.method == "POST" and not submitted:
+        _audit_refused_fields(episode, _with_errors(form))
+    if submitted:
+        data = refusals.input_from(
+            form.refused.data,
+            form.comment.data,
+            given_by=form.given_by.data,
+            method=form.method.data,
+            given_on=form.given_on.data,
+            given_by_name=form.given_by_name.data,
+            relationship_to_child=form.relationship_to_child.data,
+            has_parental_responsibility=_yes_no(form.parental_responsibility.data),
+            child_has_sufficient_understanding=_yes_no(form.sufficient_understanding.data),
+            understanding_judgement=form.understanding_judgement.data,
+        )
+        try:
+            outcome = refusals.record(
+                db.session,
+                episode,
+                current_user,
+                data,
+                initial_state=initial_state,
+                today=date.today(),
+                client_address=client_address(),
+            )
+        except services.ConsentInvalid as invalid:
+            db.session.rollback()
+            for name, message in invalid.errors.items():
+                getattr(form, name).errors = [message]
+            _audit_refused_fields(episode, invalid.errors)
+        except refusals.RefusalNotPossible as not_possible:
+            db.session.rollback()
+            return _refusal_not_possible(db.session.get(Episode, episode_id), not_possible.reason)
+        else:
+            db.session.commit()
+            refusals.remove_files(outcome.erased.stored_paths)
+            note_form = RefusalNoteForm(formdata=None, note=outcome.note.to_json())
+            return render_template("consent/refused.html", note=outcome.note, form=note_form)
+    return render_template(
+        "consent/refusal.html",
+        episode=episode,
+        form=form,
+        child=episode.child,
+        age=_age(episode.child.date_of_birth),
+    )
+
+
+def _refusal_not_possible(episode: Episode, reason: str):
+    """The episode must be kept (consent to record was given, or it has moved on): the
+    attempt is audited and the page says what to do instead."""
+    audit.record(
+        db.session,
+        "access.refused",
+        actor_id=current_user.id,
+        object_type="episode",
+        object_id=episode.id,
+        episode_id=episode.id,
+        child_id=episode.child_id,
+        client_address=client_address(),
+        path=request.path,
+        method=request.method,
+        reason="a refusal cannot erase this episode",
+    )
+    db.session.commit()
+    return render_template("consent/refusal_kept.html", episode=episode, reason=reason), 409
+
+
+@bp.route("/consent/refusal-note", methods=["POST"])
+@requires(Permission.EPISODE_EDIT)
+def refusal_note():
+    """The refusal note as a Word document, built from what the page sends back: the server
+    never held it. Audited without the child or any of its words."""
+    form = RefusalNoteForm()
+    if not form.validate_on_submit():
+        return render_error(400)
+    try:
+        note = refusals.RefusalNote.from_json(form.note.data)
+    except ValueError:
+        return render_error(400)
+    audit.record(
+        db.session,
+        "consent.refusal_note_downloaded",
+        actor_id=current_user.id,
+        client_address=client_address(),
+        borough=current_user.borough.code if current_user.borough else "",
+    )
+    db.session.commit()
+    response = send_file(
+        io.BytesIO(refusals.note_docx(note)),
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        as_attachment=True,
+        download_name=f"refusal-note-{date.today():%Y-%m-%d}.docx",
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/episodes/<int:episode_id>/consent/<int:consent_id>/withdraw", methods=["GET", "POST"])

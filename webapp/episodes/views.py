@@ -9,6 +9,7 @@ from webapp.access.policy import requires, visible_or_404
 from webapp.accounts.sessions import client_address
 from webapp.audit import services as audit
 from webapp.boroughs.models import Borough
+from webapp.consent import refusals
 from webapp.consent import services as consent_services
 from webapp.episodes import workflow
 from webapp.episodes.forms import TransferForm, TransitionForm
@@ -48,7 +49,12 @@ def _audit(action: str, episode: Episode, **detail) -> None:
 def show(episode_id: int):
     episode = _visible_episode(episode_id)
     definition = workflow.definition_for(episode)
-    actions = workflow.available_actions(db.session, episode, current_user)
+    actions = [
+        action
+        for action in workflow.available_actions(db.session, episode, current_user)
+        if action.trigger != refusals.SUPERSEDED_STEP
+    ]
+    may_note_refusal = refusals.offered(db.session, current_user, episode)
     _audit("episode.viewed", episode)
     db.session.commit()
     return render_template(
@@ -58,6 +64,7 @@ def show(episode_id: int):
         states=definition.states,
         actions=[action for action in actions if not action.refused_for_role],
         refused_for_role=[action for action in actions if action.refused_for_role],
+        may_note_refusal=may_note_refusal,
         consent=consent_services.status(db.session, episode),
         decisions=sharing_services.register(db.session, episode),
     )
@@ -84,6 +91,8 @@ def _transition_form(episode: Episode, transition):
 @requires(Permission.EPISODE_VIEW)
 def take_step(episode_id: int, trigger: str):
     episode = _visible_episode(episode_id)
+    if trigger == refusals.SUPERSEDED_STEP:
+        return redirect(url_for("consent.refusal", episode_id=episode.id))
     definition = workflow.definition_for(episode)
     transition = definition.find_transition(trigger, episode.state)
     if transition is None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, or_, select
+from sqlalchemy import Table, exists, or_, select
 from sqlalchemy.orm import Session
 
 from webapp.accounts.models import User
@@ -278,7 +278,13 @@ def access_records(db_session: Session, child: Child, episodes: list[Episode]) -
     conditions = [AuditEvent.child_id == child.id]
     if episode_ids:
         conditions.append(AuditEvent.episode_id.in_(episode_ids))
-    events = list(db_session.scalars(select(AuditEvent).where(or_(*conditions))))
+    # The events of an episode erased after a refusal of consent to record stay in the
+    # append-only trail, but nothing of that CAF may be shown (guidance 4.18).
+    not_erased = or_(
+        AuditEvent.episode_id.is_(None),
+        exists().where(Episode.id == AuditEvent.episode_id),
+    )
+    events = list(db_session.scalars(select(AuditEvent).where(or_(*conditions), not_erased)))
     events += _found_in_search(db_session, child.id)
     events.sort(key=lambda event: event.id)
     actor_ids = {event.actor_id for event in events if event.actor_id is not None}
