@@ -42,15 +42,15 @@ def test_an_unchanged_copy_is_recognised_with_its_number_and_episode(client, oth
     sign_in(client, world.assessor)
     content = produce(client, world)
     record = db.session.scalars(select(GeneratedDocument)).one()
-    # Someone else holding the copy (here: a practitioner in another borough) checks it.
-    sign_in(other_client, world.northgate_practitioner)
+    # Someone else on the episode (here: its lead professional) checks the copy.
+    sign_in(other_client, world.lead_professional)
     result = check(other_client, content)
     assert result.status_code == 200
     text = page_text(result)
     assert "This is an unchanged copy" in text
     assert f"Document number {record.id}" in text
     assert world.episode.reference in text
-    (event,) = audit_events("document.checked", world.northgate_practitioner)
+    (event,) = audit_events("document.checked", world.lead_professional)
     assert event.object_id == str(record.id)
 
 

@@ -270,7 +270,9 @@ def upload_signed(episode_id: int):
 @bp.route("/documents/check", methods=["GET", "POST"])
 @requires(Permission.HOME_VIEW)
 def check():
-    """Anyone holding a copy can check it is exactly the file eCAF produced."""
+    """Anyone holding a copy can check it is exactly the file eCAF produced. Which episode
+    it belongs to is said only to those who may see the episode: anyone else gets exactly
+    the answer for a file eCAF does not know."""
     form = CheckDocumentForm()
     result = None
     checked = False
@@ -283,16 +285,19 @@ def check():
             form.document.errors = ["The selected file must be a Word document (.docx)"]
         else:
             checked = True
-            result = services.matching(db.session, content)
+            found = services.matching(db.session, content)
+            if found is not None and may(current_user, Permission.EPISODE_VIEW, found.episode):
+                result = found
             audit.record(
                 db.session,
                 "document.checked",
                 actor_id=current_user.id,
                 object_type="generated_document",
-                object_id=result.id if result else "",
-                episode_id=result.episode_id if result else None,
+                object_id=found.id if found else "",
+                episode_id=found.episode_id if found else None,
                 client_address=client_address(),
-                matched=result is not None,
+                matched=found is not None,
+                shown=result is not None,
             )
             db.session.commit()
     return render_template("documents/check.html", form=form, result=result, checked=checked), (
