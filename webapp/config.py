@@ -41,6 +41,17 @@ DEFAULTS: dict[str, object] = {
     "DOCUMENT_TEMPLATES_PATH": str(PROJECT_ROOT / "templates"),
     "UPLOAD_FOLDER": None,  # None: <instance>/uploads, outside the web root
     "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
+    # Every uploaded Word document (a zip package) is held to these before it is parsed:
+    # what it holds once opened, in all and in each part, how many parts, and how many
+    # times a part of over 1MB may inflate. A real document, pictures included, stays well
+    # inside them; a "zip bomb" does not.
+    "DOCUMENT_PACKAGE_MAX_INFLATED_BYTES": 64 * 1024 * 1024,
+    "DOCUMENT_PACKAGE_MAX_PART_BYTES": 24 * 1024 * 1024,
+    "DOCUMENT_PACKAGE_MAX_PARTS": 1000,
+    "DOCUMENT_PACKAGE_MAX_COMPRESSION_RATIO": 100,
+    # A Word template's XML parts, in all (its pictures aside): checking and rendering a
+    # template take time in proportion to them.
+    "DOCUMENT_TEMPLATE_MAX_XML_BYTES": 4 * 1024 * 1024,
     "AUDIT_KEY": None,  # None: generated into <instance>/audit_key
     "AUDIT_ANCHOR_PATH": None,  # None: <instance>/audit-anchors.log
     # E-mail (README, "E-mail"). Without SMTP_HOST each message is written to

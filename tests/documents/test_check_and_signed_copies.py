@@ -4,6 +4,8 @@ episode, checked by their content and served only to those who may see the episo
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 
 import pytest
 from sqlalchemy import select
@@ -54,13 +56,34 @@ def test_an_unchanged_copy_is_recognised_with_its_number_and_episode(client, oth
     assert event.object_id == str(record.id)
 
 
+def edited(content: bytes) -> bytes:
+    """The document with a word added to its first line of text, saved again."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = re.sub(rb"(<w:t(?: [^>]*)?>)", rb"\1Changed ", data, count=1)
+            target.writestr(info, data)
+    return output.getvalue()
+
+
 def test_a_changed_copy_is_not_recognised(client, world):
     sign_in(client, world.assessor)
-    content = bytearray(produce(client, world))
-    content[-30] ^= 0x01
-    result = check(client, bytes(content))
+    result = check(client, edited(produce(client, world)))
+    assert result.status_code == 200
     assert "eCAF has no record of this exact file" in page_text(result)
     assert "unchanged copy" not in page_text(result)
+
+
+def test_a_damaged_copy_is_refused_as_not_a_word_document(client, world):
+    sign_in(client, world.assessor)
+    content = bytearray(produce(client, world))
+    content[-30] ^= 0x01  # a name in the zip's directory no longer matches its entry
+    result = check(client, bytes(content))
+    assert result.status_code == 400
+    assert error_messages(result) == ["The selected file must be a Word document (.docx)"]
 
 
 def test_checking_needs_a_word_document(client, world):

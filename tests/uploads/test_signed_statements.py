@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from docx import Document
 from flask import current_app
 
 from tests.conftest import sign_in
@@ -38,10 +39,10 @@ def upload(client, world, content: bytes | None, filename="statement.pdf", mimet
 
 
 def docx_bytes() -> bytes:
+    document = Document()
+    document.add_paragraph("Signed by the family")
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
+    document.save(buffer)
     return buffer.getvalue()
 
 

@@ -10,7 +10,6 @@ template is found when the template is added, not when a practitioner prints a f
 from __future__ import annotations
 
 import io
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from webapp.documents.context import CHILD_KEYS, DOCUMENT_KEYS, SIGNATURE_KEYS
 from webapp.documents.models import UploadedTemplate
+from webapp.documents.render import NOT_A_WORD_DOCUMENT, package_problems
 from webapp.documents.types import DocumentType
 
 
@@ -240,15 +240,13 @@ def template_source(content: bytes) -> str:
 def check_template(content: bytes, field_ids: set[str]) -> list[str]:
     """What is wrong with a template, in words a borough administrator can act on ([] when
     it can be used). `field_ids` are the questions of the borough's form."""
-    if not content.startswith(b"PK\x03\x04"):
-        return ["The file must be a Word document (.docx)"]
+    problems = package_problems(content)
+    if problems:
+        return problems
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if "word/document.xml" not in archive.namelist():
-                return ["The file must be a Word document (.docx)"]
         source = template_source(content)
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError):
-        return ["The file must be a Word document (.docx)"]
+    except (PackageNotFoundError, KeyError, ValueError):
+        return [NOT_A_WORD_DOCUMENT]
     try:
         tree = Environment(autoescape=True).parse(source)
     except TemplateSyntaxError as error:

@@ -28,6 +28,7 @@ from webapp.episodes.models import Episode
 from webapp.errors import render_error
 from webapp.sharing import services as sharing
 from webapp.uploads import services as uploads
+from webapp.uploads.packages import PackageRefused
 
 bp = Blueprint("documents", __name__)
 
@@ -279,10 +280,9 @@ def check():
     if form.validate_on_submit():
         upload = request.files.get(form.document.name)
         content = upload.stream.read(20 * 1024 * 1024 + 1) if upload and upload.filename else b""
-        if not content:
-            form.document.errors = ["Select a Word document"]
-        elif uploads.media_type_of(content) != DOCX:
-            form.document.errors = ["The selected file must be a Word document (.docx)"]
+        problem = _not_checkable(content)
+        if problem:
+            form.document.errors = [problem]
         else:
             checked = True
             found = services.matching(db.session, content)
@@ -303,3 +303,16 @@ def check():
     return render_template("documents/check.html", form=form, result=result, checked=checked), (
         400 if form.errors else 200
     )
+
+
+def _not_checkable(content: bytes) -> str | None:
+    """Why the bytes cannot be checked (None: they are a Word document)."""
+    if not content:
+        return "Select a Word document"
+    try:
+        media_type = uploads.media_type_of(content)
+    except PackageRefused as refused:
+        return str(refused)
+    if media_type != DOCX:
+        return "The selected file must be a Word document (.docx)"
+    return None

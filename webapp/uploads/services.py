@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import secrets
-import zipfile
 from pathlib import Path, PurePath
 
 from flask import current_app
@@ -16,6 +14,7 @@ from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.episodes.models import Episode
 from webapp.uploads.models import DOCX, JPEG, PDF, PNG, StoredFile
+from webapp.uploads.packages import DamagedPackage, PackageRefused, check_word_package
 
 SELECT_A_FILE = "Select a file"
 WRONG_TYPE = "The selected file must be a PDF, JPG, PNG or Word document"
@@ -35,7 +34,9 @@ def too_large_message(max_bytes: int) -> str:
 
 
 def media_type_of(content: bytes) -> str | None:
-    """The type the bytes show (magic numbers), or None: names and browsers are not asked."""
+    """The type the bytes show (magic numbers), or None: names and browsers are not asked.
+    A zip is a Word document only if it opens as one (None if it does not); raises
+    PackageRefused for one that is too big once opened."""
     if content.startswith(b"%PDF-"):
         return PDF
     if content.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -44,11 +45,10 @@ def media_type_of(content: bytes) -> str | None:
         return JPEG
     if content.startswith(b"PK\x03\x04"):
         try:
-            with zipfile.ZipFile(io.BytesIO(content)) as archive:
-                if "word/document.xml" in archive.namelist():
-                    return DOCX
-        except (zipfile.BadZipFile, ValueError, OSError):
+            check_word_package(content)
+        except DamagedPackage:
             return None
+        return DOCX
     return None
 
 
@@ -100,7 +100,10 @@ def store(
             raise UploadRefused(too_large_message(max_bytes))
         if not content:
             raise UploadRefused("The selected file is empty")
-        media_type = media_type_of(content)
+        try:
+            media_type = media_type_of(content)
+        except PackageRefused as refused:
+            raise UploadRefused(str(refused)) from refused
         if media_type is None:
             raise UploadRefused(WRONG_TYPE)
     except UploadRefused as refused:
