@@ -19,8 +19,10 @@ from webapp.access.policy import requires
 from webapp.accounts.sessions import client_address
 from webapp.assessments.library import form_library
 from webapp.documents import uploaded
+from webapp.documents.render import TemplateUnusable
 from webapp.documents.services import templates_root
 from webapp.documents.types import DOCUMENT_TYPES, DocumentType
+from webapp.documents.views import cannot_produce
 
 bp = Blueprint("documentadmin", __name__, url_prefix="/admin/documents")
 
@@ -110,14 +112,23 @@ def sample(document_type_name: str):
     """The template in use, filled in for a sample episode that does not exist."""
     document_type = _type(document_type_name)
     using = uploaded.in_use(db.session, templates_root(), _borough(), document_type)
-    content = uploaded.sample(
-        form_library(),
-        using.source,
-        current_user.borough.name,
-        _borough(),
-        document_type,
-        current_user,
-    )
+    try:
+        content = uploaded.sample(
+            form_library(),
+            using.source,
+            current_user.borough.name,
+            _borough(),
+            document_type,
+            current_user,
+        )
+    except TemplateUnusable as unusable:
+        return cannot_produce(
+            document_type,
+            unusable,
+            back=url_for(".document_type", document_type_name=document_type.name),
+            attempted="sample",
+            problems_shown=True,
+        )
     return send_file(
         io.BytesIO(content),
         mimetype=DOCX_MEDIA_TYPE,

@@ -13,17 +13,21 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from docx import Document
 from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml import parse_xml
 from docxtpl import DocxTemplate
-from jinja2 import Environment, TemplateSyntaxError, nodes
+from jinja2 import TemplateSyntaxError
+from lxml.etree import XMLSyntaxError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.documents.context import CHILD_KEYS, DOCUMENT_KEYS, SIGNATURE_KEYS
 from webapp.documents.models import UploadedTemplate
-from webapp.documents.render import NOT_A_WORD_DOCUMENT, package_problems
+from webapp.documents.placeholders import problems_in
+from webapp.documents.render import (
+    NOT_A_WORD_DOCUMENT,
+    TOO_DEEP,
+    DocumentEnvironment,
+    package_problems,
+)
 from webapp.documents.types import DocumentType
 
 
@@ -85,156 +89,32 @@ def active_upload(db_session: Session, borough: str, document_type: str) -> Uplo
     ).first()
 
 
-# --- what a template may name -------------------------------------------------------------
+# --- checking a template ------------------------------------------------------------------
+
+#: The document properties docxtpl renders as templates too.
+RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 
 
-class _Leaf:
-    """A value with no parts a template may name (text)."""
-
-
-@dataclass(frozen=True)
-class _Object:
-    name: str
-    keys: dict[str, object]
-
-
-@dataclass(frozen=True)
-class _ListOf:
-    item: object
-
-
-@dataclass(frozen=True)
-class _Answers:
-    field_ids: frozenset[str]
-
-
-LEAF = _Leaf()
-_ROW = _Object("row", {"label": LEAF, "answer": LEAF, "blank": LEAF})
-_BLOCK = _Object(
-    "block",
-    {
-        "kind": LEAF,
-        "label": LEAF,
-        "rows": _ListOf(_ROW),
-        "columns": _ListOf(LEAF),
-        "entries": _ListOf(_ListOf(LEAF)),
-    },
-)
-_SECTION = _Object("section", {"title": LEAF, "description": LEAF, "blocks": _ListOf(_BLOCK)})
-
-
-def _context_schema(field_ids: set[str]) -> dict[str, object]:
-    return {
-        "document": _Object("document", dict.fromkeys(DOCUMENT_KEYS, LEAF)),
-        "child": _Object("child", dict.fromkeys(CHILD_KEYS, LEAF)),
-        "sections": _ListOf(_SECTION),
-        "answers": _Answers(frozenset(field_ids)),
-        "signatures": _ListOf(_Object("signature", dict.fromkeys(SIGNATURE_KEYS, LEAF))),
-    }
-
-
-#: Names Jinja itself provides inside templates.
-_JINJA_NAMES = {"loop", "range", "true", "false", "none", "True", "False", "None"}
-
-
-def _target_names(target: nodes.Node) -> list[str]:
-    """The names a `for` or `set` assigns (a target is a name or a tuple of names)."""
-    if isinstance(target, nodes.Name):
-        return [target.name]
-    return [name.name for name in target.find_all(nodes.Name)]
-
-
-class _Checker:
-    def __init__(self, schema: dict[str, object]):
-        self.schema = schema
-        self.problems: list[str] = []
-
-    def problem(self, message: str) -> None:
-        if message not in self.problems:
-            self.problems.append(message)
-
-    def resolve(self, node: nodes.Node, scope: dict[str, object]) -> object | None:
-        """The schema of an expression (None: unknown, not checked further)."""
-        if isinstance(node, nodes.Name):
-            if node.name in scope:
-                return scope[node.name]
-            if node.name in self.schema:
-                return self.schema[node.name]
-            if node.name not in _JINJA_NAMES:
-                self.problem(
-                    f"“{node.name}” is not something eCAF provides to templates. Use one of: "
-                    + ", ".join(sorted(self.schema))
-                )
-            return None
-        if isinstance(node, nodes.Getattr | nodes.Getitem):
-            parent = self.resolve(node.node, scope)
-            if isinstance(node, nodes.Getattr):
-                key = node.attr
-            elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
-                key = node.arg.value
-            else:
-                self.walk(node.arg, scope)
-                return None
-            return self._member(parent, key, node)
-        self.walk_children(node, scope)
-        return None
-
-    def _member(self, parent: object | None, key: str, node: nodes.Node) -> object | None:
-        if isinstance(parent, _Object):
-            if key not in parent.keys:
-                self.problem(
-                    f"“{parent.name}.{key}” is not something eCAF provides. "
-                    f"{parent.name} has: " + ", ".join(parent.keys)
-                )
-                return None
-            return parent.keys[key]
-        if isinstance(parent, _Answers):
-            if key not in parent.field_ids:
-                self.problem(
-                    f"“answers.{key}”: the form has no question with the id “{key}”. Check the "
-                    "spelling against the form definition, or add the question to the form first"
-                )
-            return LEAF
-        return None
-
-    def walk(self, node: nodes.Node, scope: dict[str, object]) -> None:
-        if isinstance(node, nodes.For):
-            iterated = self.resolve(node.iter, scope)
-            inner = dict(scope)
-            item = iterated.item if isinstance(iterated, _ListOf) else None
-            for name in _target_names(node.target):
-                inner[name] = item
-            for child in node.body + node.else_:
-                self.walk(child, inner)
-            if node.test is not None:
-                self.walk(node.test, inner)
-            return
-        if isinstance(node, nodes.Assign):
-            self.walk(node.node, scope)
-            for name in _target_names(node.target):
-                scope[name] = None
-            return
-        if isinstance(node, nodes.Name | nodes.Getattr | nodes.Getitem):
-            self.resolve(node, scope)
-            return
-        self.walk_children(node, scope)
-
-    def walk_children(self, node: nodes.Node, scope: dict[str, object]) -> None:
-        for child in node.iter_child_nodes():
-            self.walk(child, scope)
-
-
-def template_source(content: bytes) -> str:
-    """The Jinja source docxtpl renders: the body, headers and footers of the template."""
+def template_sources(content: bytes) -> list[str]:
+    """Each piece of Jinja source docxtpl renders, as it renders it: the body, the headers
+    and footers, the document properties and the footnotes. Only for bytes that passed
+    the package check."""
     template = DocxTemplate(io.BytesIO(content))
-    document = Document(io.BytesIO(content))
-    source = template.patch_xml(template.xml_to_string(document._element.body))
-    for relationship in document.part.rels.values():
-        if relationship.reltype in (template.HEADER_URI, template.FOOTER_URI):
-            blob = relationship.target_part.blob
-            if blob:
-                source += template.patch_xml(template.xml_to_string(parse_xml(blob)))
-    return source
+    template.init_docx()
+    sources = [template.patch_xml(template.get_xml())]
+    for uri in (template.HEADER_URI, template.FOOTER_URI):
+        for _key, part in template.get_headers_footers(uri):
+            sources.append(template.patch_xml(template.get_part_xml(part)))
+    properties = template.docx.core_properties
+    sources += [getattr(properties, name) or "" for name in RENDERED_PROPERTIES]
+    for part in template.docx.part.package.parts:
+        if part.content_type == FOOTNOTES:
+            blob = part.blob
+            sources.append(
+                template.patch_xml(blob.decode("utf-8") if isinstance(blob, bytes) else blob)
+            )
+    return sources
 
 
 def check_template(content: bytes, field_ids: set[str]) -> list[str]:
@@ -244,17 +124,20 @@ def check_template(content: bytes, field_ids: set[str]) -> list[str]:
     if problems:
         return problems
     try:
-        source = template_source(content)
-    except (PackageNotFoundError, KeyError, ValueError):
+        sources = template_sources(content)
+    except (PackageNotFoundError, XMLSyntaxError, KeyError, ValueError, UnicodeDecodeError):
         return [NOT_A_WORD_DOCUMENT]
-    try:
-        tree = Environment(autoescape=True).parse(source)
-    except TemplateSyntaxError as error:
-        reason = (error.message or "").rstrip(".")
-        return [
-            f"A placeholder is not written correctly: {reason}. Check that every "
-            "{{ … }} and {% … %} is complete and that loops and conditions are closed"
-        ]
-    checker = _Checker(_context_schema(field_ids))
-    checker.walk(tree, {})
-    return checker.problems
+    environment = DocumentEnvironment()
+    for source in sources:
+        try:
+            found = problems_in(environment.parse(source), field_ids)
+        except TemplateSyntaxError as error:
+            reason = (error.message or "").rstrip(".")
+            found = [
+                f"A placeholder is not written correctly: {reason}. Check that every "
+                "{{ … }} and {% … %} is complete and that loops and conditions are closed"
+            ]
+        except RecursionError:
+            found = [TOO_DEEP]
+        problems += [problem for problem in found if problem not in problems]
+    return problems

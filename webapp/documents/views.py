@@ -8,7 +8,17 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -22,7 +32,8 @@ from webapp.consent import services as consent_services
 from webapp.documents import services
 from webapp.documents.forms import CheckDocumentForm, ShareDocumentForm, SignedCopyForm
 from webapp.documents.models import SignedCopy
-from webapp.documents.types import DOCUMENT_TYPES
+from webapp.documents.render import TemplateUnusable
+from webapp.documents.types import DOCUMENT_TYPES, DocumentType
 from webapp.episodes import workflow
 from webapp.episodes.models import Episode
 from webapp.errors import render_error
@@ -56,6 +67,48 @@ def _file(produced: services.Produced):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def cannot_produce(
+    document_type: DocumentType,
+    unusable: TemplateUnusable,
+    *,
+    back: str,
+    attempted: str,
+    episode: Episode | None = None,
+    problems_shown: bool = False,
+):
+    """The template in use cannot be rendered: nothing the request did is kept, the refusal
+    is audited, and the page says what to do (the problems themselves only to the
+    borough's administrators, who can correct the template)."""
+    db.session.rollback()
+    current_app.logger.warning(
+        "The %s template of %s cannot be used: %s",
+        document_type.name,
+        current_user.borough.code,
+        unusable,
+    )
+    audit.record(
+        db.session,
+        "document.refused",
+        actor_id=current_user.id,
+        object_type="episode" if episode is not None else "document_type",
+        object_id=episode.id if episode is not None else document_type.name,
+        episode_id=episode.id if episode is not None else None,
+        child_id=episode.child_id if episode is not None else None,
+        client_address=client_address(),
+        document_type=document_type.name,
+        attempted=attempted,
+        reason="the template in use cannot be used",
+        problems=unusable.problems[:10],
+    )
+    db.session.commit()
+    return render_template(
+        "documents/cannot_produce.html",
+        document_type=document_type,
+        problems=unusable.problems if problems_shown else [],
+        back=back,
+    ), 409
 
 
 def _signed_copies(episode: Episode) -> list[SignedCopy]:
@@ -121,6 +174,14 @@ def download(episode_id: int):
     except services.DocumentRefused as refused:
         db.session.rollback()
         return render_error(500, str(refused))
+    except TemplateUnusable as unusable:
+        return cannot_produce(
+            item.document_type,
+            unusable,
+            back=url_for(".index", episode_id=episode.id),
+            attempted="download",
+            episode=episode,
+        )
     db.session.commit()
     return _file(produced)
 
@@ -179,6 +240,14 @@ def share(episode_id: int):
                     item,
                     recipient,
                     client_address=client_address(),
+                )
+            except TemplateUnusable as unusable:
+                return cannot_produce(
+                    item.document_type,
+                    unusable,
+                    back=url_for(".index", episode_id=episode.id),
+                    attempted="produce a document for another agency",
+                    episode=episode,
                 )
             except sharing.SharingRefused as error:
                 db.session.rollback()

@@ -32,10 +32,11 @@ from webapp.assessments.forms import SectionForm
 from webapp.assessments.library import form_library
 from webapp.documents import context as document_context
 from webapp.documents import sources
-from webapp.documents.render import render_docx
+from webapp.documents.render import TemplateUnusable, render_docx
 from webapp.documents.services import templates_root
 from webapp.documents.templates import find_template
 from webapp.documents.types import for_form
+from webapp.documents.views import cannot_produce
 from webapp.formadmin import choices, drafts, services
 from webapp.formadmin.forms import (
     AddFieldForm,
@@ -435,32 +436,39 @@ def preview_document(draft_id: int):
     if document_type is None:
         abort(404)
     source = find_template(templates_root(), document_type, draft.borough, db_session=db.session)
-    content = render_docx(
-        source.read(),
-        document_context.build(
-            document={
-                **dict.fromkeys(document_context.DOCUMENT_KEYS, ""),
-                "id": "PREVIEW",
-                "title": document_type.title,
-                "type": document_type.name,
-                "reference": "PREVIEW",
-                "form_id": form.id,
-                "form_title": form.title,
-                "form_version": str(form.version),
-                "version_label": f"{form.title}, draft of {draft.borough}'s next version",
-                "borough": current_user.borough.name,
-                "generated_by": current_user.full_name,
-                "generated_by_organisation": current_user.organisation.name,
-                "prepared_for": "Preview only: not for use with a family",
-                "status": "Preview of a draft",
-                "notice": "A preview of a draft form. Do not use it.",
-            },
-            child={"name": "Sample Child"},
-            sections=sources.form_sections(list(form.sections), {}, blank=True),
-            answers=dict.fromkeys(sources.form_field_ids(form), ""),
-            signatures=sources.signatures_for(document_type.name),
-        ),
+    context = document_context.build(
+        document={
+            **dict.fromkeys(document_context.DOCUMENT_KEYS, ""),
+            "id": "PREVIEW",
+            "title": document_type.title,
+            "type": document_type.name,
+            "reference": "PREVIEW",
+            "form_id": form.id,
+            "form_title": form.title,
+            "form_version": str(form.version),
+            "version_label": f"{form.title}, draft of {draft.borough}'s next version",
+            "borough": current_user.borough.name,
+            "generated_by": current_user.full_name,
+            "generated_by_organisation": current_user.organisation.name,
+            "prepared_for": "Preview only: not for use with a family",
+            "status": "Preview of a draft",
+            "notice": "A preview of a draft form. Do not use it.",
+        },
+        child={"name": "Sample Child"},
+        sections=sources.form_sections(list(form.sections), {}, blank=True),
+        answers=dict.fromkeys(sources.form_field_ids(form), ""),
+        signatures=sources.signatures_for(document_type.name),
     )
+    try:
+        content = render_docx(source.read(), context)
+    except TemplateUnusable as unusable:
+        return cannot_produce(
+            document_type,
+            unusable,
+            back=url_for(".preview", draft_id=draft.id),
+            attempted="preview of a draft form",
+            problems_shown=True,
+        )
     return send_file(
         io.BytesIO(content),
         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
