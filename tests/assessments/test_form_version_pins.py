@@ -56,7 +56,9 @@ def start_caf(client, borough, born: date) -> Episode:
             "date_of_birth-year": str(born.year),
         },
     )
-    response = client.post_form(f"/children/{child.id}/episodes", token_from="/child-index")
+    response = client.post_form(
+        f"/children/{child.id}/episodes", {"social_care": "not_known"}, token_from="/child-index"
+    )
     assert response.status_code == 302
     return db.session.scalars(select(Episode).where(Episode.child_id == child.id)).one()
 

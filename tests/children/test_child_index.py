@@ -240,7 +240,9 @@ def test_a_practitioner_starts_a_caf_for_a_child_they_found(client, index):
     sign_in(client, index["practitioner"])
     search(client, given_name="William", family_name="Smith")
     response = client.post_form(
-        f"/children/{index['william'].id}/episodes", token_from="/child-index"
+        f"/children/{index['william'].id}/episodes",
+        {"social_care": "not_known"},
+        token_from="/child-index",
     )
     assert response.status_code == 302
     episode = db.session.scalars(select(Episode)).one()
@@ -256,7 +258,9 @@ def test_a_practitioner_starts_a_caf_for_a_child_they_found(client, index):
 def test_a_caf_cannot_be_started_for_a_child_not_found_through_the_index(client, index):
     sign_in(client, index["practitioner"])
     response = client.post_form(
-        f"/children/{index['william'].id}/episodes", token_from="/child-index"
+        f"/children/{index['william'].id}/episodes",
+        {"social_care": "not_known"},
+        token_from="/child-index",
     )
     assert response.status_code == 404
     assert db.session.scalars(select(Episode)).all() == []
@@ -267,7 +271,11 @@ def test_a_second_open_caf_is_not_started(client, index):
     db.session.commit()
     sign_in(client, index["practitioner"])
     search(client, given_name="William", family_name="Smith")
-    client.post_form(f"/children/{index['william'].id}/episodes", token_from="/child-index")
+    client.post_form(
+        f"/children/{index['william'].id}/episodes",
+        {"social_care": "not_known"},
+        token_from="/child-index",
+    )
     assert len(db.session.scalars(select(Episode)).all()) == 1
 
 

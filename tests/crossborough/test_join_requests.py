@@ -67,7 +67,11 @@ def test_the_index_offers_to_ask_to_join_a_child_with_an_open_caf(client, world)
 def test_starting_a_duplicate_caf_sends_the_practitioner_to_ask_to_join_instead(client, world):
     sign_in(client, world.northgate_nurse)
     search_index(client, world.child)
-    response = client.post_form(f"/children/{world.child.id}/episodes", token_from="/child-index")
+    response = client.post_form(
+        f"/children/{world.child.id}/episodes",
+        {"social_care": "not_known"},
+        token_from="/child-index",
+    )
     assert response.headers["Location"] == f"/children/{world.child.id}/join-request"
     assert client.get(response.headers["Location"]).status_code == 200
 

@@ -209,7 +209,9 @@ def start_caf(assessor: Person, child) -> int:
             **date_parts("date_of_birth", child.date_of_birth),
         },
     )
-    started = assessor.client.post_form(f"/children/{child.id}/episodes", token_from="/child-index")
+    started = assessor.client.post_form(
+        f"/children/{child.id}/episodes", {"social_care": "not_known"}, token_from="/child-index"
+    )
     assert started.status_code == 302, text(started)[:1500]
     return int(started.headers["Location"].rsplit("/", 1)[1])
 

@@ -57,7 +57,12 @@ def _start_at_once(app, starts: list[tuple[object, int]]) -> list[object]:
     return post_at_once(
         app,
         [
-            Post(client, f"/children/{child_id}/episodes", token_from="/child-index")
+            Post(
+                client,
+                f"/children/{child_id}/episodes",
+                {"social_care": "not_known"},
+                token_from="/child-index",
+            )
             for client, child_id in starts
         ],
     )
@@ -127,7 +132,9 @@ def test_references_carry_on_after_those_already_taken_beyond_five_digits(app, r
     client = _practitioners(app, riverside, 1)[0]
     _search_for(client, child)
 
-    response = client.post_form(f"/children/{child.id}/episodes", token_from="/child-index")
+    response = client.post_form(
+        f"/children/{child.id}/episodes", {"social_care": "not_known"}, token_from="/child-index"
+    )
 
     assert response.status_code == 302
     opened = db.session.scalars(select(Episode).where(Episode.child_id == child.id)).one()

@@ -97,7 +97,9 @@ def test_a_caf_runs_from_first_concern_to_closure_and_is_reopened(client, other_
             **date_parts("date_of_birth", date(2015, 5, 17)),
         },
     )
-    started = assessor.client.post_form(f"/children/{child.id}/episodes", token_from="/child-index")
+    started = assessor.client.post_form(
+        f"/children/{child.id}/episodes", {"social_care": "not_known"}, token_from="/child-index"
+    )
     episode_id = int(started.headers["Location"].rsplit("/", 1)[1])
     assert "Record the family's consent to assess and record first" in text(
         assessor.client.get(f"/episodes/{episode_id}")

@@ -10,6 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from webapp.episodes.models import SOCIAL_CARE_TITLES
 from webapp.govuk_fields import GovukDateField, GovukRadioField
 
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$", re.IGNORECASE)
@@ -80,4 +81,20 @@ class ChildSearchForm(FlaskForm):
 
 
 class StartEpisodeForm(FlaskForm):
-    submit = SubmitField("Start a CAF for this child", widget=GovSubmitInput())
+    """The existing-CAF check also asks about children's social care (London CAF protocol,
+    Annex 1, section 2: "Checks should also include social care services to see whether they
+    are involved or have had prior involvement")."""
+
+    social_care = GovukRadioField(
+        "Is children's social care involved, or has it been?",
+        widget=GovRadioInput(),
+        choices=[(value.value, title) for value, title in SOCIAL_CARE_TITLES.items()],
+        validators=[
+            InputRequired(message="Select whether children's social care is involved, or has been")
+        ],
+        description=(
+            "Check with children's social care or your borough CAF contact if you do not "
+            "know. The child index shows your answer to others who search for this child."
+        ),
+    )
+    submit = SubmitField("Start the CAF", widget=GovSubmitInput())

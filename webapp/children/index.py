@@ -33,7 +33,7 @@ from webapp.boroughs.models import Borough, Organisation
 from webapp.children import matching
 from webapp.children.models import Child
 from webapp.db import utcnow
-from webapp.episodes.models import Episode
+from webapp.episodes.models import Episode, SocialCareInvolvement
 
 CANDIDATE_LIMIT = 500
 RESULT_LIMIT = 20
@@ -60,6 +60,15 @@ class CafSummary:
     started_by: str  # "" when the assessor is not recorded
     borough: str
     workers: tuple[Worker, ...]  # of an open episode: lead professional, assessor, coordinator
+    # Is children's social care involved, or has it been, as recorded on this CAF (None:
+    # not asked when it started).
+    social_care: SocialCareInvolvement | None = None
+
+
+@dataclass(frozen=True)
+class SocialCareAnswer:
+    answer: SocialCareInvolvement
+    opened_at: datetime
 
 
 @dataclass
@@ -73,6 +82,15 @@ class Result:
     @property
     def open_episode(self) -> CafSummary | None:
         return next((episode for episode in self.episodes if episode.is_open), None)
+
+    @property
+    def social_care(self) -> SocialCareAnswer | None:
+        """Whether children's social care is or has been involved: "yes" on any of the
+        child's CAFs (the newest such), else the newest CAF's answer."""
+        answered = [episode for episode in self.episodes if episode.social_care is not None]
+        involved = [e for e in answered if e.social_care is SocialCareInvolvement.YES]
+        chosen = (involved or answered or [None])[0]  # episodes are newest first
+        return SocialCareAnswer(chosen.social_care, chosen.opened_at) if chosen else None
 
 
 class SearchLimitReached(Exception):
@@ -304,6 +322,7 @@ def _episodes_statement() -> Select:
         Episode.child_id,
         Episode.opened_at,
         Episode.closed_at,
+        Episode.social_care_involvement,
         Borough.name.label("borough"),
     ]
     statement = select().join_from(Episode, Borough, Episode.borough_id == Borough.id)
@@ -357,7 +376,14 @@ def _episodes_by_child(db_session: Session, children: list[Child]) -> dict[int, 
         )
         started_by = columns[f"person_{_ASSESSOR}_name"] or ""
         by_child[row.child_id].append(
-            CafSummary(row.opened_at, row.closed_at is None, started_by, row.borough, workers)
+            CafSummary(
+                row.opened_at,
+                row.closed_at is None,
+                started_by,
+                row.borough,
+                workers,
+                row.social_care_involvement,
+            )
         )
     return by_child
 

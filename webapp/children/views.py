@@ -15,7 +15,13 @@ from webapp.children.forms import REASONS, ChildSearchForm, StartEpisodeForm
 from webapp.children.models import Child
 from webapp.db import utcnow
 from webapp.episodes import workflow
-from webapp.episodes.services import AnotherOpenEpisode, open_episode
+from webapp.episodes.models import SocialCareInvolvement
+from webapp.episodes.services import (
+    AnotherOpenEpisode,
+    find_open_episode,
+    notify_caf_contacts_of_start,
+    open_episode,
+)
 from webapp.errors import render_error
 
 bp = Blueprint("children", __name__)
@@ -79,18 +85,45 @@ def _found_recently(child_id: int) -> bool:
     return any(child_id in json.loads(detail).get("results", []) for detail in details)
 
 
-@bp.route("/children/<int:child_id>/episodes", methods=["POST"])
-@requires(Permission.EPISODE_START)
-def start_episode(child_id: int):
+def _child_found_recently(child_id: int) -> Child:
     child = db.session.get(Child, child_id)
     if child is None or not _found_recently(child_id):
         abort(404)
+    return child
+
+
+def _start_page(child: Child, form: StartEpisodeForm):
+    return render_template(
+        "children/start.html",
+        child=child,
+        form=form,
+        open_episode=find_open_episode(db.session, child.id),
+    )
+
+
+@bp.route("/children/<int:child_id>/episodes/new")
+@requires(Permission.EPISODE_START)
+def new_episode(child_id: int):
+    """Start a CAF: the existing-CAF check's last question, then the start itself."""
+    return _start_page(_child_found_recently(child_id), StartEpisodeForm())
+
+
+@bp.route("/children/<int:child_id>/episodes", methods=["POST"])
+@requires(Permission.EPISODE_START)
+def start_episode(child_id: int):
+    child = _child_found_recently(child_id)
     form = StartEpisodeForm()
     if not form.validate_on_submit():
-        abort(400)
+        return _start_page(child, form)
     try:
         episode = open_episode(
-            db.session, workflow.catalogue(), child, current_user, child.borough, client_address()
+            db.session,
+            workflow.catalogue(),
+            child,
+            current_user,
+            child.borough,
+            client_address(),
+            social_care=SocialCareInvolvement(form.social_care.data),
         )
     except AnotherOpenEpisode:
         db.session.rollback()
@@ -100,5 +133,11 @@ def start_episode(child_id: int):
         )
         return redirect(url_for("crossborough.new_join_request", child_id=child.id))
     db.session.commit()
+    try:  # telling the CAF contacts must never undo the start
+        notify_caf_contacts_of_start(db.session, episode, current_user)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("Could not tell the CAF contacts of a new CAF")
     flash(f"CAF episode {episode.reference} started. Record the family's consent next.")
     return redirect(url_for("episodes.show", episode_id=episode.id))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, text
@@ -9,10 +10,30 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webapp.accounts.models import User
 from webapp.boroughs.models import Borough
 from webapp.children.models import Child
-from webapp.db import Base, utcnow
+from webapp.db import Base, enum_column, utcnow
 
 if TYPE_CHECKING:
     from webapp.tac.models import TacMember
+
+
+class SocialCareInvolvement(StrEnum):
+    """Is children's social care involved with the child, or has it been? Asked at the
+    existing-CAF check when a CAF starts (London CAF protocol, Annex 1, section 2)."""
+
+    YES = "yes"
+    NO = "no"
+    NOT_KNOWN = "not_known"
+
+    @property
+    def title(self) -> str:
+        return SOCIAL_CARE_TITLES[self]
+
+
+SOCIAL_CARE_TITLES = {
+    SocialCareInvolvement.YES: "Yes, now or in the past",
+    SocialCareInvolvement.NO: "No",
+    SocialCareInvolvement.NOT_KNOWN: "Not known",
+}
 
 
 class Episode(Base):
@@ -52,6 +73,11 @@ class Episode(Base):
     next_review_on: Mapped[date | None] = mapped_column(Date, index=True)
     closure_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     sharing_suspended: Mapped[bool] = mapped_column(Boolean, default=False)
+    # What the practitioner found at the existing-CAF check when starting (None: started
+    # before it was asked); basic data the child index shows, never assessment content.
+    social_care_involvement: Mapped[SocialCareInvolvement | None] = mapped_column(
+        enum_column(SocialCareInvolvement)
+    )
     # A transfer to another borough waiting to be accepted; once accepted, the borough it
     # came from (the history keeps every transfer).
     transferred_to_borough_id: Mapped[int | None] = mapped_column(ForeignKey("borough.id"))

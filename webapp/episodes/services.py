@@ -13,7 +13,7 @@ from webapp.audit import services as audit
 from webapp.boroughs.models import Borough
 from webapp.children.models import Child
 from webapp.db import utcnow, violates
-from webapp.episodes.models import Episode
+from webapp.episodes.models import Episode, Notification, SocialCareInvolvement
 from webapp.workflow import Catalogue
 from webapp.workflowchoices import services as choice_services
 
@@ -51,6 +51,8 @@ def open_episode(
     assessor: User,
     borough: Borough,
     client_address: str = "",
+    *,
+    social_care: SocialCareInvolvement | None = None,
 ) -> Episode:
     """A new episode in its borough's newest workflow, at that workflow's first stage. The
     reference is unique per borough and year; the caller commits. Raises AnotherOpenEpisode
@@ -69,6 +71,7 @@ def open_episode(
         workflow_version=definition.version,
         workflow_choices_id=choices_id,
         assessor=assessor,
+        social_care_involvement=social_care,
     )
     db_session.add(episode)
     try:
@@ -89,5 +92,33 @@ def open_episode(
         client_address=client_address,
         workflow=f"{definition.id} v{definition.version}",
         workflow_choices=choices_id,
+        social_care=social_care.value if social_care else None,
     )
     return episode
+
+
+STARTED_NOTIFICATION = "caf_started"
+
+
+def notify_caf_contacts_of_start(db_session: Session, episode: Episode, starter: User) -> None:
+    """Tell the borough's CAF contacts that a CAF has started (London CAF protocol, Annex 1:
+    the CAF contact co-ordinates the CAF in the borough). Written once the start has
+    committed; the message names the reference and who started it, never the child."""
+    from webapp.episodes.effects import caf_contacts  # effects import the workflow
+
+    organisation = starter.organisation.name if starter.organisation else ""
+    message = (
+        f"A CAF was started in your borough: {episode.reference}, by {starter.full_name}"
+        + (f" ({organisation})" if organisation else "")
+        + "."
+    )
+    for contact in caf_contacts(db_session, episode.borough_id):
+        if contact.active and contact.id != starter.id:
+            db_session.add(
+                Notification(
+                    user_id=contact.id,
+                    episode_id=episode.id,
+                    kind=STARTED_NOTIFICATION,
+                    message=message,
+                )
+            )
