@@ -85,6 +85,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.subject_access.views import bp as subject_access_bp
     from webapp.tac.views import bp as tac_bp
     from webapp.uploads.views import bp as uploads_bp
+    from webapp.useradmin.team_views import bp as teams_bp
     from webapp.useradmin.views import bp as useradmin_bp
     from webapp.workflowchoices.views import bp as workflowchoices_bp
 
@@ -109,6 +110,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         workflowchoices_bp,
         directory_bp,
         useradmin_bp,
+        teams_bp,
         mail_bp,
     ):
         app.register_blueprint(blueprint)

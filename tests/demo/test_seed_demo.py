@@ -61,3 +61,30 @@ def test_a_demo_user_can_sign_in_with_the_documented_password(app, client):
     )
     assert response.status_code == 302
     assert "London Borough of Riverside" in client.get("/").get_data(as_text=True)
+
+
+def test_each_demo_borough_has_two_administrators_and_every_manager_a_team(app):
+    from webapp.useradmin import teams
+
+    app.test_cli_runner().invoke(args=["caf", "seed-demo", "--children", "5"])
+    for borough in db.session.scalars(select(Borough)):
+        accounts = list(db.session.scalars(select(User).where(User.borough_id == borough.id)))
+        admins = [user for user in accounts if Role.BOROUGH_ADMIN in user.roles]
+        assert len(admins) == 2
+        managers = [user for user in accounts if Role.MANAGER in user.roles]
+        assert len(managers) == 2
+        for manager in managers:
+            summary = teams.members_of(db.session, manager.team)
+            assert manager in summary.managers
+            assert summary.practitioners, f"{manager.email} manages nobody"
+        assert len({manager.team_id for manager in managers}) == 2
+
+
+def test_a_demo_manager_sees_their_team_on_their_home_page(app, client):
+    app.test_cli_runner().invoke(args=["caf", "seed-demo", "--children", "5"])
+    response = client.post_form(
+        "/sign-in", {"email": "health-manager@northgate.example", "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+    page = client.get("/").get_data(as_text=True)
+    assert "You manage Health visiting team, Northgate Community Health Services" in page

@@ -19,7 +19,7 @@ from flask_login import current_user
 from webapp.access.permissions import Permission, Relationship, Role
 from webapp.access.relationships import relationships_to
 from webapp.accounts.models import User
-from webapp.boroughs.models import Borough
+from webapp.boroughs.models import Borough, Team
 from webapp.crossborough.models import JoinRequest
 from webapp.directory.models import Service
 from webapp.episodes import workflow as episode_workflow
@@ -147,6 +147,12 @@ def may(user: Any, permission: Permission, target: object | None = None) -> bool
         if permission is Permission.DIRECTORY_VIEW:
             return True
         return permission is Permission.DIRECTORY_MAINTAIN and user.borough_id == target.borough_id
+    if isinstance(target, Team):
+        # A borough's administrators keep the teams of its organisations.
+        return (
+            permission is Permission.USER_ACCOUNTS_MAINTAIN
+            and target.organisation.borough_id == user.borough_id
+        )
     if isinstance(target, User):
         if permission is Permission.USER_ACCOUNTS_MAINTAIN:
             # A borough's administrators keep its accounts; the system administrators'

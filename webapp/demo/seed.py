@@ -1,4 +1,5 @@
-"""Demo boroughs, organisations, a user for every role in each borough, and children."""
+"""Demo boroughs, organisations, a user for every role in each borough (two administrators,
+and two managers each in charge of a team with a practitioner in it), and children."""
 
 from __future__ import annotations
 
@@ -71,14 +72,20 @@ ORGANISATIONS = (
     ("Council Children's Services", Sector.LOCAL_AUTHORITY, "CAF team"),
 )
 
-# (login name, full name pattern, role, organisation index, job title)
+# (login name, full name pattern, role, organisation index, job title). Everyone is in their
+# organisation's team; a manager is in charge of the team they are in, so each manager
+# manages a team with a practitioner in it: the school's pastoral team, the health visitors.
 USERS = (
     ("practitioner", "Sam Practitioner", Role.PRACTITIONER, 0, "Learning mentor"),
     ("health-visitor", "Jo Visitor", Role.PRACTITIONER, 2, "Health visitor"),
     ("early-years", "Alex Keyworker", Role.PRACTITIONER, 3, "Family support worker"),
     ("manager", "Morgan Manager", Role.MANAGER, 0, "Assistant headteacher (inclusion)"),
+    ("health-manager", "Hayden Manager", Role.MANAGER, 2, "Health visiting team leader"),
     ("caf-contact", "Casey Contact", Role.BOROUGH_CAF_CONTACT, 8, "Borough CAF coordinator"),
     ("admin", "Ashley Admin", Role.BOROUGH_ADMIN, 8, "CAF systems administrator"),
+    # A second administrator: an administrator cannot deactivate their own account or
+    # remove their own administrator role, so a borough needs two.
+    ("second-admin", "Bailey Admin", Role.BOROUGH_ADMIN, 8, "CAF business support officer"),
 )
 
 

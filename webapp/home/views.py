@@ -32,6 +32,9 @@ def index():
         unread_count=notifications.unread_count(db.session, current_user),
         administers_workflows=may(current_user, Permission.BOROUGH_ADMINISTER)
         or may(current_user, Permission.SYSTEM_ADMINISTER),
+        # A manager acts for the team they are in (webapp/useradmin/teams.py): none, nothing.
+        manages_team=current_user.team if current_user.has_role(Role.MANAGER) else None,
+        manager_without_team=current_user.has_role(Role.MANAGER) and current_user.team_id is None,
     )
 
 

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from webapp import db
-from webapp.access.permissions import Permission
+from webapp.access.permissions import Permission, Role
 from webapp.access.policy import may, requires
 from webapp.accounts.models import User
 from webapp.accounts.sessions import client_address
@@ -128,6 +128,7 @@ def show(account_id: int):
         history=services.status_history(db.session, account),
         has_password=services.has_password(account),
         is_self=account.id == current_user.id,
+        is_manager=account.has_role(Role.MANAGER),
     )
 
 
