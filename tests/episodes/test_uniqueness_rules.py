@@ -22,6 +22,7 @@ from tests.factories import (
 )
 from webapp import counters, db
 from webapp.access.permissions import Role
+from webapp.documents.models import UploadedTemplate
 from webapp.episodes.models import Episode
 from webapp.formadmin.models import OverlayDraft
 from webapp.tac.models import LeadProfessionalChange, MemberKind, MemberStatus, TacMember
@@ -183,6 +184,20 @@ def _overlay_draft(borough_code: str, user, state: str) -> dict:
     }
 
 
+def _template(version: int, user) -> dict:
+    return {
+        "borough": "riverside",
+        "document_type": "caf_form",
+        "version": version,
+        "filename": "caf.docx",
+        "content": b"PK",
+        "sha256": "0" * 64,
+        "size_bytes": 2,
+        "active": True,
+        "uploaded_by_id": user.id,
+    }
+
+
 def _rows_breaking_each_rule(riverside):
     """For each rule: a first row, and a second one that breaks the rule with it."""
     practitioner = make_user(riverside["school"])
@@ -216,6 +231,11 @@ def _rows_breaking_each_rule(riverside):
             _member(episode, colleague, practitioner, MemberStatus.INVITED),
         ),
         "one handover waiting per episode": (LeadProfessionalChange, handover, handover),
+        "one active Word template per borough and type": (
+            UploadedTemplate,
+            _template(1, practitioner),
+            _template(2, practitioner),
+        ),
         "one open form draft per borough and form": (
             OverlayDraft,
             draft,
@@ -250,6 +270,8 @@ def test_the_rules_allow_what_they_should(app, riverside):
     db.session.add(TacMember(**_member(episode, colleague, practitioner)))
     db.session.add(OverlayDraft(**_overlay_draft("riverside", practitioner, "published")))
     db.session.add(OverlayDraft(**_overlay_draft("riverside", practitioner, "draft")))
+    db.session.add(UploadedTemplate(**{**_template(1, practitioner), "active": False}))
+    db.session.add(UploadedTemplate(**_template(2, practitioner)))
     db.session.flush()
     assert db.session.scalar(select(func.count()).select_from(Episode)) == 2
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.accounts.models import User
@@ -72,7 +82,18 @@ class UploadedTemplate(Base):
     (the borough's own, then the national default) are used."""
 
     __tablename__ = "uploaded_template"
-    __table_args__ = (UniqueConstraint("borough", "document_type", "version"),)
+    __table_args__ = (
+        UniqueConstraint("borough", "document_type", "version"),
+        # At most one active version per borough and type, even when two uploads race.
+        Index(
+            "uq_uploaded_template_active",
+            "borough",
+            "document_type",
+            unique=True,
+            sqlite_where=text("active"),
+            postgresql_where=text("active"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     borough: Mapped[str] = mapped_column(String(40), index=True)

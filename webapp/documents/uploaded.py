@@ -11,9 +11,10 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from webapp import counters
 from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.db import utcnow
@@ -101,15 +102,15 @@ def upload(
     problems = problems_with(library, borough, document_type, filename, content)
     if problems:
         raise TemplateRefused(problems)
-    number = (
-        db_session.scalar(
-            select(func.max(UploadedTemplate.version)).where(
-                UploadedTemplate.borough == borough,
-                UploadedTemplate.document_type == document_type.name,
-            )
-        )
-        or 0
-    ) + 1
+    number = counters.allocate(
+        db_session,
+        f"word-template:{borough}:{document_type.name}",
+        counters.highest(
+            UploadedTemplate.version,
+            UploadedTemplate.borough == borough,
+            UploadedTemplate.document_type == document_type.name,
+        ),
+    )
     _deactivate(db_session, borough, document_type.name)
     record = UploadedTemplate(
         borough=borough,
