@@ -35,11 +35,11 @@ def _form_or_404(form_id: str) -> str:
     return form_id
 
 
-@bp.route("/episodes/<int:episode_id>/forms/versions/<form_id>", methods=["GET", "POST"])
+@bp.route("/episodes/<int:episode_id>/forms/versions/<form_key>", methods=["GET", "POST"])
 @requires(Permission.EPISODE_VIEW)
-def move_form_version(episode_id: int, form_id: str):
+def move_form_version(episode_id: int, form_key: str):
     episode = _episode(episode_id)
-    form_id = _form_or_404(form_id)
+    form_id = _form_or_404(form_key)
     move = pins.plan_move(db.session, episode, form_id)
     allowed = may_move_forms(episode)
     confirm = ConfirmForm()
