@@ -1,6 +1,7 @@
 """Every configuration reaches closure: the episodes that used to be stranded, each taken
 through the real pages by the people on it, with the default workflow choices."""
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -30,8 +31,10 @@ from tests.factories import (
 from webapp import db
 from webapp.access.permissions import Role
 from webapp.assessments.models import FormResponse
+from webapp.audit.models import AuditEvent
 from webapp.boroughs.models import Sector
 from webapp.consent.models import Consent
+from webapp.episodes.models import EpisodeTransition
 from webapp.tac.models import TacMember
 
 
@@ -248,3 +251,123 @@ def test_a_caf_contact_keeps_confidential_notes_only_where_they_work_with_the_ch
     # Seeing the borough's episodes is not working on them.
     assert "My confidential notes" not in text(client.get(f"/episodes/{other.id}"))
     assert client.get(f"/episodes/{other.id}/notes").status_code == 404
+
+
+# --- 3. A parent as lead professional ------------------------------------------------------
+
+
+def parent_leads(world: World, assessor: Person, nurse: Person, acting=None) -> tuple[int, object]:
+    """The assessor assesses; the nurse joins the team and is the episode coordinator; the
+    mother, who has no account, is nominated lead professional (with `acting` named to take
+    her steps in eCAF, if given); the plan starts."""
+    episode_id = start_caf(assessor, world.child)
+    assess(assessor, episode_id, world.health.id)
+    assessor.join_team(episode_id)
+    assert assessor.invite(episode_id, world.nurse.email, "School nurse").status_code == 302
+    nurse_member = nurse.accept_invitation(episode_id)
+    assert assessor.set_coordinator(episode_id, nurse_member).status_code == 302
+    parent = assessor.add_parent(episode_id, "Pat Example", "Mother")
+    nomination = {}
+    if acting is not None:
+        nomination["lead-acting_member_id"] = str(member_for(episode_id, acting).id)
+    nominated = assessor.nominate_lead(episode_id, parent, **nomination)
+    assert nominated.status_code == 302, text(nominated)[:1500]
+    assert assessor.step(episode_id, "start_delivery").state == "delivering"
+    return episode_id, parent
+
+
+def test_with_a_parent_as_lead_professional_the_coordinator_takes_their_steps_to_closure(
+    app, client, other_client, eastmoor
+):
+    assessor = Person(client, eastmoor.assessor)
+    nurse = Person(other_client, eastmoor.nurse)
+    episode_id, parent = parent_leads(eastmoor, assessor, nurse)
+    said = f"Pat Example (mother) is the lead professional; {eastmoor.nurse.full_name} takes "
+    assert said + "their steps in eCAF" in nurse.page(episode_id)
+    assert said + "their steps in eCAF" in text(nurse.client.get(f"/episodes/{episode_id}/tac"))
+
+    assert nurse.step(episode_id, "start_review").state == "reviewing"
+    nurse.complete_form(episode_id, "review", REVIEW)
+    assert nurse.step(episode_id, "continue_delivery").state == "delivering"
+    nurse.complete_form(episode_id, "closure", CLOSURE)
+    episode = nurse.step(episode_id, "request_closure")
+    assert (episode.state, episode.closure_requested_by_id) == (
+        "closure_requested",
+        eastmoor.nurse.id,
+    )
+
+    # The history and the audit trail say she acted for the lead professional.
+    entry = db.session.scalars(
+        select(EpisodeTransition).where(EpisodeTransition.trigger == "request_closure")
+    ).one()
+    assert (entry.actor_id, entry.on_behalf_of_member_id) == (eastmoor.nurse.id, parent.id)
+    event = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.action == "episode.transition", AuditEvent.episode_id == episode_id
+        )
+    ).all()[-1]
+    assert json.loads(event.detail)["on_behalf_of_member"] == parent.id
+    history = nurse.page(episode_id)
+    assert f"{eastmoor.nurse.full_name}, for Pat Example (mother), the lead professional" in (
+        history
+    )
+    # Steps the coordinator takes in her own right are not recorded as on anyone's behalf.
+    review_started = db.session.scalars(
+        select(EpisodeTransition).where(EpisodeTransition.trigger == "start_review")
+    ).one()
+    assert review_started.on_behalf_of_member_id is None
+
+    manager = Person(app.test_client(), eastmoor.manager)
+    assert manager.step(episode_id, "approve_closure").state == "closed"
+
+
+def test_the_practitioner_who_takes_a_parents_steps_can_be_chosen_at_nomination(
+    client, other_client, eastmoor
+):
+    assessor = Person(client, eastmoor.assessor)
+    nurse = Person(other_client, eastmoor.nurse)
+    episode_id, _ = parent_leads(eastmoor, assessor, nurse, acting=eastmoor.assessor)
+    assert reload(episode_id).acting_for_lead_id == eastmoor.assessor.id
+    assessor.complete_form(episode_id, "closure", CLOSURE)
+    assert assessor.try_step(episode_id, "request_closure").status_code == 403  # needs a review
+    # The coordinator keeps her own steps, but not the lead professional's.
+    assert nurse.start_form(episode_id, "closure").status_code == 403
+
+
+def test_a_parent_cannot_lead_until_a_practitioner_takes_their_steps_and_that_one_stays(
+    client, other_client, eastmoor
+):
+    assessor = Person(client, eastmoor.assessor)
+    episode_id = start_caf(assessor, eastmoor.child)
+    assess(assessor, episode_id, eastmoor.health.id)
+    assessor.join_team(episode_id)
+    parent = assessor.add_parent(episode_id)
+
+    nobody = assessor.nominate_lead(episode_id, parent)  # no coordinator to default to
+    assert nobody.status_code == 200
+    assert "select the practitioner in the team who will take the lead professional's" in (
+        text(nobody)
+    )
+    assert reload(episode_id).lead_member_id is None
+
+    me = member_for(episode_id, eastmoor.assessor)
+    chosen = assessor.nominate_lead(episode_id, parent, **{"lead-acting_member_id": str(me.id)})
+    assert chosen.status_code == 302
+    assert reload(episode_id).acting_for_lead_id == eastmoor.assessor.id
+
+    # The nurse joins; the parent is nominated again with her: only who acts changes.
+    assessor.invite(episode_id, eastmoor.nurse.email)
+    nurse_member = Person(other_client, eastmoor.nurse).accept_invitation(episode_id)
+    changed = assessor.nominate_lead(
+        episode_id, parent, **{"lead-acting_member_id": str(nurse_member.id)}
+    )
+    assert changed.status_code == 302
+    episode = reload(episode_id)
+    assert (episode.lead_member_id, episode.acting_for_lead_id) == (parent.id, eastmoor.nurse.id)
+
+    # Whoever takes the parent's steps stays in the team until someone else does.
+    removed = assessor.client.post_form(
+        f"/episodes/{episode_id}/tac/members/{nurse_member.id}/remove", {"reason": "Moved on"}
+    )
+    assert "Choose someone else to take the lead professional's steps" in text(removed)
+    assert member_for(episode_id, eastmoor.nurse).is_active

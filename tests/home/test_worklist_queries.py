@@ -24,6 +24,12 @@ def test_the_sql_relationships_match_the_policys_for_every_user_and_episode(peop
         ),
         riverside_episode(people, "assessed", assessor=None, lead_professional=people["lead"]),
         northgate_episode(people, "delivering"),
+        # A parent leads: the health worker takes the lead professional's steps in eCAF.
+        riverside_episode(
+            people, "reviewing", lead_professional=None, acting_for_lead=people["health_worker"]
+        ),
+        # Someone with an account leads now: whoever acted for the parent before no longer does.
+        riverside_episode(people, "delivering", acting_for_lead=people["health_worker"]),
     ]
     for user, status in (
         (people["health_worker"], MemberStatus.ACTIVE),

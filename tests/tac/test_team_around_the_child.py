@@ -230,12 +230,20 @@ def test_the_first_lead_professional_is_nominated_and_a_handover_needs_acceptanc
 def test_a_parent_can_be_the_lead_professional(client, world):
     episode = world["episode"]
     sign_in(client, world["assessor"])
+    client.post_form(f"/episodes/{episode.id}/tac/join", token_from=f"/episodes/{episode.id}/tac")
     add_parent(client, episode)
     parent = db.session.scalars(select(TacMember).where(TacMember.name == "Pat Example")).one()
-    client.post_form(f"/episodes/{episode.id}/tac/lead", {"lead-member_id": parent.id})
+    client.post_form(
+        f"/episodes/{episode.id}/tac/lead",
+        {
+            "lead-member_id": parent.id,
+            "lead-acting_member_id": member_for(world["assessor"]).id,
+        },
+    )
     db.session.expire_all()
     episode = db.session.get(Episode, episode.id)
     assert (episode.lead_member_id, episode.lead_professional_id) == (parent.id, None)
+    assert episode.acting_for_lead_id == world["assessor"].id
     assert (
         "Nominate a lead professional first"
         not in page(client.get(f"/episodes/{episode.id}")).get_text()

@@ -18,11 +18,24 @@ WORKFLOW_ROLE = {
 }
 
 
+def acts_for_lead_professional(user: User, episode: Episode) -> bool:
+    """Whether `user` is the practitioner who takes the steps in eCAF of a lead professional
+    who has no account (the young person, a parent or a carer: CWDC 2009 §3.8)."""
+    return (
+        episode.lead_professional_id is None
+        and episode.acting_for_lead_id is not None
+        and episode.acting_for_lead_id == user.id
+    )
+
+
 def relationships_to(user: User, episode: Episode) -> frozenset[Relationship]:
     found: set[Relationship] = set()
     if episode.assessor_id == user.id:
         found.add(Relationship.ASSESSOR)
-    if episode.lead_professional_id == user.id:
+    # The practitioner acting for a lead professional without an account holds the lead
+    # professional's relationship in eCAF; the steps they take are recorded as on the lead
+    # professional's behalf (webapp/episodes/workflow.py).
+    if episode.lead_professional_id == user.id or acts_for_lead_professional(user, episode):
         found.add(Relationship.LEAD_PROFESSIONAL)
     if episode.coordinator_id == user.id:
         found.add(Relationship.COORDINATOR)

@@ -19,6 +19,13 @@ from webapp.workflow import Catalogue, Firing
 from webapp.workflowchoices import services as choice_services
 
 
+def on_behalf_detail(member_id: int | None) -> dict:
+    """What an audit event says of a step taken for a lead professional without an account."""
+    if member_id is None:
+        return {}
+    return {"on_behalf_of": "lead_professional", "on_behalf_of_member": member_id}
+
+
 @dataclass
 class EffectContext:
     db_session: Session
@@ -26,6 +33,8 @@ class EffectContext:
     firing: Firing
     actor: User
     form_data: dict = field(default_factory=dict)
+    # The lead professional (a team member without an account) the actor acted for.
+    on_behalf_of_member_id: int | None = None
 
     def audit(self, action: str, **detail: object) -> None:
         audit.record(
@@ -37,6 +46,7 @@ class EffectContext:
             episode_id=self.episode.id,
             child_id=self.episode.child_id,
             trigger=self.firing.trigger,
+            **on_behalf_detail(self.on_behalf_of_member_id),
             **detail,
         )
 
@@ -87,10 +97,19 @@ def form_facts(db_session: Session, episode: Episode) -> dict:
 # --- the team around the child, managers and contacts -------------------------------------
 
 
+def lead_professional_user(episode: Episode) -> User | None:
+    """Who is told what the lead professional must know: the lead professional, or the
+    practitioner taking the steps of one without an account."""
+    if episode.lead_professional is not None:
+        return episode.lead_professional
+    return episode.acting_for_lead
+
+
 def team(episode: Episode) -> list[User | None]:
     """The assessor, lead professional, coordinator and every practitioner in the TAC."""
     members = [member.user for member in episode.tac_members if member.is_active and member.user]
-    return [episode.assessor, episode.lead_professional, episode.coordinator, *members]
+    lead = lead_professional_user(episode)
+    return [episode.assessor, lead, episode.coordinator, *members]
 
 
 def managers_of(db_session: Session, episode: Episode) -> list[User]:
@@ -275,7 +294,7 @@ def notify_tac_of_closure(context: EffectContext) -> None:
 @handles("notify_lead_professional_of_decision")
 def notify_lead_professional_of_decision(context: EffectContext) -> None:
     context.notify(
-        [context.episode.lead_professional],
+        [lead_professional_user(context.episode)],
         "closure_sent_back",
         f"Closure of {context.episode.reference} was sent back: {context.firing.comment or ''}",
     )
@@ -285,7 +304,7 @@ def notify_lead_professional_of_decision(context: EffectContext) -> None:
 def notify_safeguarding_contacts(context: EffectContext) -> None:
     recipients = [
         *caf_contacts(context.db_session, context.episode.borough_id),
-        context.episode.lead_professional,
+        lead_professional_user(context.episode),
     ]
     context.notify(
         recipients,

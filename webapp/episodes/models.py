@@ -87,6 +87,11 @@ class Episode(Base):
     lead_member_id: Mapped[int | None] = mapped_column(
         ForeignKey("tac_member.id", use_alter=True, name="fk_episode_lead_member_id_tac_member")
     )
+    # When the lead professional has no account (the young person, a parent or a carer): the
+    # practitioner in the team who takes the lead professional's steps in eCAF for them.
+    acting_for_lead_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id"), index=True
+    )
     # Optimistic lock: a stale write raises StaleDataError instead of overwriting.
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -103,6 +108,7 @@ class Episode(Base):
     assessor: Mapped[User | None] = relationship(foreign_keys=[assessor_id])
     lead_professional: Mapped[User | None] = relationship(foreign_keys=[lead_professional_id])
     coordinator: Mapped[User | None] = relationship(foreign_keys=[coordinator_id])
+    acting_for_lead: Mapped[User | None] = relationship(foreign_keys=[acting_for_lead_id])
     tac_members: Mapped[list[TacMember]] = relationship(
         foreign_keys="TacMember.episode_id", order_by="TacMember.id", viewonly=True
     )
@@ -134,9 +140,12 @@ class EpisodeTransition(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     workflow_id: Mapped[str] = mapped_column(String(80))
     workflow_version: Mapped[int] = mapped_column(Integer)
+    # The lead professional without an account for whom the actor took the step.
+    on_behalf_of_member_id: Mapped[int | None] = mapped_column(ForeignKey("tac_member.id"))
 
     episode: Mapped[Episode] = relationship(back_populates="history")
     actor: Mapped[User] = relationship()
+    on_behalf_of: Mapped[TacMember | None] = relationship(viewonly=True)
 
 
 class Notification(Base):

@@ -16,6 +16,7 @@ from webapp.episodes.forms import TransferForm, TransitionForm
 from webapp.episodes.models import Episode
 from webapp.errors import render_error
 from webapp.sharing import services as sharing_services
+from webapp.tac import services as tac_services
 from webapp.workflow import (
     CommentRequired,
     StaleState,
@@ -67,6 +68,8 @@ def show(episode_id: int):
         may_note_refusal=may_note_refusal,
         consent=consent_services.status(db.session, episode),
         decisions=sharing_services.register(db.session, episode),
+        lead_summary=tac_services.lead_professional_summary(episode),
+        member_phrase=tac_services.member_phrase,
     )
 
 

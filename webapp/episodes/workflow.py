@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from webapp import db
-from webapp.access.relationships import workflow_roles
+from webapp.access.relationships import acts_for_lead_professional, workflow_roles
 from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.consent.models import Consent, ConsentDecision
@@ -127,10 +127,12 @@ def _state_before_transfer(db_session: Session, episode: Episode) -> str | None:
 
 
 def available_actions(
-    db_session: Session, episode: Episode, user: User
+    db_session: Session, episode: Episode, user: User, facts: EpisodeSnapshot | None = None
 ) -> tuple[Availability, ...]:
+    """Every step out of the episode's stage for `user`, allowed or refused with reasons
+    (`facts`, when the caller has read them already, are not read again)."""
     return engine_for(episode).available(
-        episode.state, facts_for(db_session, episode), actor_for(user, episode)
+        episode.state, facts or facts_for(db_session, episode), actor_for(user, episode)
     )
 
 
@@ -167,6 +169,7 @@ def fire(
         comment=comment,
     )
     now = utcnow()
+    on_behalf_of = _on_behalf_of(user, episode, firing)
     history = EpisodeTransition(
         episode=episode,
         occurred_at=now,
@@ -178,6 +181,7 @@ def fire(
         comment=firing.comment or "",
         workflow_id=episode.workflow_id,
         workflow_version=episode.workflow_version,
+        on_behalf_of_member_id=on_behalf_of,
     )
     db_session.add(history)
     episode.state = firing.dest
@@ -188,7 +192,9 @@ def fire(
     elif not destination.terminal and episode.closed_at is not None:
         _check_no_other_open_episode(db_session, episode, firing)
         episode.closed_at = None
-    context = effects.EffectContext(db_session, episode, firing, user, form_data or {})
+    context = effects.EffectContext(
+        db_session, episode, firing, user, form_data or {}, on_behalf_of_member_id=on_behalf_of
+    )
     for effect in firing.in_transaction:
         effects.run(effect.name, context)
     audit.record(
@@ -204,6 +210,7 @@ def fire(
         from_state=firing.source,
         to_state=firing.dest,
         comment=firing.comment or "",
+        **effects.on_behalf_detail(on_behalf_of),
     )
     try:
         db_session.flush()  # the optimistic lock on the episode row is checked here
@@ -212,6 +219,18 @@ def fire(
             raise _another_open(firing) from None
         raise
     return Outcome(firing, history)
+
+
+def _on_behalf_of(user: User, episode: Episode, firing: Firing) -> int | None:
+    """The lead professional (a team member without an account) for whom `user` took the
+    step, when only acting for them let `user` take it; None when they acted in their own
+    right (a coordinator starting a review, say)."""
+    if not acts_for_lead_professional(user, episode):
+        return None
+    own_roles = workflow_roles(user, episode) - {"lead_professional"}
+    if firing.transition.permits(own_roles):
+        return None
+    return episode.lead_member_id
 
 
 def _another_open(firing: Firing) -> TransitionNotAllowed:

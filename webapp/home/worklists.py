@@ -52,7 +52,10 @@ def relationship_clauses(user: User) -> dict[Relationship, ColumnElement[bool]]:
     tests/home/test_worklist_queries.py checks that the two agree."""
     clauses: dict[Relationship, ColumnElement[bool]] = {
         Relationship.ASSESSOR: Episode.assessor_id == user.id,
-        Relationship.LEAD_PROFESSIONAL: Episode.lead_professional_id == user.id,
+        Relationship.LEAD_PROFESSIONAL: or_(
+            Episode.lead_professional_id == user.id,
+            and_(Episode.lead_professional_id.is_(None), Episode.acting_for_lead_id == user.id),
+        ),
         Relationship.COORDINATOR: Episode.coordinator_id == user.id,
         Relationship.TAC_MEMBER: Episode.id.in_(
             select(TacMember.episode_id).where(

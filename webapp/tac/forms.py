@@ -146,6 +146,17 @@ class LeadProfessionalForm(TeamPageForm):
         coerce=_member_choice,
         validators=[InputRequired(message="Select the lead professional")],
     )
+    acting_member_id = GovukSelectField(
+        "If the lead professional has no eCAF account: who takes their steps in eCAF?",
+        widget=GovSelect(),
+        coerce=_member_choice,
+        # Checked by the service: blank means the episode coordinator.
+        validate_choice=False,
+        validators=[Optional()],
+        description="For the young person, a parent or a carer. A practitioner in the team "
+        "records the lead professional's decisions and takes their steps for them. Leave it "
+        "blank for the episode coordinator.",
+    )
     note = TextAreaField(
         "Handover note",
         widget=GovTextArea(),

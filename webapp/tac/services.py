@@ -242,6 +242,11 @@ def remove(db_session: Session, member: TacMember, actor: User, reason: str) -> 
         raise TacRefused("This person is not in the team")
     if episode.lead_member_id == member.id:
         raise TacRefused("Hand the lead professional role to someone else before removing them")
+    acting = acting_for_lead(episode)
+    if acting is not None and acting.id == member.user_id:
+        raise TacRefused(
+            "Choose someone else to take the lead professional's steps in eCAF before removing them"
+        )
     if not reason.strip():
         raise TacRefused("Enter why they are leaving the team", "reason")
     member.status = MemberStatus.REMOVED
@@ -266,15 +271,82 @@ def remove(db_session: Session, member: TacMember, actor: User, reason: str) -> 
     )
 
 
+def lead_member(episode: Episode) -> TacMember | None:
+    return next((m for m in episode.tac_members if m.id == episode.lead_member_id), None)
+
+
+def acting_for_lead(episode: Episode) -> User | None:
+    """The practitioner taking the steps of a lead professional without an account."""
+    return episode.acting_for_lead if episode.lead_professional_id is None else None
+
+
+def lead_professional_summary(episode: Episode) -> str:
+    """Who the lead professional is, and who takes their steps in eCAF if they cannot."""
+    member = lead_member(episode)
+    acting = acting_for_lead(episode)
+    if member is not None and member.user_id is None:
+        said = member_phrase(member)
+        if acting is None:
+            return f"{said} is the lead professional"
+        return f"{said} is the lead professional; {acting.full_name} takes their steps in eCAF"
+    if episode.lead_professional is not None:
+        return episode.lead_professional.full_name
+    return "Not yet nominated"
+
+
+def member_phrase(member: TacMember) -> str:
+    """'Pat Example (mother)': a team member and how they stand to the child."""
+    return f"{member.name} ({_lower_first(member.role or member.kind.title)})"
+
+
+def _lower_first(words: str) -> str:
+    """'Mother' -> 'mother', but 'NHS nurse' stays as it is."""
+    return words[:1].lower() + words[1:] if words[1:2].islower() else words
+
+
+def _acting_user(
+    episode: Episode, member: TacMember, acting_member: TacMember | None
+) -> User | None:
+    """Who takes the steps in eCAF of `member` as lead professional: nobody if they have an
+    account; else the practitioner chosen, or by default the episode coordinator."""
+    if member.user_id is not None:
+        return None
+    if acting_member is None:
+        if episode.coordinator is not None:
+            return episode.coordinator
+        raise TacRefused(
+            f"{member.name} has no eCAF account: select the practitioner in the team who will "
+            "take the lead professional's steps in eCAF for them",
+            "acting_member_id",
+        )
+    if (
+        acting_member.episode_id != episode.id
+        or not acting_member.is_active
+        or acting_member.user is None
+    ):
+        raise TacRefused(
+            "Select a practitioner in the team, with an eCAF account", "acting_member_id"
+        )
+    return acting_member.user
+
+
 def nominate_lead_professional(
-    db_session: Session, episode: Episode, actor: User, member: TacMember, note: str
+    db_session: Session,
+    episode: Episode,
+    actor: User,
+    member: TacMember,
+    note: str,
+    acting_member: TacMember | None = None,
 ) -> LeadProfessionalChange:
     """The first nomination (agreed at a TAC meeting) takes effect at once; a later change is
-    a handover that the new lead professional must accept."""
+    a handover that the new lead professional must accept. A lead professional without an
+    account (the young person, a parent or a carer) is nominated with the practitioner who
+    takes their steps in eCAF (`acting_member`, by default the episode coordinator)."""
     if member.episode_id != episode.id or not member.is_active:
         raise TacRefused("Select an active member of the team", "member_id")
     if episode.lead_member_id == member.id:
         raise TacRefused(f"{member.name} is already the lead professional", "member_id")
+    acting = _acting_user(episode, member, acting_member)
     pending = db_session.scalars(
         select(LeadProfessionalChange).where(
             LeadProfessionalChange.episode_id == episode.id,
@@ -299,7 +371,7 @@ def nominate_lead_professional(
     # Accepted at once when nobody needs to accept: a first nomination, a member without an
     # account (such as a parent), or someone nominating themselves.
     if first or member.user_id is None or member.user_id == actor.id:
-        _make_lead(db_session, episode, change, actor)
+        _make_lead(db_session, episode, change, actor, acting)
     elif member.user_id is not None:
         db_session.add(
             Notification(
@@ -321,6 +393,33 @@ def nominate_lead_professional(
     return change
 
 
+def change_acting_for_lead(
+    db_session: Session, episode: Episode, actor: User, acting_member: TacMember | None
+) -> User:
+    """Another practitioner of the team takes the steps of the lead professional who has no
+    account (when the one doing so leaves the team, for example)."""
+    member = lead_member(episode)
+    if member is None or member.user_id is not None:
+        raise TacRefused("The lead professional takes their own steps in eCAF", "member_id")
+    acting = _acting_user(episode, member, acting_member)
+    if acting.id == episode.acting_for_lead_id:
+        raise TacRefused(
+            f"{acting.full_name} already takes the lead professional's steps in eCAF",
+            "acting_member_id",
+        )
+    episode.acting_for_lead_id = acting.id
+    episode.acting_for_lead = acting
+    _audit(
+        db_session,
+        "tac.acting_for_lead_professional_changed",
+        actor,
+        episode,
+        member=member.id,
+        acting_for_lead=acting.id,
+    )
+    return acting
+
+
 def decide_handover(
     db_session: Session, change: LeadProfessionalChange, user: User, accept: bool
 ) -> None:
@@ -335,11 +434,19 @@ def decide_handover(
         _audit(db_session, "tac.lead_professional_declined", user, episode, change_id=change.id)
 
 
-def _make_lead(db_session, episode: Episode, change: LeadProfessionalChange, actor: User) -> None:
+def _make_lead(
+    db_session,
+    episode: Episode,
+    change: LeadProfessionalChange,
+    actor: User,
+    acting: User | None = None,
+) -> None:
     change.status = HandoverStatus.ACCEPTED
     change.decided_at = utcnow()
     episode.lead_member_id = change.to_member_id
     episode.lead_professional_id = change.to_member.user_id
+    episode.acting_for_lead_id = acting.id if acting is not None else None
+    episode.acting_for_lead = acting
     _audit(
         db_session,
         "tac.lead_professional_changed",
@@ -347,6 +454,7 @@ def _make_lead(db_session, episode: Episode, change: LeadProfessionalChange, act
         episode,
         change_id=change.id,
         member=change.to_member_id,
+        acting_for_lead=episode.acting_for_lead_id,
     )
 
 

@@ -61,6 +61,7 @@ def _member_choices(episode: Episode, with_account_only: bool = False):
 def _page(episode: Episode, **forms):
     lead_form = forms.get("lead_form") or LeadProfessionalForm(formdata=None, prefix="lead")
     lead_form.member_id.choices = _member_choices(episode)
+    lead_form.acting_member_id.choices = _member_choices(episode, True)
     coordinator_form = forms.get("coordinator_form") or CoordinatorForm(
         formdata=None, prefix="coordinator"
     )
@@ -74,6 +75,9 @@ def _page(episode: Episode, **forms):
         # A shielded child's family are reached through the borough CAF contact.
         family_contacts_withheld=hides_contacts_from(current_user, episode.child),
         is_member=any(m.user_id == current_user.id for m in services.members(episode)),
+        lead_member=services.lead_member(episode),
+        acting_for_lead=services.acting_for_lead(episode),
+        lead_summary=services.lead_professional_summary(episode),
         invite_form=forms.get("invite_form") or InviteForm(formdata=None, prefix="invite"),
         family_form=forms.get("family_form") or FamilyMemberForm(formdata=None, prefix="family"),
         lead_form=lead_form,
@@ -209,28 +213,45 @@ def lead(episode_id: int):
     episode = _managed_episode(episode_id)
     form = LeadProfessionalForm(prefix="lead")
     form.member_id.choices = _member_choices(episode)
+    form.acting_member_id.choices = _member_choices(episode, True)
     if form.validate_on_submit():
+        member = _member_of(episode, form.member_id.data)
         try:
-            change = services.nominate_lead_professional(
-                db.session,
-                episode,
-                current_user,
-                _member_of(episode, form.member_id.data),
-                form.note.data or "",
-            )
+            acting_member = _chosen_practitioner(episode, form.acting_member_id.data)
+            if member.id == episode.lead_member_id and member.user_id is None:
+                acting = services.change_acting_for_lead(
+                    db.session, episode, current_user, acting_member
+                )
+                message = f"{acting.full_name} now takes the lead professional's steps in eCAF"
+            else:
+                change = services.nominate_lead_professional(
+                    db.session, episode, current_user, member, form.note.data or "", acting_member
+                )
+                message = (
+                    f"{change.to_member.name} is now the lead professional"
+                    if change.status is HandoverStatus.ACCEPTED
+                    else f"{change.to_member.name} has been asked to accept the handover"
+                )
         except services.TacRefused as refused:
             db.session.rollback()
-            getattr(form, refused.field if refused.field in ("note",) else "member_id").errors = [
-                str(refused)
-            ]
+            field = refused.field if refused.field in ("note", "acting_member_id") else "member_id"
+            getattr(form, field).errors = [str(refused)]
         else:
             db.session.commit()
-            if change.status is HandoverStatus.ACCEPTED:
-                flash(f"{change.to_member.name} is now the lead professional")
-            else:
-                flash(f"{change.to_member.name} has been asked to accept the handover")
+            flash(message)
             return redirect(url_for(".team", episode_id=episode.id))
     return _page(episode, lead_form=form), 200
+
+
+def _chosen_practitioner(episode: Episode, member_id: int | None) -> TacMember | None:
+    if member_id is None:
+        return None
+    member = db.session.get(TacMember, member_id) if member_id > 0 else None
+    if member is None or member.episode_id != episode.id:
+        raise services.TacRefused(
+            "Select a practitioner in the team, with an eCAF account", "acting_member_id"
+        )
+    return member
 
 
 @bp.route("/episodes/<int:episode_id>/tac/coordinator", methods=["POST"])
