@@ -11,7 +11,7 @@ from webapp.audit import services as audit
 from webapp.boroughs.models import Borough
 from webapp.consent import refusals
 from webapp.consent import services as consent_services
-from webapp.episodes import workflow
+from webapp.episodes import next_step, workflow
 from webapp.episodes.forms import TransferForm, TransitionForm
 from webapp.episodes.models import Episode
 from webapp.errors import render_error
@@ -50,9 +50,10 @@ def _audit(action: str, episode: Episode, **detail) -> None:
 def show(episode_id: int):
     episode = _visible_episode(episode_id)
     definition = workflow.definition_for(episode)
+    facts = workflow.facts_for(db.session, episode)
     actions = [
         action
-        for action in workflow.available_actions(db.session, episode, current_user)
+        for action in workflow.available_actions(db.session, episode, current_user, facts)
         if action.trigger != refusals.SUPERSEDED_STEP
     ]
     may_note_refusal = refusals.offered(db.session, current_user, episode)
@@ -70,6 +71,7 @@ def show(episode_id: int):
         decisions=sharing_services.register(db.session, episode),
         lead_summary=tac_services.lead_professional_summary(episode),
         member_phrase=tac_services.member_phrase,
+        next_step=next_step.describe(workflow.engine_for(episode), episode, facts, actions),
     )
 
 

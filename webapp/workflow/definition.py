@@ -69,6 +69,9 @@ class Transition:
     roles_refusal: str = ""
     # A core transition cannot be removed by a borough override.
     core: bool = False
+    # Written with a wildcard source ("*" or all_open_except): a way out that can be taken
+    # from (almost) any stage, such as a safeguarding referral, not the usual next step.
+    from_any_stage: bool = False
     # Choices this transition depends on: it exists only while each named choice is set to
     # one of the listed options (empty: always).
     when: Mapping[str, frozenset[str]] = field(default_factory=dict)

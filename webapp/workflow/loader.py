@@ -289,6 +289,7 @@ def _transition(value: dict[str, Any], terminal: dict[str, bool], registry: Regi
         confirmation=value.get("confirmation"),
         roles_refusal=value.get("refusal") or _roles_refusal(roles, title, registry),
         core=value.get("core", False),
+        from_any_stage=value["source"] == "*" or isinstance(value["source"], dict),
         when=MappingProxyType(
             {choice: frozenset(options) for choice, options in when_options(value).items()}
         ),
