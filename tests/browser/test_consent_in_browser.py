@@ -113,6 +113,14 @@ def test_consent_sharing_public_interest_and_withdrawal(page, live_server, peopl
         "textarea[name='invite-public_interest_reasons']",
         "Reasonable cause to believe the child is at risk of significant harm.",
     )
+    page.fill(
+        "textarea[name='invite-public_interest_necessity']",
+        "The police child protection team must plan with the school.",
+    )
+    page.fill("textarea[name='invite-public_interest_shared']", "The assessment and the plan.")
+    page.check("input[name='invite-public_interest_family_told'][value='yes']")
+    page.check("input[name='invite-public_interest_advice_taken'][value='yes']")
+    page.fill("input[name='invite-public_interest_advice_from']", "Jo, safeguarding lead")
     page.get_by_role("button", name="Send invitation").click()
     page.wait_for_url(f"{episode}/tac")
     assert f"Invitation sent to {people['officer_name']}" in page.inner_text("main")

@@ -19,6 +19,7 @@ from tests.crossborough.world import (
     search_index,
     signed_in,
 )
+from tests.sharing.judgement import public_interest_answers
 from webapp import db
 from webapp.crossborough.models import JoinRequest, JoinRequestStatus
 from webapp.db import utcnow
@@ -260,13 +261,9 @@ def test_an_agency_outside_the_consent_is_refused_unless_a_public_interest_decis
     assert "sharing.refused" in audit_actions(world.episode)
     assert teacher.get(f"/episodes/{world.episode.id}").status_code == 404
 
-    no_reasons = decide(
-        contact, request, "approve", public_interest_ground="significant_harm_to_child"
-    )
-    assert error_messages(no_reasons) == ["Enter your reasons for sharing without consent"]
-    forged_ground = decide(
-        contact, request, "approve", public_interest_ground="because", public_interest_reasons="x"
-    )
+    no_reasons = decide(contact, request, "approve", **public_interest_answers(reasons=None))
+    assert error_messages(no_reasons) == ["Enter the facts of the case"]
+    forged_ground = decide(contact, request, "approve", **public_interest_answers(ground="because"))
     assert error_messages(forged_ground) == ["Select an option from the list"]
     assert register() == []
 
@@ -274,8 +271,9 @@ def test_an_agency_outside_the_consent_is_refused_unless_a_public_interest_decis
         contact,
         request,
         "approve",
-        public_interest_ground="significant_harm_to_child",
-        public_interest_reasons="The teacher has seen injuries; the school must be in the team.",
+        **public_interest_answers(
+            reasons="The teacher has seen injuries; the school must be in the team."
+        ),
     )
     assert allowed.status_code == 302
     [entry] = register()

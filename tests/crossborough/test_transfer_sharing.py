@@ -18,6 +18,7 @@ from tests.crossborough.world import (
     take_step,
     transfer_out,
 )
+from tests.sharing.judgement import public_interest_answers
 from webapp import db
 from webapp.consent.models import ConsentAgency
 from webapp.sharing.models import PublicInterestGround, SharingBasis, SharingDecision
@@ -93,8 +94,9 @@ def test_a_transfer_without_consent_goes_ahead_with_a_public_interest_decision(a
         "transfer_out",
         comment="The family fled to Westshire",
         to_borough_id=str(world.westshire.id),
-        public_interest_ground=PublicInterestGround.SIGNIFICANT_HARM_TO_CHILD.value,
-        public_interest_reasons="The child is at risk and Westshire must protect her.",
+        **public_interest_answers(
+            reasons="The child is at risk and Westshire must protect her.",
+        ),
     )
     assert done.status_code == 302
     assert reload(world.episode).transferred_to_borough_id == world.westshire.id
@@ -112,10 +114,10 @@ def test_a_public_interest_decision_without_reasons_is_refused(app, world):
         "transfer_out",
         comment="The family moved",
         to_borough_id=str(world.westshire.id),
-        public_interest_ground=PublicInterestGround.SIGNIFICANT_HARM_TO_CHILD.value,
+        **public_interest_answers(reasons=None),
     )
     assert refused.status_code == 200
-    assert "Enter your reasons for sharing without consent" in error_messages(refused)
+    assert "Enter the facts of the case" in error_messages(refused)
     assert reload(world.episode).state == "delivering"
     assert register_of(world.episode) == []
 

@@ -21,6 +21,7 @@ from tests.crossborough.world import (
     transfer_out,
 )
 from tests.factories import make_consent
+from tests.sharing.judgement import public_interest_answers
 from webapp import db
 from webapp.access.permissions import Relationship
 from webapp.access.relationships import relationships_to
@@ -324,8 +325,9 @@ def test_the_receiving_caf_contact_hands_the_lead_professional_role_over(app, wo
         receiving,
         only_request(),
         "approve",
-        public_interest_ground="significant_harm_to_child",
-        public_interest_reasons="Mia now attends the academy, which must be in the team.",
+        **public_interest_answers(
+            reasons="Mia now attends the academy, which must be in the team."
+        ),
     )
     assert approved.status_code == 302
     member = db.session.scalars(

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from tests.conftest import sign_in
 from tests.documents.conftest import DOCX, Opened, download
 from tests.factories import make_child, make_episode
+from tests.sharing.judgement import public_interest_answers
 from tests.sharing.world import audit_events, build_world, error_messages, page_text
 from tests.subject_access.test_subject_access import produce, unzip
 from webapp import db
@@ -130,8 +131,9 @@ def test_a_public_interest_decision_lets_a_copy_go_to_that_agency(client, world)
         client,
         world,
         organisation_id=world.police.id,
-        public_interest_ground="significant_harm_to_child",
-        public_interest_reasons="Disclosure of injury; police child protection team advised.",
+        **public_interest_answers(
+            reasons="Disclosure of injury; police child protection team advised."
+        ),
     )
     assert response.mimetype == DOCX, error_messages(response)
     (entry,) = register_entries()

@@ -5,6 +5,8 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import sign_in
+from tests.sharing import judgement
+from tests.sharing.judgement import public_interest_answers
 from tests.sharing.world import audit_events, build_world, error_messages, page_text
 from webapp import db
 from webapp.consent.models import Consent
@@ -27,14 +29,21 @@ def post(client, world, page: str, data: dict):
 
 
 def public_interest(world, **overrides):
+    """The register page's answers; `overrides` by question name (`ground`, `reasons`...)."""
+    own = {"organisation_id", "recipient_name", "what"}
     data = {
-        "ground": "significant_harm_to_child",
-        "reasons": "The child told her teacher she is hit at home; bruising seen twice.",
+        **public_interest_answers(
+            **{
+                "shared": None,
+                "reasons": "The child told her teacher she is hit at home; bruising seen twice.",
+                **{name: value for name, value in overrides.items() if name not in own},
+            }
+        ),
         "organisation_id": str(world.police.id),
         "recipient_name": "DC Patel",
         "what": "The assessment and what the child said",
     }
-    data.update(overrides)
+    data.update({name: value for name, value in overrides.items() if name in own})
     return data
 
 
@@ -52,7 +61,7 @@ def test_the_register_shows_what_with_whom_when_on_what_basis_and_who_decided(cl
         world.assessor,
         what="What the child said",
         organisation_id=world.police.id,
-        public_interest=services.PublicInterest("significant_harm_to_child", "Bruising seen"),
+        public_interest=judgement.public_interest(reasons="Bruising seen"),
     )
     services.record_decision(
         db.session,
@@ -72,7 +81,7 @@ def test_the_register_shows_what_with_whom_when_on_what_basis_and_who_decided(cl
         "Riverside Health Visiting",
         "Shared with consent",
         "Covered by the consent given by Pat Example",
-        "Shared without consent in the public interest",
+        "Shared without consent",
         "significant harm",
         "Bruising seen",
         "Housing officer",
@@ -110,7 +119,7 @@ def test_an_administrator_cannot_open_the_register(client, world):
     ("page", "heading"),
     [
         ("with-consent", "Record sharing with consent"),
-        ("public-interest", "Record a public-interest decision to share without consent"),
+        ("public-interest", "Record a decision to share without consent"),
         ("not-shared", "Record a decision not to share"),
     ],
 )
@@ -236,7 +245,14 @@ def test_a_public_interest_decision_is_still_possible_after_consent_is_withdrawn
     [
         ({"ground": "because I said so"}, "Select an option from the list"),
         ({"ground": ""}, "Select the grounds for sharing without consent"),
-        ({"reasons": ""}, "Enter your reasons for sharing without consent"),
+        ({"reasons": ""}, "Enter the facts of the case"),
+        ({"necessity": ""}, "Enter why sharing is necessary, and proportionate to the need"),
+        ({"family_told": None}, "Select whether the family have been told"),
+        ({"family_told": "perhaps"}, "Select an option from the list"),
+        ({"family_not_told_reason": ""}, "Enter why the family have not been told"),
+        ({"advice_taken": None}, "Select whether you took advice"),
+        ({"advice_from": ""}, "Enter who advised you"),
+        ({"advice_from": "x" * 201}, "Who advised you must be 200 characters or fewer"),
         ({"organisation_id": "999999"}, "Select an option from the list"),
         ({"organisation_id": "1 OR 1=1"}, "Select an option from the list"),
         (
@@ -244,7 +260,7 @@ def test_a_public_interest_decision_is_still_possible_after_consent_is_withdrawn
             "Select the agency, or enter the name of the person or service",
         ),
         ({"what": ""}, "Enter what was shared"),
-        ({"reasons": "x" * 4001}, "Your reasons must be 4000 characters or fewer"),
+        ({"reasons": "x" * 4001}, "The facts of the case must be 4000 characters or fewer"),
     ],
 )
 def test_forged_or_missing_answers_are_refused_change_nothing_and_are_audited(

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import make_consent, make_user
+from tests.sharing import judgement
 from tests.sharing.world import audit_events, build_world
 from webapp import db
 from webapp.consent.models import ConsentAgency, ConsentDecision
@@ -67,8 +68,8 @@ def test_sharing_outside_the_consented_agencies_is_refused_in_plain_english(worl
 
 
 def test_a_public_interest_decision_allows_sharing_without_consent(world):
-    public_interest = services.PublicInterest(
-        PublicInterestGround.SIGNIFICANT_HARM_TO_CHILD, "Bruising seen twice this month"
+    public_interest = judgement.public_interest(
+        ground=PublicInterestGround.SIGNIFICANT_HARM_TO_CHILD, reasons="Bruising seen twice"
     )
     basis = services.check_sharing(db.session, world.episode, world.police.id, public_interest)
     assert basis is SharingBasis.PUBLIC_INTEREST
@@ -81,7 +82,10 @@ def test_a_public_interest_decision_allows_sharing_without_consent(world):
 def test_a_public_interest_decision_needs_known_grounds_and_reasons(world, ground, reasons, field):
     with pytest.raises(services.SharingInvalid) as invalid:
         services.check_sharing(
-            db.session, world.episode, world.police.id, services.PublicInterest(ground, reasons)
+            db.session,
+            world.episode,
+            world.police.id,
+            judgement.public_interest(ground=ground, reasons=reasons),
         )
     assert set(invalid.value.errors) == {field}
 
@@ -151,7 +155,9 @@ def test_a_decision_not_to_share_needs_what_with_whom_and_reasons(world, fields,
 
 
 def test_every_register_entry_is_audited(world):
-    public_interest = services.PublicInterest("serious_crime", "Threats to a neighbour")
+    public_interest = judgement.public_interest(
+        ground="serious_crime", reasons="Threats to a neighbour"
+    )
     decision = services.share(
         db.session,
         world.episode,

@@ -290,6 +290,7 @@ def test_every_invitation_is_written_to_the_information_sharing_register(client,
 def test_a_public_interest_decision_lets_a_non_consented_agency_join_and_is_registered(
     client, other_client, world
 ):
+    from tests.sharing.judgement import public_interest_answers
     from webapp.sharing.models import PublicInterestGround, SharingBasis, SharingDecision
 
     episode = world["episode"]
@@ -309,8 +310,9 @@ def test_a_public_interest_decision_lets_a_non_consented_agency_join_and_is_regi
         f"/episodes/{episode.id}/tac/invite",
         {
             "invite-email": "officer@riverside.example",
-            "invite-public_interest_ground": "significant_harm_to_child",
-            "invite-public_interest_reasons": "Disclosure at school of violence at home",
+            **public_interest_answers(
+                "invite-public_interest_", reasons="Disclosure at school of violence at home"
+            ),
         },
         token_from=f"/episodes/{episode.id}/tac",
     )

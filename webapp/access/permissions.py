@@ -53,6 +53,7 @@ class Permission(StrEnum):
     EPISODE_RECEIVE_TRANSFER = "episode:receive-transfer"
     TAC_REQUEST_JOIN = "tac:request-join"
     TAC_DECIDE_JOIN = "tac:decide-join-request"
+    SHARING_REVIEW = "sharing:review-decision"
     BOROUGH_ADMINISTER = "borough:administer"
     WORKFLOW_VIEW = "workflow:view"
     AUDIT_VIEW = "audit:view"

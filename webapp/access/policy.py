@@ -24,6 +24,7 @@ from webapp.crossborough.models import JoinRequest
 from webapp.directory.models import Service
 from webapp.episodes import workflow as episode_workflow
 from webapp.episodes.models import Episode
+from webapp.sharing.models import SharingDecision
 
 ViewFunction = TypeVar("ViewFunction", bound=Callable[..., Any])
 
@@ -41,6 +42,7 @@ NEEDS_DBS = frozenset(
         Permission.EPISODE_RECEIVE_TRANSFER,
         Permission.TAC_REQUEST_JOIN,
         Permission.TAC_DECIDE_JOIN,
+        Permission.SHARING_REVIEW,
     }
 )
 
@@ -67,7 +69,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.DIRECTORY_VIEW,
         Permission.TAC_REQUEST_JOIN,
     },
-    Role.MANAGER: WORKS_ON_EPISODES | {Permission.CHILD_INDEX_SEARCH, Permission.DIRECTORY_VIEW},
+    Role.MANAGER: WORKS_ON_EPISODES
+    | {Permission.CHILD_INDEX_SEARCH, Permission.DIRECTORY_VIEW, Permission.SHARING_REVIEW},
     Role.BOROUGH_CAF_CONTACT: WORKS_ON_EPISODES
     | {
         Permission.CHILD_INDEX_SEARCH,
@@ -134,6 +137,8 @@ def may(user: Any, permission: Permission, target: object | None = None) -> bool
         return _may_receive_transfer(user, target)
     if isinstance(target, JoinRequest):
         return _may_handle_join_request(user, permission, target)
+    if isinstance(target, SharingDecision):
+        return permission is Permission.SHARING_REVIEW and _may_review_sharing(user, target)
     if isinstance(target, Episode):
         allowed = EPISODE_GRANTS.get(permission, frozenset())
         if not relationships_to(user, target) & allowed:
@@ -189,6 +194,20 @@ def _may_handle_join_request(user: User, permission: Permission, request: JoinRe
     if permission is Permission.TAC_REQUEST_JOIN:
         return request.requester_id == user.id
     return False
+
+
+def _may_review_sharing(user: User, decision: SharingDecision) -> bool:
+    """A decision to share without consent is reviewed afterwards by a manager of the
+    decider's team, never by the decider (guidance 4.25: the line manager)."""
+    decider = decision.decided_by
+    return (
+        decision.needs_review
+        and user.has_role(Role.MANAGER)
+        and user.team_id is not None
+        and decider is not None
+        and decider.team_id == user.team_id
+        and decider.id != user.id
+    )
 
 
 def requires(permission: Permission) -> Callable[[ViewFunction], ViewFunction]:

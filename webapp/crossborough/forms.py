@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from webapp.crossborough.services import ROLE_MAX, TEXT_MAX
 from webapp.govuk_fields import GovukRadioField, GovukSelectField
-from webapp.sharing.models import GROUND_TITLES
+from webapp.sharing.forms import PublicInterestQuestions, asks_public_interest
 
 
 def _strip(value):
@@ -50,7 +50,11 @@ class JoinRequestForm(FlaskForm):
     submit = SubmitField("Send the request", widget=GovSubmitInput())
 
 
-class JoinDecisionForm(FlaskForm):
+@asks_public_interest()
+class JoinDecisionForm(PublicInterestQuestions, FlaskForm):
+    """Approve or decline a request to join. Approving someone whose agency is not covered by
+    consent is sharing without consent: its questions are answered, in the register."""
+
     decision = GovukRadioField(
         "Do they have a legitimate reason to join the team?",
         widget=GovRadioInput(),
@@ -71,23 +75,11 @@ class JoinDecisionForm(FlaskForm):
             Length(max=TEXT_MAX, message=f"Your comments must be {TEXT_MAX} characters or fewer"),
         ],
     )
-    public_interest_ground = GovukRadioField(
-        "If their agency is not covered by consent: the grounds for sharing without consent",
-        widget=GovRadioInput(),
-        choices=[(ground.value, title) for ground, title in GROUND_TITLES.items()],
-        validators=[Optional()],
-        description="Leave this blank unless you are making a public-interest decision. It is "
-        "recorded in the information-sharing register with your name.",
-    )
-    public_interest_reasons = TextAreaField(
-        "Your reasons for sharing without consent",
-        widget=GovTextArea(),
-        validators=[
-            Optional(),
-            Length(max=TEXT_MAX, message=f"Your reasons must be {TEXT_MAX} characters or fewer"),
-        ],
-    )
     submit = SubmitField("Save the decision", widget=GovSubmitInput())
+
+    def public_interest_given(self) -> bool:
+        """A declined request shares nothing: the questions apply only to an approval."""
+        return self.decision.data == "approve" and super().public_interest_given()
 
 
 class AcceptTransferForm(FlaskForm):

@@ -106,14 +106,6 @@ def join_requests():
     return render_template("crossborough/join_requests.html", pending=pending, decided=decided)
 
 
-def _public_interest(form: JoinDecisionForm) -> sharing.PublicInterest | None:
-    if form.public_interest_ground.data or (form.public_interest_reasons.data or "").strip():
-        return sharing.PublicInterest(
-            form.public_interest_ground.data or "", form.public_interest_reasons.data or ""
-        )
-    return None
-
-
 @bp.route("/join-requests/<int:request_id>", methods=["GET", "POST"])
 @requires(Permission.TAC_DECIDE_JOIN)
 def decide_join_request(request_id: int):
@@ -129,7 +121,7 @@ def decide_join_request(request_id: int):
                 current_user,
                 approve=approve,
                 comment=form.comment.data,
-                public_interest=_public_interest(form) if approve else None,
+                public_interest=form.public_interest() if approve else None,
                 client_address=client_address(),
             )
             db.session.commit()

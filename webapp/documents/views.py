@@ -221,16 +221,10 @@ def share(episode_id: int):
     if request.method == "POST":
         if form.validate_on_submit():
             item = next(entry for entry in items if entry.key == form.item.data)
-            public_interest = None
-            if (
-                form.public_interest_ground.data
-                or (form.public_interest_reasons.data or "").strip()
-            ):
-                public_interest = sharing.PublicInterest(
-                    form.public_interest_ground.data or "", form.public_interest_reasons.data or ""
-                )
             recipient = services.Recipient(
-                form.organisation_id.data, (form.recipient_name.data or "").strip(), public_interest
+                form.organisation_id.data,
+                (form.recipient_name.data or "").strip(),
+                form.public_interest(),
             )
             try:
                 produced = services.generate(
@@ -256,11 +250,8 @@ def share(episode_id: int):
             except sharing.SharingInvalid as error:
                 db.session.rollback()
                 for name, message in error.errors.items():
-                    target = {
-                        "ground": "public_interest_ground",
-                        "reasons": "public_interest_reasons",
-                    }
-                    getattr(form, target.get(name, name), form.organisation_id).errors = [message]
+                    field = form.public_interest_field(name) or getattr(form, name, None)
+                    (field or form.organisation_id).errors = [message]
                 refused = error
             else:
                 db.session.commit()

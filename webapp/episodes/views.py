@@ -167,12 +167,8 @@ def take_step(episode_id: int, trigger: str):
         if isinstance(problem, sharing_services.SharingRefused):
             form.to_borough_id.errors = [problem.reason]
         else:
-            fields = {
-                "ground": form.public_interest_ground,
-                "reasons": form.public_interest_reasons,
-            }
             for name, message in problem.errors.items():
-                fields.get(name, form.to_borough_id).errors = [message]
+                (form.public_interest_field(name) or form.to_borough_id).errors = [message]
         return render_template(
             "episodes/step.html",
             episode=episode,

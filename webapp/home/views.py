@@ -7,6 +7,7 @@ from webapp.access.policy import dbs_in_date, may, public, requires
 from webapp.episodes import workflow
 from webapp.home import notifications
 from webapp.home.worklists import DUE_SOON_DAYS, worklists_for
+from webapp.sharing import services as sharing_services
 
 bp = Blueprint("home", __name__)
 
@@ -28,6 +29,9 @@ def index():
         worklists=worklists,
         due_soon_days=DUE_SOON_DAYS,
         needs_dbs=bool(current_user.roles & RECORD_ROLES) and not dbs_in_date(current_user),
+        sharing_reviews=sharing_services.decisions_to_review(db.session, current_user)
+        if may(current_user, Permission.SHARING_REVIEW)
+        else [],
         notifications=notifications.unread(db.session, current_user),
         unread_count=notifications.unread_count(db.session, current_user),
         administers_workflows=may(current_user, Permission.BOROUGH_ADMINISTER)

@@ -11,7 +11,15 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from webapp.govuk_fields import NOT_IN_LIST, GovukRadioField
 from webapp.sharing.models import GROUND_TITLES
-from webapp.sharing.services import REASONS_MAX, RECIPIENT_MAX, WHAT_MAX
+from webapp.sharing.services import (
+    ADVISER_MAX,
+    REASONS_MAX,
+    RECIPIENT_MAX,
+    REVIEW_COMMENT_MAX,
+    WHAT_MAX,
+    PublicInterest,
+    public_interest_problems,
+)
 
 
 def _agency_id(value):
@@ -82,24 +90,204 @@ class ShareWithConsentForm(RecipientForm):
     submit = SubmitField("Record the sharing", widget=GovSubmitInput())
 
 
-class PublicInterestForm(RecipientForm):
-    ground = GovukRadioField(
-        "Why is sharing without consent justified?",
-        widget=GovRadioInput(),
-        choices=[(ground.value, title) for ground, title in GROUND_TITLES.items()],
-        validators=[InputRequired(message="Select the grounds for sharing without consent")],
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+# The grounds in the order a practitioner weighs them: the cases 4.23 names, a judgement on
+# the facts of this case (4.22), then non-confidential information (4.21).
+GROUND_CHOICES = [(ground.value, title) for ground, title in GROUND_TITLES.items()]
+
+
+def _optional_text(label, max_length, hint=None, message_label=None):
+    return TextAreaField(
+        label,
+        widget=GovTextArea(),
+        description=hint,
+        validators=[
+            Optional(),
+            Length(
+                max=max_length,
+                message=f"{message_label or label} must be {max_length} characters or fewer",
+            ),
+        ],
     )
-    reasons = _textarea(
-        "Your reasons",
+
+
+def _public_interest_questions(*, facts: bool, shared: bool) -> dict:
+    """The questions of a decision to share without consent (CWDC 2009, 4.21-4.25), made
+    afresh for each form so that they come after the form's own questions."""
+    questions = {
+        "public_interest_ground": GovukRadioField(
+            "Why is sharing without consent justified?",
+            widget=GovRadioInput(),
+            choices=GROUND_CHOICES,
+            validators=[Optional()],
+            description=(
+                "Where there is a clear risk of significant harm to a child or serious harm to "
+                "an adult, the public interest test will almost certainly be met. Otherwise it "
+                "is your judgement on the facts of this case. Information that is not "
+                "confidential may be shared when that is necessary for a legitimate purpose."
+            ),
+        ),
+    }
+    if facts:
+        questions["public_interest_reasons"] = _optional_text(
+            "The facts of the case",
+            REASONS_MAX,
+            hint=(
+                "What you know or believe, and why consent was refused or not sought. For "
+                "information that is not confidential, say why it is not."
+            ),
+        )
+    questions["public_interest_necessity"] = _optional_text(
+        "Why is sharing necessary, and proportionate to the need?",
         REASONS_MAX,
-        "Enter your reasons for sharing without consent",
-        hint=(
-            "Say what you know or believe, why consent was not sought or was refused, and "
-            "why sharing is proportionate. Record whose advice you took."
+        hint="Share only what the purpose needs. For a legitimate purpose, say what it is.",
+        message_label="Why sharing is necessary",
+    )
+    if shared:
+        questions["public_interest_shared"] = _optional_text(
+            "Exactly what are you sharing?",
+            WHAT_MAX,
+            hint="For example, the assessment's conclusions, or what you will say by phone.",
+            message_label="What you are sharing",
+        )
+    questions["public_interest_family_told"] = GovukRadioField(
+        "Have the family been told that you are sharing this?",
+        widget=GovRadioInput(),
+        choices=YES_NO,
+        validators=[Optional()],
+    )
+    questions["public_interest_family_not_told_reason"] = _optional_text(
+        "If not, why not?",
+        REASONS_MAX,
+        hint="For example, telling them would put the child at risk of significant harm.",
+        message_label="Why they have not been told",
+    )
+    questions["public_interest_advice_taken"] = GovukRadioField(
+        "Did you take advice before deciding?",
+        widget=GovRadioInput(),
+        choices=YES_NO,
+        validators=[Optional()],
+        description=(
+            "If you are unsure, ask your line manager or your organisation's nominated "
+            "adviser (in the NHS, the Caldicott Guardian)."
         ),
     )
+    questions["public_interest_advice_from"] = StringField(
+        "If you did, who advised you?",
+        widget=GovTextInput(),
+        description="Their name and role.",
+        validators=[
+            Optional(),
+            Length(
+                max=ADVISER_MAX,
+                message=f"Who advised you must be {ADVISER_MAX} characters or fewer",
+            ),
+        ],
+    )
+    return questions
+
+
+def asks_public_interest(*, required: bool = False, facts: bool = True, shared: bool = True):
+    """Class decorator: the form asks the questions of a decision to share without consent
+    after its own. Optional unless `required`: answering any of them makes the decision,
+    and then every one is needed (sharing.services.public_interest_problems). Without
+    `facts`, the form's `comment` holds the facts; without `shared`, its `what`."""
+
+    def decorate(form_class):
+        for name, question in _public_interest_questions(facts=facts, shared=shared).items():
+            setattr(form_class, name, question)
+        form_class.public_interest_required = required
+        return form_class
+
+    return decorate
+
+
+class PublicInterestQuestions:
+    """The behaviour of a form decorated with `asks_public_interest` (mix in first)."""
+
+    public_interest_required = False
+    PUBLIC_INTEREST_FIELDS = (
+        "reasons",
+        "necessity",
+        "shared",
+        "family_not_told_reason",
+        "advice_from",
+    )
+
+    def _public_interest_value(self, name: str) -> str | None:
+        """The answer to a question ("" when not answered), or None if the form does not
+        ask it."""
+        field = getattr(self, f"public_interest_{name}", None)
+        return None if field is None else (field.data or "")
+
+    def public_interest_given(self) -> bool:
+        if self.public_interest_required:
+            return True
+        names = ("ground", "family_told", "advice_taken", *self.PUBLIC_INTEREST_FIELDS)
+        return any((self._public_interest_value(name) or "").strip() for name in names)
+
+    def public_interest_open(self) -> bool:
+        """Whether a folded-away set of these questions should be shown open."""
+        return self.public_interest_given() or any(
+            field.errors for field in self if field.name.split("-")[-1].startswith("public_")
+        )
+
+    def public_interest(self) -> PublicInterest | None:
+        """The decision the answers make, or None when no question was answered."""
+        if not self.public_interest_given():
+            return None
+
+        def text(name: str, fallback: str = "") -> str:
+            value = self._public_interest_value(name)
+            return (value if value is not None else fallback) or ""
+
+        def yes_no(name: str) -> bool | None:
+            value = self._public_interest_value(name)
+            return None if value not in ("yes", "no") else value == "yes"
+
+        return PublicInterest(
+            ground=text("ground"),
+            reasons=text("reasons", getattr(getattr(self, "comment", None), "data", "")),
+            necessity=text("necessity"),
+            shared=text("shared", getattr(getattr(self, "what", None), "data", "")),
+            family_told=yes_no("family_told"),
+            family_not_told_reason=text("family_not_told_reason"),
+            advice_taken=yes_no("advice_taken"),
+            advice_from=text("advice_from"),
+        )
+
+    def public_interest_field(self, name: str):
+        """The question a problem named `name` (a PublicInterest field) is shown on."""
+        field = getattr(self, f"public_interest_{name}", None)
+        if field is None and name == "reasons":
+            field = getattr(self, "comment", None)
+        if field is None and name == "shared":
+            field = getattr(self, "what", None)
+        return field
+
+    def show_public_interest_problems(self, problems: dict[str, str]) -> None:
+        for name, message in problems.items():
+            field = self.public_interest_field(name)
+            if field is not None and not field.errors:
+                field.errors = [message]
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators=extra_validators)
+        decision = self.public_interest()
+        if decision is None:
+            return valid
+        problems = public_interest_problems(
+            decision, shared_asked=self.public_interest_field("shared") is not None
+        )
+        self.show_public_interest_problems(problems)
+        return valid and not problems
+
+
+@asks_public_interest(required=True, shared=False)
+class PublicInterestForm(PublicInterestQuestions, RecipientForm):
     what = _textarea(
-        "What are you sharing?",
+        "Exactly what are you sharing?",
         WHAT_MAX,
         "Enter what was shared",
         hint="Share only what is necessary for the purpose.",
@@ -119,3 +307,21 @@ class NotSharedForm(RecipientForm):
         "Enter your reasons for not sharing",
     )
     submit = SubmitField("Record the decision not to share", widget=GovSubmitInput())
+
+
+class SharingReviewForm(FlaskForm):
+    """A manager's review of a decision to share without consent (guidance 4.25)."""
+
+    agreed = GovukRadioField(
+        "Do you agree with this decision?",
+        widget=GovRadioInput(),
+        choices=[("agreed", "Yes, I agree with it"), ("not_agreed", "No, I do not agree")],
+        validators=[InputRequired(message="Select whether you agree with the decision")],
+    )
+    comment = _textarea(
+        "Your comments",
+        REVIEW_COMMENT_MAX,
+        "Enter your comments",
+        hint="The practitioner who decided is told, and the register shows them.",
+    )
+    submit = SubmitField("Save the review", widget=GovSubmitInput())

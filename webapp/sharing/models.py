@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.accounts.models import User
@@ -25,18 +25,21 @@ class SharingBasis(StrEnum):
 
 BASIS_TITLES = {
     SharingBasis.CONSENT: "Shared with consent",
-    SharingBasis.PUBLIC_INTEREST: "Shared without consent in the public interest",
+    SharingBasis.PUBLIC_INTEREST: "Shared without consent",
     SharingBasis.NOT_SHARED: "Not shared",
 }
 
 
 class PublicInterestGround(StrEnum):
-    """When sharing without consent is justified in the public interest (DESIGN §3,
-    guidance 4.22-4.23)."""
+    """Why sharing without consent is justified (DESIGN §3, CWDC 2009 4.21-4.23): the three
+    cases 4.23 names, a judgement on the facts of the case in the public interest (4.22),
+    or information that is not confidential shared for a legitimate purpose (4.21)."""
 
     SIGNIFICANT_HARM_TO_CHILD = "significant_harm_to_child"
     SERIOUS_HARM_TO_ADULT = "serious_harm_to_adult"
     SERIOUS_CRIME = "serious_crime"
+    PUBLIC_INTEREST_JUDGEMENT = "public_interest_judgement"
+    LEGITIMATE_PURPOSE = "legitimate_purpose"
 
     @property
     def title(self) -> str:
@@ -52,6 +55,13 @@ GROUND_TITLES = {
     PublicInterestGround.SERIOUS_CRIME: (
         "To prevent, detect or prosecute a serious crime (one that causes, or is likely to "
         "cause, significant harm to a child or serious harm to an adult)"
+    ),
+    PublicInterestGround.PUBLIC_INTEREST_JUDGEMENT: (
+        "Another reason in the public interest: my judgement on the facts of this case that "
+        "sharing confidential information is necessary, and proportionate to the need"
+    ),
+    PublicInterestGround.LEGITIMATE_PURPOSE: (
+        "The information is not confidential, and sharing it is necessary for a legitimate purpose"
     ),
 }
 
@@ -87,12 +97,26 @@ class SharingDecision(Base):
     reasons: Mapped[str] = mapped_column(Text, default="")
     # The consent that covered a sharing with consent.
     consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent.id"))
+    # A decision to share without consent (guidance 4.21-4.25): why sharing is necessary and
+    # proportionate, whether the family was told (or why not), and whose advice was taken.
+    # `reasons` holds the facts of the case. None: not asked (recorded before these were).
+    necessity: Mapped[str] = mapped_column(Text, default="")
+    family_told: Mapped[bool | None] = mapped_column(Boolean)
+    family_not_told_reason: Mapped[str] = mapped_column(Text, default="")
+    advice_taken: Mapped[bool | None] = mapped_column(Boolean)
+    advice_from: Mapped[str] = mapped_column(String(200), default="")
 
     episode: Mapped[Episode] = relationship()
     decided_by: Mapped[User] = relationship(foreign_keys=[decided_by_id])
     organisation: Mapped[Organisation | None] = relationship()
     recipient_user: Mapped[User | None] = relationship(foreign_keys=[recipient_user_id])
     consent: Mapped[Consent | None] = relationship()
+    review: Mapped[SharingReview | None] = relationship(back_populates="decision", uselist=False)
+
+    @property
+    def needs_review(self) -> bool:
+        """Every decision to share without consent is reviewed by the decider's manager."""
+        return self.basis is SharingBasis.PUBLIC_INTEREST
 
     @property
     def shared(self) -> bool:
@@ -109,3 +133,20 @@ class SharingDecision(Base):
         if self.organisation is not None:
             parts.append(self.organisation.name)
         return ", ".join(parts)
+
+
+class SharingReview(Base):
+    """A manager's review of a decision to share without consent, after it was made: agreed
+    or not agreed, with a comment. One per decision; never updated."""
+
+    __tablename__ = "sharing_review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("sharing_decision.id"), unique=True)
+    reviewed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    reviewed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    agreed: Mapped[bool] = mapped_column(Boolean)
+    comment: Mapped[str] = mapped_column(Text)
+
+    decision: Mapped[SharingDecision] = relationship(back_populates="review")
+    reviewed_by: Mapped[User] = relationship()

@@ -16,24 +16,94 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webapp.access.permissions import Role
 from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.boroughs.models import Organisation
 from webapp.consent.models import Consent, ConsentDecision
-from webapp.episodes.models import Episode
-from webapp.sharing.models import PublicInterestGround, SharingBasis, SharingDecision
+from webapp.episodes.models import Episode, Notification
+from webapp.sharing.models import (
+    PublicInterestGround,
+    SharingBasis,
+    SharingDecision,
+    SharingReview,
+)
 
 WHAT_MAX = 2000
 REASONS_MAX = 4000
 RECIPIENT_MAX = 160
+ADVISER_MAX = 200
 
 
 @dataclass(frozen=True)
 class PublicInterest:
-    """A decision to share without consent: the grounds and the practitioner's reasons."""
+    """A decision to share without consent (guidance 4.21-4.25): why it is justified (a case
+    4.23 names, a judgement on the facts of this case, or non-confidential information for a
+    legitimate purpose), the facts (`reasons`), why sharing is necessary and proportionate,
+    exactly what is shared (when the action sharing it does not say), whether the family was
+    told or why not, and whether advice was taken and from whom."""
 
     ground: PublicInterestGround | str
     reasons: str
+    necessity: str = ""
+    shared: str = ""
+    family_told: bool | None = None
+    family_not_told_reason: str = ""
+    advice_taken: bool | None = None
+    advice_from: str = ""
+
+
+def public_interest_problems(
+    public_interest: PublicInterest, *, shared_asked: bool = True
+) -> dict[str, str]:
+    """What is missing or wrong in a decision to share without consent, by question (the
+    keys are PublicInterest's fields). `shared_asked` false: what is shared is said
+    elsewhere (the register page's own question)."""
+    problems: dict[str, str] = {}
+    if not public_interest.ground:
+        problems["ground"] = "Select the grounds for sharing without consent"
+    else:
+        try:
+            PublicInterestGround(public_interest.ground)
+        except ValueError:
+            problems["ground"] = "Select the grounds for sharing from the list"
+    texts = (
+        ("reasons", REASONS_MAX, "Enter the facts of the case", "The facts of the case"),
+        (
+            "necessity",
+            REASONS_MAX,
+            "Enter why sharing is necessary, and proportionate to the need",
+            "Why sharing is necessary",
+        ),
+        ("shared", WHAT_MAX, "Enter exactly what you are sharing", "What you are sharing"),
+    )
+    for name, limit, missing, label in texts:
+        if name == "shared" and not shared_asked:
+            continue
+        value = (getattr(public_interest, name) or "").strip()
+        if not value:
+            problems[name] = missing
+        elif len(value) > limit:
+            problems[name] = f"{label} must be {limit} characters or fewer"
+    if public_interest.family_told is None:
+        problems["family_told"] = "Select whether the family have been told"
+    elif not public_interest.family_told:
+        reason = (public_interest.family_not_told_reason or "").strip()
+        if not reason:
+            problems["family_not_told_reason"] = "Enter why the family have not been told"
+        elif len(reason) > REASONS_MAX:
+            problems["family_not_told_reason"] = (
+                f"Why they have not been told must be {REASONS_MAX} characters or fewer"
+            )
+    if public_interest.advice_taken is None:
+        problems["advice_taken"] = "Select whether you took advice"
+    elif public_interest.advice_taken:
+        adviser = (public_interest.advice_from or "").strip()
+        if not adviser:
+            problems["advice_from"] = "Enter who advised you"
+        elif len(adviser) > ADVISER_MAX:
+            problems["advice_from"] = f"Who advised you must be {ADVISER_MAX} characters or fewer"
+    return problems
 
 
 class SharingRefused(Exception):
@@ -108,21 +178,13 @@ def consented_organisation_ids(db_session: Session, episode: Episode) -> set[int
     }
 
 
-def _ground(public_interest: PublicInterest) -> PublicInterestGround:
-    try:
-        return PublicInterestGround(public_interest.ground)
-    except ValueError:
-        raise SharingInvalid({"ground": "Select the grounds for sharing from the list"}) from None
-
-
-def _check_public_interest(public_interest: PublicInterest) -> PublicInterestGround:
-    ground = _ground(public_interest)
-    reasons = (public_interest.reasons or "").strip()
-    if not reasons:
-        raise SharingInvalid({"reasons": "Enter your reasons for sharing without consent"})
-    if len(reasons) > REASONS_MAX:
-        raise SharingInvalid({"reasons": f"Your reasons must be {REASONS_MAX} characters or fewer"})
-    return ground
+def _check_public_interest(
+    public_interest: PublicInterest, *, shared_asked: bool = True
+) -> PublicInterestGround:
+    problems = public_interest_problems(public_interest, shared_asked=shared_asked)
+    if problems:
+        raise SharingInvalid(problems)
+    return PublicInterestGround(public_interest.ground)
 
 
 def _recipient_label(db_session: Session, organisation_id: int | None, service_name: str) -> str:
@@ -147,7 +209,7 @@ def check_sharing(
     reasons), CONSENT when current consent names the agency, and raises SharingRefused
     otherwise (including after consent has been withdrawn). Writes nothing."""
     if public_interest is not None:
-        _check_public_interest(public_interest)
+        _check_public_interest(public_interest, shared_asked=False)
         return SharingBasis.PUBLIC_INTEREST
     if covering_consent(db_session, episode, organisation_id, service_name) is not None:
         return SharingBasis.CONSENT
@@ -221,6 +283,9 @@ def record_decision(
         organisation_id = recipient_user.organisation_id
     if basis is SharingBasis.PUBLIC_INTEREST and public_interest is not None:
         reasons = public_interest.reasons
+        exactly = (public_interest.shared or "").strip()
+        if exactly and exactly != what.strip():
+            what = f"{what.strip().rstrip('.')}. Exactly what is shared: {exactly}"
     errors = _check_decision(
         db_session, basis, what, organisation_id, recipient_user, recipient_name, reasons
     )
@@ -228,10 +293,22 @@ def record_decision(
         raise SharingInvalid(errors)
     ground = None
     consent = None
+    judgement: dict[str, object] = {}
     if basis is SharingBasis.PUBLIC_INTEREST:
         if public_interest is None:
             raise SharingInvalid({"ground": "Select the grounds for sharing without consent"})
-        ground = _check_public_interest(public_interest)
+        ground = _check_public_interest(public_interest, shared_asked=False)
+        judgement = {
+            "necessity": public_interest.necessity.strip(),
+            "family_told": public_interest.family_told,
+            "family_not_told_reason": ""
+            if public_interest.family_told
+            else public_interest.family_not_told_reason.strip(),
+            "advice_taken": public_interest.advice_taken,
+            "advice_from": public_interest.advice_from.strip()
+            if public_interest.advice_taken
+            else "",
+        }
     elif basis is SharingBasis.CONSENT:
         service = "" if organisation_id is not None else recipient_name
         consent = covering_consent(db_session, episode, organisation_id, service)
@@ -248,6 +325,7 @@ def record_decision(
         recipient_name=recipient_name.strip(),
         reasons=reasons.strip(),
         consent_id=consent.id if consent is not None else None,
+        **judgement,
     )
     db_session.add(decision)
     db_session.flush()
@@ -266,6 +344,8 @@ def record_decision(
         recipient_user_id=decision.recipient_user_id,
         recipient_name=decision.recipient_name,
         consent_id=decision.consent_id,
+        family_told=decision.family_told,
+        advice_taken=decision.advice_taken,
     )
     return decision
 
@@ -355,3 +435,92 @@ def for_episodes(db_session: Session, episode_ids: list[int]) -> list[SharingDec
             .order_by(SharingDecision.decided_at, SharingDecision.id)
         )
     )
+
+
+# --- the manager's review of a decision to share without consent -------------------------
+
+REVIEW_COMMENT_MAX = 2000
+REVIEWED_NOTIFICATION = "sharing_reviewed"
+
+
+def decisions_to_review(db_session: Session, manager: User) -> list[SharingDecision]:
+    """Decisions to share without consent made by people in the manager's team (not by the
+    manager), not yet reviewed, oldest first."""
+    if manager.team_id is None or not manager.has_role(Role.MANAGER):
+        return []
+    return list(
+        db_session.scalars(
+            select(SharingDecision)
+            .join(User, User.id == SharingDecision.decided_by_id)
+            .outerjoin(SharingReview, SharingReview.decision_id == SharingDecision.id)
+            .where(
+                SharingDecision.basis == SharingBasis.PUBLIC_INTEREST,
+                SharingReview.id.is_(None),
+                User.team_id == manager.team_id,
+                SharingDecision.decided_by_id != manager.id,
+            )
+            .order_by(SharingDecision.decided_at, SharingDecision.id)
+        )
+    )
+
+
+def record_review(
+    db_session: Session,
+    decision: SharingDecision,
+    manager: User,
+    *,
+    agreed: str | None,
+    comment: str,
+    client_address: str = "",
+) -> SharingReview:
+    """The manager agrees, or does not agree, with a decision to share without consent, with
+    a comment; audited, and the decider is told. Raises SharingInvalid (by question)."""
+    errors: dict[str, str] = {}
+    if not decision.needs_review:
+        errors["agreed"] = "Only a decision to share without consent is reviewed"
+    elif decision.review is not None:
+        errors["agreed"] = "This decision has already been reviewed"
+    elif agreed not in ("agreed", "not_agreed"):
+        errors["agreed"] = "Select whether you agree with the decision"
+    comment = (comment or "").strip()
+    if not comment:
+        errors["comment"] = "Enter your comments"
+    elif len(comment) > REVIEW_COMMENT_MAX:
+        errors["comment"] = f"Your comments must be {REVIEW_COMMENT_MAX} characters or fewer"
+    if errors:
+        raise SharingInvalid(errors)
+    review = SharingReview(
+        decision_id=decision.id,
+        reviewed_by_id=manager.id,
+        agreed=agreed == "agreed",
+        comment=comment,
+    )
+    db_session.add(review)
+    db_session.flush()
+    episode = db_session.get(Episode, decision.episode_id)
+    audit.record(
+        db_session,
+        "sharing.decision_reviewed",
+        actor_id=manager.id,
+        object_type="sharing_decision",
+        object_id=decision.id,
+        episode_id=episode.id,
+        child_id=episode.child_id,
+        client_address=client_address,
+        agreed=review.agreed,
+    )
+    decider = decision.decided_by
+    if decider is not None and decider.active and decider.id != manager.id:
+        outcome = "agreed with" if review.agreed else "did not agree with"
+        db_session.add(
+            Notification(
+                user_id=decider.id,
+                episode_id=episode.id,
+                kind=REVIEWED_NOTIFICATION,
+                message=(
+                    f"{manager.full_name} {outcome} your decision to share {episode.reference} "
+                    f"without consent: {comment}"
+                ),
+            )
+        )
+    return review

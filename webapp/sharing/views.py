@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from webapp import db
 from webapp.access.permissions import Permission
-from webapp.access.policy import may, requires
+from webapp.access.policy import may, requires, visible_or_404
 from webapp.accounts.sessions import client_address
 from webapp.audit import services as audit
 from webapp.boroughs.models import Organisation
@@ -22,8 +22,10 @@ from webapp.sharing import services
 from webapp.sharing.forms import (
     NotSharedForm,
     PublicInterestForm,
+    PublicInterestQuestions,
     RecipientForm,
     ShareWithConsentForm,
+    SharingReviewForm,
 )
 from webapp.sharing.models import SharingBasis, SharingDecision
 
@@ -123,7 +125,7 @@ def _decision_page(
             except services.SharingInvalid as error:
                 db.session.rollback()
                 for name, message in error.errors.items():
-                    getattr(form, name).errors = [message]
+                    _field_for(form, name).errors = [message]
                 problem = error
             else:
                 db.session.commit()
@@ -152,6 +154,14 @@ def _decision_page(
         refused=refused,
         consent=consent_services.status(db.session, episode),
     )
+
+
+def _field_for(form: RecipientForm, name: str):
+    """The question a problem named `name` is shown on (the agency, failing any other)."""
+    field = None
+    if isinstance(form, PublicInterestQuestions):
+        field = form.public_interest_field(name)
+    return field or getattr(form, name, None) or form.organisation_id
 
 
 def _recipient(form: RecipientForm) -> dict:
@@ -188,7 +198,7 @@ def public_interest(episode_id: int):
             episode,
             current_user,
             what=form.what.data,
-            public_interest=services.PublicInterest(form.ground.data, form.reasons.data),
+            public_interest=form.public_interest(),
             client_address=client_address(),
             **_recipient(form),
         )
@@ -220,3 +230,54 @@ def not_shared(episode_id: int):
     return _decision_page(
         episode_id, NotSharedForm(), "record not shared", "sharing/not_shared.html", record
     )
+
+
+@bp.route("/sharing/decisions/<int:decision_id>/review", methods=["GET", "POST"])
+@requires(Permission.SHARING_REVIEW)
+def review(decision_id: int):
+    """A manager reviews a decision to share without consent made in their team: agreed or
+    not, with a comment (guidance 4.25). Anyone else gets an audited 404."""
+    decision = visible_or_404(
+        Permission.SHARING_REVIEW, db.session.get(SharingDecision, decision_id)
+    )
+    episode = db.session.get(Episode, decision.episode_id)
+    form = SharingReviewForm()
+    if decision.review is None and form.validate_on_submit():
+        try:
+            services.record_review(
+                db.session,
+                decision,
+                current_user,
+                agreed=form.agreed.data,
+                comment=form.comment.data,
+                client_address=client_address(),
+            )
+        except services.SharingInvalid as invalid:
+            db.session.rollback()
+            for name, message in invalid.errors.items():
+                getattr(form, name).errors = [message]
+        else:
+            db.session.commit()
+            flash(f"Your review of the decision to share {episode.reference} is recorded")
+            return redirect(url_for("home.index", _anchor="sharing-reviews"))
+    if request.method == "POST" and form.errors:
+        services.record_refusal(
+            db.session,
+            episode,
+            current_user,
+            services.SharingInvalid({n: m[0] for n, m in form.errors.items()}),
+            attempted="review a decision to share without consent",
+            client_address=client_address(),
+        )
+    audit.record(
+        db.session,
+        "sharing.decision_review_viewed",
+        actor_id=current_user.id,
+        object_type="sharing_decision",
+        object_id=decision.id,
+        episode_id=episode.id,
+        child_id=episode.child_id,
+        client_address=client_address(),
+    )
+    db.session.commit()
+    return render_template("sharing/review.html", decision=decision, episode=episode, form=form)

@@ -72,6 +72,8 @@ ACTIONS = {
     "sharing.register_viewed": "Looked at the information-sharing register",
     "sharing.decision_recorded": "Recorded a decision to share or not to share",
     "sharing.refused": "Was refused sharing or access to the register",
+    "sharing.decision_review_viewed": "Looked at a decision to share without consent, to review it",
+    "sharing.decision_reviewed": "Reviewed a decision to share without consent",
     "confidential_note.written": "Wrote a confidential note",
     "confidential_note.listed": "Looked at their own confidential notes",
     "confidential_note.viewed": "Read their own confidential note",
@@ -213,6 +215,10 @@ def consent_records(db_session: Session, episodes: list[Episode]) -> list[Record
     ]
 
 
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else ("Yes" if value else "No")
+
+
 def sharing_records(db_session: Session, episodes: list[Episode]) -> list[Record]:
     references = {episode.id: episode.reference for episode in episodes}
     return [
@@ -225,6 +231,21 @@ def sharing_records(db_session: Session, episodes: list[Episode]) -> list[Record
             "grounds": decision.ground.title if decision.ground else None,
             "decided_by": _name(decision.decided_by),
             "reasons": decision.reasons or None,
+            "why_necessary_and_proportionate": decision.necessity or None,
+            "family_told": _yes_no(decision.family_told),
+            "why_family_not_told": decision.family_not_told_reason or None,
+            "advice_taken": _yes_no(decision.advice_taken),
+            "advice_from": decision.advice_from or None,
+            "manager_review": (
+                {
+                    "agreed": "Yes" if decision.review.agreed else "No",
+                    "by": _name(decision.review.reviewed_by),
+                    "when": _when(decision.review.reviewed_at),
+                    "comment": decision.review.comment,
+                }
+                if decision.review
+                else ("Waiting" if decision.needs_review else None)
+            ),
         }
         for decision in sharing.for_episodes(db_session, list(references))
     ]

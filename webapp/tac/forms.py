@@ -10,7 +10,7 @@ from wtforms import EmailField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from webapp.govuk_fields import GovukRadioField, GovukSelectField
-from webapp.sharing.models import GROUND_TITLES
+from webapp.sharing.forms import PublicInterestQuestions, asks_public_interest
 from webapp.tac.models import MemberKind
 
 
@@ -33,7 +33,11 @@ class TeamPageForm(FlaskForm):
         csrf = False
 
 
-class InviteForm(TeamPageForm):
+@asks_public_interest()
+class InviteForm(PublicInterestQuestions, TeamPageForm):
+    """Invite a practitioner. If their agency is not covered by consent, the inviter answers
+    the questions of a decision to share without consent (in the register with their name)."""
+
     email = EmailField(
         "Email address of the practitioner",
         widget=GovTextInput(),
@@ -54,22 +58,6 @@ class InviteForm(TeamPageForm):
         filters=[_strip],
         description="For example, school nurse, or family support worker",
         validators=[Optional(), Length(max=160, message="Role must be 160 characters or fewer")],
-    )
-    public_interest_ground = GovukRadioField(
-        "If their agency is not covered by consent: the grounds for sharing without consent",
-        widget=GovRadioInput(),
-        choices=[(ground.value, title) for ground, title in GROUND_TITLES.items()],
-        validators=[Optional()],
-        description="Leave this blank unless you are making a public-interest decision. It is "
-        "recorded in the information-sharing register with your name.",
-    )
-    public_interest_reasons = TextAreaField(
-        "Your reasons for sharing without consent",
-        widget=GovTextArea(),
-        validators=[
-            Optional(),
-            Length(max=4000, message="Your reasons must be 4000 characters or fewer"),
-        ],
     )
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
 

@@ -87,8 +87,8 @@ def invite_practitioner(
         raise TacRefused(refused.reason, "email") from None
     except sharing.SharingInvalid as invalid:
         field, message = next(iter(invalid.errors.items()))
-        target = f"public_interest_{field}" if field in ("ground", "reasons") else "email"
-        raise TacRefused(message, target) from None
+        asked = field in sharing.PublicInterest.__dataclass_fields__
+        raise TacRefused(message, f"public_interest_{field}" if asked else "email") from None
     member = TacMember(
         episode_id=episode.id,
         kind=MemberKind.PRACTITIONER,

@@ -107,11 +107,7 @@ def invite(episode_id: int):
     form = InviteForm(prefix="invite")
     if form.validate_on_submit():
         invitee = find_user_by_email(db.session, form.email.data)
-        public_interest = None
-        if form.public_interest_ground.data or (form.public_interest_reasons.data or "").strip():
-            public_interest = sharing.PublicInterest(
-                form.public_interest_ground.data or "", form.public_interest_reasons.data or ""
-            )
+        public_interest = form.public_interest()
         try:
             if invitee is None:
                 raise services.TacRefused(

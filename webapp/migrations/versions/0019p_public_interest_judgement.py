@@ -1,0 +1,64 @@
+"""a decision to share without consent records why it is necessary and proportionate,
+whether the family was told and whose advice was taken, and the manager reviews it
+
+Revision ID: 0019p
+Revises: 0018s
+Create Date: 2026-12-04 14:00:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0019p"
+down_revision = "0018s"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("sharing_decision", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("necessity", sa.Text(), nullable=False, server_default=""))
+        batch_op.add_column(sa.Column("family_told", sa.Boolean(), nullable=True))
+        batch_op.add_column(
+            sa.Column("family_not_told_reason", sa.Text(), nullable=False, server_default="")
+        )
+        batch_op.add_column(sa.Column("advice_taken", sa.Boolean(), nullable=True))
+        batch_op.add_column(
+            sa.Column("advice_from", sa.String(length=200), nullable=False, server_default="")
+        )
+    # The defaults only fill the rows written before; the application sets every value.
+    with op.batch_alter_table("sharing_decision", schema=None) as batch_op:
+        batch_op.alter_column("necessity", server_default=None)
+        batch_op.alter_column("family_not_told_reason", server_default=None)
+        batch_op.alter_column("advice_from", server_default=None)
+    op.create_table(
+        "sharing_review",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("decision_id", sa.Integer(), nullable=False),
+        sa.Column("reviewed_by_id", sa.Integer(), nullable=False),
+        sa.Column("reviewed_at", sa.DateTime(), nullable=False),
+        sa.Column("agreed", sa.Boolean(), nullable=False),
+        sa.Column("comment", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["decision_id"],
+            ["sharing_decision.id"],
+            name=op.f("fk_sharing_review_decision_id_sharing_decision"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["reviewed_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_sharing_review_reviewed_by_id_user_account"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sharing_review")),
+        sa.UniqueConstraint("decision_id", name=op.f("uq_sharing_review_decision_id")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("sharing_review")
+    with op.batch_alter_table("sharing_decision", schema=None) as batch_op:
+        batch_op.drop_column("advice_from")
+        batch_op.drop_column("advice_taken")
+        batch_op.drop_column("family_not_told_reason")
+        batch_op.drop_column("family_told")
+        batch_op.drop_column("necessity")
