@@ -14,6 +14,7 @@ from tests.factories import (
     make_organisation,
     make_user,
 )
+from tests.sharing.judgement import public_interest_answers
 from webapp import db
 from webapp.access.permissions import Role
 from webapp.audit.models import AuditEvent
@@ -99,7 +100,16 @@ def test_a_safeguarding_referral_needs_reasons_and_is_recorded_in_the_history(cl
     assert "There is a problem" in missing.get_data(as_text=True)
     assert reload(episode).state == "delivering"
 
-    done = take(client, episode, "refer_to_social_care", comment="Bruising seen <script>x</script>")
+    done = take(
+        client,
+        episode,
+        "refer_to_social_care",
+        comment="Bruising seen <script>x</script>",
+        recipient_name="Children's social care front door",
+        what="What was seen",
+        basis="without_consent",
+        **public_interest_answers(reasons=None, shared=None),
+    )
     assert done.status_code == 302
     episode = reload(episode)
     assert episode.state == "referred_to_social_care"

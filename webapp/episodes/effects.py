@@ -14,7 +14,7 @@ from webapp.accounts.models import User, UserRole
 from webapp.audit import services as audit
 from webapp.boroughs.models import Borough
 from webapp.episodes import closure_mail
-from webapp.episodes.models import Episode, Notification
+from webapp.episodes.models import Episode, Notification, SocialCareInvolvement
 from webapp.workflow import Catalogue, Firing
 from webapp.workflowchoices import services as choice_services
 
@@ -174,7 +174,21 @@ def record_consent_refusal(context: EffectContext) -> None:
 
 @handles("record_safeguarding_referral")
 def record_safeguarding_referral(context: EffectContext) -> None:
-    context.audit("episode.safeguarding_referral", reasons=context.firing.comment or "")
+    """A referral shares the child's information with children's social care: it goes in
+    the register with what, with whom and on what basis (CWDC 2009, 4.24), and the index
+    then shows that social care is involved."""
+    from webapp.sharing import services as sharing  # sharing's models import this package's
+
+    referral = context.form_data.get("referral")
+    if referral is None:
+        raise ValueError("a referral needs what was shared, with whom and on what basis")
+    decision = sharing.record_referral(context.db_session, context.episode, context.actor, referral)
+    context.episode.social_care_involvement = SocialCareInvolvement.YES
+    context.audit(
+        "episode.safeguarding_referral",
+        reasons=context.firing.comment or "",
+        sharing_decision_id=decision.id,
+    )
 
 
 @handles("record_step_down")

@@ -1,10 +1,11 @@
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
 from wtforms import HiddenField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from webapp.govuk_fields import GovukSelectField
-from webapp.sharing.forms import PublicInterestQuestions, asks_public_interest
+from webapp.govuk_fields import GovukRadioField, GovukSelectField
+from webapp.sharing.forms import PublicInterestQuestions, RecipientForm, asks_public_interest
+from webapp.sharing.services import WHAT_MAX, SafeguardingReferral
 
 COMMENT_MAX = 4000
 
@@ -44,3 +45,75 @@ class TransferForm(PublicInterestQuestions, TransitionForm):
         coerce=lambda value: int(value) if str(value).isdigit() else None,
         validators=[InputRequired(message="Select the borough the child is moving to")],
     )
+
+    def show_sharing_problem(self, problem) -> None:
+        """A refusal or bad answer from the sharing rules, on the question it is about."""
+        errors = getattr(problem, "errors", None)
+        if errors is None:
+            self.to_borough_id.errors = [problem.reason]
+            return
+        for name, message in errors.items():
+            (self.public_interest_field(name) or self.to_borough_id).errors = [message]
+
+
+# Room for "Safeguarding referral to children's social care: " in the register's entry.
+REFERRAL_WHAT_MAX = WHAT_MAX - 100
+WITHOUT_CONSENT = "without_consent"
+WITH_CONSENT = "with_consent"
+
+
+@asks_public_interest(facts=False, shared=False)
+class SafeguardingReferralForm(PublicInterestQuestions, TransitionForm, RecipientForm):
+    """A referral to children's social care is a decision to share (CWDC 2009, 4.24): with
+    whom, what, and on what basis - the family's consent, or without it and why (4.23). The
+    step's comment holds the facts (why the child is at risk); its `what` what is shared."""
+
+    what = TextAreaField(
+        "What did you share with them?",
+        widget=GovTextArea(),
+        description="For example, what you saw and what the child said, and the assessment.",
+        validators=[
+            InputRequired(message="Enter what you shared with children's social care"),
+            Length(
+                max=REFERRAL_WHAT_MAX,
+                message=f"What you shared must be {REFERRAL_WHAT_MAX} characters or fewer",
+            ),
+        ],
+    )
+    basis = GovukRadioField(
+        "Did the family agree to this referral?",
+        widget=GovRadioInput(),
+        choices=[
+            (
+                WITHOUT_CONSENT,
+                "No, or they were not asked: I am referring without their consent",
+            ),
+            (WITH_CONSENT, "Yes: their recorded consent to share covers this service"),
+        ],
+        validators=[InputRequired(message="Select whether the family agreed to this referral")],
+        description=(
+            "Do not seek consent if that would put the child at risk of significant harm. "
+            "Without consent, answer the questions below."
+        ),
+    )
+
+    def public_interest_given(self) -> bool:
+        return self.basis.data == WITHOUT_CONSENT
+
+    def referral(self) -> SafeguardingReferral:
+        return SafeguardingReferral(
+            what=self.what.data or "",
+            organisation_id=self.organisation_id.data,
+            recipient_name=(self.recipient_name.data or "").strip(),
+            public_interest=self.public_interest(),
+        )
+
+    def show_sharing_problem(self, problem) -> None:
+        """A refusal or bad answer from the sharing rules, on the question it is about."""
+        errors = getattr(problem, "errors", None)
+        if errors is None:
+            self.basis.errors = [problem.reason]
+            return
+        for name, message in errors.items():
+            field = self.public_interest_field(name) or getattr(self, name, None)
+            (field or self.organisation_id).errors = [message]

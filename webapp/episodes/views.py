@@ -8,11 +8,11 @@ from webapp.access.permissions import Permission
 from webapp.access.policy import requires, visible_or_404
 from webapp.accounts.sessions import client_address
 from webapp.audit import services as audit
-from webapp.boroughs.models import Borough
+from webapp.boroughs.models import Borough, Organisation
 from webapp.consent import refusals
 from webapp.consent import services as consent_services
 from webapp.episodes import next_step, workflow
-from webapp.episodes.forms import TransferForm, TransitionForm
+from webapp.episodes.forms import SafeguardingReferralForm, TransferForm, TransitionForm
 from webapp.episodes.models import Episode
 from webapp.errors import render_error
 from webapp.sharing import services as sharing_services
@@ -75,9 +75,12 @@ def show(episode_id: int):
     )
 
 
+# The step forms that ask more than a comment, by the transition's `form` name.
+STEP_FORMS = {"transfer": TransferForm, "safeguarding_referral": SafeguardingReferralForm}
+
+
 def _transition_form(episode: Episode, transition):
-    form_class = TransferForm if transition.form == "transfer" else TransitionForm
-    form = form_class()
+    form = STEP_FORMS.get(transition.form, TransitionForm)()
     if transition.requires_comment:
         form.require_comment(transition.comment_label)
     elif transition.comment_label != "Comment":
@@ -88,6 +91,15 @@ def _transition_form(episode: Episode, transition):
         )
         form.to_borough_id.choices = [("", "Select a borough")] + [
             (borough.id, borough.name) for borough in boroughs
+        ]
+    if isinstance(form, SafeguardingReferralForm):
+        organisations = db.session.scalars(
+            select(Organisation).order_by(
+                Organisation.borough_id != episode.borough_id, Organisation.name
+            )
+        )
+        form.organisation_id.choices = [("", "Select an agency")] + [
+            (organisation.id, organisation.name) for organisation in organisations
         ]
     return form
 
@@ -124,6 +136,8 @@ def take_step(episode_id: int, trigger: str):
     form_data = {"to_borough_id": getattr(form, "to_borough_id", None) and form.to_borough_id.data}
     if isinstance(form, TransferForm):
         form_data["public_interest"] = form.public_interest()
+    if isinstance(form, SafeguardingReferralForm):
+        form_data["referral"] = form.referral()
     try:
         outcome = workflow.fire(
             db.session,
@@ -151,7 +165,7 @@ def take_step(episode_id: int, trigger: str):
     except (TransitionNotAllowed, UnknownTransition) as error:
         return _refused(episode_id, trigger, str(error), 403)
     except (sharing_services.SharingRefused, sharing_services.SharingInvalid) as problem:
-        # A transfer the sharing rules do not allow: audited, and the form says why.
+        # A transfer or referral the sharing rules refuse: audited, and the form says why.
         db.session.rollback()
         episode = db.session.get(Episode, episode_id)
         sharing_services.record_refusal(
@@ -164,11 +178,10 @@ def take_step(episode_id: int, trigger: str):
             client_address=client_address(),
         )
         db.session.commit()
-        if isinstance(problem, sharing_services.SharingRefused):
-            form.to_borough_id.errors = [problem.reason]
+        if hasattr(form, "show_sharing_problem"):
+            form.show_sharing_problem(problem)
         else:
-            for name, message in problem.errors.items():
-                (form.public_interest_field(name) or form.to_borough_id).errors = [message]
+            form.comment.errors = [str(problem)]
         return render_template(
             "episodes/step.html",
             episode=episode,

@@ -11,7 +11,7 @@ public-interest decision. Every decision, to share or not, goes in the register.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -524,3 +524,51 @@ def record_review(
             )
         )
     return review
+
+
+# --- a safeguarding referral is a decision to share --------------------------------------
+
+
+@dataclass(frozen=True)
+class SafeguardingReferral:
+    """What a referral to children's social care shared, with whom, and on what basis: with
+    the family's consent (their recorded consent covers the service), or without it, and
+    why (guidance 4.23-4.24). Recorded in the register by the referral step."""
+
+    what: str
+    organisation_id: int | None = None
+    recipient_name: str = ""
+    public_interest: PublicInterest | None = None  # None: with consent
+
+    @property
+    def with_consent(self) -> bool:
+        return self.public_interest is None
+
+
+def record_referral(
+    db_session: Session,
+    episode: Episode,
+    decided_by: User,
+    referral: SafeguardingReferral,
+    *,
+    client_address: str = "",
+) -> SharingDecision:
+    """The register entry of a safeguarding referral (CWDC 2009, 4.24: "always record
+    decisions about information sharing with or without consent"). Raises SharingRefused
+    when the family's consent does not cover the service, SharingInvalid for bad answers."""
+    public_interest = referral.public_interest
+    if public_interest is not None:
+        # What is shared is the referral's own answer: not repeated as "exactly what".
+        public_interest = replace(public_interest, shared="")
+    what = (referral.what or "").strip()
+    return record_decision(
+        db_session,
+        episode,
+        decided_by,
+        basis=SharingBasis.CONSENT if referral.with_consent else SharingBasis.PUBLIC_INTEREST,
+        what=f"Safeguarding referral to children's social care: {what}" if what else "",
+        organisation_id=referral.organisation_id,
+        recipient_name=referral.recipient_name,
+        public_interest=public_interest,
+        client_address=client_address,
+    )

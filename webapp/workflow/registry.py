@@ -437,13 +437,17 @@ EFFECTS = (
     ),
 )
 
-# The forms a step may ask for. The step page draws `transfer` (the receiving borough);
-# the others name the record the step needs, completed on the episode's pages first.
+# The forms a step may ask for. The step page draws `transfer` (the receiving borough) and
+# `safeguarding_referral` (the register entry); the others name the record the step needs,
+# completed on the episode's pages first.
 FORMS = {
     "transfer": "The borough the episode moves to, chosen on the step page.",
     "closure": "The closure form (reason, summary, outcome per need) on the episode's forms.",
-    "consent_refusal": "The refusal: who refused and when, recorded on the consent page.",
-    "safeguarding_referral": "The referral: to whom and why, given as the step's reasons.",
+    "consent_refusal": "The refusal, noted on the refusal page, which keeps nothing of the CAF.",
+    "safeguarding_referral": (
+        "The referral: why (the step's reasons), to whom, what was shared and on what basis; "
+        "it goes in the information-sharing register"
+    ),
 }
 
 # What people can establish by editing each part, and what it needs first (saving any
