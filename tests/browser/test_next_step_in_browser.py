@@ -1,0 +1,88 @@
+"""A real browser: the episode page's "What happens next" and the team page of an episode
+led by a parent, whose steps the coordinator takes in eCAF, with no axe-core violations."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.factories import (
+    PASSWORD,
+    make_borough,
+    make_child,
+    make_consent,
+    make_episode,
+    make_organisation,
+    make_user,
+)
+from webapp import db
+from webapp.boroughs.models import Sector
+from webapp.tac.models import MemberKind, MemberStatus, TacMember
+
+
+@pytest.fixture
+def people(live_app):
+    with live_app.app_context():
+        riverside = make_borough("riverside", name="London Borough of Riverside")
+        school = make_organisation(riverside, Sector.SCHOOL, name="Riverside Primary")
+        health = make_organisation(riverside, Sector.HEALTH, name="Riverside Health Visiting")
+        assessor = make_user(school, email="alex@riverside.example")
+        nurse = make_user(health, email="nina@health.example")
+        episode = make_episode(
+            make_child(riverside, given_names="Maya", family_name="Example"),
+            assessor,
+            state="delivering",
+            coordinator=nurse,
+        )
+        make_consent(episode, assessor)
+        members = [
+            TacMember(
+                episode_id=episode.id,
+                kind=MemberKind.PRACTITIONER,
+                status=MemberStatus.ACTIVE,
+                user_id=nurse.id,
+                name=nurse.full_name,
+                invited_by_id=assessor.id,
+            ),
+            TacMember(
+                episode_id=episode.id,
+                kind=MemberKind.PARENT_CARER,
+                status=MemberStatus.ACTIVE,
+                name="Pat Example",
+                role="Mother",
+                invited_by_id=assessor.id,
+            ),
+        ]
+        db.session.add_all(members)
+        db.session.flush()
+        episode.lead_member_id = members[1].id
+        episode.acting_for_lead_id = nurse.id
+        db.session.commit()
+        return {"assessor": assessor.email, "nurse_name": nurse.full_name, "id": episode.id}
+
+
+def assert_no_axe_violations(page, name):
+    results = Axe().run(page)
+    assert results.violations_count == 0, f"{name}: {results.generate_report()}"
+
+
+def test_what_happens_next_and_a_parent_lead_are_accessible(page, live_server, people):
+    page.goto(f"{live_server}/sign-in")
+    page.fill("#email", people["assessor"])
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server}/")
+
+    page.goto(f"{live_server}/episodes/{people['id']}")
+    next_step = page.locator("#next-step")
+    assert next_step.is_visible()
+    assert f"Waiting for {people['nurse_name']} (for Pat Example (mother)" in (
+        next_step.inner_text()
+    )
+    assert_no_axe_violations(page, "episode page")
+
+    page.goto(f"{live_server}/episodes/{people['id']}/tac")
+    said = page.locator("#lead-professional-summary").inner_text()
+    assert said == (
+        f"Pat Example (mother) is the lead professional; {people['nurse_name']} takes their "
+        "steps in eCAF."
+    )
+    assert_no_axe_violations(page, "team around the child")
