@@ -4,7 +4,19 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Select,
+    String,
+    Text,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.accounts.models import User
@@ -49,6 +61,11 @@ class Episode(Base):
             postgresql_where=text("closed_at IS NULL"),
         ),
     )
+
+    @classmethod
+    def open_for_child(cls, child_id: int) -> Select:
+        """The statement that finds the child's open episode (at most one: the rule above)."""
+        return select(cls).where(cls.child_id == child_id, cls.closed_at.is_(None))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), unique=True)
@@ -122,6 +139,11 @@ class Episode(Base):
 
     def __repr__(self) -> str:
         return f"<Episode {self.reference}>"
+
+
+OPEN_EPISODE_PER_CHILD = next(
+    index for index in Episode.__table__.indexes if index.name == "uq_episode_open_child"
+)
 
 
 class EpisodeTransition(Base):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import Integer, cast, func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -13,7 +13,12 @@ from webapp.audit import services as audit
 from webapp.boroughs.models import Borough
 from webapp.children.models import Child
 from webapp.db import utcnow, violates
-from webapp.episodes.models import Episode, Notification, SocialCareInvolvement
+from webapp.episodes.models import (
+    OPEN_EPISODE_PER_CHILD,
+    Episode,
+    Notification,
+    SocialCareInvolvement,
+)
 from webapp.workflow import Catalogue
 from webapp.workflowchoices import services as choice_services
 
@@ -22,15 +27,8 @@ class AnotherOpenEpisode(Exception):
     """The child already has an open CAF: contact its team instead of starting another."""
 
 
-OPEN_EPISODE_PER_CHILD = next(
-    index for index in Episode.__table__.indexes if index.name == "uq_episode_open_child"
-)
-
-
 def find_open_episode(db_session: Session, child_id: int) -> Episode | None:
-    return db_session.scalars(
-        select(Episode).where(Episode.child_id == child_id, Episode.closed_at.is_(None))
-    ).first()
+    return db_session.scalars(Episode.open_for_child(child_id)).first()
 
 
 def next_reference(db_session: Session, borough: Borough) -> str:

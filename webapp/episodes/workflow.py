@@ -20,9 +20,7 @@ from webapp.consent.models import Consent, ConsentDecision
 from webapp.db import utcnow, violates
 from webapp.definitions_cache import load_once
 from webapp.episodes import effects
-from webapp.episodes import services as episode_services
-from webapp.episodes.models import Episode, EpisodeTransition
-from webapp.episodes.services import OPEN_EPISODE_PER_CHILD
+from webapp.episodes.models import OPEN_EPISODE_PER_CHILD, Episode, EpisodeTransition
 from webapp.workflow import (
     Actor,
     Availability,
@@ -244,7 +242,7 @@ def _another_open(firing: Firing) -> TransitionNotAllowed:
 
 
 def _check_no_other_open_episode(db_session: Session, episode: Episode, firing: Firing) -> None:
-    other = episode_services.find_open_episode(db_session, episode.child_id)
+    other = db_session.scalars(Episode.open_for_child(episode.child_id)).first()
     if other is not None and other.id != episode.id:
         raise _another_open(firing)
 
