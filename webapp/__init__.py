@@ -69,6 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.admin.views import bp as admin_bp
     from webapp.assessments import version_views  # noqa: F401 - adds its pages to the blueprint
     from webapp.assessments.views import bp as assessments_bp
+    from webapp.boroughs.views import bp as boroughs_bp
     from webapp.children.shielding import bp as shielding_bp
     from webapp.children.views import bp as children_bp
     from webapp.consent.views import bp as consent_bp
@@ -79,6 +80,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.episodes.views import bp as episodes_bp
     from webapp.formadmin.views import bp as formadmin_bp
     from webapp.home.views import bp as home_bp
+    from webapp.imports.views import bp as imports_bp
     from webapp.mail.views import bp as mail_bp
     from webapp.notes.views import bp as notes_bp
     from webapp.sharing.views import bp as sharing_bp
@@ -112,6 +114,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         useradmin_bp,
         teams_bp,
         mail_bp,
+        boroughs_bp,
+        imports_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -62,6 +62,7 @@ def seed_demo(children: int, seed: int) -> None:
 
 def init_app(app: Flask) -> None:
     from webapp.audit.cli import audit_commands
+    from webapp.boroughs.cli import boroughs
     from webapp.consent.cli import consent_commands
     from webapp.documents.cli import documents
     from webapp.episodes.reminders import reminders
@@ -76,4 +77,5 @@ def init_app(app: Flask) -> None:
     caf.add_command(audit_commands)
     caf.add_command(consent_commands)
     caf.add_command(mail)
+    caf.add_command(boroughs)
     app.cli.add_command(caf)

@@ -1,0 +1,153 @@
+"""/admin/import: a borough administrator uploads a CSV file of organisations or of user
+accounts. A file with any problem is refused whole, with a report of every bad row (row,
+column, problem); a good one is imported in one transaction, and each new person is
+e-mailed their link to set a password after it has committed."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
+from wtforms import SubmitField
+
+from webapp import db
+from webapp.access.permissions import Permission, Role
+from webapp.access.policy import requires
+from webapp.accounts.sessions import client_address
+from webapp.audit import services as audit
+from webapp.boroughs.models import Sector
+from webapp.imports import organisations as organisation_import
+from webapp.imports import users as user_import
+from webapp.imports.reading import MAX_BYTES, MAX_ROWS, MAX_SIZE_TEXT, ImportRefused
+from webapp.useradmin import services as account_services
+
+bp = Blueprint("imports", __name__, url_prefix="/admin/import")
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        "Upload a CSV file",
+        widget=GovFileInput(),
+        description=f"A CSV file saved as UTF-8, smaller than {MAX_SIZE_TEXT}, with at most "
+        f"{MAX_ROWS:,} rows.",
+    )
+    submit = SubmitField("Check and import", widget=GovSubmitInput())
+
+
+def _upload(form: ImportForm) -> tuple[str, bytes] | None:
+    """The uploaded file's name and content, or None with the field's error set."""
+    file = form.file.data
+    if file is None or not getattr(file, "filename", ""):
+        form.file.errors = ["Select a CSV file"]
+        return None
+    content = file.read(MAX_BYTES + 1)
+    if len(content) > MAX_BYTES:
+        form.file.errors = [f"The selected file must be smaller than {MAX_SIZE_TEXT}"]
+        return None
+    return file.filename, content
+
+
+def _refused(form: ImportForm, kind: str, filename: str, refused: ImportRefused) -> None:
+    if refused.file_problems:
+        form.file.errors = list(refused.file_problems)
+    else:
+        rows = refused.bad_rows
+        form.file.errors = [
+            f"The file has problems on {rows} {'row' if rows == 1 else 'rows'}. Nothing has "
+            "been imported: correct every row and upload the file again"
+        ]
+    db.session.rollback()
+    audit.record(
+        db.session,
+        "imports.refused",
+        actor_id=current_user.id,
+        client_address=client_address(),
+        borough_id=current_user.borough_id,
+        kind=kind,
+        filename=filename[:200],
+        file_problems=refused.file_problems[:5],
+        bad_rows=refused.bad_rows,
+        problems=len(refused.problems),
+    )
+    db.session.commit()
+
+
+def _page(template: str, form: ImportForm, refused: ImportRefused | None, status: int, **extra):
+    return render_template(
+        template,
+        form=form,
+        problems=refused.problems if refused else [],
+        max_rows=MAX_ROWS,
+        max_size=MAX_SIZE_TEXT,
+        **extra,
+    ), status
+
+
+@bp.route("/organisations", methods=["GET", "POST"])
+@requires(Permission.BOROUGH_ADMINISTER)
+def organisations():
+    form = ImportForm()
+    refused = None
+    status = 200
+    if form.validate_on_submit() and (upload := _upload(form)) is not None:
+        filename, content = upload
+        try:
+            added = organisation_import.import_file(
+                db.session, current_user, filename, content, client_address=client_address()
+            )
+        except ImportRefused as error:
+            refused = error
+            _refused(form, "organisations", filename, error)
+        else:
+            db.session.commit()
+            flash(f"{len(added)} {'organisation' if len(added) == 1 else 'organisations'} imported")
+            return redirect(url_for(".organisations"))
+    if form.file.errors:
+        status = 400
+    return _page(
+        "imports/organisations.html",
+        form,
+        refused,
+        status,
+        columns=organisation_import.COLUMNS,
+        organisations=account_services.organisations_of(db.session, current_user.borough_id),
+        sectors=[sector.title.lower() for sector in Sector],
+    )
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@requires(Permission.USER_ACCOUNTS_MAINTAIN)
+def users():
+    form = ImportForm()
+    refused = None
+    status = 200
+    if form.validate_on_submit() and (upload := _upload(form)) is not None:
+        filename, content = upload
+        try:
+            created = user_import.import_file(
+                db.session, current_user, filename, content, client_address=client_address()
+            )
+        except ImportRefused as error:
+            refused = error
+            _refused(form, "users", filename, error)
+        else:
+            db.session.commit()
+            count = len(created)
+            flash(
+                f"{count} {'account' if count == 1 else 'accounts'} imported. We have sent each "
+                "person a link to set their password"
+            )
+            return redirect(url_for("useradmin.index"))
+    if form.file.errors:
+        status = 400
+    return _page(
+        "imports/users.html",
+        form,
+        refused,
+        status,
+        columns=user_import.COLUMNS,
+        importable_roles=[role.title.lower() for role in user_import.IMPORTABLE_ROLES],
+        other_roles=[role.title for role in (Role.BOROUGH_CAF_CONTACT, Role.BOROUGH_ADMIN)],
+    )
