@@ -136,7 +136,7 @@ def email_problem(email: str, what: str) -> str | None:
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError:
-        return f"Enter {what.lower()} in the correct format, like name@example.com"
+        return f"Enter {what[0].lower()}{what[1:]} in the correct format, like name@example.com"
     return None
 
 

@@ -95,8 +95,9 @@ def _roles(row: int, text: str, problems: list[Problem]) -> frozenset[Role]:
                 Problem(
                     row,
                     "roles",
-                    f"The {role.title.lower()} role cannot be given by import: import the "
-                    "person as a practitioner or manager, then give it on their account page",
+                    f"The {role.title[0].lower()}{role.title[1:]} role cannot be given by "
+                    "import: import the person as a practitioner or manager, then give it on "
+                    "their account page",
                 )
             )
         else:
