@@ -228,7 +228,13 @@ def test_a_file_with_bad_rows_is_refused_whole_with_every_problem(admin_client, 
         "team": "Team must not start with +: a spreadsheet would run it as a formula",
         "job_title": "Job title must not start with @: a spreadsheet would run it as a formula",
     }
+    # By row, then in the order of the file's columns.
     assert [row for row, _, _ in report(response)] == sorted(row for row, _, _ in report(response))
+    assert [column for row, column, _ in report(response) if row == 12] == [
+        "email",
+        "organisation",
+    ]
+    assert [column for row, column, _ in report(response) if row == 14] == ["team", "job_title"]
 
 
 def test_a_refused_file_sends_no_email_and_is_audited(app, admin_client, world):
@@ -308,6 +314,16 @@ def test_a_file_too_large_is_refused(admin_client, world):
     response = upload(admin_client, PAGE, content)
     assert response.status_code == 400
     assert error_messages(response) == ["The selected file must be smaller than 1MB"]
+
+
+def test_a_file_of_too_many_rows_is_refused(admin_client, world):
+    rows = "".join(
+        f"Person {number},p{number}@eastmoor.example,Eastmoor Primary School,practitioner,,,,,\n"
+        for number in range(2001)
+    )
+    response = upload(admin_client, PAGE, HEADER + rows)
+    assert response.status_code == 400
+    assert error_messages(response) == ["The selected file must have 2,000 rows or fewer"]
 
 
 def test_no_file_selected(admin_client, world):

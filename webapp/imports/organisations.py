@@ -81,7 +81,7 @@ def import_file(
         onboarding.organisation_names(db_session, admin.borough_id),
     )
     if problems:
-        raise ImportRefused(problems=problems)
+        raise ImportRefused(problems=problems, columns=COLUMNS)
     organisations = [
         onboarding.add_organisation(
             db_session, admin.borough, item.details, admin, client_address=client_address

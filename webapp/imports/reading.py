@@ -44,10 +44,18 @@ class ImportRefused(Exception):
     wrong (`problems`, every one of them)."""
 
     def __init__(
-        self, file_problems: list[str] | None = None, problems: list[Problem] | None = None
+        self,
+        file_problems: list[str] | None = None,
+        problems: list[Problem] | None = None,
+        columns: tuple[Column, ...] = (),
     ):
         self.file_problems = file_problems or []
-        self.problems = sorted(problems or [], key=lambda problem: problem.row)
+        # By row, then in the order of the columns (a whole row's problem first).
+        order = {column.name: number for number, column in enumerate(columns, start=1)}
+        self.problems = sorted(
+            problems or [],
+            key=lambda problem: (problem.row, order.get(problem.column, 0)),
+        )
         super().__init__("; ".join(self.file_problems) or f"{len(self.problems)} problems")
 
     @property

@@ -253,7 +253,7 @@ def import_file(
     rows, problems = parse(content)
     problems += check_rows(db_session, admin.borough_id, rows, problems)
     if problems:
-        raise ImportRefused(problems=problems)
+        raise ImportRefused(problems=problems, columns=COLUMNS)
     organisations = _organisations(db_session, admin.borough_id)
     created: list[tuple[AccountRow, User]] = []
     for item in rows:
@@ -285,7 +285,7 @@ def import_file(
         created.append((item, account))
     problems += _put_in_teams(db_session, admin, created, client_address)
     if problems:
-        raise ImportRefused(problems=problems)
+        raise ImportRefused(problems=problems, columns=COLUMNS)
     db_session.flush()
     audit.record(
         db_session,

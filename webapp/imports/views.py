@@ -149,5 +149,8 @@ def users():
         status,
         columns=user_import.COLUMNS,
         importable_roles=[role.title.lower() for role in user_import.IMPORTABLE_ROLES],
-        other_roles=[role.title for role in (Role.BOROUGH_CAF_CONTACT, Role.BOROUGH_ADMIN)],
+        other_roles=[
+            role.title[0].lower() + role.title[1:]
+            for role in (Role.BOROUGH_CAF_CONTACT, Role.BOROUGH_ADMIN)
+        ],
     )
