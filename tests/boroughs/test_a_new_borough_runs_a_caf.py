@@ -10,7 +10,16 @@ from datetime import date, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from tests.episodes.journey import CLOSURE, REVIEW, Person, assess, member_for, start_caf, text
+from tests.episodes.journey import (
+    CLOSURE,
+    REVIEW,
+    Person,
+    assess,
+    assessment_of,
+    member_for,
+    start_caf,
+    text,
+)
 from tests.factories import make_borough, make_child, make_organisation, make_user
 from tests.mailbox import link_in, written_to
 from webapp import db
@@ -96,6 +105,11 @@ def test_a_borough_added_through_the_web_takes_a_caf_to_closure(app):
     imported = upload(administrator.client, "/admin/import/users", USERS_CSV, "people.csv")
     assert imported.status_code == 302, text(imported)[:1500]
 
+    # The borough's own pages work with nothing of its own: the national forms, the
+    # workflow's default choices, the national templates, an empty service directory.
+    for path in ("/admin/forms", "/admin/workflow-choices", "/admin/documents", "/admin/teams"):
+        assert administrator.client.get(path).status_code == 200, path
+
     school = db.session.scalars(
         select(Organisation).where(Organisation.name == "Fenwick Primary School")
     ).one()
@@ -107,6 +121,7 @@ def test_a_borough_added_through_the_web_takes_a_caf_to_closure(app):
         app.test_client(), set_password_from_email(app.test_client(), "owen.pike@fenwick.example")
     )
     assert practitioner.user.team_id == manager.user.team_id == team.id
+    assert practitioner.client.get("/directory").status_code == 200
 
     child = make_child(borough, given_names="Ada", family_name="Fenwickson")
     db.session.commit()
@@ -117,6 +132,11 @@ def test_a_borough_added_through_the_web_takes_a_caf_to_closure(app):
     assert (episode.workflow_id, episode.borough_id) == ("caf", borough.id)
     assert episode.reference.startswith("FEN-")
     assess(practitioner, episode_id, school.id)
+    # The national Word template lays out the assessment, as Fenwick has none of its own.
+    document = practitioner.client.get(
+        f"/episodes/{episode_id}/documents/download?item=response-{assessment_of(episode_id).id}"
+    )
+    assert document.status_code == 200 and document.mimetype.endswith("wordprocessingml.document")
     practitioner.join_team(episode_id)
     nominated = practitioner.nominate_lead(episode_id, member_for(episode_id, practitioner.user))
     assert nominated.status_code == 302, text(nominated)[:1500]
