@@ -165,10 +165,14 @@ def check_page(html: str) -> None:
 
 
 def sign_in(client, user, password: str | None = None):
+    """Sign in as a person does: the password, then a code from their authenticator app."""
     from tests.factories import PASSWORD
+    from tests.two_factor import pass_second_step
 
     response = client.post_form("/sign-in", {"email": user.email, "password": password or PASSWORD})
     assert response.status_code == 302, "sign-in failed"
+    response = pass_second_step(client, response, user.email)
+    assert response.status_code == 302, "the second step of signing in failed"
     return response
 
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 import itertools
 from datetime import date, timedelta
 
+from tests.two_factor import TOTP_SECRET
 from webapp import db
 from webapp.access.permissions import Role
+from webapp.accounts import two_factor as two_factor_service
 from webapp.accounts.models import User, UserRole
 from webapp.accounts.passwords import passwords
 from webapp.boroughs.models import Borough, BoroughKind, Organisation, Sector, Team
 from webapp.children.models import Child, Gender
 from webapp.consent.models import Consent, ConsentDecision, ConsentGiver, ConsentMethod
+from webapp.db import utcnow
 from webapp.episodes.models import Episode
 
 PASSWORD = "correct horse battery staple"
@@ -56,7 +59,10 @@ def make_user(
     team: Team | None = None,
     active: bool = True,
     password: str = PASSWORD,
+    two_factor: bool = True,
 ) -> User:
+    """An account; unless `two_factor` is False, with two-factor sign-in set up with
+    tests.two_factor.TOTP_SECRET, as a person does at their first sign-in."""
     user = User(
         email=email or f"user{next(_numbers)}@example.org",
         full_name=f"Test User {next(_numbers)}",
@@ -68,6 +74,9 @@ def make_user(
         caf_trained=True,
         active=active,
     )
+    if two_factor:
+        user.totp_secret = two_factor_service.encrypt_secret(TOTP_SECRET)
+        user.two_factor_enrolled_at = utcnow()
     for role in roles or (Role.PRACTITIONER,):
         user.role_grants.append(UserRole(role=role))
     db.session.add(user)

@@ -10,6 +10,11 @@ PUBLIC_ENDPOINTS = {
     "accounts.set_password",
     # For people who cannot sign in: the link goes only to the account's own address.
     "accounts.forgotten_password",
+    # The second step of signing in, before anyone is signed in: the short-lived challenge
+    # that a right password started, held in the session, decides.
+    "two_factor.code",
+    "two_factor.recovery",
+    "two_factor.set_up",
     "assets.asset",
     "home.accessibility",
     "home.health",

@@ -65,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     assets.init_app(app)
     cli.init_app(app)
 
+    from webapp.accounts.two_factor_views import bp as two_factor_bp
     from webapp.accounts.views import bp as accounts_bp
     from webapp.admin.views import bp as admin_bp
     from webapp.assessments import version_views  # noqa: F401 - adds its pages to the blueprint
@@ -93,6 +94,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for blueprint in (
         accounts_bp,
+        two_factor_bp,
         home_bp,
         children_bp,
         episodes_bp,

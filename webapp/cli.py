@@ -58,6 +58,10 @@ def seed_demo(children: int, seed: int) -> None:
         click.echo(f"Demo data created: {created}.")
     else:
         click.echo("Demo data is already present; nothing changed.")
+    click.echo(
+        f"Demo sign-ins (README): password {demo.DEMO_PASSWORD}; for the code, add the "
+        f"two-factor secret {demo.DEMO_TOTP_SECRET} to an authenticator app."
+    )
 
 
 def init_app(app: Flask) -> None:

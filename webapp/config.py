@@ -53,6 +53,9 @@ DEFAULTS: dict[str, object] = {
     # template take time in proportion to them.
     "DOCUMENT_TEMPLATE_MAX_XML_BYTES": 4 * 1024 * 1024,
     "AUDIT_KEY": None,  # None: generated into <instance>/audit_key
+    # Encrypts the accounts' two-factor secrets. None: generated into <instance>/two_factor_key.
+    # Changing it makes everyone set up their authenticator app again.
+    "TWO_FACTOR_KEY": None,
     "AUDIT_ANCHOR_PATH": None,  # None: <instance>/audit-anchors.log
     # E-mail (README, "E-mail"). Without SMTP_HOST each message is written to
     # MAIL_OUTBOX_FOLDER as an .eml file instead of being sent.
@@ -86,6 +89,7 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "CAF_UPLOAD_MAX_BYTES": ("UPLOAD_MAX_BYTES", int),
     "CAF_TRUSTED_PROXIES": ("TRUSTED_PROXIES", int),
     "CAF_AUDIT_KEY": ("AUDIT_KEY", str),
+    "CAF_TWO_FACTOR_KEY": ("TWO_FACTOR_KEY", str),
     "CAF_AUDIT_ANCHOR_PATH": ("AUDIT_ANCHOR_PATH", str),
     "CAF_SERVICE_URL": ("SERVICE_URL", str),
     "CAF_MAIL_FROM": ("MAIL_FROM", str),
@@ -124,6 +128,10 @@ def load(app: Flask, test_config: dict | None) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
     _load_audit_settings(app)
+    if not app.config.get("TWO_FACTOR_KEY"):
+        app.config["TWO_FACTOR_KEY"] = _instance_secret_key(
+            Path(app.instance_path), "two_factor_key"
+        )
 
 
 def _load_audit_settings(app: Flask) -> None:

@@ -1,6 +1,13 @@
 """Every model, imported in one place so that Alembic and the tests see the whole schema."""
 
-from webapp.accounts.models import LoginThrottle, PasswordSetupLink, User, UserRole
+from webapp.accounts.models import (
+    LoginThrottle,
+    PasswordSetupLink,
+    RecoveryCode,
+    TwoFactorChallenge,
+    User,
+    UserRole,
+)
 from webapp.assessments.models import EpisodeFormPin, FormResponse, SectionAnswers
 from webapp.audit.models import AuditChainHead, AuditEvent
 from webapp.boroughs.models import Borough, Organisation, Team
@@ -29,6 +36,8 @@ __all__ = [
     "AuditChainHead",
     "AuditEvent",
     "Borough",
+    "RecoveryCode",
+    "TwoFactorChallenge",
     "Child",
     "ConfidentialNote",
     "Consent",

@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from tests.conftest import CheckedClient, make_test_config
+from tests.two_factor import CODE_PAGE, code_for
 from webapp import create_app
 from webapp import db as database
 from webapp.accounts.models import LoginThrottle
@@ -27,15 +28,23 @@ def app_behind_one_proxy(app):
 
 def attempt(client, email: str, password: str, *, address=None, forwarded_for=None, **kwargs):
     """One sign-in attempt, from `address` (the connecting peer) and with an
-    X-Forwarded-For header if given."""
+    X-Forwarded-For header if given: the password, and if it is right, a code from the
+    app."""
     headers = {"Referer": "https://localhost/"}
     if forwarded_for is not None:
         headers["X-Forwarded-For"] = forwarded_for
     if address is not None:
         kwargs["environ_base"] = {"REMOTE_ADDR": address}
-    return client.post_form(
+    response = client.post_form(
         "/sign-in", {"email": email, "password": password}, headers=headers, **kwargs
     )
+    if response.status_code == 302 and response.headers["Location"] == CODE_PAGE:
+        # The password was right: the person enters the code from their app, from the same
+        # place; the answer to that is the answer to their attempt.
+        response = client.post_form(
+            CODE_PAGE, {"code": code_for(email)}, headers=dict(headers), **kwargs
+        )
+    return response
 
 
 def error_summary(response) -> list[str]:

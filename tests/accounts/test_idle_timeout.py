@@ -5,6 +5,7 @@ from bs4 import BeautifulSoup
 
 from tests.conftest import sign_in
 from tests.factories import make_borough, make_organisation, make_user
+from tests.two_factor import code_for
 from webapp import db
 
 
@@ -73,6 +74,20 @@ def test_a_form_sent_after_the_limit_is_carried_through_sign_in_for_the_same_use
         },
     )
 
+    # The second step keeps what was typed in its page too, never on the server.
+    assert resumed.status_code == 200
+    assert ("carried_value", "Family would like an evening visit <b>please</b>") in (
+        hidden_fields(resumed)
+    )
+    resumed = client.post_form(
+        "/sign-in/two-factor",
+        {
+            "code": code_for(user.email),
+            "carried_name": "notes",
+            "carried_value": "Family would like an evening visit <b>please</b>",
+        },
+    )
+
     assert resumed.status_code == 200
     fields = dict(hidden_fields(resumed))
     assert fields["notes"] == "Family would like an evening visit <b>please</b>"
@@ -100,6 +115,10 @@ def test_carried_work_is_not_offered_to_a_different_user(client, organisation):
             "carried_name": "notes",
             "carried_value": "private",
         },
+    )
+    response = client.post_form(
+        "/sign-in/two-factor",
+        {"code": code_for(second.email), "carried_name": "notes", "carried_value": "private"},
     )
 
     assert response.status_code == 302

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from tests.conftest import sign_in
 from tests.factories import PASSWORD, make_borough, make_organisation, make_user
+from tests.two_factor import pass_second_step
 from webapp import db
 from webapp.accounts.models import LoginThrottle
 from webapp.accounts.passwords import Passwords
@@ -38,6 +39,8 @@ def audit_actions() -> list[str]:
 def test_correct_details_sign_in_and_show_the_home_page(client, user):
     response = attempt(client, "SAM@riverside.example ", PASSWORD)
     assert response.status_code == 302
+    assert response.headers["Location"] == "/sign-in/two-factor"
+    response = pass_second_step(client, response, user.email)
     assert response.headers["Location"] == "/"
     assert "Your work" in client.get("/").get_data(as_text=True)
     assert "auth.sign_in.succeeded" in audit_actions()
@@ -183,6 +186,7 @@ def test_next_page_must_be_on_this_site(client, user):
             data={"email": user.email, "password": PASSWORD, "csrf_token": token},
             headers={"Referer": "https://localhost/"},
         )
+        response = pass_second_step(client, response, user.email)
         assert response.headers["Location"] == expected
         client.post_form("/sign-out", token_from="/")
         token = client.csrf_token()

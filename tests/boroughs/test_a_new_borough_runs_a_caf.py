@@ -22,6 +22,7 @@ from tests.episodes.journey import (
 )
 from tests.factories import make_borough, make_child, make_organisation, make_user
 from tests.mailbox import link_in, written_to
+from tests.two_factor import pass_second_step
 from webapp import db
 from webapp.access.permissions import Role
 from webapp.accounts.models import User
@@ -52,6 +53,9 @@ class Newcomer(Person):
         self.client, self.user = client, user
         signed_in = client.post_form("/sign-in", {"email": user.email, "password": PASSWORD})
         assert signed_in.status_code == 302, text(signed_in)[:800]
+        # At their first sign-in they set up two-factor sign-in.
+        set_up = pass_second_step(client, signed_in, user.email)
+        assert set_up.status_code == 200, text(set_up)[:800]
 
 
 def set_password_from_email(client, email: str) -> User:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import sign_in
 from tests.mailbox import link_in, written, written_to
+from tests.two_factor import pass_second_step
 from tests.useradmin.helpers import error_summary, events, make_accounts_world
 from webapp import db
 from webapp.access.permissions import Role
@@ -103,6 +104,7 @@ def test_the_new_administrator_sets_a_password_and_keeps_the_new_borough(
         "/sign-in", {"email": "dee.admin@shirebrook.example", "password": password}
     )
     assert signed_in.status_code == 302
+    pass_second_step(other_client, signed_in, "dee.admin@shirebrook.example")
     home = other_client.get("/").get_data(as_text=True)
     assert "Import user accounts from a CSV file" in home
     accounts = other_client.get("/admin/users/new").get_data(as_text=True)

@@ -1,11 +1,12 @@
 from sqlalchemy import func, select
 
+from tests.two_factor import pass_second_step
 from webapp import db
 from webapp.access.permissions import Role
 from webapp.accounts.models import User
 from webapp.boroughs.models import Borough, BoroughKind, Organisation
 from webapp.children.models import Child
-from webapp.demo.seed import DEMO_PASSWORD
+from webapp.demo.seed import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
 
 def count(model) -> int:
@@ -60,6 +61,11 @@ def test_a_demo_user_can_sign_in_with_the_documented_password(app, client):
         "/sign-in", {"email": "practitioner@riverside.example", "password": DEMO_PASSWORD}
     )
     assert response.status_code == 302
+    # and the code an authenticator app makes from the documented demo secret
+    response = pass_second_step(
+        client, response, "practitioner@riverside.example", DEMO_TOTP_SECRET
+    )
+    assert response.status_code == 302
     assert "London Borough of Riverside" in client.get("/").get_data(as_text=True)
 
 
@@ -84,6 +90,9 @@ def test_a_demo_manager_sees_their_team_on_their_home_page(app, client):
     app.test_cli_runner().invoke(args=["caf", "seed-demo", "--children", "5"])
     response = client.post_form(
         "/sign-in", {"email": "health-manager@northgate.example", "password": DEMO_PASSWORD}
+    )
+    response = pass_second_step(
+        client, response, "health-manager@northgate.example", DEMO_TOTP_SECRET
     )
     assert response.status_code == 302
     page = client.get("/").get_data(as_text=True)

@@ -3,6 +3,7 @@
 from sqlalchemy import delete, func, select
 
 from tests.directory.helpers import result_names
+from tests.two_factor import pass_second_step
 from webapp import db
 from webapp.accounts.models import User
 from webapp.boroughs.models import Borough
@@ -69,7 +70,10 @@ def test_a_demo_practitioner_finds_the_demo_services(app, client):
     practitioner = db.session.scalars(
         select(User).where(User.email == "practitioner@northgate.example")
     ).one()
-    client.post_form("/sign-in", {"email": practitioner.email, "password": demo.DEMO_PASSWORD})
+    response = client.post_form(
+        "/sign-in", {"email": practitioner.email, "password": demo.DEMO_PASSWORD}
+    )
+    pass_second_step(client, response, practitioner.email, demo.DEMO_TOTP_SECRET)
     names = result_names(client.get("/directory", query_string={"q": "carers", "age": "12"}))
     assert names == ["Young Carers Project"]
     westshire = result_names(client.get("/directory", query_string={"borough": "westshire"}))

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from tests.conftest import sign_in
 from tests.imports.helpers import problems_of, report, upload
 from tests.mailbox import link_in, written, written_to
+from tests.two_factor import pass_second_step
 from tests.useradmin.helpers import error_messages, events, make_accounts_world
 from webapp import db
 from webapp.access.permissions import Role
@@ -128,6 +129,8 @@ def test_each_person_is_emailed_their_own_link_after_the_import(
         "/sign-in", {"email": "jo.reed@eastmoor.example", "password": password}
     )
     assert signed_in.status_code == 302
+    set_up = pass_second_step(other_client, signed_in, "jo.reed@eastmoor.example")
+    assert "Two-factor sign-in is set up" in set_up.get_data(as_text=True)
     assert len(events("useradmin.account_created")) == 3
     (imported,) = events("imports.users_imported")
     assert (

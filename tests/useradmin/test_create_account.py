@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from tests.conftest import sign_in
 from tests.mailbox import html_of, link_in, text_of, written, written_to
+from tests.two_factor import pass_second_step
 from tests.useradmin.helpers import error_messages, error_summary, events, make_accounts_world
 from webapp import db
 from webapp.access.permissions import Role
@@ -138,6 +139,11 @@ def test_the_person_sets_their_own_password_with_the_link_and_signs_in(
         "/sign-in", {"email": "priya.shah@eastmoor.example", "password": NEW_PASSWORD}
     )
     assert signed_in.status_code == 302
+    # At the first sign-in the person sets up two-factor sign-in, and is then signed in.
+    assert signed_in.headers["Location"] == "/sign-in/two-factor/set-up"
+    set_up = pass_second_step(other_client, signed_in, "priya.shah@eastmoor.example")
+    assert "Two-factor sign-in is set up" in set_up.get_data(as_text=True)
+    assert other_client.get("/").status_code == 200
     assert events("auth.password_set")
     assert NEW_PASSWORD not in json.dumps([event.detail for event in events("auth.password_set")])
 

@@ -22,6 +22,7 @@ from tests.episodes.journey import (
 )
 from tests.factories import make_borough, make_child, make_organisation, make_user
 from tests.mailbox import link_in, text_of, written_to
+from tests.two_factor import pass_second_step
 from webapp import db
 from webapp.access.permissions import Role
 from webapp.accounts.models import User
@@ -50,6 +51,8 @@ def borough(app):
 def signed_in_with_new_password(client, user: User) -> Person:
     response = client.post_form("/sign-in", {"email": user.email, "password": NEW_PASSWORD})
     assert response.status_code == 302
+    # A new account sets up two-factor sign-in at its first sign-in.
+    assert pass_second_step(client, response, user.email).status_code == 200
     person = Person.__new__(Person)
     person.client, person.user = client, user
     return person

@@ -4,7 +4,7 @@ import secrets
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.access.permissions import Role
@@ -37,6 +37,12 @@ class User(Base):
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Two-factor sign-in (webapp/accounts/two_factor.py): the TOTP secret, encrypted with
+    # the instance's two-factor key, and the last time-step whose code was accepted, so that
+    # no code is accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    two_factor_enrolled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     borough: Mapped[Borough] = relationship()
     organisation: Mapped[Organisation] = relationship()
@@ -122,3 +128,41 @@ class PasswordSetupLink(Base):
     )
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class RecoveryCode(Base):
+    """One of the codes a person keeps for when they cannot use their authenticator app.
+    Only an argon2 digest is stored (one salt for the set, so that checking a code costs one
+    hash whatever the number of codes); each code signs in once."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    salt: Mapped[str] = mapped_column(String(64))
+    digest: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class TwoFactorChallenge(Base):
+    """A sign-in whose password was right and whose second step is still to come: the person
+    is not signed in. The browser holds the token (in its session); only its hash is kept
+    here, for a few minutes. While the person sets up their app, the new secret waits here
+    (encrypted) until a code from it is entered."""
+
+    __tablename__ = "two_factor_challenge"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    next_path: Mapped[str] = mapped_column(String(500), default="")
+    pending_secret: Mapped[str | None] = mapped_column(String(255))
+
+    user: Mapped[User] = relationship()

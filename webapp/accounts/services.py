@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -20,6 +21,7 @@ from webapp.db import utcnow
 
 class SignInResult(StrEnum):
     SIGNED_IN = "signed_in"
+    SECOND_STEP = "second_step"  # the password was right: a code is needed next (two_factor)
     REFUSED = "refused"
     LOCKED = "locked"  # too many failures for this email address: wait for the lock-out
     SLOWED = "slowed"  # too many failures from this client address: wait a few seconds
@@ -113,10 +115,13 @@ def sign_in(
     client_address: str,
     *,
     known_device: bool = False,
+    second_step: Callable[[User], bool] | None = None,
 ) -> SignInOutcome:
     """Check credentials. Unknown, wrong, inactive, locked and slowed all cost one password
     check. `known_device`: the browser signed in to this email address before, so the
-    slow-down of its client address does not apply to it (the lock-out does)."""
+    slow-down of its client address does not apply to it (the lock-out does).
+    `second_step`: whether the account needs a second step (a code) before it is signed in;
+    if so the outcome is SECOND_STEP and nobody is signed in yet."""
     now = utcnow()
     email_key, address_key = _email_key(email), _address_key(client_address)
     user = find_user_by_email(db_session, email)
@@ -149,6 +154,14 @@ def sign_in(
         db_session.delete(account_throttle)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash(password)
+    if second_step is not None and second_step(user):
+        audit.record(
+            db_session,
+            "auth.sign_in.password_accepted",
+            actor_id=user.id,
+            client_address=client_address,
+        )
+        return SignInOutcome(SignInResult.SECOND_STEP, user)
     user.last_login_at = now
     audit.record(
         db_session, "auth.sign_in.succeeded", actor_id=user.id, client_address=client_address

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import math
-from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -15,31 +14,29 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from webapp import db
 from webapp.access.permissions import Permission
 from webapp.access.policy import public, requires
-from webapp.accounts import known_devices, resets, services, setup_links
+from webapp.accounts import (
+    known_devices,
+    resets,
+    services,
+    setup_links,
+    two_factor,
+    two_factor_views,
+)
 from webapp.accounts.forms import ForgottenPasswordForm, SetPasswordForm, SignInForm, SignOutForm
 from webapp.accounts.models import LinkPurpose
 from webapp.accounts.passwords import passwords
 from webapp.accounts.sessions import client_address, mark_active, safe_local_path, seconds_left
+from webapp.accounts.sign_in_steps import carried_from_form, complete_sign_in, throttle_rules
 from webapp.audit import services as audit
 
 bp = Blueprint("accounts", __name__)
 
 SIGN_IN_REFUSED = "Enter a correct email address and password"
-
-
-def _throttle_rules() -> services.ThrottleRules:
-    config = current_app.config
-    return services.ThrottleRules(
-        max_failures=config["LOGIN_MAX_FAILURES"],
-        lockout=timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"]),
-        address_slow_down_after=config["LOGIN_ADDRESS_SLOW_DOWN_AFTER"],
-        address_slow_down=timedelta(seconds=config["LOGIN_ADDRESS_SLOW_DOWN_SECONDS"]),
-    )
 
 
 def _seconds(count: int) -> str:
@@ -53,15 +50,16 @@ def sign_in():
         return redirect(url_for("home.index"))
     form = SignInForm()
     if not form.validate_on_submit():
-        return _render_sign_in(form, carried=_carried_from_form())
+        return _render_sign_in(form, carried=carried_from_form())
     outcome = services.sign_in(
         db.session,
         passwords(),
-        _throttle_rules(),
+        throttle_rules(),
         form.email.data,
         form.password.data,
         client_address(),
         known_device=known_devices.recognises(request, form.email.data),
+        second_step=two_factor.needs_second_step,
     )
     db.session.commit()
     if outcome.result is services.SignInResult.SLOWED:
@@ -70,7 +68,7 @@ def sign_in():
             "There have been too many attempts to sign in from your network. "
             f"Wait {_seconds(wait)}, then try again."
         )
-        response = make_response(_render_sign_in(form, carried=_carried_from_form()), 429)
+        response = make_response(_render_sign_in(form, carried=carried_from_form()), 429)
         response.headers["Retry-After"] = str(wait)
         return response
     if outcome.result is services.SignInResult.LOCKED:
@@ -79,32 +77,16 @@ def sign_in():
             f"You have entered incorrect details too many times. Wait {minutes} minutes, "
             "then try again."
         )
-        return _render_sign_in(form, carried=_carried_from_form()), 429
+        return _render_sign_in(form, carried=carried_from_form()), 429
     if outcome.result is services.SignInResult.REFUSED:
         form.form_errors.append(SIGN_IN_REFUSED)
-        return _render_sign_in(form, carried=_carried_from_form()), 200
-    response = make_response(_complete_sign_in(outcome.user))
+        return _render_sign_in(form, carried=carried_from_form()), 200
+    next_page = safe_local_path(request.args.get("next"))
+    if outcome.result is services.SignInResult.SECOND_STEP:
+        return two_factor_views.begin_second_step(outcome.user, next_page, carried_from_form())
+    response = make_response(complete_sign_in(outcome.user, next_page))
     known_devices.remember(request, response, outcome.user.email)
     return response
-
-
-def _complete_sign_in(user):
-    expired_user_id = session.get("expired_user_id")
-    resume_to = safe_local_path(session.get("resume_to"))
-    next_page = safe_local_path(request.args.get("next"))
-    carried = _carried_from_form()
-    session.clear()  # a fresh session on sign-in: no fixation
-    login_user(user)
-    mark_active()
-    if carried and resume_to and expired_user_id == user.id:
-        return render_template("accounts/resume.html", resume_to=resume_to, carried=carried)
-    return redirect(next_page or url_for("home.index"))
-
-
-def _carried_from_form() -> list[tuple[str, str]]:
-    names = request.form.getlist("carried_name")
-    values = request.form.getlist("carried_value")
-    return list(zip(names, values, strict=False))
 
 
 def _render_sign_in(form, carried=None, timed_out=False):

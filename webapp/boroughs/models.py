@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.db import Base, enum_column
@@ -45,6 +45,9 @@ class Borough(Base):
     caf_contact_email: Mapped[str] = mapped_column(String(254))
     caf_contact_phone: Mapped[str] = mapped_column(String(40))
     caf_contact_address: Mapped[str] = mapped_column(String(400), default="")
+    # Everyone signing in to an account of the borough needs a code from an authenticator
+    # app as well as their password (the system administrators always do).
+    two_factor_required: Mapped[bool] = mapped_column(Boolean, default=True)
 
     organisations: Mapped[list[Organisation]] = relationship(back_populates="borough")
 

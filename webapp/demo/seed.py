@@ -11,15 +11,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from webapp.access.permissions import Role
+from webapp.accounts import two_factor
 from webapp.accounts.models import User, UserRole
 from webapp.accounts.passwords import Passwords
 from webapp.boroughs.models import Borough, BoroughKind, Organisation, Sector, Team
 from webapp.children.models import Child, Gender
+from webapp.db import utcnow
 from webapp.demo import names
 from webapp.demo import services as demo_services
 
 # For the embedded demonstration only; listed in the README.
 DEMO_PASSWORD = "caf-demo-2026"  # noqa: S105
+# Every demo account has set up two-factor sign-in with this secret: add it to any
+# authenticator app (README, "Demo sign-ins"), or compute a code with
+# `python -c "import pyotp; print(pyotp.TOTP('<secret>').now())"`.
+DEMO_TOTP_SECRET = "ECAFDEMOECAFDEMOECAFDEMOECAFDEMO"  # noqa: S105
 
 
 @dataclass(frozen=True)
@@ -94,7 +100,10 @@ def seed(db_session: Session, children: int = 300, random_seed: int = 2026, cata
     if db_session.scalar(select(func.count()).select_from(Borough)):
         # A database from before the service directory gets the demo services once.
         added = demo_services.seed_services(db_session)
-        return f"{added} directory services" if added else ""
+        enrolled = _demo_two_factor(db_session)
+        done = [f"{added} directory services"] if added else []
+        done += [f"two-factor sign-in for {enrolled} demo accounts"] if enrolled else []
+        return ", ".join(done)
     rng = random.Random(random_seed)
     hasher = Passwords("default")
     password_hash = hasher.hash(DEMO_PASSWORD)
@@ -178,6 +187,7 @@ def seed(db_session: Session, children: int = 300, random_seed: int = 2026, cata
     db_session.add(system_admin)
     user_count += 1
     db_session.flush()
+    _demo_two_factor(db_session)
     for number in range(1, children + 1):
         db_session.add(_child(rng, boroughs[number % len(boroughs)], number, today))
     db_session.flush()
@@ -188,6 +198,20 @@ def seed(db_session: Session, children: int = 300, random_seed: int = 2026, cata
         f"{user_count} users, {children} children, {episodes} episodes, "
         f"{directory} directory services"
     )
+
+
+def _demo_two_factor(db_session: Session) -> int:
+    """Give the demo accounts that have not set up two-factor sign-in the demo secret (a
+    database seeded before two-factor sign-in gets it once); how many were given it."""
+    demo_domains = tuple(f"@{spec.domain}" for spec in BOROUGHS) + ("@ecaf.example",)
+    given = 0
+    for user in db_session.scalars(select(User).where(User.totp_secret.is_(None))):
+        if user.email.endswith(demo_domains):
+            user.totp_secret = two_factor.encrypt_secret(DEMO_TOTP_SECRET)
+            user.two_factor_enrolled_at = utcnow()
+            given += 1
+    db_session.flush()
+    return given
 
 
 def _open_demo_episodes(db_session: Session, catalogue, boroughs: list[Borough]) -> int:

@@ -1,0 +1,79 @@
+"""two-factor sign-in: a TOTP secret (encrypted) and the last step used on each account,
+recovery codes (argon2 digests), sign-ins waiting for their second step, and whether a
+borough requires it (it does unless it says otherwise)
+
+Revision ID: 0020t
+Revises: 0019p
+Create Date: 2026-12-03 12:30:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0020t"
+down_revision = "0019p"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("user_account", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("totp_secret", sa.String(length=255), nullable=True))
+        batch_op.add_column(sa.Column("two_factor_enrolled_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column("totp_last_step", sa.BigInteger(), nullable=True))
+    with op.batch_alter_table("borough", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("two_factor_required", sa.Boolean(), nullable=False, server_default=sa.true())
+        )
+    # The default only fills the boroughs there were; the application sets every value.
+    with op.batch_alter_table("borough", schema=None) as batch_op:
+        batch_op.alter_column("two_factor_required", server_default=None)
+    op.create_table(
+        "recovery_code",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("salt", sa.String(length=64), nullable=False),
+        sa.Column("digest", sa.String(length=128), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("used_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_recovery_code_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_recovery_code")),
+    )
+    op.create_index(op.f("ix_recovery_code_user_id"), "recovery_code", ["user_id"])
+    op.create_table(
+        "two_factor_challenge",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("expires_at", sa.DateTime(), nullable=False),
+        sa.Column("next_path", sa.String(length=500), nullable=False),
+        sa.Column("pending_secret", sa.String(length=255), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_two_factor_challenge_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_two_factor_challenge")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_two_factor_challenge_token_hash")),
+    )
+    op.create_index(op.f("ix_two_factor_challenge_user_id"), "two_factor_challenge", ["user_id"])
+
+
+def downgrade() -> None:
+    op.drop_index(op.f("ix_two_factor_challenge_user_id"), table_name="two_factor_challenge")
+    op.drop_table("two_factor_challenge")
+    op.drop_index(op.f("ix_recovery_code_user_id"), table_name="recovery_code")
+    op.drop_table("recovery_code")
+    with op.batch_alter_table("borough", schema=None) as batch_op:
+        batch_op.drop_column("two_factor_required")
+    with op.batch_alter_table("user_account", schema=None) as batch_op:
+        batch_op.drop_column("totp_last_step")
+        batch_op.drop_column("two_factor_enrolled_at")
+        batch_op.drop_column("totp_secret")
