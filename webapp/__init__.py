@@ -89,6 +89,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.tac.views import bp as tac_bp
     from webapp.uploads.views import bp as uploads_bp
     from webapp.useradmin.team_views import bp as teams_bp
+    from webapp.useradmin.two_factor_admin import bp as two_factor_admin_bp
     from webapp.useradmin.views import bp as useradmin_bp
     from webapp.workflowchoices.views import bp as workflowchoices_bp
 
@@ -114,6 +115,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         workflowchoices_bp,
         directory_bp,
         useradmin_bp,
+        two_factor_admin_bp,
         teams_bp,
         mail_bp,
         boroughs_bp,

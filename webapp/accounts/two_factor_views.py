@@ -79,13 +79,15 @@ def _start_again():
     return redirect(url_for("accounts.sign_in"))
 
 
-def _finish(challenge: TwoFactorChallenge, second_factor: str, page=None):
+def _finish(challenge: TwoFactorChallenge, second_factor: str, page=None, message=None):
     """The second step passed: sign the person in (the challenge is spent)."""
     user, next_page = challenge.user, challenge.next_path or None
     two_factor.end_challenge(db.session, challenge)
     two_factor.signed_in(db.session, user, second_factor, client_address())
     db.session.commit()
     response = make_response(complete_sign_in(user, next_page))
+    if message:  # after signing in, which starts a fresh session
+        flash(message)
     if page is not None:  # a page to show instead (new recovery codes), once signed in
         response = make_response(page())
     known_devices.remember(request, response, user.email)
@@ -147,16 +149,12 @@ def recovery():
     )
     if outcome.result is CodeResult.ACCEPTED:
         remaining = outcome.remaining_recovery_codes
-        flash(
+        message = (
             f"You signed in with a recovery code. You have {remaining} "
             f"recovery code{'' if remaining == 1 else 's'} left. "
-            + (
-                "Create new codes from your account page"
-                if remaining <= 3
-                else "Each code works once"
-            )
+            + ("Create new codes from your account page" if remaining <= 3 else "Each works once")
         )
-        return _finish(challenge, "recovery_code")
+        return _finish(challenge, "recovery_code", message=message)
     db.session.commit()
     return _refused(form, outcome, render, WRONG_RECOVERY_CODE)
 

@@ -23,6 +23,7 @@ SUBJECTS = {
     MailKind.CLOSURE_SENT_BACK: "Closure of CAF {reference} sent back",
     MailKind.REMINDER: "CAF reminder: {reference}",
     MailKind.ROLES_CHANGED: "Your {service_name} roles have changed",
+    MailKind.TWO_FACTOR_RESET: "Your {service_name} two-factor sign-in has been reset",
 }
 
 

@@ -21,6 +21,7 @@ class MailKind(StrEnum):
     CLOSURE_SENT_BACK = "closure_sent_back"
     REMINDER = "reminder"
     ROLES_CHANGED = "roles_changed"
+    TWO_FACTOR_RESET = "two_factor_reset"  # to the person whose app an administrator reset
 
     @property
     def title(self) -> str:
@@ -35,6 +36,7 @@ KIND_TITLES = {
     MailKind.CLOSURE_SENT_BACK: "Closure sent back",
     MailKind.REMINDER: "Reminder",
     MailKind.ROLES_CHANGED: "Roles changed",
+    MailKind.TWO_FACTOR_RESET: "Two-factor sign-in reset",
 }
 
 

@@ -1,0 +1,167 @@
+"""Two-factor sign-in as a borough's administrators keep it: resetting a person's (they lost
+their phone: at their next sign-in they set up their app again), and whether the borough
+requires it. Both audited; the person reset is told by e-mail."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
+from sqlalchemy.orm import Session
+from wtforms import SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from webapp import db
+from webapp.access.permissions import Permission
+from webapp.access.policy import requires
+from webapp.accounts import two_factor
+from webapp.accounts.models import User
+from webapp.accounts.sessions import client_address
+from webapp.audit import services as audit
+from webapp.boroughs.models import Borough
+from webapp.govuk_fields import GovukRadioField
+from webapp.mail import messages, outbox
+from webapp.mail.models import MailKind
+from webapp.useradmin.services import REASON_MAX
+from webapp.useradmin.views import _maintained
+
+bp = Blueprint("two_factor_admin", __name__, url_prefix="/admin/users")
+
+OWN_RESET = (
+    "You cannot reset your own two-factor sign-in. Ask another administrator of your borough"
+)
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class ResetForm(FlaskForm):
+    reason = TextAreaField(
+        "Why are you resetting their two-factor sign-in?",
+        widget=GovTextArea(),
+        filters=[_strip],
+        description="For example, they have a new phone. Say how you checked it was them "
+        "who asked.",
+        validators=[
+            DataRequired(message="Enter why you are resetting their two-factor sign-in"),
+            Length(max=REASON_MAX, message=f"Reason must be {REASON_MAX} characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Reset two-factor sign-in", widget=GovSubmitInput())
+
+
+class RequirementForm(FlaskForm):
+    required = GovukRadioField(
+        "Must everyone in the borough sign in with a code from an authenticator app?",
+        widget=GovRadioInput(),
+        choices=[
+            ("yes", "Yes, everyone needs their password and a code (recommended)"),
+            ("no", "No, only people who have set up an app need a code"),
+        ],
+        validators=[InputRequired(message="Select whether everyone needs a code")],
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+# --- services -------------------------------------------------------------------------
+
+
+def reset_two_factor(
+    db_session: Session, account: User, admin: User, reason: str, *, client_address: str = ""
+) -> None:
+    """Forget the person's app and recovery codes and sign them out everywhere; they set up
+    their app again at their next sign-in. Audited, and the person is told by e-mail (if it
+    was not them who asked, they can say so)."""
+    if account.id == admin.id:
+        raise PermissionError(OWN_RESET)
+    was_enrolled = two_factor.is_enrolled(account)
+    two_factor.reset(db_session, account)
+    audit.record(
+        db_session,
+        "useradmin.two_factor_reset",
+        actor_id=admin.id,
+        object_type="user",
+        object_id=account.id,
+        client_address=client_address,
+        reason=reason,
+        was_set_up=was_enrolled,
+    )
+    message = messages.compose(
+        MailKind.TWO_FACTOR_RESET, full_name=account.full_name, admin_name=admin.full_name
+    )
+    outbox.queue(db_session, message, account.email, recipient_user_id=account.id)
+
+
+def set_requirement(
+    db_session: Session, borough: Borough, admin: User, required: bool, *, client_address: str = ""
+) -> bool:
+    if borough.two_factor_required is required:
+        return False
+    borough.two_factor_required = required
+    audit.record(
+        db_session,
+        "useradmin.two_factor_requirement_changed",
+        actor_id=admin.id,
+        object_type="borough",
+        object_id=borough.id,
+        client_address=client_address,
+        required=required,
+    )
+    return True
+
+
+# --- pages ----------------------------------------------------------------------------
+
+
+@bp.route("/<int:account_id>/two-factor/reset", methods=["GET", "POST"])
+@requires(Permission.USER_ACCOUNTS_MAINTAIN)
+def reset(account_id: int):
+    account = _maintained(account_id, "reset_two_factor")
+    form = ResetForm()
+    is_self = account.id == current_user.id
+    if form.validate_on_submit():
+        if is_self:
+            form.reason.errors = [OWN_RESET]
+        else:
+            reset_two_factor(
+                db.session, account, current_user, form.reason.data, client_address=client_address()
+            )
+            db.session.commit()
+            flash(
+                f"{account.full_name}’s two-factor sign-in has been reset. They have been signed "
+                "out, and will set up their authenticator app again when they next sign in. We "
+                f"have e-mailed {account.email} to tell them"
+            )
+            return redirect(url_for("useradmin.show", account_id=account.id))
+    return render_template(
+        "useradmin/two_factor_reset.html", form=form, account=account, is_self=is_self
+    )
+
+
+@bp.route("/two-factor", methods=["GET", "POST"])
+@requires(Permission.USER_ACCOUNTS_MAINTAIN)
+def requirement():
+    borough = db.session.get(Borough, current_user.borough_id)
+    form = RequirementForm()
+    if not form.is_submitted():
+        form.required.data = "yes" if borough.two_factor_required else "no"
+    elif form.validate():
+        changed = set_requirement(
+            db.session,
+            borough,
+            current_user,
+            form.required.data == "yes",
+            client_address=client_address(),
+        )
+        db.session.commit()
+        flash(
+            "Nothing was changed"
+            if not changed
+            else "Everyone in the borough now needs a code from an authenticator app to sign in"
+            if borough.two_factor_required
+            else "Only people who have set up an authenticator app now need a code to sign in"
+        )
+        return redirect(url_for(".requirement"))
+    return render_template("useradmin/two_factor_requirement.html", form=form, borough=borough)
