@@ -203,6 +203,8 @@ def test_the_system_administrator_adds_an_organisation_to_a_borough(system_clien
 
 
 def test_an_unknown_borough_is_not_found(system_client, world):
+    known = world["westfold"]["borough"].id
+    assert system_client.get(f"/admin/boroughs/{known}").status_code == 200
     assert system_client.get("/admin/boroughs/999999").status_code == 404
     assert system_client.get("/admin/boroughs/999999/organisations/new").status_code == 404
 
