@@ -71,6 +71,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.assessments import version_views  # noqa: F401 - adds its pages to the blueprint
     from webapp.assessments.views import bp as assessments_bp
     from webapp.boroughs.views import bp as boroughs_bp
+    from webapp.centres.views import bp as centres_bp
     from webapp.children.shielding import bp as shielding_bp
     from webapp.children.views import bp as children_bp
     from webapp.consent.views import bp as consent_bp
@@ -101,6 +102,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         episodes_bp,
         assessments_bp,
         consent_bp,
+        centres_bp,
         admin_bp,
         tac_bp,
         sharing_bp,

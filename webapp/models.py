@@ -11,6 +11,12 @@ from webapp.accounts.models import (
 from webapp.assessments.models import EpisodeFormPin, FormResponse, SectionAnswers
 from webapp.audit.models import AuditChainHead, AuditEvent
 from webapp.boroughs.models import Borough, Organisation, Team
+from webapp.centres.models import (
+    CentreRegistration,
+    CentreRegistrationChild,
+    CentreRegistrationPartner,
+    CentreRegistrationReview,
+)
 from webapp.children.models import Child
 from webapp.children.shielding import ShieldingChange
 from webapp.consent.models import Consent, ConsentAgency, ConsentReview
@@ -36,6 +42,10 @@ __all__ = [
     "AuditChainHead",
     "AuditEvent",
     "Borough",
+    "CentreRegistration",
+    "CentreRegistrationChild",
+    "CentreRegistrationPartner",
+    "CentreRegistrationReview",
     "RecoveryCode",
     "TwoFactorChallenge",
     "Child",

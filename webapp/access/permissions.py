@@ -54,6 +54,8 @@ class Permission(StrEnum):
     TAC_REQUEST_JOIN = "tac:request-join"
     TAC_DECIDE_JOIN = "tac:decide-join-request"
     SHARING_REVIEW = "sharing:review-decision"
+    CENTRE_REGISTRATION_RECORD = "centre-registration:record"
+    CENTRE_REGISTRATION_VIEW = "centre-registration:view"
     BOROUGH_ADMINISTER = "borough:administer"
     WORKFLOW_VIEW = "workflow:view"
     AUDIT_VIEW = "audit:view"

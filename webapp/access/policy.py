@@ -20,6 +20,7 @@ from webapp.access.permissions import Permission, Relationship, Role
 from webapp.access.relationships import relationships_to
 from webapp.accounts.models import User
 from webapp.boroughs.models import Borough, Team
+from webapp.centres.models import CentreRegistration
 from webapp.crossborough.models import JoinRequest
 from webapp.directory.models import Service
 from webapp.episodes import workflow as episode_workflow
@@ -43,6 +44,8 @@ NEEDS_DBS = frozenset(
         Permission.TAC_REQUEST_JOIN,
         Permission.TAC_DECIDE_JOIN,
         Permission.SHARING_REVIEW,
+        Permission.CENTRE_REGISTRATION_RECORD,
+        Permission.CENTRE_REGISTRATION_VIEW,
     }
 )
 
@@ -68,9 +71,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.EPISODE_START,
         Permission.DIRECTORY_VIEW,
         Permission.TAC_REQUEST_JOIN,
+        Permission.CENTRE_REGISTRATION_RECORD,
+        Permission.CENTRE_REGISTRATION_VIEW,
     },
     Role.MANAGER: WORKS_ON_EPISODES
-    | {Permission.CHILD_INDEX_SEARCH, Permission.DIRECTORY_VIEW, Permission.SHARING_REVIEW},
+    | {
+        Permission.CHILD_INDEX_SEARCH,
+        Permission.DIRECTORY_VIEW,
+        Permission.SHARING_REVIEW,
+        Permission.CENTRE_REGISTRATION_VIEW,
+    },
     Role.BOROUGH_CAF_CONTACT: WORKS_ON_EPISODES
     | {
         Permission.CHILD_INDEX_SEARCH,
@@ -145,6 +155,8 @@ def may(user: Any, permission: Permission, target: object | None = None) -> bool
             return False
         # The episode's workflow says who may see it in its current state.
         return episode_workflow.may_view(user, target)
+    if isinstance(target, CentreRegistration):
+        return _may_use_registration(user, permission, target)
     if isinstance(target, Borough):
         return user.borough_id == target.id or permission is Permission.SYSTEM_ADMINISTER
     if isinstance(target, Service):
@@ -193,6 +205,22 @@ def _may_handle_join_request(user: User, permission: Permission, request: JoinRe
         )
     if permission is Permission.TAC_REQUEST_JOIN:
         return request.requester_id == user.id
+    return False
+
+
+def _may_use_registration(
+    user: User, permission: Permission, registration: CentreRegistration
+) -> bool:
+    """A children's centre registration is seen by the centre's staff and by the partner
+    agencies the family agreed it may be shared with (DCSF 2010 annex), and changed (reviewed,
+    withdrawn) by the centre's staff only."""
+    if permission is Permission.CENTRE_REGISTRATION_RECORD:
+        return user.organisation_id == registration.centre_id
+    if permission is Permission.CENTRE_REGISTRATION_VIEW:
+        return user.organisation_id == registration.centre_id or (
+            registration.is_current
+            and user.organisation_id in registration.partner_organisation_ids
+        )
     return False
 
 

@@ -4,6 +4,7 @@ whether a CAF exists and who is working with them. Never assessment content (DES
 from __future__ import annotations
 
 import calendar
+import json
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -115,6 +116,20 @@ def searches_in_last_hour(db_session: Session, user: User, up_to: int | None = N
 
 
 @lru_cache(maxsize=1)
+def child_found_recently(db_session: Session, user_id: int, child_id: int) -> bool:
+    """Was the child in one of this user's own search results in the last hour? Starting a
+    CAF, or a children's centre registration, goes through the index."""
+    since = utcnow() - timedelta(hours=1)
+    details = db_session.scalars(
+        select(AuditEvent.detail).where(
+            AuditEvent.actor_id == user_id,
+            AuditEvent.action == "child_index.searched",
+            AuditEvent.occurred_at >= since,
+        )
+    )
+    return any(child_id in json.loads(detail).get("results", []) for detail in details)
+
+
 def _recent_searches_statement() -> Select:
     recent = (
         select(AuditEvent.id)

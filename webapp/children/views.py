@@ -1,19 +1,14 @@
-import json
-from datetime import timedelta
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from webapp import db
 from webapp.access.permissions import Permission
-from webapp.access.policy import requires
+from webapp.access.policy import may, requires
 from webapp.accounts.sessions import client_address
-from webapp.audit.models import AuditEvent
+from webapp.boroughs.models import Sector
 from webapp.children import index, matching
 from webapp.children.forms import REASONS, ChildSearchForm, StartEpisodeForm
 from webapp.children.models import Child
-from webapp.db import utcnow
 from webapp.episodes import workflow
 from webapp.episodes.models import SocialCareInvolvement
 from webapp.episodes.services import (
@@ -62,32 +57,24 @@ def search():
         results=results,
         start_form=StartEpisodeForm(),
         may_start=current_user.is_authenticated and _may_start_episodes(),
+        may_register_at_centre=_may_register_at_centres(),
     )
 
 
 def _may_start_episodes() -> bool:
-    from webapp.access.policy import may
-
     return may(current_user, Permission.EPISODE_START)
 
 
-def _found_recently(child_id: int) -> bool:
-    """Starting a CAF goes through the index: the child must be in one of this user's own
-    search results from the last hour."""
-    since = utcnow() - timedelta(hours=1)
-    details = db.session.scalars(
-        select(AuditEvent.detail).where(
-            AuditEvent.actor_id == current_user.id,
-            AuditEvent.action == "child_index.searched",
-            AuditEvent.occurred_at >= since,
-        )
+def _may_register_at_centres() -> bool:
+    """Children's centre staff register families, and health visitors for them."""
+    return may(current_user, Permission.CENTRE_REGISTRATION_RECORD) and (
+        current_user.organisation.sector in (Sector.EARLY_YEARS, Sector.HEALTH)
     )
-    return any(child_id in json.loads(detail).get("results", []) for detail in details)
 
 
 def _child_found_recently(child_id: int) -> Child:
     child = db.session.get(Child, child_id)
-    if child is None or not _found_recently(child_id):
+    if child is None or not index.child_found_recently(db.session, current_user.id, child_id):
         abort(404)
     return child
 

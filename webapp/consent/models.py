@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.accounts.models import User
 from webapp.boroughs.models import Organisation
+from webapp.centres.models import CentreRegistration
 from webapp.db import Base, enum_column, utcnow
 from webapp.episodes.models import Episode
 from webapp.uploads.models import StoredFile
@@ -59,11 +60,18 @@ class Consent(Base):
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     withdrawal_reason: Mapped[str] = mapped_column(Text, default="")
     signed_statement_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"))
+    # Consent started from a children's centre registration covers what it covers and no
+    # more: basic information, kept and shared with the partners it names; never an
+    # assessment (webapp/centres/services.py).
+    centre_registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("centre_registration.id"), index=True
+    )
 
     episode: Mapped[Episode] = relationship()
     recorded_by: Mapped[User] = relationship(foreign_keys=[recorded_by_id])
     withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id])
     signed_statement: Mapped[StoredFile | None] = relationship()
+    centre_registration: Mapped[CentreRegistration | None] = relationship()
     agencies: Mapped[list[ConsentAgency]] = relationship(
         back_populates="consent", cascade="all, delete-orphan"
     )

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.consent.models import Consent, ConsentDecision, ConsentGiver, ConsentMethod
-from webapp.consent.services import ConsentInput, ConsentInvalid, check
+from webapp.consent.services import ConsentInput, ConsentInvalid, check, record_ever_agreed
 from webapp.episodes import erasure
 from webapp.episodes.models import Episode
 
@@ -161,16 +161,7 @@ def why_not(db_session: Session, episode: Episode, initial_state: str) -> str | 
             "This CAF has moved on from its first stage, so it is kept. If the family no longer "
             "agree, record the withdrawal of their consent."
         )
-    agreed = db_session.scalar(
-        select(Consent.id)
-        .where(
-            Consent.episode_id == episode.id,
-            Consent.decision == ConsentDecision.GIVEN,
-            Consent.to_record.is_(True),
-        )
-        .limit(1)
-    )
-    if agreed is not None:
+    if record_ever_agreed(db_session, episode):
         return (
             "The family agreed to this CAF being recorded, so it is kept. If they no longer "
             "agree, record the withdrawal of their consent."

@@ -120,6 +120,9 @@ def record_ever_agreed(db_session: Session, episode: Episode) -> bool:
                 Consent.episode_id == episode.id,
                 Consent.decision == ConsentDecision.GIVEN,
                 Consent.to_record.is_(True),
+                # a children's centre registration kept the family's basic details, not
+                # this CAF: until the family agree to it, a refusal keeps nothing of it
+                Consent.centre_registration_id.is_(None),
             )
             .limit(1)
         )

@@ -11,6 +11,9 @@ from webapp.access.policy import may, refuse, requires, visible_or_404
 from webapp.accounts.sessions import client_address
 from webapp.audit import services as audit
 from webapp.boroughs.models import Organisation
+from webapp.centres import services as centres
+from webapp.centres.forms import StartFromRegistrationForm
+from webapp.centres.models import COVERS
 from webapp.consent import refusals, services
 from webapp.consent.forms import (
     ConsentForm,
@@ -106,6 +109,9 @@ def overview(episode_id: int):
         reviews=services.reviews_of(db.session, episode),
         today=date.today(),
         may_edit=_may_edit_consent(episode),
+        registrations=centres.usable_for_caf(db.session, current_user, episode, date.today()),
+        start_form=StartFromRegistrationForm(),
+        covers=COVERS,
     )
 
 

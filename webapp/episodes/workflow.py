@@ -92,7 +92,9 @@ def facts_for(db_session: Session, episode: Episode) -> EpisodeSnapshot:
     consents = list(db_session.scalars(select(Consent).where(Consent.episode_id == episode.id)))
     current = [consent for consent in consents if consent.is_current]
     return EpisodeSnapshot(
-        has_consent_to_record=any(consent.to_record for consent in current),
+        # The condition is consent "to assess and record": a consent that only keeps the
+        # family's details (one started from a children's centre registration) is not one.
+        has_consent_to_record=any(consent.to_assess and consent.to_record for consent in current),
         has_consent_to_share=any(consent.to_share for consent in current)
         and not episode.sharing_suspended,
         consent_withdrawn=any(

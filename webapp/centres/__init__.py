@@ -1,0 +1,1 @@
+"""Children's centre registration consent, kept outside any CAF."""
