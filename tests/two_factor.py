@@ -87,7 +87,15 @@ def browser_code(email: str, secret: str = TOTP_SECRET) -> str:
 
 
 def pass_second_step_in_browser(page, email: str, secret: str = TOTP_SECRET) -> None:
-    """On the page after the password: enter a code from the app."""
-    page.wait_for_url(re.compile(r".*/sign-in/two-factor$"))
+    """On the page after the password: enter a code from the app; for an account that has
+    not set it up, read the secret from the setup page as a person types it into their app,
+    enter its code and go on from the recovery codes."""
+    page.wait_for_url(re.compile(r".*/sign-in/two-factor(/set-up)?$"))
+    if page.url.endswith("/set-up"):
+        secret = page.locator("#two-factor-secret").inner_text().replace(" ", "")
+        page.fill("#code", browser_code(email, secret))
+        page.get_by_role("button", name="Continue").click()
+        page.get_by_role("link", name="I have saved my recovery codes").click()
+        return
     page.fill("#code", browser_code(email, secret))
     page.get_by_role("button", name="Continue").click()

@@ -13,6 +13,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.conftest import _fresh_database_url, make_test_config
+from tests.two_factor import forget_browser_steps
 from webapp import create_app
 from webapp import db as database
 
@@ -57,6 +58,7 @@ def live_app(migrated_template, tmp_path, monkeypatch):
 
 @pytest.fixture
 def live_server(live_app):
+    forget_browser_steps()  # a new database: no code has been used yet
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

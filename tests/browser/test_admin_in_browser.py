@@ -6,6 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.factories import PASSWORD, make_borough, make_organisation, make_user
+from tests.two_factor import pass_second_step_in_browser
 from webapp import db
 from webapp.access.permissions import Role
 
@@ -38,6 +39,7 @@ def test_the_workflow_diagram_is_drawn_with_no_accessibility_violations(
     page.fill("#email", administrator)
     page.fill("#password", PASSWORD)
     page.keyboard.press("Enter")
+    pass_second_step_in_browser(page, administrator)
     page.wait_for_url(f"{live_server}/")
     page.get_by_role("link", name="See the CAF workflows you configure").click()
     page.get_by_role("link", name="Common Assessment Framework episode (Riverside)").click()
@@ -88,6 +90,7 @@ def test_a_home_page_with_worklists_and_notifications_has_no_accessibility_viola
     page.fill("#email", "lee@riverside.example")
     page.fill("#password", PASSWORD)
     page.keyboard.press("Enter")
+    pass_second_step_in_browser(page, "lee@riverside.example")
     page.wait_for_url(f"{live_server}/")
 
     assert page.locator("section[data-worklist='reviews_due'] tbody tr").count() == 2

@@ -8,6 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 from tests.assessments.answers import CAF_ASSESSMENT
 from tests.assessments.helpers import make_world
 from tests.factories import PASSWORD
+from tests.two_factor import pass_second_step_in_browser
 from webapp import db
 from webapp.assessments import services
 from webapp.assessments.models import FormResponse
@@ -66,6 +67,7 @@ def test_a_whole_assessment_is_completed_through_the_task_list_by_keyboard(
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
+    pass_second_step_in_browser(page, assessment["email"])
     page.wait_for_url(f"{live_server}/")
 
     episode_id, response_id = assessment["episode_id"], assessment["response_id"]

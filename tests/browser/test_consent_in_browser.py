@@ -16,6 +16,7 @@ from tests.factories import (
     make_organisation,
     make_user,
 )
+from tests.two_factor import pass_second_step_in_browser
 from webapp import db
 from webapp.boroughs.models import Sector
 
@@ -54,6 +55,7 @@ def sign_in(page, live_server, email):
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    pass_second_step_in_browser(page, email)
     page.wait_for_url(f"{live_server}/")
 
 

@@ -6,6 +6,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.directory.helpers import make_service
 from tests.factories import PASSWORD, make_borough, make_organisation, make_user
+from tests.two_factor import pass_second_step_in_browser
 from webapp import db
 from webapp.access.permissions import Role
 from webapp.directory.models import ServiceLevel
@@ -38,6 +39,7 @@ def sign_in(page, live_server, email):
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    pass_second_step_in_browser(page, email)
     page.wait_for_url(f"{live_server}/")
 
 

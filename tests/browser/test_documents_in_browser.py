@@ -7,6 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.factories import PASSWORD
 from tests.sharing.world import build_world
+from tests.two_factor import pass_second_step_in_browser
 from webapp import db
 
 
@@ -27,6 +28,7 @@ def test_documents_are_downloaded_shared_and_checked_in_the_browser(
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
     page.keyboard.press("Enter")
+    pass_second_step_in_browser(page, email)
     page.wait_for_url(f"{live_server}/")
     page.goto(f"{live_server}/episodes/{episode_id}")
     page.get_by_role("link", name="Documents for signature, and signed copies").click()

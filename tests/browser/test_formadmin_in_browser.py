@@ -18,6 +18,7 @@ from tests.factories import (
     make_organisation,
     make_user,
 )
+from tests.two_factor import pass_second_step_in_browser
 from webapp import db
 from webapp.access.permissions import Role
 from webapp.assessments import services
@@ -34,6 +35,7 @@ def sign_in(page, live_server, email):
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
     page.keyboard.press("Enter")
+    pass_second_step_in_browser(page, email)
     page.wait_for_url(f"{live_server}/")
 
 
@@ -81,6 +83,7 @@ def test_a_form_change_is_drafted_previewed_approved_and_used_by_new_episodes_on
     page.get_by_label("Question id").fill("school_attended")
     page.get_by_label("Type of answer").select_option("text")
     page.get_by_label("Question", exact=True).fill("School attended")
+    page.get_by_label("Basic: who the child and family are").check()
     page.get_by_label("Where does it go?").select_option("after:date_of_birth")
     page.get_by_role("button", name="Add the question").click()
     page.wait_for_url(draft_url)

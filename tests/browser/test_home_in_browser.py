@@ -4,6 +4,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.factories import PASSWORD, make_borough, make_organisation, make_user
+from tests.two_factor import pass_second_step_in_browser
 from webapp import db
 
 
@@ -37,6 +38,7 @@ def test_sign_in_with_the_keyboard_and_see_the_home_page(
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
+    pass_second_step_in_browser(page, practitioner)
     page.wait_for_url(f"{live_server}/")
 
     assert page.title() == "Your work – eCAF – Common Assessment Framework"
@@ -68,6 +70,7 @@ def test_the_idle_warning_offers_to_stay_signed_in(page, live_app, live_server, 
     page.fill("#email", practitioner)
     page.fill("#password", PASSWORD)
     page.keyboard.press("Enter")
+    pass_second_step_in_browser(page, practitioner)
     page.wait_for_url(f"{live_server}/")
 
     dialog = page.locator("dialog.ecaf-timeout-dialog")

@@ -8,6 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.factories import PASSWORD
 from tests.sharing.world import build_world
+from tests.two_factor import pass_second_step_in_browser
 
 FACTS = "Mum said her new partner has a conviction for violence; no harm seen yet."
 
@@ -34,6 +35,7 @@ def sign_in(page, live_server, email):
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    pass_second_step_in_browser(page, email)
     page.wait_for_url(f"{live_server}/")
 
 

@@ -13,6 +13,7 @@ from tests.factories import (
     make_organisation,
     make_user,
 )
+from tests.two_factor import pass_second_step_in_browser
 from webapp import db
 from webapp.boroughs.models import Sector
 from webapp.tac.models import MemberKind, MemberStatus, TacMember
@@ -69,6 +70,7 @@ def test_what_happens_next_and_a_parent_lead_are_accessible(page, live_server, p
     page.fill("#email", people["assessor"])
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    pass_second_step_in_browser(page, people["assessor"])
     page.wait_for_url(f"{live_server}/")
 
     page.goto(f"{live_server}/episodes/{people['id']}")

@@ -8,6 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.factories import PASSWORD, make_borough, make_child, make_organisation, make_user
+from tests.two_factor import pass_second_step_in_browser
 from webapp import db
 from webapp.boroughs.models import Sector
 from webapp.episodes.models import Episode
@@ -48,6 +49,7 @@ def test_a_refusal_is_noted_downloaded_and_leaves_nothing_in_the_index(
     page.fill("#email", people["assessor"])
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    pass_second_step_in_browser(page, people["assessor"])
     page.wait_for_url(f"{live_server}/")
 
     episode = f"{live_server}/episodes/{people['episode_id']}"

@@ -10,6 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.factories import PASSWORD, make_borough, make_organisation, make_user
 from tests.mailbox import link_in, written_to
+from tests.two_factor import pass_second_step_in_browser
 from webapp import db
 from webapp.access.permissions import Role
 
@@ -38,6 +39,7 @@ def sign_in(page, live_server, email, password=PASSWORD):
     page.fill("#email", email)
     page.fill("#password", password)
     page.get_by_role("button", name="Sign in").click()
+    pass_second_step_in_browser(page, email)
     page.wait_for_url(f"{live_server}/")
 
 

@@ -7,6 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.documents.test_uploaded_templates import word_file
 from tests.factories import PASSWORD, make_borough, make_organisation, make_user
+from tests.two_factor import pass_second_step_in_browser
 from webapp import db
 from webapp.access.permissions import Role
 from webapp.boroughs.models import Sector
@@ -34,6 +35,7 @@ def test_templates_are_uploaded_and_refused_in_the_browser(
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
     page.keyboard.press("Enter")
+    pass_second_step_in_browser(page, email)
     page.wait_for_url(f"{live_server}/")
     page.goto(f"{live_server}/admin/documents")
     no_violations(page)
