@@ -89,6 +89,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.subject_access.views import bp as subject_access_bp
     from webapp.tac.views import bp as tac_bp
     from webapp.uploads.views import bp as uploads_bp
+    from webapp.useradmin.grant_views import bp as rolegrants_bp
     from webapp.useradmin.team_views import bp as teams_bp
     from webapp.useradmin.two_factor_admin import bp as two_factor_admin_bp
     from webapp.useradmin.views import bp as useradmin_bp
@@ -119,6 +120,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         useradmin_bp,
         two_factor_admin_bp,
         teams_bp,
+        rolegrants_bp,
         mail_bp,
         boroughs_bp,
         imports_bp,

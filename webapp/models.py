@@ -32,8 +32,8 @@ from webapp.notes.models import ConfidentialNote
 from webapp.sharing.models import SharingDecision
 from webapp.tac.models import Involvement, LeadProfessionalChange, TacMember
 from webapp.uploads.models import StoredFile
-from webapp.useradmin.models import AccountStatusChange
-from webapp.workflowchoices.models import WorkflowChoiceVersion
+from webapp.useradmin.models import AccountStatusChange, RoleGrantRequest
+from webapp.workflowchoices.models import WorkflowChoiceRequest, WorkflowChoiceVersion
 
 metadata = Base.metadata
 
@@ -70,6 +70,7 @@ __all__ = [
     "OverlayDraft",
     "OverlayVersion",
     "PasswordSetupLink",
+    "RoleGrantRequest",
     "SectionAnswers",
     "Service",
     "SharingDecision",
@@ -81,6 +82,7 @@ __all__ = [
     "UploadedTemplate",
     "User",
     "UserRole",
+    "WorkflowChoiceRequest",
     "WorkflowChoiceVersion",
     "metadata",
 ]

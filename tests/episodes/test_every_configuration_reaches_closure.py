@@ -98,11 +98,16 @@ class Walk:
         manager = make_user(school, Role.MANAGER, email=f"manager@{code}.example")
         contact = make_user(council, Role.BOROUGH_CAF_CONTACT, email=f"contact@{code}.example")
         admin = make_user(council, Role.BOROUGH_ADMIN, email=f"admin@{code}.example")
+        second_admin = make_user(council, Role.BOROUGH_ADMIN, email=f"admin2@{code}.example")
         self.child = make_child(borough)
         db.session.commit()
         definition = catalogue().for_borough(code)
         if selections != definition.resolve_choices(None):
-            choices.choose(db.session, borough, definition, selections, "Walk", admin)
+            # A change of choices is asked for by one administrator and approved by another.
+            asked = choices.request_change(
+                db.session, borough, definition, selections, "Walk", admin
+            )
+            choices.decide(db.session, asked, definition, second_admin, True, "")
             db.session.commit()
         self.health_id = health.id
         self.people = {

@@ -8,17 +8,19 @@ import json
 
 import pytest
 from bs4 import BeautifulSoup
+from flask import current_app
 from sqlalchemy import select
 
 from tests.conftest import sign_in
 from tests.factories import make_borough, make_child, make_organisation, make_user
 from webapp import db
 from webapp.access.permissions import Role
+from webapp.accounts.models import User, UserRole
 from webapp.audit.models import AuditEvent
 from webapp.boroughs.models import Sector
 from webapp.episodes import workflow
 from webapp.episodes.services import open_episode
-from webapp.workflowchoices.models import WorkflowChoiceVersion
+from webapp.workflowchoices.models import WorkflowChoiceRequest, WorkflowChoiceVersion
 
 PAGE = "/admin/workflow-choices"
 
@@ -33,6 +35,7 @@ def people(app):
         "riverside": riverside,
         "northgate": northgate,
         "admin": make_user(council, Role.BOROUGH_ADMIN),
+        "second_admin": make_user(council, Role.BOROUGH_ADMIN),
         "northgate_admin": make_user(
             make_organisation(northgate, Sector.LOCAL_AUTHORITY), Role.BOROUGH_ADMIN
         ),
@@ -41,6 +44,7 @@ def people(app):
         "caf_contact": make_user(council, Role.BOROUGH_CAF_CONTACT),
         "practitioner": make_user(school),
     }
+    make_user(found["northgate_admin"].organisation, Role.BOROUGH_ADMIN)
     db.session.commit()
     return found
 
@@ -67,8 +71,27 @@ def switch_to(client, user) -> None:
 
 
 def choose(client, reason="The panel agreed to drop the check", **selections):
+    """Ask for a change and, when it was accepted, have another administrator of the
+    borough approve it (the two-person rule itself: tests/useradmin/test_duties.py)."""
     data = {f"choice_{key}": value for key, value in selections.items()}
-    return client.post_form(PAGE, {**data, "reason": reason}, token_from=PAGE)
+    response = client.post_form(PAGE, {**data, "reason": reason}, token_from=PAGE)
+    if response.status_code != 302:
+        return response
+    request = db.session.scalars(
+        select(WorkflowChoiceRequest).where(WorkflowChoiceRequest.outcome.is_(None))
+    ).one()
+    approver = db.session.scalars(
+        select(User).where(
+            User.borough_id == request.borough_id,
+            User.id != request.requested_by_id,
+            User.role_grants.any(UserRole.role == Role.BOROUGH_ADMIN),
+        )
+    ).first()
+    second = current_app.test_client()
+    sign_in(second, approver)
+    decided = second.post_form(f"{PAGE}/requests/{request.id}", {"decision": "approve"})
+    assert decided.status_code == 302, decided.get_data(as_text=True)
+    return response
 
 
 def steps_text(client, episode) -> str:

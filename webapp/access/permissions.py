@@ -62,4 +62,7 @@ class Permission(StrEnum):
     DIRECTORY_VIEW = "directory:view"
     DIRECTORY_MAINTAIN = "directory:maintain"
     USER_ACCOUNTS_MAINTAIN = "user-accounts:maintain"
+    # Approve or reject a role that waits for a second administrator (the CAF contact's or
+    # an administrator's): the borough's other administrators, or a system administrator.
+    ROLE_GRANTS_DECIDE = "role-grants:decide"
     SYSTEM_ADMINISTER = "system:administer"

@@ -96,9 +96,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.DIRECTORY_VIEW,
             Permission.DIRECTORY_MAINTAIN,
             Permission.USER_ACCOUNTS_MAINTAIN,
+            Permission.ROLE_GRANTS_DECIDE,
         }
     ),
-    Role.SYSTEM_ADMIN: frozenset({Permission.SYSTEM_ADMINISTER, Permission.WORKFLOW_VIEW}),
+    Role.SYSTEM_ADMIN: frozenset(
+        {Permission.SYSTEM_ADMINISTER, Permission.WORKFLOW_VIEW, Permission.ROLE_GRANTS_DECIDE}
+    ),
 }
 
 # Which relationships to an episode grant which permissions on it. The episode's workflow
@@ -130,6 +133,10 @@ def role_permissions(user: User) -> frozenset[Permission]:
     granted = set(EVERY_ACCOUNT)
     for role in user.roles:
         granted |= ROLE_PERMISSIONS[role]
+    if user.roles & {Role.BOROUGH_ADMIN, Role.SYSTEM_ADMIN}:
+        # Administrators configure; they never read children's records, whatever other role
+        # an account given both before that was a rule still holds (webapp/useradmin/duties.py).
+        granted -= NEEDS_DBS | WORKS_ON_EPISODES
     if not dbs_in_date(user):
         granted -= NEEDS_DBS
     return frozenset(granted)

@@ -43,6 +43,11 @@ class User(Base):
     totp_secret: Mapped[str | None] = mapped_column(String(255))
     two_factor_enrolled_at: Mapped[datetime | None] = mapped_column(DateTime)
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    # Who made the account and who last changed it (roles, organisation, DBS check, status):
+    # the second person of a two-person rule may be neither (webapp/useradmin/duties.py).
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    changed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     borough: Mapped[Borough] = relationship()
     organisation: Mapped[Organisation] = relationship()

@@ -29,6 +29,7 @@ from webapp.accounts.passwords import unusable_password_hash
 from webapp.accounts.services import normalise_email
 from webapp.audit import services as audit
 from webapp.boroughs.models import Borough, BoroughKind, Organisation, Sector
+from webapp.useradmin import duties
 
 # A code names the borough's folders in formdefs/, workflows/ and templates/, and starts its
 # episode references: lowercase letters, digits and hyphens, starting with a letter.
@@ -381,7 +382,11 @@ def _first_administrator(
         dbs_check_date=None,
         caf_trained=False,
         active=True,
+        created_by_id=actor.id,
     )
+    # Given by the system administrator (or on the command line), who is the second person
+    # for this role (webapp/useradmin/duties.py); an administrator holds no record role.
+    duties.check_roles({Role.BOROUGH_ADMIN})
     account.role_grants.append(UserRole(role=Role.BOROUGH_ADMIN))
     db_session.add(account)
     try:
@@ -404,6 +409,18 @@ def _first_administrator(
         email=account.email,
         organisation_id=council.id,
         roles=[Role.BOROUGH_ADMIN.value],
+    )
+    _record(
+        db_session,
+        "useradmin.role_granted",
+        actor,
+        client_address,
+        object_type="user",
+        object_id=account.id,
+        borough_id=council.borough_id,
+        role=Role.BOROUGH_ADMIN.value,
+        granted_by=actor.id,
+        approved_by=actor.id,
     )
     _record(
         db_session,

@@ -19,6 +19,7 @@ from webapp.children.models import Child, Gender
 from webapp.db import utcnow
 from webapp.demo import names
 from webapp.demo import services as demo_services
+from webapp.useradmin import duties
 
 # For the embedded demonstration only; listed in the README.
 DEMO_PASSWORD = "caf-demo-2026"  # noqa: S105
@@ -152,6 +153,7 @@ def seed(db_session: Session, children: int = 300, random_seed: int = 2026, cata
                 caf_trained=True,
                 active=True,
             )
+            duties.check_roles({role})  # the rules every grant follows (useradmin/duties.py)
             user.role_grants.append(UserRole(role=role))
             db_session.add(user)
             user_count += 1

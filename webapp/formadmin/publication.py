@@ -17,6 +17,10 @@ class DraftFacts:
     draft_is_current: bool
     draft_has_changes: bool
     submitted_by_id: int | None
+    # The borough's administrators who may be the second person for this request: not the
+    # one who asked, nor an account they created or last changed, nor one made after they
+    # asked (webapp/useradmin/duties.py).
+    independent_approver_ids: frozenset[int] = frozenset()
 
 
 REGISTRY = Registry.build(
@@ -41,12 +45,18 @@ REGISTRY = Registry.build(
             "The draft differs from the version it started from.",
         ),
         Condition(
-            "approver_is_not_submitter",
-            "Another administrator of the borough must approve the change: you asked for it",
+            "approver_is_independent",
+            # (The step page reads "changed" in a refusal as a stale request: not that word.)
+            "Another administrator of the borough must approve or send back the change: not the "
+            "one who asked for it, nor one whose account they created or edited last, nor one "
+            "whose account is newer than the request",
             lambda facts, actor: (
-                facts.submitted_by_id is not None and facts.submitted_by_id != actor.user_id
+                facts.submitted_by_id is not None
+                and actor.user_id in facts.independent_approver_ids
             ),
-            "The administrator deciding is not the one who asked for publication.",
+            "The administrator deciding is not the one who asked for publication, and their "
+            "account existed before the request and was neither created nor last changed by "
+            "them.",
         ),
     ),
     effects=(

@@ -12,12 +12,13 @@ from pathlib import Path
 
 from flask import current_app, g
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from webapp.access.permissions import Role
-from webapp.accounts.models import User
+from webapp.accounts.models import User, UserRole
 from webapp.assessments.library import form_library
 from webapp.audit import services as audit
+from webapp.boroughs.models import Borough
 from webapp.db import utcnow
 from webapp.definitions_cache import load_once
 from webapp.formadmin import drafts
@@ -25,6 +26,7 @@ from webapp.formadmin.models import DraftState, DraftTransition, OverlayDraft, O
 from webapp.formadmin.publication import ADMINISTRATION_FOLDER, REGISTRY, WORKFLOW_ID, DraftFacts
 from webapp.formdefs import FormDefinition, FormLibrary
 from webapp.formdefs.loader import parse_yaml_text
+from webapp.useradmin import duties
 from webapp.workflow.definition import WorkflowDefinition
 from webapp.workflow.engine import Engine, Firing
 from webapp.workflow.loader import load_files
@@ -239,6 +241,28 @@ def facts_for(draft: OverlayDraft) -> DraftFacts:
         draft_is_current=not _superseded(draft, library),
         draft_has_changes=changed,
         submitted_by_id=draft.submitted_by_id,
+        independent_approver_ids=_independent_approvers(draft),
+    )
+
+
+def _independent_approvers(draft: OverlayDraft) -> frozenset[int]:
+    """The borough's administrators who may be the second person for the draft's request."""
+    if draft.submitted_by_id is None:
+        return frozenset()
+    db_session = object_session(draft)
+    administrators = db_session.scalars(
+        select(User)
+        .join(Borough, Borough.id == User.borough_id)
+        .where(
+            Borough.code == draft.borough,
+            User.active.is_(True),
+            User.role_grants.any(UserRole.role == Role.BOROUGH_ADMIN),
+        )
+    )
+    return frozenset(
+        administrator.id
+        for administrator in administrators
+        if duties.is_second_person(administrator, draft.submitted_by_id, draft.submitted_at)
     )
 
 

@@ -5,7 +5,7 @@ from webapp import db
 from webapp.access.permissions import Permission, Role
 from webapp.access.policy import dbs_in_date, may, public, requires
 from webapp.episodes import workflow
-from webapp.home import notifications
+from webapp.home import approvals, notifications
 from webapp.home.worklists import DUE_SOON_DAYS, worklists_for
 from webapp.sharing import services as sharing_services
 
@@ -39,6 +39,9 @@ def index():
         # A manager acts for the team they are in (webapp/useradmin/teams.py): none, nothing.
         manages_team=current_user.team if current_user.has_role(Role.MANAGER) else None,
         manager_without_team=current_user.has_role(Role.MANAGER) and current_user.team_id is None,
+        approvals=approvals.waiting_for(db.session, current_user)
+        if may(current_user, Permission.ROLE_GRANTS_DECIDE)
+        else [],
     )
 
 

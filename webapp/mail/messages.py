@@ -24,6 +24,9 @@ SUBJECTS = {
     MailKind.REMINDER: "CAF reminder: {reference}",
     MailKind.ROLES_CHANGED: "Your {service_name} roles have changed",
     MailKind.TWO_FACTOR_RESET: "Your {service_name} two-factor sign-in has been reset",
+    MailKind.ROLE_GRANTED: "{account_name} has been given the role {role}",
+    MailKind.APPROVAL_WANTED: "A change is waiting for your approval in {service_name}",
+    MailKind.REQUEST_DECIDED: "Your request in {service_name} has been decided",
 }
 
 

@@ -22,6 +22,9 @@ class MailKind(StrEnum):
     REMINDER = "reminder"
     ROLES_CHANGED = "roles_changed"
     TWO_FACTOR_RESET = "two_factor_reset"  # to the person whose app an administrator reset
+    ROLE_GRANTED = "role_granted"  # to the borough's CAF contacts, for every role given
+    APPROVAL_WANTED = "approval_wanted"  # to the other administrators of the borough
+    REQUEST_DECIDED = "request_decided"  # to the administrator who asked
 
     @property
     def title(self) -> str:
@@ -37,6 +40,9 @@ KIND_TITLES = {
     MailKind.REMINDER: "Reminder",
     MailKind.ROLES_CHANGED: "Roles changed",
     MailKind.TWO_FACTOR_RESET: "Two-factor sign-in reset",
+    MailKind.ROLE_GRANTED: "Role given (to CAF contacts)",
+    MailKind.APPROVAL_WANTED: "Change waiting for approval",
+    MailKind.REQUEST_DECIDED: "Request approved or rejected",
 }
 
 

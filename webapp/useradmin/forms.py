@@ -35,8 +35,9 @@ ROLE_HINTS = {
     "around the child.",
     Role.MANAGER: "Supervises practitioners and approves closures.",
     Role.BOROUGH_CAF_CONTACT: "Checks requests from other boroughs and sees the borough's "
-    "episodes.",
-    Role.BOROUGH_ADMIN: "Keeps the borough's forms, service directory and accounts.",
+    "episodes. Another administrator must approve it.",
+    Role.BOROUGH_ADMIN: "Keeps the borough's forms, service directory and accounts, and cannot "
+    "also read children's records. Another administrator must approve it.",
 }
 
 

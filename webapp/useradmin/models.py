@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Text
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from webapp.access.permissions import Role
 from webapp.accounts.models import User
-from webapp.db import Base, utcnow
+from webapp.db import Base, enum_column, utcnow
 
 
 class AccountStatusChange(Base):
@@ -22,3 +24,52 @@ class AccountStatusChange(Base):
     changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     changed_by: Mapped[User] = relationship(foreign_keys=[changed_by_id])
+
+
+class RequestOutcome(StrEnum):
+    """How a request that needs a second person's approval ended (None: still waiting)."""
+
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class RoleGrantRequest(Base):
+    """An administrator asked for an account to be given a role that a second administrator
+    (or the system administrator) must approve: the borough CAF contact or administrator
+    role. The role is only granted when the request is approved."""
+
+    __tablename__ = "role_grant_request"
+    __table_args__ = (
+        # One request waiting per account and role.
+        Index(
+            "uq_role_grant_request_waiting",
+            "account_id",
+            "role",
+            unique=True,
+            sqlite_where=text("outcome IS NULL"),
+            postgresql_where=text("outcome IS NULL"),
+        ),
+        CheckConstraint(
+            "decided_by_id IS NULL OR decided_by_id <> requested_by_id",
+            name="decider_is_not_requester",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    borough_id: Mapped[int] = mapped_column(ForeignKey("borough.id"), index=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    outcome: Mapped[RequestOutcome | None] = mapped_column(enum_column(RequestOutcome, 16))
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    account: Mapped[User] = relationship(foreign_keys=[account_id])
+    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    @property
+    def waiting(self) -> bool:
+        return self.outcome is None

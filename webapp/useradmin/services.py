@@ -5,7 +5,8 @@ only call them for accounts the access policy lets the administrator maintain. T
 about the accounts themselves (organisations of the borough only, no system administrator
 role, an administrator keeps their own role and account) are checked here, so that no
 forged form gets past them. Passwords are never set or shown here: a new account gets an
-unusable one and a link, e-mailed to its person, by which they set their own."""
+unusable one and a link, e-mailed to its person, by which they set their own. Roles are given
+through `grants.grant_roles` (separation of duties: webapp/useradmin/duties.py)."""
 
 from __future__ import annotations
 
@@ -27,8 +28,10 @@ from webapp.accounts.passwords import is_usable, unusable_password_hash
 from webapp.accounts.services import normalise_email
 from webapp.audit import services as audit
 from webapp.boroughs.models import Organisation
+from webapp.db import utcnow
 from webapp.mail import messages, outbox
 from webapp.mail.models import MailKind
+from webapp.useradmin import duties, grants
 from webapp.useradmin.models import AccountStatusChange
 
 # The roles a borough administrator may give. The system administrator role is national.
@@ -182,6 +185,8 @@ def _check(db_session: Session, admin: User, details: AccountDetails) -> None:
         errors["roles"] = "Select at least one role"
     elif not details.roles <= set(ASSIGNABLE_ROLES):
         errors["roles"] = "Select roles from the list"
+    elif duties.roles_conflict(details.roles):
+        errors["roles"] = duties.ROLES_CONFLICT
     if details.dbs_check_date is not None and details.dbs_check_date > date.today():
         errors["dbs_check_date"] = "The date of the DBS check must be today or in the past"
     if errors:
@@ -207,7 +212,9 @@ def create(
     client_address: str = "",
 ) -> User:
     """A new account of the administrator's borough, with no usable password: a link by
-    which its person sets one is e-mailed to them once this transaction commits."""
+    which its person sets one is e-mailed to them once this transaction commits. Its roles
+    are given through `grants.grant_roles`: the borough CAF contact and administrator roles
+    wait for a second administrator's approval."""
     _check(db_session, admin, details)
     email = normalise_email(email)
     if _email_taken(db_session, email):
@@ -222,16 +229,15 @@ def create(
         dbs_check_date=details.dbs_check_date,
         caf_trained=details.caf_trained,
         active=True,
+        created_by_id=admin.id,
     )
-    for role in ASSIGNABLE_ROLES:
-        if role in details.roles:
-            account.role_grants.append(UserRole(role=role))
     db_session.add(account)
     try:
         with db_session.begin_nested():
             db_session.flush()
     except IntegrityError:  # the same address saved by someone else at the same moment
         raise AccountInvalid({"email": EMAIL_TAKEN}) from None
+    _grant(db_session, account, admin, details.roles, client_address)
     setup_links.send(db_session, account, admin)
     audit.record(
         db_session,
@@ -280,22 +286,26 @@ def update(
         and Role.BOROUGH_ADMIN not in details.roles
     ):
         raise AccountInvalid({"roles": OWN_ADMIN_ROLE})
-    after = details.for_audit()
-    changes = {name: [before[name], after[name]] for name in before if before[name] != after[name]}
-    if not changes:
-        return {}
     if account.organisation_id != details.organisation_id:
         account.organisation_id = details.organisation_id
         if account.team is not None and account.team.organisation_id != details.organisation_id:
             account.team_id = None  # a team belongs to one organisation
     for grant in list(account.role_grants):
         if grant.role not in details.roles:
-            account.role_grants.remove(grant)
-    for role in ASSIGNABLE_ROLES:
-        if role in details.roles and role not in account.roles:
-            account.role_grants.append(UserRole(role=role))
+            account.role_grants.remove(grant)  # taking a role away needs nobody's approval
     account.dbs_check_date = details.dbs_check_date
     account.caf_trained = details.caf_trained
+    db_session.flush()
+    granted = _grant(db_session, account, admin, details.roles, client_address)
+    after = AccountDetails.of(account).for_audit()
+    changes = {name: [before[name], after[name]] for name in before if before[name] != after[name]}
+    if not changes and not granted.requested:
+        return {}
+    if changes:
+        account.changed_by_id = admin.id
+        account.changed_at = utcnow()
+    if granted.requested:
+        changes["roles_requested"] = [None, sorted(role.value for role in granted.requested)]
     db_session.flush()
     if "roles" in changes and account.active:
         _tell_of_new_roles(db_session, account)
@@ -309,6 +319,21 @@ def update(
         changes=changes,
     )
     return changes
+
+
+def _grant(
+    db_session: Session, account: User, admin: User, roles: frozenset[Role], client_address: str
+) -> grants.Granted:
+    try:
+        return grants.grant_roles(
+            db_session,
+            account,
+            [role for role in ASSIGNABLE_ROLES if role in roles],
+            admin,
+            client_address=client_address,
+        )
+    except duties.DutiesBreached as breached:
+        raise AccountInvalid({"roles": str(breached)}) from None
 
 
 def _tell_of_new_roles(db_session: Session, account: User) -> None:
@@ -366,6 +391,8 @@ def set_active(
     if account.active is active:
         return False
     account.active = active
+    account.changed_by_id = admin.id
+    account.changed_at = utcnow()
     if not active:
         # Sign-in checks this token on every request: the person's next request finds no
         # session, whatever cookie their browser still holds.

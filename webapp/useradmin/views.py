@@ -14,7 +14,7 @@ from webapp.access.permissions import Permission, Role
 from webapp.access.policy import may, requires
 from webapp.accounts.models import User
 from webapp.accounts.sessions import client_address
-from webapp.useradmin import services
+from webapp.useradmin import grants, services
 from webapp.useradmin.forms import (
     ROLE_HINTS,
     AccountForm,
@@ -72,6 +72,14 @@ def _page_number() -> int:
     return int(number) if number.isdigit() and len(number) < 6 else 1
 
 
+def _waiting_message(roles: frozenset[Role]) -> str:
+    titles = " and ".join(role.title for role in ASSIGNABLE_ROLES if role in roles)
+    return (
+        f"Another administrator must approve the role {titles} before the person has it. "
+        "We have asked your borough's other administrators"
+    )
+
+
 @bp.app_template_filter("dbs_tag")
 def dbs_tag(account: User):
     return DBS_TAGS.get(services.dbs_status(account))
@@ -112,8 +120,11 @@ def new():
             _set_choices(form)
             _show_errors(form, invalid)
         else:
+            waiting = grants.waiting_roles(db.session, account)
             db.session.commit()
             flash(f"Account created. We have sent a link to set a password to {account.email}")
+            if waiting:
+                flash(_waiting_message(waiting))
             return redirect(url_for(".show", account_id=account.id))
     return render_template("useradmin/new.html", form=form, role_items=_role_items(form))
 
@@ -129,6 +140,7 @@ def show(account_id: int):
         has_password=services.has_password(account),
         is_self=account.id == current_user.id,
         is_manager=account.has_role(Role.MANAGER),
+        waiting=grants.waiting_for(db.session, account),
     )
 
 
@@ -160,7 +172,11 @@ def edit(account_id: int):
             form.seen.data = services.seen_token(account)
         else:
             db.session.commit()
-            flash("The account has been changed" if changes else "Nothing was changed")
+            requested = changes.pop("roles_requested", None)
+            if changes or not requested:
+                flash("The account has been changed" if changes else "Nothing was changed")
+            if requested:
+                flash(_waiting_message(frozenset(Role(value) for value in requested[1])))
             return redirect(url_for(".show", account_id=account.id))
     return render_template(
         "useradmin/edit.html", form=form, account=account, role_items=_role_items(form)

@@ -22,13 +22,14 @@ class _ChoicesForm(FlaskForm):
         "Why are you changing the workflow choices?",
         widget=GovTextArea(),
         filters=[_strip],
-        description="This is kept with the new version, with your name and the time.",
+        description="Another administrator of your borough sees it when deciding, and it is "
+        "kept with the new version, with your name and the time.",
         validators=[
             DataRequired(message="Enter why you are changing the workflow choices"),
             Length(max=REASON_MAX, message=f"The reason must be {REASON_MAX} characters or fewer"),
         ],
     )
-    submit = SubmitField("Save the choices", widget=GovSubmitInput())
+    submit = SubmitField("Ask for approval", widget=GovSubmitInput())
 
     choice_keys: list[str] = []
 

@@ -6,12 +6,24 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.accounts.models import User
 from webapp.boroughs.models import Borough
-from webapp.db import Base, utcnow
+from webapp.db import Base, enum_column, utcnow
+from webapp.useradmin.models import RequestOutcome
 
 
 class WorkflowChoiceVersion(Base):
@@ -27,9 +39,13 @@ class WorkflowChoiceVersion(Base):
     reason: Mapped[str] = mapped_column(Text)
     chosen_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     chosen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The second administrator who approved the change (None: versions written before
+    # changes needed approval).
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     borough: Mapped[Borough] = relationship()
-    chosen_by: Mapped[User] = relationship()
+    chosen_by: Mapped[User] = relationship(foreign_keys=[chosen_by_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
 
     @property
     def selections(self) -> dict[str, str]:
@@ -39,3 +55,51 @@ class WorkflowChoiceVersion(Base):
 @event.listens_for(WorkflowChoiceVersion, "before_update")
 def _never_changed(mapper, connection, target) -> None:
     raise ValueError("A workflow choice version never changes: write a new version")
+
+
+class WorkflowChoiceRequest(Base):
+    """An administrator asked for the borough's workflow choices to change; another
+    administrator of the borough approves (which writes the new version) or rejects it."""
+
+    __tablename__ = "workflow_choice_request"
+    __table_args__ = (
+        # One change waiting per borough and workflow, so approvals never cross.
+        Index(
+            "uq_workflow_choice_request_waiting",
+            "borough_id",
+            "workflow_id",
+            unique=True,
+            sqlite_where=text("outcome IS NULL"),
+            postgresql_where=text("outcome IS NULL"),
+        ),
+        CheckConstraint(
+            "decided_by_id IS NULL OR decided_by_id <> requested_by_id",
+            name="decider_is_not_requester",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    borough_id: Mapped[int] = mapped_column(ForeignKey("borough.id"), index=True)
+    workflow_id: Mapped[str] = mapped_column(String(80))
+    selections_json: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    outcome: Mapped[RequestOutcome | None] = mapped_column(enum_column(RequestOutcome, 16))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("workflow_choice_version.id"))
+
+    borough: Mapped[Borough] = relationship()
+    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    version: Mapped[WorkflowChoiceVersion | None] = relationship()
+
+    @property
+    def selections(self) -> dict[str, str]:
+        return json.loads(self.selections_json)
+
+    @property
+    def waiting(self) -> bool:
+        return self.outcome is None

@@ -1,21 +1,37 @@
 """Reading and writing a borough's workflow choices.
 
 `current_for` is what a new episode pins; `selections_for` is what an episode runs under
-(its pinned version, or the definition's defaults when it pinned none)."""
+(its pinned version, or the definition's defaults when it pinned none). A change goes
+through the same approval as a form's publication: an administrator asks for it
+(`request_change`), and another administrator of the borough, independent of them
+(webapp/useradmin/duties.py), approves it, which writes the new version, or rejects it
+(`decide`)."""
 
 from __future__ import annotations
 
 import json
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from webapp import counters
 from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.boroughs.models import Borough
+from webapp.db import utcnow
+from webapp.mail import messages, outbox
+from webapp.mail.models import MailKind
+from webapp.useradmin import duties, grants
+from webapp.useradmin.models import RequestOutcome
 from webapp.workflow import WorkflowDefinition
-from webapp.workflowchoices.models import WorkflowChoiceVersion
+from webapp.workflowchoices.models import WorkflowChoiceRequest, WorkflowChoiceVersion
+
+ALREADY_WAITING = (
+    "A change to the workflow choices is already waiting for approval. Another administrator "
+    "must approve or reject it before a new change can be asked for"
+)
+ALREADY_DECIDED = "Another administrator has already decided this request"
 
 
 class ChoiceRefused(ValueError):
@@ -73,16 +89,14 @@ def selections_of(db_session: Session, version_id: int | None) -> dict[str, str]
     return version.selections if version is not None else {}
 
 
-def choose(
+def _checked(
     db_session: Session,
     borough: Borough,
     definition: WorkflowDefinition,
     selections: dict[str, str],
-    reason: str,
-    user: User,
-    client_address: str = "",
-) -> WorkflowChoiceVersion:
-    """Write a new version of the borough's choices for `definition`. The caller commits."""
+) -> dict[str, str]:
+    """The choices in force before; raise ChoiceRefused if `selections` are not a complete,
+    valid and different set of choices for `definition`."""
     for key, option in selections.items():
         choice = definition.choices.get(key)
         if choice is None or option not in choice.options:
@@ -91,9 +105,6 @@ def choose(
     if missing:
         title = definition.choices[missing[0]].title.lower()
         raise ChoiceRefused(f"Select {title}", f"choice_{missing[0]}")
-    reason = reason.strip()
-    if not reason:
-        raise ChoiceRefused("Enter why you are changing the workflow choices", "reason")
     current = current_for(db_session, borough.id, definition.id)
     before = definition.resolve_choices(current.selections if current else None)
     if selections == before:
@@ -101,6 +112,178 @@ def choose(
             "Change at least one choice: these are the choices already in force",
             f"choice_{next(iter(definition.choices))}",
         )
+    return before
+
+
+def waiting_request(
+    db_session: Session, borough_id: int, workflow_id: str
+) -> WorkflowChoiceRequest | None:
+    return db_session.scalars(
+        select(WorkflowChoiceRequest).where(
+            WorkflowChoiceRequest.borough_id == borough_id,
+            WorkflowChoiceRequest.workflow_id == workflow_id,
+            WorkflowChoiceRequest.outcome.is_(None),
+        )
+    ).first()
+
+
+def waiting_requests(db_session: Session, borough_id: int) -> list[WorkflowChoiceRequest]:
+    return list(
+        db_session.scalars(
+            select(WorkflowChoiceRequest)
+            .where(
+                WorkflowChoiceRequest.borough_id == borough_id,
+                WorkflowChoiceRequest.outcome.is_(None),
+            )
+            .order_by(WorkflowChoiceRequest.requested_at)
+        )
+    )
+
+
+def find_request(db_session: Session, request_id: int) -> WorkflowChoiceRequest | None:
+    return db_session.get(WorkflowChoiceRequest, request_id)
+
+
+def request_change(
+    db_session: Session,
+    borough: Borough,
+    definition: WorkflowDefinition,
+    selections: dict[str, str],
+    reason: str,
+    user: User,
+    client_address: str = "",
+) -> WorkflowChoiceRequest:
+    """Ask for a new version of the borough's choices for `definition`: nothing changes
+    until another administrator approves (`decide`). The caller commits."""
+    _checked(db_session, borough, definition, selections)
+    reason = reason.strip()
+    if not reason:
+        raise ChoiceRefused("Enter why you are changing the workflow choices", "reason")
+    first_field = f"choice_{next(iter(definition.choices))}"
+    if waiting_request(db_session, borough.id, definition.id) is not None:
+        raise ChoiceRefused(ALREADY_WAITING, first_field)
+    request = WorkflowChoiceRequest(
+        borough_id=borough.id,
+        workflow_id=definition.id,
+        selections_json=json.dumps(selections, sort_keys=True),
+        reason=reason,
+        requested_by_id=user.id,
+        comment="",
+    )
+    db_session.add(request)
+    try:
+        with db_session.begin_nested():
+            db_session.flush()
+    except IntegrityError:  # another administrator asked at the same moment
+        raise ChoiceRefused(ALREADY_WAITING, first_field) from None
+    audit.record(
+        db_session,
+        "workflow.choices_change_requested",
+        actor_id=user.id,
+        object_type="workflow_choice_request",
+        object_id=request.id,
+        client_address=client_address,
+        borough=borough.code,
+        workflow=f"{definition.id} v{definition.version}",
+        selections=request.selections_json,
+        reason=reason,
+    )
+    grants.ask_administrators(
+        db_session,
+        borough.id,
+        user,
+        "to change the borough's workflow choices",
+        messages.link("workflowchoices.show_request", request_id=request.id),
+    )
+    return request
+
+
+def decide(
+    db_session: Session,
+    request: WorkflowChoiceRequest,
+    definition: WorkflowDefinition,
+    decider: User,
+    approve: bool,
+    comment: str,
+    client_address: str = "",
+) -> WorkflowChoiceVersion | None:
+    """Approve (writing the new version, which new episodes then pin) or reject the
+    request, in the caller's transaction. Raises `duties.DutiesBreached` when `decider` is
+    not an independent second person or the request was decided meanwhile, and
+    ChoiceRefused when the choices no longer apply to the borough's workflow."""
+    locked = db_session.scalars(
+        select(WorkflowChoiceRequest)
+        .where(WorkflowChoiceRequest.id == request.id)
+        .with_for_update()
+    ).one()
+    if not locked.waiting:
+        raise duties.DutiesBreached(ALREADY_DECIDED)
+    duties.check_second_person(decider, locked.requested_by_id, locked.requested_at)
+    version = None
+    if approve:
+        version = _write_version(db_session, locked, definition, decider, client_address)
+    locked.decided_by_id = decider.id
+    locked.decided_at = utcnow()
+    locked.outcome = RequestOutcome.APPROVED if approve else RequestOutcome.REJECTED
+    locked.comment = comment.strip()
+    locked.version_id = version.id if version else None
+    try:
+        with db_session.begin_nested():
+            db_session.flush()
+    except IntegrityError:  # the database's own separation-of-duties rules
+        raise duties.DutiesBreached(ALREADY_DECIDED) from None
+    audit.record(
+        db_session,
+        "workflow.choices_change_decided",
+        actor_id=decider.id,
+        object_type="workflow_choice_request",
+        object_id=locked.id,
+        client_address=client_address,
+        borough_id=locked.borough_id,
+        outcome=locked.outcome.value,
+        requested_by=locked.requested_by_id,
+        version=version.version if version else None,
+        comment=locked.comment,
+    )
+    requester = locked.requested_by
+    if requester.active:
+        outbox.queue(
+            db_session,
+            messages.compose(
+                MailKind.REQUEST_DECIDED,
+                full_name=requester.full_name,
+                what="to change the borough's workflow choices",
+                approved=approve,
+                decided_by=decider.full_name,
+                comment=locked.comment,
+            ),
+            requester.email,
+            recipient_user_id=requester.id,
+        )
+    return version
+
+
+def _write_version(
+    db_session: Session,
+    request: WorkflowChoiceRequest,
+    definition: WorkflowDefinition,
+    approver: User,
+    client_address: str,
+) -> WorkflowChoiceVersion:
+    borough = request.borough
+    selections = request.selections
+    if definition.id != request.workflow_id:
+        raise ChoiceRefused(
+            "The borough's workflow has changed since this was asked for: reject it", "decision"
+        )
+    try:
+        before = _checked(db_session, borough, definition, selections)
+    except ChoiceRefused:
+        raise ChoiceRefused(
+            "These choices no longer fit the borough's workflow or are already in force: "
+            "reject the request",
+            "decision",
+        ) from None
     number = counters.allocate(
         db_session,
         f"workflow-choices:{borough.id}:{definition.id}",
@@ -115,15 +298,16 @@ def choose(
         workflow_id=definition.id,
         version=number,
         selections_json=json.dumps(selections, sort_keys=True),
-        reason=reason,
-        chosen_by_id=user.id,
+        reason=request.reason,
+        chosen_by_id=request.requested_by_id,
+        approved_by_id=approver.id,
     )
     db_session.add(version)
     db_session.flush()
     audit.record(
         db_session,
         "workflow.choices_changed",
-        actor_id=user.id,
+        actor_id=approver.id,
         object_type="workflow_choice_version",
         object_id=version.id,
         client_address=client_address,
@@ -132,6 +316,24 @@ def choose(
         version=number,
         before=json.dumps(before, sort_keys=True),
         after=version.selections_json,
-        reason=reason,
+        reason=request.reason,
+        requested_by=request.requested_by_id,
+        approved_by=approver.id,
     )
     return version
+
+
+def record_refusal(
+    db_session: Session, user: User, request_id: int, reason: str, client_address: str
+) -> None:
+    """A decision the rules refused (the requester deciding their own change, an account
+    they made or changed, one made after the request)."""
+    audit.record(
+        db_session,
+        "workflow.choices_change_refused",
+        actor_id=user.id,
+        object_type="workflow_choice_request",
+        object_id=request_id,
+        client_address=client_address,
+        reason=reason,
+    )

@@ -1,5 +1,7 @@
 """/admin/workflow-choices: a borough administrator sees the workflow their borough's new
-episodes start with, as a picture and as tables, and chooses among its options."""
+episodes start with, as a picture and as tables, and asks to change its options; another
+administrator of the borough approves the change (which then applies to new episodes) or
+rejects it, at /admin/workflow-choices/requests/<id>."""
 
 from __future__ import annotations
 
@@ -8,11 +10,13 @@ from flask_login import current_user
 
 from webapp import db
 from webapp.access.permissions import Permission
-from webapp.access.policy import requires
+from webapp.access.policy import refuse, requires
 from webapp.accounts.sessions import client_address
 from webapp.admin import workflows as workflow_pages
 from webapp.episodes import workflow
 from webapp.security import allow_inline_styles_on_this_page
+from webapp.useradmin import duties
+from webapp.useradmin.decision_form import DecisionForm
 from webapp.workflow.diagram import render as render_diagram
 from webapp.workflowchoices import services
 from webapp.workflowchoices.forms import choices_form
@@ -30,6 +34,7 @@ def _page(definition, current, form, status: int = 200):
         current=current,
         form=form,
         history=services.history(db.session, current_user.borough_id, definition.id),
+        waiting=services.waiting_request(db.session, current_user.borough_id, definition.id),
         mermaid_text=render_diagram(effective, "mermaid"),
         states=workflow_pages.state_rows(effective),
         transitions=workflow_pages.transition_rows(effective),
@@ -58,7 +63,7 @@ def choose():
     form = choices_form(definition, selections)
     if form.validate_on_submit():
         try:
-            version = services.choose(
+            request = services.request_change(
                 db.session,
                 current_user.borough,
                 definition,
@@ -73,10 +78,10 @@ def choose():
         else:
             db.session.commit()
             flash(
-                f"Workflow choices version {version.version} saved. New episodes follow them; "
-                "episodes already started keep the choices they started with."
+                "Your change has been sent for approval. Another administrator of your borough "
+                "must approve it before new episodes follow it."
             )
-            return redirect(url_for(".index"))
+            return redirect(url_for(".show_request", request_id=request.id))
     return _page(definition, current, form, 400)
 
 
@@ -93,3 +98,70 @@ def version(version_id: int):
         definition=definition,
         selected=definition.resolve_choices(found.selections),
     )
+
+
+def _request_or_404(request_id: int):
+    found = services.find_request(db.session, request_id)
+    if found is None or found.borough_id != current_user.borough_id:
+        refuse(404, "not found" if found is None else "not visible", found)
+    return found
+
+
+def _request_page(request, form: DecisionForm, status: int = 200):
+    definition = workflow.catalogue().for_borough(current_user.borough.code)
+    current = services.current_for(db.session, current_user.borough_id, definition.id)
+    return render_template(
+        "workflowchoices/request.html",
+        request=request,
+        definition=definition,
+        before=definition.resolve_choices(current.selections if current else None),
+        asked=definition.resolve_choices(request.selections),
+        form=form,
+        refusal=duties.second_person_refusal(
+            current_user, request.requested_by_id, request.requested_at
+        )
+        if request.waiting
+        else None,
+    ), status
+
+
+@bp.get("/requests/<int:request_id>")
+@requires(Permission.BOROUGH_ADMINISTER)
+def show_request(request_id: int):
+    return _request_page(_request_or_404(request_id), DecisionForm(formdata=None))
+
+
+@bp.post("/requests/<int:request_id>")
+@requires(Permission.BOROUGH_ADMINISTER)
+def decide_request(request_id: int):
+    request = _request_or_404(request_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        return _request_page(request, form, 400)
+    definition = workflow.catalogue().for_borough(current_user.borough.code)
+    try:
+        version = services.decide(
+            db.session,
+            request,
+            definition,
+            current_user,
+            form.approves,
+            form.comment.data or "",
+            client_address=client_address(),
+        )
+    except (duties.DutiesBreached, services.ChoiceRefused) as refused:
+        db.session.rollback()
+        services.record_refusal(
+            db.session, current_user, request_id, str(refused), client_address()
+        )
+        db.session.commit()
+        form.decision.errors = [str(refused)]
+        return _request_page(_request_or_404(request_id), form, 400)
+    db.session.commit()
+    flash(
+        f"Workflow choices version {version.version} is in force. New episodes follow it; "
+        "episodes already started keep the choices they started with."
+        if version
+        else "The change has been rejected"
+    )
+    return redirect(url_for(".index"))
