@@ -434,3 +434,43 @@ def test_the_secret_is_not_kept_in_clear(user):
     stored = db.session.get(User, user.id).totp_secret
     assert TOTP_SECRET not in stored
     assert two_factor.decrypt_secret(stored) == TOTP_SECRET
+
+
+# --- at the same moment -------------------------------------------------------------------
+
+
+def test_the_same_code_sent_twice_at_once_signs_in_only_once(app, client, other_client, user):
+    from tests.concurrency import Post, post_at_once
+
+    password_step(client, user.email)
+    password_step(other_client, user.email)
+    code = code_at()
+
+    responses = post_at_once(
+        app,
+        [Post(client, CODE_PAGE, {"code": code}), Post(other_client, CODE_PAGE, {"code": code})],
+    )
+
+    assert sorted(response.status_code for response in responses) == [200, 302]
+    assert len(audited("auth.sign_in.succeeded")) == 1
+
+
+def test_the_same_recovery_code_sent_twice_at_once_signs_in_only_once(
+    app, client, other_client, user
+):
+    from tests.concurrency import Post, post_at_once
+
+    codes = recovery_codes_for(user)
+    password_step(client, user.email)
+    password_step(other_client, user.email)
+
+    responses = post_at_once(
+        app,
+        [
+            Post(client, RECOVERY_PAGE, {"code": codes[0]}),
+            Post(other_client, RECOVERY_PAGE, {"code": codes[0]}),
+        ],
+    )
+
+    assert sorted(response.status_code for response in responses) == [200, 302]
+    assert len(audited("auth.sign_in.succeeded")) == 1
