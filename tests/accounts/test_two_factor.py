@@ -474,3 +474,12 @@ def test_the_same_recovery_code_sent_twice_at_once_signs_in_only_once(
 
     assert sorted(response.status_code for response in responses) == [200, 302]
     assert len(audited("auth.sign_in.succeeded")) == 1
+
+
+def test_after_the_two_factor_key_changes_people_set_up_their_app_again(app, client, user):
+    app.config["TWO_FACTOR_KEY"] = "a new key, after the old one leaked"
+
+    assert password_step(client, user.email).headers["Location"] == SET_UP_PAGE
+    old_secret_code = client.post_form(CODE_PAGE, {"code": code_at()}, token_from=SET_UP_PAGE)
+    assert old_secret_code.headers["Location"] == SET_UP_PAGE
+    assert not signed_in(client)

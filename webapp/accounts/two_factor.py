@@ -76,7 +76,9 @@ class CodeOutcome:
 
 
 def is_enrolled(user: User) -> bool:
-    return user.totp_secret is not None
+    """Whether the person has set up an app. A secret that the two-factor key in use cannot
+    read (the key was changed) counts as none: they set up their app again."""
+    return user.totp_secret is not None and decrypt_secret(user.totp_secret) is not None
 
 
 def required_for(user: User) -> bool:

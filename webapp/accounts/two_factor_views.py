@@ -110,9 +110,11 @@ def _render_code_page(form, carried):
 @bp.route("/sign-in/two-factor", methods=["GET", "POST"])
 @public  # after the password, before signing in: the challenge in the session is the check
 def code():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
     challenge = _challenge()
-    if challenge is None or current_user.is_authenticated:
-        return _start_again() if challenge is None else redirect(url_for("home.index"))
+    if challenge is None:
+        return _start_again()
     if not two_factor.is_enrolled(challenge.user):
         return redirect(url_for("two_factor.set_up"))
     form = AppCodeForm()
@@ -131,9 +133,11 @@ def code():
 @bp.route("/sign-in/recovery-code", methods=["GET", "POST"])
 @public  # after the password, before signing in: the challenge in the session is the check
 def recovery():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
     challenge = _challenge()
-    if challenge is None or current_user.is_authenticated:
-        return _start_again() if challenge is None else redirect(url_for("home.index"))
+    if challenge is None:
+        return _start_again()
     if not two_factor.is_enrolled(challenge.user):
         return redirect(url_for("two_factor.set_up"))
     form = RecoveryCodeForm()
@@ -175,9 +179,11 @@ def _render_set_up_page(challenge: TwoFactorChallenge, form, carried):
 @bp.route("/sign-in/two-factor/set-up", methods=["GET", "POST"])
 @public  # after the password, before signing in: the challenge in the session is the check
 def set_up():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
     challenge = _challenge()
-    if challenge is None or current_user.is_authenticated:
-        return _start_again() if challenge is None else redirect(url_for("home.index"))
+    if challenge is None:
+        return _start_again()
     if two_factor.is_enrolled(challenge.user):
         return redirect(url_for("two_factor.code"))
     form = AppCodeForm()
