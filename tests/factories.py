@@ -118,7 +118,8 @@ def make_episode(child: Child, assessor: User | None = None, **fields) -> Episod
 
 
 def make_consent(episode: Episode, recorded_by: User, **fields) -> Consent:
-    """Consent given by a parent with parental responsibility, to assess, record and share."""
+    """Consent given in writing by a parent with parental responsibility, to assess, record
+    and share, sensitive information included."""
     consent = Consent(
         episode=episode,
         decision=fields.pop("decision", ConsentDecision.GIVEN),
@@ -129,6 +130,7 @@ def make_consent(episode: Episode, recorded_by: User, **fields) -> Consent:
         to_assess=fields.pop("to_assess", True),
         to_record=fields.pop("to_record", True),
         to_share=fields.pop("to_share", True),
+        includes_sensitive=fields.pop("includes_sensitive", True),
         method=fields.pop("method", ConsentMethod.WRITTEN),
         given_on=fields.pop("given_on", date.today()),
         recorded_by_id=recorded_by.id,

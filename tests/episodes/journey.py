@@ -46,14 +46,15 @@ def reload(episode_id: int) -> Episode:
 
 
 def consent_form(*agency_ids: int) -> dict:
-    """Consent to assess, record and share with the given agencies, from the mother."""
+    """Consent to assess, record and share with the given agencies, sensitive information
+    included, from the mother."""
     return {
         "given_by": "parent_carer",
         "given_by_name": "Pat Example",
         "relationship_to_child": "Mother",
         "parental_responsibility": "yes",
         "decision": "given",
-        "scope": ["to_assess", "to_record", "to_share"],
+        "scope": ["to_assess", "to_record", "to_share", "includes_sensitive"],
         "agencies": [str(agency) for agency in agency_ids],
         "points_explained": ["why", "what", "who", "purpose", "implications", "right_to_see"],
         "method": "written",

@@ -86,6 +86,7 @@ ADD_QUESTION = {
     "label": "School attended",
     "hint": "Leave blank if none",
     "required": "no",
+    "data_class": "basic",
     "options": "",
     "place": "after:date_of_birth",
     "visible_if_field": "",

@@ -25,6 +25,7 @@ _BASE: dict[str, Any] = {
             "fields": [
                 {
                     "id": "full_name",
+                    "data_class": "basic",
                     "type": "text",
                     "label": "Full name",
                     "core": True,
@@ -33,6 +34,7 @@ _BASE: dict[str, Any] = {
                 },
                 {
                     "id": "date_of_birth",
+                    "data_class": "basic",
                     "type": "date",
                     "label": "Date of birth",
                     "core": True,
@@ -41,6 +43,7 @@ _BASE: dict[str, Any] = {
                 },
                 {
                     "id": "gender",
+                    "data_class": "basic",
                     "type": "radios",
                     "label": "Gender",
                     "core": True,
@@ -50,16 +53,24 @@ _BASE: dict[str, Any] = {
                         {"value": "unknown", "label": "Not known"},
                     ],
                 },
-                {"id": "nickname", "type": "text", "label": "Nickname"},
+                {"id": "nickname", "data_class": "basic", "type": "text", "label": "Nickname"},
                 {
                     "id": "pets",
+                    "data_class": "basic",
                     "type": "radios",
                     "label": "Pets",
                     "options": [{"value": "cat", "label": "Cat"}, {"value": "dog", "label": "Dog"}],
                 },
-                {"id": "has_disability", "type": "yes_no", "label": "Disability", "core": True},
+                {
+                    "id": "has_disability",
+                    "data_class": "sensitive",
+                    "type": "yes_no",
+                    "label": "Disability",
+                    "core": True,
+                },
                 {
                     "id": "disability_details",
+                    "data_class": "sensitive",
                     "type": "textarea",
                     "label": "Disability details",
                     "visible_if": {"field": "has_disability", "equals": "yes"},
@@ -79,16 +90,23 @@ _BASE: dict[str, Any] = {
                     "fields": [
                         {
                             "id": "carer_name",
+                            "data_class": "basic",
                             "type": "text",
                             "label": "Carer's name",
                             "core": True,
                             "required": True,
                         },
-                        {"id": "carer_email", "type": "email", "label": "Carer's email"},
+                        {
+                            "id": "carer_email",
+                            "data_class": "basic",
+                            "type": "email",
+                            "label": "Carer's email",
+                        },
                     ],
                 },
                 {
                     "id": "family_notes",
+                    "data_class": "sensitive",
                     "type": "textarea",
                     "label": "Family notes",
                     "required": True,

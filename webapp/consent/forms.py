@@ -29,7 +29,17 @@ SCOPES = [
     ("to_assess", "To undertake the assessment"),
     ("to_record", "To record and store the information"),
     ("to_share", "To share the information with the agencies named below"),
+    (
+        "includes_sensitive",
+        "To include sensitive information in what is recorded and shared: their health, "
+        "development, disability, ethnicity, religion, family life and concerns about them",
+    ),
 ]
+SCOPE_HINT = (
+    "Select all that apply. Without the last one, their consent covers basic information "
+    "only: names, address, postcode, date of birth and contact details. Sensitive "
+    "information needs their explicit agreement, in writing or verbally."
+)
 
 
 def _text(label, max_length, message=None, required=True, hint=None):
@@ -86,14 +96,22 @@ class WhoDecidesForm(FlaskForm):
     )
 
 
-def _method_field():
+def _method_field(*, implied: bool = False):
+    choices = [
+        (ConsentMethod.WRITTEN.value, "In writing (signed statement)"),
+        (ConsentMethod.VERBAL.value, "Verbally"),
+    ]
+    if implied:
+        choices.append(
+            (
+                ConsentMethod.IMPLIED.value,
+                "Implied by what they did, such as accepting a service (basic information only)",
+            )
+        )
     return GovukRadioField(
         "How was the decision given?",
         widget=GovRadioInput(),
-        choices=[
-            (ConsentMethod.WRITTEN.value, "In writing (signed statement)"),
-            (ConsentMethod.VERBAL.value, "Verbally"),
-        ],
+        choices=choices,
         validators=[InputRequired(message="Select how the decision was given")],
     )
 
@@ -121,7 +139,7 @@ class ConsentForm(WhoDecidesForm):
         widget=GovCheckboxesInput(),
         choices=SCOPES,
         validators=[Optional()],
-        description="Select all that apply.",
+        description=SCOPE_HINT,
     )
     agencies = GovukCheckboxesField(
         "Which agencies may the information be shared with?",
@@ -147,7 +165,7 @@ class ConsentForm(WhoDecidesForm):
         validators=[Optional()],
         description="You must explain all of these for consent to be informed.",
     )
-    method = _method_field()
+    method = _method_field(implied=True)
     given_on = _decided_on_field()
     review_on = GovukDateField(
         "Date to review consent (optional)",

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, String, Text
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.accounts.models import User
@@ -27,6 +27,13 @@ class ConsentDecision(StrEnum):
 class ConsentMethod(StrEnum):
     WRITTEN = "written"
     VERBAL = "verbal"
+    #: inferred from what the family did, such as accepting a service: it covers basic
+    #: personal information only, never sensitive (DCSF 2010, "Implied consent")
+    IMPLIED = "implied"
+
+    @property
+    def is_explicit(self) -> bool:
+        return self is not ConsentMethod.IMPLIED
 
 
 class Consent(Base):
@@ -50,6 +57,10 @@ class Consent(Base):
     to_assess: Mapped[bool] = mapped_column(Boolean, default=False)
     to_record: Mapped[bool] = mapped_column(Boolean, default=False)
     to_share: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: the family explicitly agreed that what is recorded and shared may include sensitive
+    #: personal data (DCSF 2010, paragraph 17); without it, consent covers basic personal
+    #: information only (name, address, postcode, date of birth, contacts)
+    includes_sensitive: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     points_explained: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of keys
     method: Mapped[ConsentMethod] = mapped_column(enum_column(ConsentMethod))
     given_on: Mapped[date] = mapped_column(Date)

@@ -28,7 +28,17 @@ from webapp.episodes.models import Episode, Notification
 WITHDRAWN_NOTIFICATION = "consent_withdrawn"
 
 POINTS = ("why", "what", "who", "purpose", "implications", "right_to_see")
-SCOPES = ("to_assess", "to_record", "to_share")
+SCOPES = ("to_assess", "to_record", "to_share", "includes_sensitive")
+SENSITIVE = "includes_sensitive"
+IMPLIED_IS_BASIC = (
+    "Implied consent covers basic information only: sensitive information needs their "
+    "explicit agreement, in writing or verbally. Clear ‘To include sensitive information’, "
+    "or record how they agreed explicitly"
+)
+SENSITIVE_NEEDS_SCOPE = (
+    "Sensitive information is agreed for recording or sharing: select ‘To record and "
+    "store the information’ or ‘To share the information’ as well"
+)
 
 
 @dataclass
@@ -67,6 +77,11 @@ class ConsentStatus:
 
     def agreed(self, scope: str) -> bool:
         return any(getattr(consent, scope) for consent in self.current)
+
+    @property
+    def sensitive_agreed(self) -> bool:
+        """Current consent explicitly covers sensitive information (DCSF 2010, 17)."""
+        return any(consent.includes_sensitive for consent in self.current)
 
     @property
     def sharing_with(self) -> list[str]:
@@ -176,6 +191,13 @@ def check(
             )
         if set(data.organisation_ids) - agencies_allowed:
             errors["agencies"] = "Select agencies from the list"
+        if SENSITIVE in data.scope and "scope" not in errors:
+            # DCSF 2010, "Implied consent": "generally not sufficient as a basis for sharing
+            # sensitive personal data"; paragraph 17: explicit, informed consent is required
+            if not data.method.is_explicit:
+                errors["scope"] = IMPLIED_IS_BASIC
+            elif not data.scope & {"to_record", "to_share"}:
+                errors["scope"] = SENSITIVE_NEEDS_SCOPE
         if set(data.points_explained) != set(POINTS):
             errors["points_explained"] = (
                 "Confirm you explained every point: consent must be informed"
@@ -218,6 +240,7 @@ def record(
         to_assess=given and "to_assess" in data.scope,
         to_record=given and "to_record" in data.scope,
         to_share=given and "to_share" in data.scope,
+        includes_sensitive=given and SENSITIVE in data.scope,
         points_explained=json.dumps(sorted(data.points_explained)),
         method=data.method,
         given_on=data.given_on,
@@ -240,6 +263,7 @@ def record(
         episode_id=episode.id,
         child_id=episode.child_id,
         scope=sorted(data.scope),
+        method=data.method.value,
         given_by=data.given_by.value,
         agencies=list(data.organisation_ids),
         other_services=list(data.other_services),

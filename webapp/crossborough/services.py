@@ -241,7 +241,11 @@ def _check_public_interest(
     shown beside the question it is about."""
     try:
         sharing.check_sharing(
-            db_session, episode, requester.organisation_id, public_interest=public_interest
+            db_session,
+            episode,
+            requester.organisation_id,
+            public_interest=public_interest,
+            sensitive=True,  # a member of the team sees the whole record
         )
     except sharing.SharingRefused as refused:
         raise JoinRefused(refused.reason, "public_interest_ground", sharing=True) from None

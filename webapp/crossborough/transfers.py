@@ -67,7 +67,9 @@ def record_transfer(
     from webapp.sharing import services as sharing  # sharing imports the episode models
 
     receivers = receiving_organisations(db_session, borough)
-    consented = sharing.consented_organisation_ids(db_session, episode)
+    # The whole record holds sensitive information: consent covers it only when the family
+    # agreed to that explicitly (DCSF 2010, paragraph 17).
+    consented = sharing.consented_organisation_ids(db_session, episode, sensitive=True)
     what = f"The whole CAF record, transferred to {borough.name}"
     covered = [organisation for organisation in receivers if organisation.id in consented]
     if covered:
@@ -78,6 +80,15 @@ def record_transfer(
             what=what,
             organisation_id=covered[0].id,
             client_address=client_address,
+            sensitive=True,
+        )
+    basic_only = sharing.consented_organisation_ids(db_session, episode)
+    if public_interest is None and any(item.id in basic_only for item in receivers):
+        raise sharing.SharingRefused(
+            f"The family's consent to share with {borough.name} covers basic information "
+            "only, and the record holds sensitive information, which needs their explicit "
+            "consent. Record their explicit consent to share sensitive information, or a "
+            "public-interest decision to transfer without consent, or do not transfer."
         )
     if public_interest is None:
         raise sharing.SharingRefused(

@@ -156,6 +156,9 @@ def decide_join_request(request_id: int):
         form=form,
         consent=consent_services.status(db.session, episode),
         agency_consented=sharing.agency_has_consent(
+            db.session, episode, request.requester.organisation_id, sensitive=True
+        ),
+        agency_basic_only=sharing.agency_has_consent(
             db.session, episode, request.requester.organisation_id
         ),
         requester_dbs_in_date=dbs_in_date(request.requester),

@@ -17,6 +17,10 @@ from typing import Any
 
 from webapp.assessments.display import NOT_SHARED, ServiceLinks, format_scalar, strengths_text
 from webapp.formdefs import CHOICE_TYPES, Field, FieldType, Section, is_visible
+from webapp.sharing.sensitive import SENSITIVE_WITHHELD
+
+#: What stands in for an answer left out of a document made for another agency.
+WITHHELD = (NOT_SHARED, SENSITIVE_WITHHELD)
 
 #: An unanswered question: a line to write on by hand.
 BLANK_LINE = "_" * 36
@@ -88,8 +92,8 @@ def _question(item: Field, text: str, blank: bool) -> dict[str, Any]:
 def _cell(
     item: Field, value: Any, answers: Mapping[str, Any], services: ServiceLinks | None
 ) -> str:
-    if value == NOT_SHARED:
-        return NOT_SHARED
+    if value in WITHHELD:
+        return value
     return format_scalar(item, value, answers, services)
 
 
@@ -101,8 +105,8 @@ def _group_table(
 ) -> Block:
     columns = [inner.name for inner in item.fields if not inner.hidden]
     block = Block("table", label=item.label, columns=columns)
-    if value == NOT_SHARED:
-        block.entries = [[NOT_SHARED] + [""] * (len(columns) - 1)]
+    if value in WITHHELD:
+        block.entries = [[value] + [""] * (len(columns) - 1)]
         return block
     items = (
         [entry for entry in value if isinstance(entry, Mapping)] if isinstance(value, list) else []
@@ -127,8 +131,8 @@ def _strengths_table(item: Field, value: Any) -> Block:
     block = Block("table", label=item.label, columns=["Element", "Strengths", "Needs"])
     answers = value if isinstance(value, Mapping) else {}
     for element in item.elements:
-        if value == NOT_SHARED:
-            block.entries.append([element.label, NOT_SHARED, ""])
+        if value in WITHHELD:
+            block.entries.append([element.label, value, ""])
             continue
         answer = answers.get(element.id) or {}
         if answer.get("not_discussed"):
@@ -165,9 +169,7 @@ def section_context(
         else:
             if not blocks or blocks[-1].kind != "questions":
                 blocks.append(Block("questions"))
-            text = (
-                NOT_SHARED if value == NOT_SHARED else format_scalar(item, value, answers, services)
-            )
+            text = value if value in WITHHELD else format_scalar(item, value, answers, services)
             blocks[-1].rows.append(_question(item, text, blank))
     return {
         "title": section.title,
@@ -184,8 +186,8 @@ def answers_text(
     for section in sections:
         for item in section.visible_fields:
             value = answers.get(item.id)
-            if value == NOT_SHARED:
-                found[item.id] = NOT_SHARED
+            if value in WITHHELD:
+                found[item.id] = value
             elif item.type is FieldType.STRENGTHS_NEEDS:
                 blocks = value if isinstance(value, Mapping) else {}
                 found[item.id] = "\n".join(

@@ -30,6 +30,7 @@ from webapp.documents.templates import TemplateSource, check_template, find_temp
 from webapp.documents.types import CONSENT_STATEMENT, DOCUMENT_TYPES, DocumentType, for_form
 from webapp.episodes.models import Episode
 from webapp.sharing import services as sharing
+from webapp.sharing.sensitive import SENSITIVE_NOTICE, covers_sensitive, withhold_sensitive
 
 FOR_OWN_RECORDS = "For the records of {organisation}"
 NOT_SHARED_NOTICE = (
@@ -200,8 +201,13 @@ def generate(
             public_interest=recipient.public_interest,
             client_address=client_address,
         )
-    # Answers the family asked not to share appear only in the recording agency's own copy.
+    # Answers the family asked not to share appear only in the recording agency's own copy;
+    # sensitive answers go to another agency only with cover for them (DCSF 2010, 17).
     viewer = None if recipient.is_other_agency else user
+    keep_sensitive = not recipient.is_other_agency or covers_sensitive(
+        db_session, episode, decision
+    )
+    withheld: frozenset[str] = frozenset()
 
     form = None
     if item.response is not None:
@@ -210,6 +216,8 @@ def generate(
         answers = assessments.visible_answers(item.response, viewer, form)
         if episode.child.shielded:
             answers = sources.withhold_contacts(answers)
+        if not keep_sensitive:
+            answers, withheld = withhold_sensitive(answers, form)
         services = service_choices.links(db_session, shown, answers)
         sections = sources.form_sections(shown, answers, blank=False, services=services)
         named = sources.form_answers(shown, answers, services)
@@ -283,7 +291,11 @@ def generate(
         "for_sharing": recipient.is_other_agency,
         "blank": item.blank,
         "status": f"{status} · {item.label}",
-        "notice": NOT_SHARED_NOTICE if recipient.is_other_agency else OWN_RECORDS_NOTICE,
+        "notice": (
+            (f"{NOT_SHARED_NOTICE} {SENSITIVE_NOTICE}" if withheld else NOT_SHARED_NOTICE)
+            if recipient.is_other_agency
+            else OWN_RECORDS_NOTICE
+        ),
     }
     child = episode.child
     born = child.date_of_birth or child.expected_delivery_date
@@ -325,6 +337,7 @@ def generate(
         recipient_organisation_id=recipient.organisation_id,
         recipient_name=record.recipient_name,
         sharing_decision_id=record.sharing_decision_id,
+        sensitive_withheld=sorted(withheld),
     )
     return Produced(record, content)
 

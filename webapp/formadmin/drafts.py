@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from webapp.formdefs import FormDefinition, FormLibrary, Problem, overlay_from_dict
+from webapp.formdefs.classification import operation_key, unclassified_problems
 from webapp.formdefs.definition import Field, walk_fields
 from webapp.formdefs.loader import parse_yaml_text
 from webapp.formdefs.overlay import Overlay, apply_overlay
@@ -93,9 +94,21 @@ def check(library: FormLibrary, data: dict[str, Any]) -> Checked:
         return Checked(data, base, problems=problems)
     overlay = overlay_from_dict(data, DISPLAY)
     try:
-        return Checked(data, base, apply_overlay(base, overlay))
+        form = library.classify_overlay(apply_overlay(base, overlay))
     except DefinitionError as error:
         return Checked(data, base, problems=list(error.problems))
+    # Every question the borough adds says whether its answer is basic or sensitive
+    # personal data (DCSF 2010, paragraphs 15 and 17): a draft that leaves one out is not
+    # saved or published.
+    unclassified = unclassified_problems(
+        form,
+        DISPLAY,
+        skip=frozenset(item.id for item in base.all_fields()),
+        key_of=lambda field_id: operation_key(overlay.operations, field_id),
+    )
+    if unclassified:
+        return Checked(data, base, problems=unclassified)
+    return Checked(data, base, form)
 
 
 def with_operation(data: Mapping[str, Any], operation: Mapping[str, Any]) -> dict[str, Any]:

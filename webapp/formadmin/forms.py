@@ -98,6 +98,30 @@ def _text(label: str, message: str | None, max_length: int = 500, hint: str | No
     )
 
 
+DATA_CLASSES = [
+    ("basic", "Basic: who the child and family are and how to reach them"),
+    ("sensitive", "Sensitive: anything more"),
+]
+DATA_CLASS_HINT = (
+    "Basic personal information is a name, address, postcode, date of birth or contact "
+    "details. Health, development, disability, ethnicity, religion, sexual life, offending, "
+    "social care, needs and family life are sensitive: sharing them needs the family's "
+    "explicit consent (DCSF 2010, paragraph 17)."
+)
+
+
+def _data_class(label: str = "Is the answer basic or sensitive personal information?"):
+    return GovukRadioField(
+        label,
+        widget=GovRadioInput(),
+        choices=DATA_CLASSES,
+        description=DATA_CLASS_HINT,
+        validators=[
+            InputRequired(message="Select whether the answer is basic or sensitive information")
+        ],
+    )
+
+
 class AddFieldForm(DraftForm):
     field_id = _identifier("Question id", "Enter an id for the question")
     field_type = GovukSelectField(
@@ -115,6 +139,7 @@ class AddFieldForm(DraftForm):
         default="no",
         validators=[InputRequired(message="Select whether the question must be answered")],
     )
+    data_class = _data_class()
     options = TextAreaField(
         "Options (for a list)",
         widget=GovTextArea(),
@@ -161,6 +186,7 @@ class AddFieldForm(DraftForm):
             "id": self.field_id.data,
             "type": self.field_type.data,
             "label": self.label.data,
+            "data_class": self.data_class.data,
         }
         if self.hint.data:
             spec["hint"] = self.hint.data
@@ -187,6 +213,9 @@ class AddSectionForm(DraftForm):
     )
     first_field_id = _identifier("Id of its first question", "Enter an id for the first question")
     first_field_label = _text("Its first question", "Enter the first question", 300)
+    first_field_data_class = _data_class(
+        "Is the answer to its first question basic or sensitive personal information?"
+    )
     submit = SubmitField("Add the section", widget=GovSubmitInput())
 
     def operation(self) -> dict[str, Any]:
@@ -198,6 +227,7 @@ class AddSectionForm(DraftForm):
                     "id": self.first_field_id.data,
                     "type": "text",
                     "label": self.first_field_label.data,
+                    "data_class": self.first_field_data_class.data,
                 }
             ],
         }

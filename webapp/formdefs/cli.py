@@ -12,6 +12,12 @@ from pathlib import Path
 import click
 import yaml
 
+from webapp.formdefs.classification import (
+    classify,
+    library_problems,
+    operation_key,
+    unclassified_problems,
+)
 from webapp.formdefs.convert import form_to_dict
 from webapp.formdefs.definition import FormDefinition
 from webapp.formdefs.loader import (
@@ -32,12 +38,16 @@ def check_paths(paths: Iterable[str | Path]) -> list[Problem]:
     """Every problem in the given files or folders (a folder is a whole definitions tree).
 
     A single overlay file is checked against the national forms of the tree it sits in
-    (or the default `formdefs/` when it sits outside one)."""
+    (or the default `formdefs/` when it sits outside one). Every question must be
+    classified as basic or sensitive personal data (`classification.py`)."""
     problems: list[Problem] = []
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            problems.extend(scan(path)[1])
+            library, found = scan(path)
+            problems.extend(found)
+            if not found:
+                problems.extend(library_problems(library))
         elif path.is_file():
             problems.extend(_check_file(path, str(given)))
         else:
@@ -47,9 +57,12 @@ def check_paths(paths: Iterable[str | Path]) -> list[Problem]:
 
 def _check_file(path: Path, display: str) -> list[Problem]:
     document, problems = parse_file(path, display)
-    if not isinstance(document, Overlay):
+    if problems or document is None:
         return problems
     library, _ = scan(_tree_root(path))
+    if not isinstance(document, Overlay):
+        national = classify(document, library.classification.for_national(document.id))
+        return unclassified_problems(national, display)
     base = library.find_base(document.form_id, document.base_version)
     if base is None:
         versions = ", ".join(str(number) for number in library.versions(document.form_id))
@@ -59,10 +72,15 @@ def _check_file(path: Path, display: str) -> list[Problem]:
         )
         return [Problem(display, "extends.version", message)]
     try:
-        apply_overlay(base, document)
+        merged = library.classify_overlay(apply_overlay(base, document))
     except DefinitionError as error:
         return list(error.problems)
-    return []
+    return unclassified_problems(
+        merged,
+        display,
+        skip=frozenset(item.id for item in base.all_fields()),
+        key_of=lambda field_id: operation_key(document.operations, field_id),
+    )
 
 
 def _tree_root(path: Path) -> Path:

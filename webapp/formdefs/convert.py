@@ -12,6 +12,7 @@ from typing import Any
 
 from webapp.formdefs.definition import (
     Condition,
+    DataClass,
     DateRule,
     Element,
     ErrorKey,
@@ -76,6 +77,8 @@ def field_properties(data: Mapping[str, Any]) -> dict[str, Any]:
         properties["errors"] = tuple((ErrorKey(key), text) for key, text in data["errors"].items())
     if "date_rule" in data:
         properties["date_rule"] = DateRule(data["date_rule"])
+    if "data_class" in data:
+        properties["data_class"] = DataClass(data["data_class"])
     if "min" in data:
         properties["minimum"] = data["min"]
     if "max" in data:
@@ -157,6 +160,7 @@ def field_to_dict(field: Field) -> dict[str, Any]:
         "max_length": field.max_length,
         "errors": {key.value: text for key, text in field.errors},
         "shareable_restriction": field.shareable_restriction,
+        "data_class": field.data_class.value if field.data_class else None,
         "date_rule": None if field.date_rule is DateRule.ANY else field.date_rule.value,
         "unborn_if": condition_to_dict(field.unborn_if) if field.unborn_if else None,
         "min": field.minimum,

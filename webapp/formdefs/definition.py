@@ -59,6 +59,16 @@ class DateRule(StrEnum):
     BIRTH_OR_DUE = "birth_or_due"
 
 
+class DataClass(StrEnum):
+    """How personal an answer is (DCSF 2010, paragraphs 15 and 17): basic personal
+    information (name, address, postcode, date of birth, contacts) or sensitive personal
+    data (health, development, disability, ethnicity, religion, sexual life, offending,
+    social care concerns, family functioning), which needs the family's explicit consent."""
+
+    BASIC = "basic"
+    SENSITIVE = "sensitive"
+
+
 class ErrorKey(StrEnum):
     """The error messages a definition may reword (GOV.UK style, one per problem)."""
 
@@ -133,6 +143,9 @@ class Field:
     max_length: int | None = None
     errors: tuple[tuple[ErrorKey, str], ...] = ()
     shareable_restriction: bool = False  # the family may ask for this not to be shared
+    #: basic or sensitive personal data; None until classified (by the definition, an
+    #: overlay, or `formdefs/classification.yaml`), and treated as sensitive until then
+    data_class: DataClass | None = None
     date_rule: DateRule = DateRule.ANY
     unborn_if: Condition | None = None
     minimum: int | None = None

@@ -21,6 +21,12 @@ from typing import Any
 import yaml
 
 from webapp.formdefs.checks import check_form
+from webapp.formdefs.classification import (
+    CLASSIFICATION_FILE,
+    Classification,
+    classify,
+    read_classification,
+)
 from webapp.formdefs.convert import form_from_dict
 from webapp.formdefs.definition import FormDefinition, FormPin
 from webapp.formdefs.overlay import Overlay, apply_overlay, overlay_from_dict
@@ -123,15 +129,22 @@ class FormLibrary:
     bases: dict[tuple[str, int], FormDefinition] = field(default_factory=dict)
     overlays: dict[tuple[str, str, int], Overlay] = field(default_factory=dict)
     merged: dict[tuple[str, str, int], FormDefinition] = field(default_factory=dict)
+    #: basic and sensitive questions of the published files (`classification.yaml`)
+    classification: Classification = field(default_factory=Classification)
 
     @classmethod
     def build(
-        cls, forms: Iterable[FormDefinition], overlays: Iterable[Overlay]
+        cls,
+        forms: Iterable[FormDefinition],
+        overlays: Iterable[Overlay],
+        classification: Classification | None = None,
     ) -> tuple[FormLibrary, list[Problem]]:
-        """A library of everything that is valid, and the problems with the rest."""
-        library = cls()
+        """A library of everything that is valid, and the problems with the rest. The
+        classification file's classes are given to the questions that have none."""
+        library = cls(classification=classification or Classification())
         problems: list[Problem] = []
         for form in forms:
+            form = classify(form, library.classification.for_national(form.id))
             key = (form.id, form.version)
             if key in library.bases:
                 message = f"{form.label} is already defined in {library.bases[key].source}"
@@ -165,12 +178,16 @@ class FormLibrary:
             )
             return [Problem(overlay.source, "extends.version", message)]
         try:
-            merged = apply_overlay(base, overlay)
+            merged = self.classify_overlay(apply_overlay(base, overlay))
         except DefinitionError as error:
             return list(error.problems)
         self.overlays[key] = overlay
         self.merged[key] = merged
         return []
+
+    def classify_overlay(self, merged: FormDefinition) -> FormDefinition:
+        """A borough's merged form with the classes the file gives the borough's fields."""
+        return classify(merged, self.classification.for_borough(merged.borough or "", merged.id))
 
     # --- queries -------------------------------------------------------------------
 
@@ -253,9 +270,11 @@ def scan(root: Path) -> tuple[FormLibrary, list[Problem]]:
     """Load every file under `root`; invalid files are left out and reported."""
     forms: list[FormDefinition] = []
     overlays: list[Overlay] = []
-    problems: list[Problem] = []
+    classification, problems = read_classification(root)
     for path in sorted([*root.rglob("*.yaml"), *root.rglob("*.yml")]):
         relative = path.relative_to(root)
+        if relative.as_posix() == CLASSIFICATION_FILE:
+            continue
         display = f"{root.name}/{relative.as_posix()}"
         document, found = parse_file(path, display)
         misplaced = _placement_problems(relative.parts, document, display)
@@ -266,7 +285,7 @@ def scan(root: Path) -> tuple[FormLibrary, list[Problem]]:
             forms.append(document)
         elif isinstance(document, Overlay):
             overlays.append(document)
-    library, build_problems = FormLibrary.build(forms, overlays)
+    library, build_problems = FormLibrary.build(forms, overlays, classification)
     return library, problems + build_problems
 
 

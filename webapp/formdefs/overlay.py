@@ -18,7 +18,14 @@ from webapp.formdefs.convert import (
     option_from_dict,
     section_from_dict,
 )
-from webapp.formdefs.definition import Field, FieldType, FormDefinition, Section, walk_fields
+from webapp.formdefs.definition import (
+    DataClass,
+    Field,
+    FieldType,
+    FormDefinition,
+    Section,
+    walk_fields,
+)
 from webapp.formdefs.problems import DefinitionError, Problem
 
 
@@ -341,6 +348,14 @@ def modify(form: FormDefinition, args: Mapping[str, Any]) -> FormDefinition:
     changes = {key: value for key, value in args.items() if key != "field"}
     if "core" in changes and changes["core"] != field.core:
         raise Refused("only the national form decides which fields are core", ".core")
+    if changes.get("data_class") == DataClass.BASIC.value and (
+        field.data_class is DataClass.SENSITIVE
+    ):
+        raise Refused(
+            f"'{field.id}' is sensitive personal data and cannot be made basic: only "
+            "explicit consent covers it (DCSF 2010, paragraph 17)",
+            ".data_class",
+        )
     if field.core:
         _refuse_weakening(field, changes)
     properties = field_properties(changes)
@@ -349,7 +364,7 @@ def modify(form: FormDefinition, args: Mapping[str, Any]) -> FormDefinition:
 
 #: What a modify operation may change on a core field (within the limits below).
 _CORE_CHANGEABLE = {"label", "short_label", "hint", "errors", "required", "max_length"}
-_CORE_CHANGEABLE |= {"options", "shareable_restriction", "core"}
+_CORE_CHANGEABLE |= {"options", "shareable_restriction", "core", "data_class"}
 
 
 def _refuse_weakening(field: Field, changes: Mapping[str, Any]) -> None:

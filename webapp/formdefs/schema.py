@@ -12,7 +12,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from webapp.formdefs.definition import DateRule, ErrorKey, FieldType
+from webapp.formdefs.definition import DataClass, DateRule, ErrorKey, FieldType
 from webapp.formdefs.problems import Problem, key_path
 
 IDENTIFIER = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$", "maxLength": 64}
@@ -70,6 +70,7 @@ FIELD_PROPERTIES: dict[str, Any] = {
         "additionalProperties": TEXT,
     },
     "shareable_restriction": {"type": "boolean"},
+    "data_class": {"enum": [data_class.value for data_class in DataClass]},
     "date_rule": {"enum": [rule.value for rule in DateRule]},
     "unborn_if": CONDITION,
     "min": {"type": "integer"},

@@ -149,10 +149,15 @@ def covering_consent(
     episode: Episode,
     organisation_id: int | None = None,
     service_name: str = "",
+    *,
+    sensitive: bool = False,
 ) -> Consent | None:
-    """The current consent that agrees sharing with this agency (or named service)."""
+    """The current consent that agrees sharing with this agency (or named service); with
+    `sensitive`, one that explicitly includes sensitive information (DCSF 2010, 17)."""
     wanted = _normalised(service_name)
     for consent in sharing_consents(db_session, episode):
+        if sensitive and not consent.includes_sensitive:
+            continue
         for agency in consent.agencies:
             if organisation_id is not None and agency.organisation_id == organisation_id:
                 return consent
@@ -161,18 +166,28 @@ def covering_consent(
     return None
 
 
-def agency_has_consent(db_session: Session, episode: Episode, organisation_id: int) -> bool:
-    return covering_consent(db_session, episode, organisation_id=organisation_id) is not None
+def agency_has_consent(
+    db_session: Session, episode: Episode, organisation_id: int, *, sensitive: bool = False
+) -> bool:
+    return (
+        covering_consent(db_session, episode, organisation_id=organisation_id, sensitive=sensitive)
+        is not None
+    )
 
 
 def service_has_consent(db_session: Session, episode: Episode, service_name: str) -> bool:
     return covering_consent(db_session, episode, service_name=service_name) is not None
 
 
-def consented_organisation_ids(db_session: Session, episode: Episode) -> set[int]:
+def consented_organisation_ids(
+    db_session: Session, episode: Episode, *, sensitive: bool = False
+) -> set[int]:
+    """The agencies current consent agrees sharing with (with `sensitive`, sharing
+    sensitive information too)."""
     return {
         agency.organisation_id
         for consent in sharing_consents(db_session, episode)
+        if consent.includes_sensitive or not sensitive
         for agency in consent.agencies
         if agency.organisation_id is not None
     }
@@ -202,18 +217,32 @@ def check_sharing(
     public_interest: PublicInterest | None = None,
     *,
     service_name: str = "",
+    sensitive: bool = False,
 ) -> SharingBasis:
     """On what basis may the episode be shared with this agency (or named service)?
 
     Returns PUBLIC_INTEREST when a valid public-interest decision is given (grounds and
     reasons), CONSENT when current consent names the agency, and raises SharingRefused
-    otherwise (including after consent has been withdrawn). Writes nothing."""
+    otherwise (including after consent has been withdrawn). `sensitive`: what is shared
+    includes sensitive personal data, which consent covers only when the family agreed to
+    it explicitly (DCSF 2010, paragraph 17). Writes nothing."""
     if public_interest is not None:
         _check_public_interest(public_interest, shared_asked=False)
         return SharingBasis.PUBLIC_INTEREST
-    if covering_consent(db_session, episode, organisation_id, service_name) is not None:
+    if (
+        covering_consent(db_session, episode, organisation_id, service_name, sensitive=sensitive)
+        is not None
+    ):
         return SharingBasis.CONSENT
     name = _recipient_label(db_session, organisation_id, service_name)
+    if sensitive and covering_consent(db_session, episode, organisation_id, service_name):
+        raise SharingRefused(
+            f"The family's consent to share with {name} covers basic information only, and "
+            "this shares sensitive information (health, development, family life and the "
+            "like), which needs their explicit consent. Record their explicit consent to "
+            "share sensitive information, or a decision to share without consent, or do "
+            "not share."
+        )
     if episode.sharing_suspended:
         raise SharingRefused(
             f"Consent to share has been withdrawn: nothing more may be shared with {name}. "
@@ -271,6 +300,7 @@ def record_decision(
     reasons: str = "",
     public_interest: PublicInterest | None = None,
     client_address: str = "",
+    sensitive: bool = False,
 ) -> SharingDecision:
     """Write one register entry (and its audit event) in the caller's transaction.
 
@@ -311,9 +341,13 @@ def record_decision(
         }
     elif basis is SharingBasis.CONSENT:
         service = "" if organisation_id is not None else recipient_name
-        consent = covering_consent(db_session, episode, organisation_id, service)
-        if consent is None:
-            check_sharing(db_session, episode, organisation_id, service_name=service)  # raises
+        consent = covering_consent(
+            db_session, episode, organisation_id, service, sensitive=sensitive
+        )
+        if consent is None:  # raises
+            check_sharing(
+                db_session, episode, organisation_id, service_name=service, sensitive=sensitive
+            )
     decision = SharingDecision(
         episode_id=episode.id,
         decided_by_id=decided_by.id,
@@ -344,6 +378,7 @@ def record_decision(
         recipient_user_id=decision.recipient_user_id,
         recipient_name=decision.recipient_name,
         consent_id=decision.consent_id,
+        sensitive=sensitive,
         family_told=decision.family_told,
         advice_taken=decision.advice_taken,
     )
@@ -361,8 +396,10 @@ def share(
     recipient_name: str = "",
     public_interest: PublicInterest | None = None,
     client_address: str = "",
+    sensitive: bool = False,
 ) -> SharingDecision:
     """Check that sharing is allowed and write it to the register, in one call.
+    `sensitive`: what is shared includes sensitive personal data (see check_sharing).
 
     Raises SharingRefused (not covered by consent, or consent withdrawn, and no
     public-interest decision) or SharingInvalid; nothing is written then. Roll back, then
@@ -371,7 +408,12 @@ def share(
         organisation_id = recipient_user.organisation_id
     service = "" if organisation_id is not None else recipient_name
     basis = check_sharing(
-        db_session, episode, organisation_id, public_interest, service_name=service
+        db_session,
+        episode,
+        organisation_id,
+        public_interest,
+        service_name=service,
+        sensitive=sensitive,
     )
     return record_decision(
         db_session,
@@ -384,6 +426,7 @@ def share(
         recipient_name=recipient_name,
         public_interest=public_interest,
         client_address=client_address,
+        sensitive=sensitive,
     )
 
 
@@ -571,4 +614,6 @@ def record_referral(
         recipient_name=referral.recipient_name,
         public_interest=public_interest,
         client_address=client_address,
+        # a referral says why the child is at risk: sensitive information (DCSF 2010, 17)
+        sensitive=True,
     )

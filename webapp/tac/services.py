@@ -82,6 +82,8 @@ def invite_practitioner(
             recipient_user=invitee,
             public_interest=public_interest,
             client_address=client_address,
+            # a member sees the whole record, sensitive answers included (DCSF 2010, 17)
+            sensitive=True,
         )
     except sharing.SharingRefused as refused:
         raise TacRefused(refused.reason, "email") from None
