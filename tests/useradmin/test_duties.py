@@ -13,7 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from tests.conftest import sign_in
+from tests.factories import PASSWORD
 from tests.mailbox import text_of
+from tests.two_factor import pass_second_step
 from tests.useradmin.helpers import (
     account_form,
     error_messages,
@@ -450,3 +452,30 @@ def test_an_administrator_cannot_redirect_a_practitioners_email_or_set_their_pas
         assert message["To"] == practitioner.email
     assert mail_server.to("admin-controlled@eastmoor.example") == []
     assert mail_server.to(east["admin"].email) == []
+
+
+def test_resetting_an_administrators_two_factor_sign_in_makes_them_no_second_person(
+    admin_client, east, other_client
+):
+    """A reset is a change to the account: its holder cannot then approve the resetting
+    administrator's requests."""
+    other_admin = east["second_admin"]
+    admin_client.post_form(
+        f"/admin/users/{other_admin.id}/two-factor/reset", {"reason": "Lost phone"}, token_from="/"
+    )
+    db.session.refresh(other_admin)
+    assert other_admin.changed_by_id == east["admin"].id
+    admin_client.post_form(
+        NEW, new_account_form(east, "casey@eastmoor.example", ["borough_caf_contact"])
+    )
+    (request,) = grants.waiting_for(db.session, account_with_email("casey@eastmoor.example"))
+    signed_in = other_client.post_form(
+        "/sign-in", {"email": other_admin.email, "password": PASSWORD}
+    )
+    set_up = pass_second_step(other_client, signed_in, other_admin.email)  # their app again
+    assert "Two-factor sign-in is set up" in set_up.get_data(as_text=True)
+
+    refused = other_client.post_form(f"/admin/role-requests/{request.id}", {"decision": "approve"})
+
+    assert refused.status_code == 400
+    assert error_messages(refused) == [duties.CHANGED_BY_REQUESTER]

@@ -20,6 +20,7 @@ from webapp.accounts.models import User
 from webapp.accounts.sessions import client_address
 from webapp.audit import services as audit
 from webapp.boroughs.models import Borough
+from webapp.db import utcnow
 from webapp.govuk_fields import GovukRadioField
 from webapp.mail import messages, outbox
 from webapp.mail.models import MailKind
@@ -78,6 +79,10 @@ def reset_two_factor(
         raise PermissionError(OWN_RESET)
     was_enrolled = two_factor.is_enrolled(account)
     two_factor.reset(db_session, account)
+    # A change to the account: its holder cannot then be the second person of the
+    # administrator's own requests (webapp/useradmin/duties.py).
+    account.changed_by_id = admin.id
+    account.changed_at = utcnow()
     audit.record(
         db_session,
         "useradmin.two_factor_reset",
