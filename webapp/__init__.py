@@ -48,7 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.lstrip_blocks = True
 
     from webapp import assets, cli, db, documents, errors, mail, models, security  # noqa: F401 - maps every model
-    from webapp.accounts import passwords, sessions
+    from webapp.accounts import passwords, session_store, sessions
     from webapp.assessments import library
     from webapp.episodes import workflow
 
@@ -60,11 +60,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     mail.init_app(app)  # delivers, after each request, the e-mail it queued
     passwords.init_app(app)
     security.init_app(app)  # CSRF and sign-in before the idle check that relies on them
+    session_store.init_app(app)  # the cookie carries only an opaque key
     sessions.init_app(app)
     errors.init_app(app)
     assets.init_app(app)
     cli.init_app(app)
 
+    from webapp.accounts.session_views import bp as account_sessions_bp
     from webapp.accounts.two_factor_views import bp as two_factor_bp
     from webapp.accounts.views import bp as accounts_bp
     from webapp.admin.views import bp as admin_bp
@@ -97,6 +99,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for blueprint in (
         accounts_bp,
+        account_sessions_bp,
         two_factor_bp,
         home_bp,
         children_bp,

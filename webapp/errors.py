@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
@@ -48,6 +49,12 @@ def _http_error(error: HTTPException):
 
 
 def _csrf_error(error: CSRFError):
+    """A form whose session has ended since (signed out elsewhere, the account deactivated):
+    its token ended with the session, so the person is sent to sign in, as for any page
+    that needs it. Anything else with a bad token is a bad request."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    if not current_user.is_authenticated and getattr(view, "access_rule", "public") != "public":
+        return current_app.login_manager.unauthorized()
     return render_error(400, reason="csrf")
 
 

@@ -8,6 +8,7 @@ from webapp.accounts.models import (
     User,
     UserRole,
 )
+from webapp.accounts.session_store import SignInSession
 from webapp.assessments.models import EpisodeFormPin, FormResponse, SectionAnswers
 from webapp.audit.models import AuditChainHead, AuditEvent
 from webapp.boroughs.models import Borough, Organisation, Team
@@ -72,6 +73,7 @@ __all__ = [
     "PasswordSetupLink",
     "RoleGrantRequest",
     "SectionAnswers",
+    "SignInSession",
     "Service",
     "SharingDecision",
     "SignedCopy",

@@ -34,9 +34,16 @@ def seconds_left() -> int:
     return max(0, int(last_seen + idle_seconds() - time.time()))
 
 
+# Activity is written at most this often: each change of the session is a database write.
+ACTIVE_MARK_SECONDS = 15
+
+
 def mark_active() -> None:
-    session["last_seen"] = int(time.time())
-    session.permanent = True
+    now = int(time.time())
+    if now - session.get("last_seen", 0) >= ACTIVE_MARK_SECONDS:
+        session["last_seen"] = now
+    if not session.permanent:
+        session.permanent = True
 
 
 def expire_idle_session():
