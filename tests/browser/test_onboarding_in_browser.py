@@ -7,7 +7,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.factories import PASSWORD, make_borough, make_organisation, make_user
-from tests.mailbox import link_in, written_to
+from tests.mailbox import delivered_to, link_in
 from tests.two_factor import pass_second_step_in_browser
 from webapp import db
 from webapp.access.permissions import Role
@@ -90,7 +90,7 @@ def test_a_borough_is_added_and_its_administrator_imports_its_people(
     assert_no_axe_violations(system, "add an organisation")
     system.close()
 
-    (message,) = written_to(live_app, "ama.mensah@fenwick.example")
+    (message,) = delivered_to(live_app, "ama.mensah@fenwick.example")
     admin = browser.new_page()
     admin.goto(live_server + link_in(message))
     admin.fill("#password", NEW_PASSWORD)
@@ -127,5 +127,5 @@ def test_a_borough_is_added_and_its_administrator_imports_its_people(
     assert admin.locator("h1").inner_text() == "User accounts"
     assert "Nadia Brook" in admin.content() and "Owen Pike" in admin.content()
     assert_no_axe_violations(admin, "accounts after the import")
-    assert written_to(live_app, "nadia.brook@fenwick.example")
-    assert written_to(live_app, "owen.pike@fenwick.example")
+    assert delivered_to(live_app, "nadia.brook@fenwick.example")
+    assert delivered_to(live_app, "owen.pike@fenwick.example")

@@ -9,7 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.factories import PASSWORD, make_borough, make_organisation, make_user
-from tests.mailbox import link_in, written_to
+from tests.mailbox import delivered_to, link_in
 from tests.two_factor import pass_second_step_in_browser
 from webapp import db
 from webapp.access.permissions import Role
@@ -96,7 +96,7 @@ def test_a_forgotten_password_is_reset_by_keyboard_alone(page, live_server, live
     no_axe_violations(page, "check your email")
 
     with live_app.app_context():
-        path = link_in(written_to(live_app, people["practitioner"])[-1])
+        path = link_in(delivered_to(live_app, people["practitioner"])[-1])
     page.goto(f"{live_server}{path}")
     assert page.locator("h1").inner_text() == "Choose a new password"
     no_axe_violations(page, "choose a new password")
