@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.db import Base, enum_column
@@ -47,7 +47,7 @@ class Borough(Base):
     caf_contact_address: Mapped[str] = mapped_column(String(400), default="")
     # Everyone signing in to an account of the borough needs a code from an authenticator
     # app as well as their password (the system administrators always do).
-    two_factor_required: Mapped[bool] = mapped_column(Boolean, default=True)
+    two_factor_required: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     organisations: Mapped[list[Organisation]] = relationship(back_populates="borough")
 

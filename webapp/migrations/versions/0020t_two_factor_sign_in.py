@@ -17,17 +17,16 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("user_account", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("totp_secret", sa.String(length=255), nullable=True))
-        batch_op.add_column(sa.Column("two_factor_enrolled_at", sa.DateTime(), nullable=True))
-        batch_op.add_column(sa.Column("totp_last_step", sa.BigInteger(), nullable=True))
-    with op.batch_alter_table("borough", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("two_factor_required", sa.Boolean(), nullable=False, server_default=sa.true())
-        )
-    # The default only fills the boroughs there were; the application sets every value.
-    with op.batch_alter_table("borough", schema=None) as batch_op:
-        batch_op.alter_column("two_factor_required", server_default=None)
+    # Plain ALTER TABLE ... ADD COLUMN on every database: on SQLite a batch operation would
+    # copy user_account and borough, which every foreign key pointing at them forbids.
+    op.add_column("user_account", sa.Column("totp_secret", sa.String(length=255), nullable=True))
+    op.add_column("user_account", sa.Column("two_factor_enrolled_at", sa.DateTime(), nullable=True))
+    op.add_column("user_account", sa.Column("totp_last_step", sa.BigInteger(), nullable=True))
+    # Every borough there is requires it, as a new one does.
+    op.add_column(
+        "borough",
+        sa.Column("two_factor_required", sa.Boolean(), nullable=False, server_default=sa.true()),
+    )
     op.create_table(
         "recovery_code",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -71,9 +70,8 @@ def downgrade() -> None:
     op.drop_table("two_factor_challenge")
     op.drop_index(op.f("ix_recovery_code_user_id"), table_name="recovery_code")
     op.drop_table("recovery_code")
-    with op.batch_alter_table("borough", schema=None) as batch_op:
-        batch_op.drop_column("two_factor_required")
-    with op.batch_alter_table("user_account", schema=None) as batch_op:
-        batch_op.drop_column("totp_last_step")
-        batch_op.drop_column("two_factor_enrolled_at")
-        batch_op.drop_column("totp_secret")
+    # SQLite drops a column without copying the table (3.35 and later).
+    op.drop_column("borough", "two_factor_required")
+    op.drop_column("user_account", "totp_last_step")
+    op.drop_column("user_account", "two_factor_enrolled_at")
+    op.drop_column("user_account", "totp_secret")
