@@ -71,7 +71,8 @@ def test_consent_sharing_public_interest_and_withdrawal(page, live_server, peopl
     page.fill("input[name='relationship_to_child']", "Mother")
     page.check("input[name='parental_responsibility'][value='yes']")
     page.check("input[name='decision'][value='given']")
-    for scope in ("to_assess", "to_record", "to_share"):
+    # sensitive information included: the team sees the whole record (DCSF 2010, 17)
+    for scope in ("to_assess", "to_record", "to_share", "includes_sensitive"):
         page.check(f"input[name='scope'][value='{scope}']")
     page.check(f"input[name='agencies'][value='{people['health_id']}']")
     for point in page.locator("input[name='points_explained']").all():

@@ -105,7 +105,7 @@ def test_a_caf_runs_from_first_concern_to_closure_and_is_reopened(client, other_
         assessor.client.get(f"/episodes/{episode_id}")
     )
 
-    # 2. Consent to assess, record and share with health.
+    # 2. Consent to assess, record and share with health, sensitive information included.
     consent = assessor.client.post_form(
         f"/episodes/{episode_id}/consent/new",
         {
@@ -114,7 +114,7 @@ def test_a_caf_runs_from_first_concern_to_closure_and_is_reopened(client, other_
             "relationship_to_child": "Mother",
             "parental_responsibility": "yes",
             "decision": "given",
-            "scope": ["to_assess", "to_record", "to_share"],
+            "scope": ["to_assess", "to_record", "to_share", "includes_sensitive"],
             "agencies": [str(health.id)],
             "points_explained": ["why", "what", "who", "purpose", "implications", "right_to_see"],
             "method": "written",
