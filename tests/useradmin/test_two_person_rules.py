@@ -37,6 +37,7 @@ ADD_QUESTION = {
     "label": "School attended",
     "hint": "",
     "required": "no",
+    "data_class": "basic",
     "options": "",
     "place": "after:date_of_birth",
     "visible_if_field": "",
