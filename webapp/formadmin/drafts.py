@@ -15,10 +15,10 @@ import yaml
 from webapp.formdefs import FormDefinition, FormLibrary, Problem, overlay_from_dict
 from webapp.formdefs.classification import operation_key, unclassified_problems
 from webapp.formdefs.definition import Field, walk_fields
-from webapp.formdefs.loader import parse_yaml_text
 from webapp.formdefs.overlay import Overlay, apply_overlay
 from webapp.formdefs.problems import DefinitionError, UnknownFormError
 from webapp.formdefs.schema import overlay_problems
+from webapp.formdefs.yamlfile import parse_yaml_text
 
 DISPLAY = "your draft"
 

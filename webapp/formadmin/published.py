@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from webapp.formadmin.models import OverlayVersion
 from webapp.formdefs import FormLibrary
-from webapp.formdefs.loader import parse_yaml_text
 from webapp.formdefs.overlay import overlay_from_dict
+from webapp.formdefs.yamlfile import parse_yaml_text
 
 log = logging.getLogger(__name__)
 _merged: dict[tuple, FormLibrary] = {}

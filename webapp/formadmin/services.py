@@ -25,7 +25,7 @@ from webapp.formadmin import drafts
 from webapp.formadmin.models import DraftState, DraftTransition, OverlayDraft, OverlayVersion
 from webapp.formadmin.publication import ADMINISTRATION_FOLDER, REGISTRY, WORKFLOW_ID, DraftFacts
 from webapp.formdefs import FormDefinition, FormLibrary
-from webapp.formdefs.loader import parse_yaml_text
+from webapp.formdefs.yamlfile import parse_yaml_text
 from webapp.useradmin import duties
 from webapp.workflow.definition import WorkflowDefinition
 from webapp.workflow.engine import Engine, Firing

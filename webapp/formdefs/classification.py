@@ -37,6 +37,7 @@ from webapp.formdefs.definition import (
     Section,
 )
 from webapp.formdefs.problems import Problem, key_path
+from webapp.formdefs.yamlfile import read_yaml
 
 CLASSIFICATION_FILE = "classification.yaml"
 
@@ -116,8 +117,6 @@ def _forms(
 
 def read_classification(root: Path) -> tuple[Classification, list[Problem]]:
     """`root/classification.yaml`, if the folder has one (no file: nothing classified)."""
-    from webapp.formdefs.loader import read_yaml  # the loader imports this module
-
     path = root / CLASSIFICATION_FILE
     display = f"{root.name}/{CLASSIFICATION_FILE}"
     if not path.is_file():

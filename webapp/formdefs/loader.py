@@ -18,8 +18,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from webapp.formdefs.checks import check_form
 from webapp.formdefs.classification import (
     CLASSIFICATION_FILE,
@@ -32,6 +30,7 @@ from webapp.formdefs.definition import FormDefinition, FormPin
 from webapp.formdefs.overlay import Overlay, apply_overlay, overlay_from_dict
 from webapp.formdefs.problems import DefinitionError, Problem, UnknownFormError
 from webapp.formdefs.schema import base_form_problems, overlay_problems
+from webapp.formdefs.yamlfile import read_yaml
 
 NATIONAL = "national"
 BOROUGHS = "boroughs"
@@ -40,50 +39,6 @@ BOROUGHS = "boroughs"
 def default_root() -> Path:
     """The repository's `formdefs/` folder (a function, so nothing is read at import)."""
     return Path(__file__).resolve().parents[2] / "formdefs"
-
-
-class _Loader(yaml.SafeLoader):
-    """YAML 1.2 booleans (only true/false), so `equals: yes` stays the text "yes", and
-    duplicate keys are refused rather than silently keeping the last one."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key '{key}'", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-
-
-def read_yaml(path: Path, display: str) -> tuple[Any, list[Problem]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        return None, [Problem(display, "", f"cannot be read: {error}")]
-    return parse_yaml_text(text, display)
-
-
-def parse_yaml_text(text: str, display: str) -> tuple[Any, list[Problem]]:
-    """YAML text (a file's, or a draft typed in the browser), refusing duplicate keys."""
-    try:
-        return yaml.load(text, Loader=_Loader), []  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or str(error)
-        return None, [Problem(display, where, f"is not valid YAML: {problem}")]
 
 
 def parse_document(
