@@ -34,10 +34,11 @@ seed: migrate
 run: seed
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# The two databases' runs are independent: they go side by side, one a core, each printing
+# its output when it ends.
 test: setup
 	$(BIN)/ruff check .
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite:
 	$(BIN)/pytest -q
