@@ -46,7 +46,6 @@ REGISTRY = Registry.build(
         ),
         Condition(
             "approver_is_independent",
-            # (The step page reads "changed" in a refusal as a stale request: not that word.)
             "Another administrator of the borough must approve or send back the change: not the "
             "one who asked for it, nor one whose account they created or edited last, nor one "
             "whose account is newer than the request",

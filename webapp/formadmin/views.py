@@ -53,7 +53,7 @@ from webapp.formadmin.forms import (
 from webapp.formadmin.models import OverlayDraft
 from webapp.formdefs import FormDefinition, validate_section
 from webapp.formdefs.problems import UnknownFormError
-from webapp.workflow.engine import WorkflowError
+from webapp.workflow.engine import StaleState, WorkflowError
 
 bp = Blueprint("formadmin", __name__, url_prefix="/admin/forms")
 
@@ -507,7 +507,7 @@ def step(draft_id: int, trigger: str):
             except WorkflowError as error:
                 db.session.rollback()
                 form.comment.errors = [str(error)]
-                status = 409 if "changed" in str(error) else 400
+                status = 409 if isinstance(error, StaleState) else 400
             except services.InvalidDraft as invalid:
                 db.session.rollback()
                 form.comment.errors = _messages(invalid.checked)
