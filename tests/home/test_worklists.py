@@ -10,6 +10,7 @@ from sqlalchemy import event
 from tests.conftest import sign_in
 from tests.factories import make_organisation, make_user
 from tests.home.conftest import days_from_today, northgate_episode, riverside_episode
+from tests.queries import is_page_query
 from webapp import db
 from webapp.access.permissions import Role
 from webapp.boroughs.models import Sector
@@ -239,9 +240,7 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_episodes(client,
     statements: list[str] = []
 
     def count(conn, cursor, statement, *args):
-        # the session's own writes (once a minute at most) and transactions are not the
-        # page's queries
-        if "sign_in_session" not in statement and not statement.startswith("BEGIN"):
+        if is_page_query(statement):
             statements.append(statement)
 
     def queries_for_home() -> int:
