@@ -95,9 +95,11 @@ def written_to(app, address: str) -> list[EmailMessage]:
     return [message for message in written(app) if message["To"] == address]
 
 
-def delivered_to(app, address: str, count: int = 1, timeout: float = 10.0) -> list[EmailMessage]:
+def delivered_to(app, address: str, count: int = 1, timeout: float = 45.0) -> list[EmailMessage]:
     """The messages written to `address`, waiting (up to `timeout` seconds) for `count` of
-    them: a live server delivers after its response has gone, so a browser can be quicker."""
+    them: a live server delivers after its response has gone, so a browser can be quicker,
+    and on SQLite the delivery waits its turn to write (up to the 30-second busy timeout)
+    while the browser's next pages are served."""
     deadline = time.monotonic() + timeout
     while len(found := written_to(app, address)) < count and time.monotonic() < deadline:
         time.sleep(0.05)

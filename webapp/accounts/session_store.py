@@ -33,6 +33,7 @@ from webapp.db import Base, utcnow
 # A session's last-seen time is written at most this often (each write is a commit).
 TOUCH_SECONDS = 60
 USER_AGENT_MAX = 200
+STATIC_ENDPOINTS = frozenset({"static", "assets.asset"})
 
 
 class SignInSession(Base):
@@ -101,6 +102,10 @@ class ServerSession(CallbackDict, SessionMixin):
         self.renew = True
 
 
+class StaticSession(ServerSession):
+    """The empty, unsaved session of a request for a static file."""
+
+
 def _signed_in_user_id(data: dict) -> int | None:
     user_id, _, _token = str(data.get("_user_id", "")).partition(":")
     return int(user_id) if user_id.isdigit() else None
@@ -111,6 +116,9 @@ class DatabaseSessionInterface(SessionInterface):
 
     def open_session(self, app: Flask, request) -> ServerSession:
         key = request.cookies.get(self.get_cookie_name(app))
+        if request.endpoint in STATIC_ENDPOINTS:
+            # Styles, scripts and fonts need no session: they never touch the database.
+            return StaticSession()
         if not key or len(key) > 100:
             return ServerSession()
         row = db.session.scalar(
@@ -128,6 +136,8 @@ class DatabaseSessionInterface(SessionInterface):
         return session
 
     def save_session(self, app: Flask, session: ServerSession, response) -> None:
+        if isinstance(session, StaticSession):
+            return
         # What the view left uncommitted is discarded at the end of the request anyway; the
         # session's own change is committed alone (SQLite allows one writer: a second
         # connection would wait for this one).
