@@ -47,12 +47,11 @@ def restricted(national):
     return national
 
 
-@pytest.fixture
-def outsider(other_client, restricted):
+def taken_over(other_client, pages: Pages) -> Pages:
     """A practitioner from another agency in the same borough who has taken the episode
     over as its assessor and lead professional (so they may edit the form), signed in on
     a second browser."""
-    world = restricted.world
+    world = pages.world
     agency = make_organisation(world["borough"], name="Eastmoor Health")
     lead = make_user(agency)
     episode = db.session.merge(world["episode"])
@@ -60,7 +59,12 @@ def outsider(other_client, restricted):
     episode.assessor_id = lead.id
     db.session.commit()
     sign_in(other_client, lead)
-    return Pages(other_client, world, restricted.response)
+    return Pages(other_client, world, pages.response)
+
+
+@pytest.fixture
+def outsider(other_client, restricted):
+    return taken_over(other_client, restricted)
 
 
 @pytest.fixture
@@ -216,6 +220,26 @@ def test_another_agency_saving_the_section_keeps_the_answer_and_the_restriction(
     row = stored_row(outsider)
     assert row.values["address"] == SECRET
     assert row.not_shared == {"address"}
+
+
+def test_another_agency_saving_the_section_answers_questions_that_hang_on_one_it_cannot_see(
+    national, other_client
+):
+    """The disability was not on their page, but the details that depend on it were: the
+    section is checked with the stored answer, so their details are kept with it."""
+    saved = national.save(
+        DETAILS,
+        details(disability="yes", disability_details="Hearing loss", _not_shared=["disability"]),
+    )
+    assert saved.status_code == 302
+    outsider = taken_over(other_client, national)
+    data = {key: value for key, value in details().items() if key != "disability"}
+    saved = outsider.save(DETAILS, dict(data, disability_details="Hearing loss, hearing aids"))
+    assert saved.status_code == 302
+    row = stored_row(outsider)
+    assert row.values["disability"] == "yes"
+    assert row.values["disability_details"] == "Hearing loss, hearing aids"
+    assert row.not_shared == {"disability"}
 
 
 def test_another_agency_cannot_lift_or_change_the_restriction(outsider):

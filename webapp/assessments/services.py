@@ -16,7 +16,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from webapp.accounts.models import User
-from webapp.assessments import display, pins
+from webapp.assessments import display, pages, pins
 from webapp.assessments.kinds import KINDS, Kind, kind_of
 from webapp.assessments.library import form_library
 from webapp.assessments.models import FormResponse, ResponseStatus, SectionAnswers
@@ -328,6 +328,42 @@ def visible_values(
     return values
 
 
+def keep_unseen(
+    values: Mapping[str, Any],
+    stored: Mapping[str, Any],
+    row: SectionAnswers,
+    viewer: User,
+    form: FormDefinition | None = None,
+) -> dict[str, Any]:
+    """`values` sent for a section row with what was not on `viewer`'s page put back from
+    `stored` (the row's answers, in the same shape as `values`): answers another agency
+    asked not to be shared, with their "please specify" answers, and a shielded family's
+    address and contacts. The viewer never saw them, so what they sent must not replace
+    them."""
+    kept = dict(values)
+    for field_id in withheld_ids(row, viewer, form):
+        if field_id in stored:
+            kept[field_id] = stored[field_id]
+        else:
+            kept.pop(field_id, None)
+    if contacts_hidden(row.response, viewer):
+        kept = shielding.keep_contacts(kept, stored)
+    return kept
+
+
+def keep_unseen_on_page(
+    section: Section, submitted: Mapping[str, Any], row: SectionAnswers | None, viewer: User
+) -> dict[str, Any]:
+    """A section page's answers as the browser sent them (`pages.parse_section`), with what
+    was not on the viewer's page as stored (`keep_unseen`), so that the page is checked
+    against the answers `save_section` will keep."""
+    if row is None:
+        return dict(submitted)
+    return keep_unseen(
+        submitted, pages.raw_from_stored(section.visible_fields, row.values), row, viewer
+    )
+
+
 def visible_answers(
     response: FormResponse, viewer: User | int | None, form: FormDefinition | None = None
 ) -> dict[str, Any]:
@@ -524,23 +560,15 @@ def save_section(
     if current_version != expected_version:
         raise StaleSection(row)
     hidden = withheld(row, actor)
-    if hidden and row is not None:
-        # Another agency's restricted answers: kept exactly as stored.
+    if hidden:
+        # Another agency's restricted answers: kept exactly as stored, restrictions too.
         top_level = {item.id for item in page.visible_fields} | {
             follow_up.id for item in page.visible_fields for follow_up in item.specify_fields()
         }
         if requested or not hidden <= top_level:
             raise RestrictedElsewhere(RestrictedElsewhere.reason)
-        stored = row.values
-        values = dict(values)
-        for field_id in _with_follow_ups(form, hidden):
-            if field_id in stored:
-                values[field_id] = stored[field_id]
-            else:
-                values.pop(field_id, None)
-    if row is not None and contacts_hidden(response, actor):
-        # A shielded family's address and contacts were not on this actor's page.
-        values = shielding.keep_contacts(values, row.values)
+    if row is not None:
+        values = keep_unseen(values, row.values, row, actor, form)
     now = utcnow()
     created = row is None
     if row is None:

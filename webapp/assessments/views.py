@@ -336,17 +336,7 @@ def _save_section(episode, response, page_section, section_form, row, context):
     current = row.version if row is not None else 0
     if current != expected:
         return _conflict(episode, response, page_section, row, raw, context, not_shared)
-    # Answers another agency recorded as not to be shared are not on this user's page:
-    # they are checked, and kept, as stored (services.save_section keeps them too).
-    hidden = services.withheld(row, current_user)
-    if hidden:
-        stored = pages.raw_from_stored(page_section.visible_fields, row.values)
-        raw.update({key: value for key, value in stored.items() if key in hidden})
-    # Likewise a shielded family's address and contacts (services.save_section keeps them).
-    if row is not None and services.contacts_hidden(response, current_user):
-        raw = shielding.keep_contacts(
-            raw, pages.raw_from_stored(page_section.visible_fields, row.values)
-        )
+    raw = services.keep_unseen_on_page(page_section, raw, row, current_user)
     render = (episode, response, page_section, section_form, raw)
     if action in (pages.ADD, pages.REMOVE):
         pages.change_items(raw, action, group, index)
