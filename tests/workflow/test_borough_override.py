@@ -3,6 +3,7 @@ inherited from the national workflow, and the rules that keep overrides safe."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from textwrap import dedent
 
 import pytest
@@ -118,6 +119,16 @@ def test_riverside_has_its_own_quality_check_worklist():
     worklist = riverside().worklists["awaiting_quality_check"]
     assert worklist.states == {"assessed"}
     assert national().worklists["awaiting_quality_check"].states == frozenset()
+
+
+def test_riverside_changes_only_the_default_of_the_national_closure_approver_choice():
+    ours = riverside().choices["closure_approver"]
+    assert ours.default == "manager_or_borough_caf_contact"
+    assert replace(ours, default="manager") == national().choices["closure_approver"]
+    approve = riverside().find_transition("approve_closure", "closure_requested")
+    assert approve.roles == {"manager", "borough_caf_contact"}
+    assert approve.roles_refusal == "A manager or the borough CAF contact must approve closure"
+    assert riverside().worklists["awaiting_my_approval"].roles == {"manager", "borough_caf_contact"}
 
 
 # --- override rules, on small fixtures -------------------------------------------------
@@ -305,3 +316,66 @@ def test_the_newest_override_version_is_used_for_new_episodes(tmp_path):
     assert result.problems == []
     found = Catalogue(result.definitions).for_borough("westshire", national_id="tiny")
     assert found.ref == WorkflowRef("tiny-westshire", 2)
+
+
+CHOOSING = (
+    MINIMAL
+    + """
+    choices:
+      who_finishes:
+        title: Who finishes
+        default: assessor
+        options:
+          assessor: {title: The assessor, roles: {finish: [assessor]}}
+          manager: {title: A manager, roles: {finish: [manager]}}
+"""
+)
+
+
+def test_an_override_can_change_the_default_of_a_national_choice_and_nothing_else(tmp_path):
+    _, result = load_pair(tmp_path, "choice_defaults: {who_finishes: manager}\n", CHOOSING)
+    assert result.problems == []
+    [tiny, westshire] = sorted(result.definitions, key=lambda d: d.id)
+    assert westshire.choices["who_finishes"] == replace(
+        tiny.choices["who_finishes"], default="manager"
+    )
+    assert westshire.find_transition("finish", "open").roles == {"manager"}
+    assert tiny.find_transition("finish", "open").roles == {"assessor"}
+    for option in ("assessor", "manager"):
+        chosen = {"who_finishes": option}
+        assert westshire.with_choices(chosen).transitions == tiny.with_choices(chosen).transitions
+
+
+def test_an_override_default_for_an_unknown_choice_is_refused(tmp_path):
+    file, result = load_pair(tmp_path, "choice_defaults: {who_finishs: manager}\n", CHOOSING)
+    [problem] = result.problems
+    assert str(problem) == (
+        f"{file}:6: choice_defaults.who_finishs: tiny version 1 has no such choice: "
+        "unknown choice 'who_finishs'; did you mean 'who_finishes'?"
+    )
+
+
+def test_an_override_default_that_is_not_an_option_of_the_choice_is_refused(tmp_path):
+    file, result = load_pair(tmp_path, "choice_defaults: {who_finishes: boss}\n", CHOOSING)
+    [problem] = result.problems
+    assert str(problem) == (
+        f"{file}:6: choice_defaults.who_finishes: 'who_finishes' has no such option: "
+        "unknown option 'boss'; known options: assessor, manager"
+    )
+
+
+def test_an_override_that_redefines_a_choice_gives_its_default_there(tmp_path):
+    body = """
+    choices:
+      who_finishes:
+        title: Who finishes
+        default: assessor
+        options:
+          assessor: {title: The assessor, roles: {finish: [assessor]}}
+          manager: {title: A manager, roles: {finish: [manager]}}
+    choice_defaults: {who_finishes: manager}
+    """
+    file, result = load_pair(tmp_path, body, CHOOSING)
+    [problem] = result.problems
+    assert (problem.file, problem.key) == (file, "choice_defaults.who_finishes")
+    assert "give its default there" in problem.message

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from difflib import get_close_matches
 
 
 @dataclass(frozen=True, order=True)
@@ -40,3 +41,11 @@ def join_key(*parts: str | int) -> str:
         elif part:
             key = f"{key}.{part}" if key else part
     return key
+
+
+def unknown(kind: str, name: str, known: Iterable[str]) -> str:
+    """ "unknown role 'boss'; did you mean ...?", or the names that are known."""
+    known = list(known)
+    close = get_close_matches(name, known, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; known {kind}s: {', '.join(known)}"
+    return f"unknown {kind} {name!r}{hint}"

@@ -200,6 +200,12 @@ OVERRIDE_SCHEMA: dict[str, Any] = {
             "properties": {"id": HEADER["id"], "version": HEADER["version"]},
         },
         "remove_transitions": NAMES,
+        "choice_defaults": {
+            "description": "give {choice: option}: the national choice's new default",
+            "type": "object",
+            "propertyNames": NAME,
+            "additionalProperties": NAME,
+        },
     },
     "$defs": DEFS,
 }

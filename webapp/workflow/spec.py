@@ -12,6 +12,8 @@ Override rules (see workflows/README.md):
   rule had for the same source states (a borough may add guards, never drop them).
 - `remove_transitions`: triggers to drop; a `core` transition cannot be removed.
 - `worklists`: added or replaced by key. `options`: merged by key.
+- `choices`: added or replaced by key; `choice_defaults` gives a national choice another of
+  its options as the default, and leaves the rest of it as it is.
 - `initial` is always the national one.
 """
 
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from webapp.workflow.definition import WorkflowRef
-from webapp.workflow.problems import Problem, join_key
+from webapp.workflow.problems import Problem, join_key, unknown
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,14 @@ def apply_override(base: Spec, file: str, data: Mapping[str, Any]) -> tuple[Spec
     ]
     removed, problems = _removals(base, file, data, overriding)
     transitions = _merge_transitions(base.transitions, overriding, removed)
+    choices = {
+        **base.choices,
+        **{
+            key: Located(value, file, join_key("choices", key))
+            for key, value in data.get("choices", {}).items()
+        },
+    }
+    problems += _set_defaults(choices, base, file, data)
 
     merged = Spec(
         file=file,
@@ -148,13 +158,7 @@ def apply_override(base: Spec, file: str, data: Mapping[str, Any]) -> tuple[Spec
             },
         },
         options={**base.options, **data.get("options", {})},
-        choices={
-            **base.choices,
-            **{
-                key: Located(value, file, join_key("choices", key))
-                for key, value in data.get("choices", {}).items()
-            },
-        },
+        choices=choices,
         borough=data["borough"],
         extends=WorkflowRef(data["extends"]["id"], data["extends"]["version"]),
     )
@@ -185,6 +189,31 @@ def _removals(
             continue
         problems.append(Problem(file, key, message))
     return removable, problems
+
+
+def _set_defaults(
+    choices: dict[str, Located], base: Spec, file: str, data: Mapping[str, Any]
+) -> list[Problem]:
+    """Apply `choice_defaults`: a national choice runs another of its own options when a
+    borough has chosen nothing, without the override copying the choice. A default that is
+    refused is not applied, so the choice keeps the national one."""
+    problems: list[Problem] = []
+    for choice, option in data.get("choice_defaults", {}).items():
+        key = join_key("choice_defaults", choice)
+        located = base.choices.get(choice)
+        if choice in data.get("choices", {}):
+            message = f"{choice!r} is defined in this file's choices: give its default there"
+        elif located is None:
+            message = f"{base.ref} has no such choice: {unknown('choice', choice, base.choices)}"
+        elif option not in located.value["options"]:
+            options = located.value["options"]
+            message = f"{choice!r} has no such option: {unknown('option', option, options)}"
+        else:
+            value = {**located.value, "default": option}
+            choices[choice] = Located(value, located.file, located.key)
+            continue
+        problems.append(Problem(file, key, message))
+    return problems
 
 
 def _merge_transitions(

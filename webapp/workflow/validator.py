@@ -8,11 +8,10 @@ episode finish, is it clear which transition a trigger means, and may anyone tak
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from difflib import get_close_matches
 from itertools import product
 
 from webapp.workflow import liveness
-from webapp.workflow.problems import Problem, join_key
+from webapp.workflow.problems import Problem, join_key, unknown
 from webapp.workflow.registry import Registry
 from webapp.workflow.spec import Located, Spec, condition_names, source_states, when_options
 
@@ -51,18 +50,11 @@ def _has_dangling_state(spec: Spec) -> bool:
     return not named <= spec.states.keys()
 
 
-def _unknown(kind: str, name: str, known: Iterable[str]) -> str:
-    known = list(known)
-    close = get_close_matches(name, known, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else f"; known {kind}s: {', '.join(known)}"
-    return f"unknown {kind} {name!r}{hint}"
-
-
 def _names(
     located: Located, key: str, names: Iterable[str], kind: str, known: Mapping[str, object]
 ) -> list[Problem]:
     return [
-        Problem(located.file, join_key(located.key, key, position), _unknown(kind, name, known))
+        Problem(located.file, join_key(located.key, key, position), unknown(kind, name, known))
         for position, name in enumerate(names)
         if name not in known
     ]
@@ -74,7 +66,7 @@ def _check_names(spec: Spec, registry: Registry) -> list[Problem]:
     if spec.initial.value not in states:
         problems.append(
             Problem(
-                spec.initial.file, spec.initial.key, _unknown("state", spec.initial.value, states)
+                spec.initial.file, spec.initial.key, unknown("state", spec.initial.value, states)
             )
         )
     for state in states.values():
@@ -85,7 +77,7 @@ def _check_names(spec: Spec, registry: Registry) -> list[Problem]:
                     Problem(
                         state.file,
                         join_key(state.key, "edit", part),
-                        _unknown("episode part", part, registry.parts),
+                        unknown("episode part", part, registry.parts),
                     )
                 )
             problems += _names(state, f"edit.{part}", roles, "role", registry.roles)
@@ -122,7 +114,7 @@ def _check_names(spec: Spec, registry: Registry) -> list[Problem]:
                 Problem(
                     transition.file,
                     join_key(transition.key, "source"),
-                    _unknown("state", source, states),
+                    unknown("state", source, states),
                 )
             )
         if value["dest"] not in states:
@@ -130,7 +122,7 @@ def _check_names(spec: Spec, registry: Registry) -> list[Problem]:
                 Problem(
                     transition.file,
                     join_key(transition.key, "dest"),
-                    _unknown("state", value["dest"], states),
+                    unknown("state", value["dest"], states),
                 )
             )
         elif not source_states(source, spec.terminal_flags(), value["dest"]):
@@ -152,7 +144,7 @@ def _check_names(spec: Spec, registry: Registry) -> list[Problem]:
                 Problem(
                     transition.file,
                     join_key(transition.key, "form"),
-                    _unknown("form", value["form"], registry.forms),
+                    unknown("form", value["form"], registry.forms),
                 )
             )
 
@@ -174,7 +166,7 @@ def _check_names(spec: Spec, registry: Registry) -> list[Problem]:
                 Problem(
                     worklist.file,
                     join_key(worklist.key, "filter"),
-                    _unknown("worklist filter", value["filter"], registry.worklist_filters),
+                    unknown("worklist filter", value["filter"], registry.worklist_filters),
                 )
             )
     return problems
@@ -281,7 +273,7 @@ def _check_choices(spec: Spec, registry: Registry) -> list[Problem]:
                 Problem(
                     located.file,
                     join_key(located.key, "default"),
-                    _unknown("option", value["default"], options),
+                    unknown("option", value["default"], options),
                 )
             )
         for option_key, option in options.items():
@@ -290,7 +282,7 @@ def _check_choices(spec: Spec, registry: Registry) -> list[Problem]:
                 key = join_key(where, "roles", trigger)
                 if trigger not in triggers:
                     problems.append(
-                        Problem(located.file, key, _unknown("transition", trigger, triggers))
+                        Problem(located.file, key, unknown("transition", trigger, triggers))
                     )
                     continue
                 if not roles:
@@ -306,7 +298,7 @@ def _check_choices(spec: Spec, registry: Registry) -> list[Problem]:
                     Problem(
                         located.file,
                         join_key(key, position),
-                        _unknown("role", role, registry.roles),
+                        unknown("role", role, registry.roles),
                     )
                     for position, role in enumerate(roles)
                     if role not in registry.roles
@@ -324,14 +316,14 @@ def _check_choices(spec: Spec, registry: Registry) -> list[Problem]:
                 key = join_key(where, "worklist_roles", worklist)
                 if worklist not in spec.worklists:
                     problems.append(
-                        Problem(located.file, key, _unknown("worklist", worklist, spec.worklists))
+                        Problem(located.file, key, unknown("worklist", worklist, spec.worklists))
                     )
                     continue
                 problems += [
                     Problem(
                         located.file,
                         join_key(key, position),
-                        _unknown("role", role, registry.roles),
+                        unknown("role", role, registry.roles),
                     )
                     for position, role in enumerate(roles)
                     if role not in registry.roles
@@ -341,12 +333,12 @@ def _check_choices(spec: Spec, registry: Registry) -> list[Problem]:
             key = join_key(transition.key, "when", choice)
             if choice not in spec.choices:
                 problems.append(
-                    Problem(transition.file, key, _unknown("choice", choice, spec.choices))
+                    Problem(transition.file, key, unknown("choice", choice, spec.choices))
                 )
                 continue
             offered = spec.choices[choice].value["options"]
             problems += [
-                Problem(transition.file, key, _unknown("option", option, offered))
+                Problem(transition.file, key, unknown("option", option, offered))
                 for option in wanted
                 if option not in offered
             ]
