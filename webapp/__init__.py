@@ -74,7 +74,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.assessments.views import bp as assessments_bp
     from webapp.boroughs.views import bp as boroughs_bp
     from webapp.centres.views import bp as centres_bp
-    from webapp.children.shielding import bp as shielding_bp
+    from webapp.children.shielding_views import bp as shielding_bp
     from webapp.children.views import bp as children_bp
     from webapp.consent.views import bp as consent_bp
     from webapp.crossborough.views import bp as crossborough_bp

@@ -19,7 +19,7 @@ from webapp.centres.models import (
     CentreRegistrationReview,
 )
 from webapp.children.models import Child
-from webapp.children.shielding import ShieldingChange
+from webapp.children.shielding_models import ShieldingChange
 from webapp.consent.models import Consent, ConsentAgency, ConsentReview
 from webapp.counters import Counter
 from webapp.crossborough.models import JoinRequest

@@ -11,7 +11,7 @@ from tests.conftest import sign_in
 from tests.sharing.world import audit_events, build_world, error_messages
 from webapp import db
 from webapp.children.models import Child
-from webapp.children.shielding import ShieldingChange
+from webapp.children.shielding_models import ShieldingChange
 
 REASON = "Mother and child have moved to a refuge; father must not find them."
 

@@ -45,7 +45,12 @@ class Relationship(StrEnum):
 class Permission(StrEnum):
     HOME_VIEW = "home:view"
     ACCOUNT_VIEW_OWN = "account:view-own"
+    # Check that a copy of a document is exactly the file eCAF produced: anyone holding one.
+    DOCUMENT_CHECK = "document:check"
     CHILD_INDEX_SEARCH = "child-index:search"
+    # Shield a child's record, answer a subject access request for it: the borough CAF
+    # contact of the child's borough.
+    CHILD_RECORD_MANAGE = "child-record:manage"
     EPISODE_START = "episode:start"
     EPISODE_VIEW = "episode:view"
     EPISODE_EDIT = "episode:edit"

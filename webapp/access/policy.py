@@ -1,9 +1,16 @@
 """The one place that decides access.
 
 `may(user, permission, target)` answers "may this user do this to this object?" from the
-user's roles, borough, organisation and team, and their relationship to the episode.
-Views use `requires()` for the route and `may()`/`get_visible_*()` for the object; an
-object the user may not see answers 404, so its existence is not revealed.
+user's roles, borough, organisation and team, and their relationship to the episode;
+`may_edit_part()` whether they may change one part of an episode now, and
+`may_see_shielded_details()` whether a shielded child's address and contacts are shown to
+them. Views declare their rule with `requires()`, `requires_episode()` or `requires_child()`
+and ask these functions, nothing else; an object the user may not see answers 404, so its
+existence is not revealed.
+
+What an episode's state allows comes from its workflow, which registers itself here
+(`use_states`) rather than being imported: the workflow reaches, through its effects, the
+domains whose services ask this policy.
 """
 
 from __future__ import annotations
@@ -11,26 +18,53 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, Protocol, TypeVar
 
-from flask import abort, current_app, request
+from flask import Flask, abort, current_app, request
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
 
+from webapp.access import rules
 from webapp.access.permissions import Permission, Relationship, Role
 from webapp.access.relationships import relationships_to
+from webapp.access.rules import ObjectRule
 from webapp.accounts.models import User
 from webapp.boroughs.models import Borough, Team
 from webapp.centres.models import CentreRegistration
+from webapp.children.models import Child
 from webapp.crossborough.models import JoinRequest
 from webapp.directory.models import Service
-from webapp.episodes import workflow as episode_workflow
 from webapp.episodes.models import Episode
 from webapp.sharing.models import SharingDecision
 
 ViewFunction = TypeVar("ViewFunction", bound=Callable[..., Any])
 
+
+class EpisodeStates(Protocol):
+    """What an episode's workflow says, state by state (webapp/episodes/workflow.py)."""
+
+    def may_view(self, user: User, episode: Episode) -> bool: ...
+
+    def may_edit(self, user: User, episode: Episode, part: str) -> bool: ...
+
+
+def use_states(app: Flask, provider: EpisodeStates) -> None:
+    """Take what episodes' states allow from `provider`; the workflow calls this when the
+    application starts."""
+    app.extensions["access_episode_states"] = provider
+
+
+def _episode_states() -> EpisodeStates:
+    states = current_app.extensions.get("access_episode_states")
+    if states is None:
+        raise RuntimeError("no workflow has told the access policy what states allow")
+    return states
+
+
 # Permissions any signed-in, active account has, whatever its roles.
-EVERY_ACCOUNT = frozenset({Permission.HOME_VIEW, Permission.ACCOUNT_VIEW_OWN})
+EVERY_ACCOUNT = frozenset(
+    {Permission.HOME_VIEW, Permission.ACCOUNT_VIEW_OWN, Permission.DOCUMENT_CHECK}
+)
 
 # Permissions that touch children's records: they need an in-date enhanced DBS check.
 NEEDS_DBS = frozenset(
@@ -46,6 +80,7 @@ NEEDS_DBS = frozenset(
         Permission.SHARING_REVIEW,
         Permission.CENTRE_REGISTRATION_RECORD,
         Permission.CENTRE_REGISTRATION_VIEW,
+        Permission.CHILD_RECORD_MANAGE,
     }
 )
 
@@ -88,6 +123,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.DIRECTORY_VIEW,
         Permission.EPISODE_RECEIVE_TRANSFER,
         Permission.TAC_DECIDE_JOIN,
+        Permission.CHILD_RECORD_MANAGE,
     },
     Role.BOROUGH_ADMIN: frozenset(
         {
@@ -144,6 +180,36 @@ def role_permissions(user: User) -> frozenset[Permission]:
 
 def may(user: Any, permission: Permission, target: object | None = None) -> bool:
     """May `user` do `permission`, on `target` if one is given?"""
+    allowed = _may(user, permission, target)
+    if isinstance(target, Episode | Child):
+        rules.note((permission, type(target).__name__.lower(), None), allowed)
+    return allowed
+
+
+def may_edit_part(user: Any, episode: Episode, part: str) -> bool:
+    """May `user` change `part` of the episode (its consent, team, documents, a form) now:
+    someone who works on it, in a state whose workflow lets their roles edit that part."""
+    allowed = may(user, Permission.EPISODE_EDIT, episode) and _episode_states().may_edit(
+        user, episode, part
+    )
+    rules.note((Permission.EPISODE_EDIT, "episode", part), allowed)
+    return allowed
+
+
+def require_part(episode: Episode, part: str) -> None:
+    """Refuse the request, audited, with 403 unless the current user may change `part` of
+    the episode now (someone who may see the episode is told it cannot be changed)."""
+    if not may_edit_part(current_user, episode, part):
+        refuse(403, f"may not change {part} at this stage", episode, state=episode.state)
+
+
+def may_see_shielded_details(user: User, child: Child) -> bool:
+    """Whether a shielded child's address and contacts are shown to `user`: only to the
+    borough CAF contact of the child's borough (DESIGN §3)."""
+    return user.has_role(Role.BOROUGH_CAF_CONTACT) and user.borough_id == child.borough_id
+
+
+def _may(user: Any, permission: Permission, target: object | None) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if permission not in role_permissions(user):
@@ -161,7 +227,12 @@ def may(user: Any, permission: Permission, target: object | None = None) -> bool
         if not relationships_to(user, target) & allowed:
             return False
         # The episode's workflow says who may see it in its current state.
-        return episode_workflow.may_view(user, target)
+        return _episode_states().may_view(user, target)
+    if isinstance(target, Child):
+        # Shielding a child's record and answering a subject access request for it.
+        return permission is Permission.CHILD_RECORD_MANAGE and may_see_shielded_details(
+            user, target
+        )
     if isinstance(target, CentreRegistration):
         return _may_use_registration(user, permission, target)
     if isinstance(target, Borough):
@@ -197,7 +268,7 @@ def _may_receive_transfer(user: User, episode: Episode) -> bool:
         episode.transferred_from_borough_id is not None
         and episode.is_open
         and Relationship.BOROUGH_CAF_CONTACT in relationships
-        and episode_workflow.may_view(user, episode)
+        and _episode_states().may_view(user, episode)
     )
 
 
@@ -245,19 +316,65 @@ def _may_review_sharing(user: User, decision: SharingDecision) -> bool:
     )
 
 
+REFUSALS = frozenset({403, 404})
+
+
 def requires(permission: Permission) -> Callable[[ViewFunction], ViewFunction]:
     """Protect a view: the user must be signed in and hold `permission` somewhere."""
+    return _protect(permission, check_role=True)
+
+
+def requires_episode(
+    permission: Permission, *, part: str | None = None, refused_by_view: bool = False
+) -> Callable[[ViewFunction], ViewFunction]:
+    """Protect a view of the episode its URL names: the view must ask the policy
+    `permission` on it (and, with `part`, `may_edit_part`) before it answers.
+
+    The user must hold `permission` somewhere, unless `refused_by_view`: then the view's
+    own object check refuses everyone else, so that every refusal is audited in the
+    domain's words and answers 404 whatever the person's roles."""
+    return _protect(ObjectRule(permission, "episode", part), check_role=not refused_by_view)
+
+
+def requires_child(
+    permission: Permission, *, refused_by_view: bool = False
+) -> Callable[[ViewFunction], ViewFunction]:
+    """Protect a view of the child record its URL names, as `requires_episode` does."""
+    return _protect(ObjectRule(permission, "child"), check_role=not refused_by_view)
+
+
+def _protect(
+    rule: Permission | ObjectRule, check_role: bool
+) -> Callable[[ViewFunction], ViewFunction]:
+    permission = rule.permission if isinstance(rule, ObjectRule) else rule
 
     def decorator(view: ViewFunction) -> ViewFunction:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
                 return current_app.login_manager.unauthorized()
-            if not may(current_user, permission):
+            if check_role and not may(current_user, permission):
                 abort(403)
-            return view(*args, **kwargs)
+            rules.start()
+            endpoint = request.endpoint or view.__name__
+            try:
+                response = view(*args, **kwargs)
+            except HTTPException as refusal:
+                if refusal.code in REFUSALS and current_app.testing:
+                    rules.check_refusal(rule, endpoint)
+                raise
+            if current_app.testing:
+                # Under test, a refusal on a question the route does not declare fails: the
+                # declaration would be weaker than the view's real check.
+                response = current_app.make_response(response)
+                if response.status_code in REFUSALS:
+                    rules.check_refusal(rule, endpoint)
+                    return response
+            if isinstance(rule, ObjectRule):
+                rules.check_asked(rule, endpoint)
+            return response
 
-        wrapped.access_rule = permission  # type: ignore[attr-defined]
+        wrapped.access_rule = rule  # type: ignore[attr-defined]
         return wrapped  # type: ignore[return-value]
 
     return decorator

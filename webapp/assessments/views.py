@@ -16,7 +16,8 @@ from flask_login import current_user
 
 from webapp import db
 from webapp.access.permissions import Permission
-from webapp.access.policy import may, requires, visible_or_404
+from webapp.access.policy import may_edit_part, requires, requires_episode, visible_or_404
+from webapp.access.rules import EVERY_PART
 from webapp.accounts.sessions import client_address
 from webapp.assessments import display, pages, pins, service_choices, services
 from webapp.assessments.forms import ConfirmForm, SectionForm
@@ -24,7 +25,6 @@ from webapp.assessments.kinds import KINDS
 from webapp.assessments.models import FormResponse
 from webapp.audit import services as audit
 from webapp.children import shielding
-from webapp.episodes import workflow as episode_workflow
 from webapp.episodes.models import Episode
 from webapp.formdefs import FormDefinition, Section, validate_section
 
@@ -45,14 +45,10 @@ def _response(episode: Episode, response_id: int) -> FormResponse:
     return response
 
 
-def _may_edit_part(episode: Episode, part: str) -> bool:
-    return may(current_user, Permission.EPISODE_EDIT, episode) and episode_workflow.may_edit(
-        current_user, episode, part
-    )
-
-
 def _may_edit(episode: Episode, response: FormResponse) -> bool:
-    return not response.is_completed and _may_edit_part(episode, services.kind(response).part)
+    return not response.is_completed and may_edit_part(
+        current_user, episode, services.kind(response).part
+    )
 
 
 def _audit(action: str, episode: Episode, response: FormResponse | None = None, **detail: Any):
@@ -127,7 +123,7 @@ def overview(episode_id: int):
         mine.sort(key=lambda response: (response.review_number, response.sequence))
         startable = (
             not kind.started_by_workflow
-            and _may_edit_part(episode, kind.part)
+            and may_edit_part(current_user, episode, kind.part)
             and not any(not response.is_completed for response in mine)
         )
         groups.append({"kind": kind, "responses": mine, "startable": startable})
@@ -150,13 +146,13 @@ def overview(episode_id: int):
 
 
 @bp.route("/episodes/<int:episode_id>/forms/start/<kind_name>", methods=["POST"])
-@requires(Permission.EPISODE_EDIT)
+@requires_episode(Permission.EPISODE_EDIT, part=EVERY_PART)
 def start(episode_id: int, kind_name: str):
     episode = _episode(episode_id)
     kind = KINDS.get(kind_name)
     if kind is None or kind.started_by_workflow:
         abort(404)
-    if not _may_edit_part(episode, kind.part):
+    if not may_edit_part(current_user, episode, kind.part):
         return _refused(episode, None, "You cannot start this form now.", 403, kind=kind_name)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -228,13 +224,13 @@ def _read_only(episode: Episode, response: FormResponse, form: FormDefinition):
     "/episodes/<int:episode_id>/forms/<int:response_id>/sections/<section_key>",
     methods=["GET", "POST"],
 )
-@requires(Permission.EPISODE_EDIT)
+@requires_episode(Permission.EPISODE_EDIT, part=EVERY_PART)
 def section(episode_id: int, response_id: int, section_key: str):
     episode = _episode(episode_id)
     response = _response(episode, response_id)
     form = services.definition(response)
     page_section = _section(response, form, section_key)
-    if not _may_edit_part(episode, services.kind(response).part):
+    if not may_edit_part(current_user, episode, services.kind(response).part):
         return _refused(
             episode, response, "You cannot change this form now.", 403, section=section_key
         )

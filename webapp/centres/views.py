@@ -8,7 +8,14 @@ from flask_login import current_user
 
 from webapp import db
 from webapp.access.permissions import Permission
-from webapp.access.policy import may, refuse, requires, visible_or_404
+from webapp.access.policy import (
+    may,
+    refuse,
+    require_part,
+    requires,
+    requires_episode,
+    visible_or_404,
+)
 from webapp.accounts.sessions import client_address
 from webapp.audit import services as audit
 from webapp.centres import services
@@ -21,7 +28,6 @@ from webapp.centres.forms import (
 from webapp.centres.models import COVERS, CentreRegistration
 from webapp.children.index import child_found_recently
 from webapp.children.models import Child
-from webapp.episodes import workflow
 from webapp.episodes.models import Episode
 
 bp = Blueprint("centres", __name__)
@@ -193,12 +199,11 @@ def review(registration_id: int):
     "/episodes/<int:episode_id>/consent/from-centre-registration/<int:registration_id>",
     methods=["POST"],
 )
-@requires(Permission.EPISODE_EDIT)
+@requires_episode(Permission.EPISODE_EDIT, part="consent")
 def start_caf_consent(episode_id: int, registration_id: int):
     """Start the CAF's consent from a registration, for what the registration covers."""
     episode = visible_or_404(Permission.EPISODE_EDIT, db.session.get(Episode, episode_id))
-    if not workflow.may_edit(current_user, episode, "consent"):
-        refuse(403, "may not change consent at this stage", episode, state=episode.state)
+    require_part(episode, "consent")
     registration = _registration(registration_id, Permission.CENTRE_REGISTRATION_VIEW)
     form = StartFromRegistrationForm()
     if not form.validate_on_submit():

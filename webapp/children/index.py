@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from webapp.access.permissions import Role
+from webapp.access.policy import may_see_shielded_details
 from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.audit.models import AuditEvent
@@ -401,10 +402,6 @@ def _episodes_by_child(db_session: Session, children: list[Child]) -> dict[int, 
             )
         )
     return by_child
-
-
-def may_see_shielded_details(user: User, child: Child) -> bool:
-    return user.has_role(Role.BOROUGH_CAF_CONTACT) and user.borough_id == child.borough_id
 
 
 def _shielded_visible_in(user: User) -> int | None:

@@ -142,13 +142,11 @@ SUPERSEDED_STEP = "record_consent_refusal"
 
 def offered(db_session: Session, user: User, episode: Episode) -> bool:
     """May this user note a refusal on this episode now?"""
-    from webapp.access.permissions import Permission
-    from webapp.access.policy import may
+    from webapp.access.policy import may_edit_part
     from webapp.episodes import workflow  # the workflow module imports the consent models
 
     return (
-        may(user, Permission.EPISODE_EDIT, episode)
-        and workflow.may_edit(user, episode, "consent")
+        may_edit_part(user, episode, "consent")
         and why_not(db_session, episode, workflow.definition_for(episode).initial) is None
     )
 

@@ -7,7 +7,14 @@ from sqlalchemy import select
 
 from webapp import db
 from webapp.access.permissions import Permission
-from webapp.access.policy import may, refuse, requires, visible_or_404
+from webapp.access.policy import (
+    may_edit_part,
+    refuse,
+    require_part,
+    requires,
+    requires_episode,
+    visible_or_404,
+)
 from webapp.accounts.sessions import client_address
 from webapp.audit import services as audit
 from webapp.boroughs.models import Organisation
@@ -52,11 +59,6 @@ def _consent(episode: Episode, consent_id: int, *, current_only: bool) -> Consen
     return consent
 
 
-def _check_may_edit(episode: Episode) -> None:
-    if not _may_edit_consent(episode):
-        refuse(403, "may not change consent at this stage", episode, state=episode.state)
-
-
 def _audit_refused_fields(episode: Episode, fields, **detail) -> None:
     """A POST whose fields were refused (missing, or forged: values not offered)."""
     audit.record(
@@ -82,9 +84,7 @@ def _with_errors(form) -> list[str]:
 
 
 def _may_edit_consent(episode: Episode) -> bool:
-    return may(current_user, Permission.EPISODE_EDIT, episode) and workflow.may_edit(
-        current_user, episode, "consent"
-    )
+    return may_edit_part(current_user, episode, "consent")
 
 
 @bp.route("/episodes/<int:episode_id>/consent")
@@ -149,10 +149,10 @@ def _input_from(form: ConsentForm) -> services.ConsentInput:
 
 
 @bp.route("/episodes/<int:episode_id>/consent/new", methods=["GET", "POST"])
-@requires(Permission.EPISODE_EDIT)
+@requires_episode(Permission.EPISODE_EDIT, part="consent")
 def record(episode_id: int):
     episode = _episode(episode_id)
-    _check_may_edit(episode)
+    require_part(episode, "consent")
     form = ConsentForm()
     form.agencies.choices = _agency_choices(episode)
     submitted = form.validate_on_submit()
@@ -190,12 +190,12 @@ def _yes_no(value):
 
 
 @bp.route("/episodes/<int:episode_id>/consent/refusal", methods=["GET", "POST"])
-@requires(Permission.EPISODE_EDIT)
+@requires_episode(Permission.EPISODE_EDIT, part="consent")
 def refusal(episode_id: int):
     """The family refused before agreeing to anything being recorded: nothing of the CAF is
     kept, and the practitioner takes a note for their own files (guidance 4.16-4.18)."""
     episode = _episode(episode_id)
-    _check_may_edit(episode)
+    require_part(episode, "consent")
     initial_state = workflow.definition_for(episode).initial
     reason = refusals.why_not(db.session, episode, initial_state)
     if reason:
@@ -300,11 +300,11 @@ def refusal_note():
 
 
 @bp.route("/episodes/<int:episode_id>/consent/<int:consent_id>/withdraw", methods=["GET", "POST"])
-@requires(Permission.EPISODE_EDIT)
+@requires_episode(Permission.EPISODE_EDIT, part="consent")
 def withdraw(episode_id: int, consent_id: int):
     episode = _episode(episode_id)
     consent = _consent(episode, consent_id, current_only=True)
-    _check_may_edit(episode)
+    require_part(episode, "consent")
     form = WithdrawConsentForm()
     submitted = form.validate_on_submit()
     if request.method == "POST" and not submitted:
@@ -318,12 +318,12 @@ def withdraw(episode_id: int, consent_id: int):
 
 
 @bp.route("/episodes/<int:episode_id>/consent/<int:consent_id>/review", methods=["GET", "POST"])
-@requires(Permission.EPISODE_EDIT)
+@requires_episode(Permission.EPISODE_EDIT, part="consent")
 def review(episode_id: int, consent_id: int):
     """Record a review of a consent with the family (its review date, or any time)."""
     episode = _episode(episode_id)
     consent = _consent(episode, consent_id, current_only=True)
-    _check_may_edit(episode)
+    require_part(episode, "consent")
     form = ConsentReviewForm()
     submitted = form.validate_on_submit()
     if request.method == "POST" and not submitted:
@@ -358,12 +358,12 @@ def review(episode_id: int, consent_id: int):
 
 
 @bp.route("/episodes/<int:episode_id>/consent/<int:consent_id>/statement", methods=["GET", "POST"])
-@requires(Permission.EPISODE_EDIT)
+@requires_episode(Permission.EPISODE_EDIT, part="consent")
 def statement(episode_id: int, consent_id: int):
     """Upload the signed consent statement (a scan or photo of it, or the Word file)."""
     episode = _episode(episode_id)
     consent = _consent(episode, consent_id, current_only=False)
-    _check_may_edit(episode)
+    require_part(episode, "consent")
     form = SignedStatementForm()
     submitted = form.validate_on_submit()
     if request.method == "POST" and not submitted:

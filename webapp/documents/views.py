@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from webapp import db
 from webapp.access.permissions import Permission
-from webapp.access.policy import may, requires, visible_or_404
+from webapp.access.policy import may, may_edit_part, requires, requires_episode, visible_or_404
 from webapp.accounts.sessions import client_address
 from webapp.audit import services as audit
 from webapp.boroughs.models import Organisation
@@ -34,7 +34,6 @@ from webapp.documents.forms import CheckDocumentForm, ShareDocumentForm, SignedC
 from webapp.documents.models import SignedCopy
 from webapp.documents.render import TemplateUnusable
 from webapp.documents.types import DOCUMENT_TYPES, DocumentType
-from webapp.episodes import workflow
 from webapp.episodes.models import Episode
 from webapp.errors import render_error
 from webapp.sharing import services as sharing
@@ -51,9 +50,7 @@ def _episode(episode_id: int) -> Episode:
 
 
 def _may_share(episode: Episode) -> bool:
-    return may(current_user, Permission.EPISODE_EDIT, episode) and workflow.may_edit(
-        current_user, episode, "documents"
-    )
+    return may_edit_part(current_user, episode, "documents")
 
 
 def _file(produced: services.Produced):
@@ -187,7 +184,7 @@ def download(episode_id: int):
 
 
 @bp.route("/episodes/<int:episode_id>/documents/share", methods=["GET", "POST"])
-@requires(Permission.EPISODE_VIEW)
+@requires_episode(Permission.EPISODE_EDIT, part="documents")
 def share(episode_id: int):
     episode = _episode(episode_id)
     attempted = "produce a document for another agency"
@@ -279,7 +276,7 @@ def share(episode_id: int):
 
 
 @bp.route("/episodes/<int:episode_id>/documents/signed", methods=["POST"])
-@requires(Permission.EPISODE_VIEW)
+@requires_episode(Permission.EPISODE_EDIT, part="documents")
 def upload_signed(episode_id: int):
     episode = _episode(episode_id)
     if not _may_share(episode):
@@ -329,7 +326,7 @@ def upload_signed(episode_id: int):
 
 
 @bp.route("/documents/check", methods=["GET", "POST"])
-@requires(Permission.HOME_VIEW)
+@requires(Permission.DOCUMENT_CHECK)
 def check():
     """Anyone holding a copy can check it is exactly the file eCAF produced. Which episode
     it belongs to is said only to those who may see the episode: anyone else gets exactly

@@ -1,7 +1,8 @@
 """A practitioner's own confidential notes on an episode.
 
-The routes let every signed-in account reach the check in `_episode`, so that an attempt
-by anyone else (a manager, a borough CAF contact, an administrator, a colleague guessing
+The routes declare their rule (episode:keep-notes) and leave its refusal to `_episode`, so
+that an attempt by
+anyone else (a manager, a borough CAF contact, an administrator, a colleague guessing
 note ids) is refused with a 404 *and audited*, not only refused."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -9,7 +10,7 @@ from flask_login import current_user
 
 from webapp import db
 from webapp.access.permissions import Permission
-from webapp.access.policy import may, requires
+from webapp.access.policy import may, requires_episode
 from webapp.accounts.sessions import client_address
 from webapp.audit import services as audit
 from webapp.episodes.models import Episode
@@ -48,7 +49,7 @@ def _episode(episode_id: int, attempted: str, note_id: int | None = None) -> Epi
 
 
 @bp.route("/episodes/<int:episode_id>/notes")
-@requires(Permission.HOME_VIEW)  # the check is _episode's, so that refusals are audited
+@requires_episode(Permission.EPISODE_KEEP_NOTES, refused_by_view=True)
 def index(episode_id: int):
     episode = _episode(episode_id, "list")
     notes = services.own_notes(db.session, episode, current_user)
@@ -58,7 +59,7 @@ def index(episode_id: int):
 
 
 @bp.route("/episodes/<int:episode_id>/notes/new", methods=["GET", "POST"])
-@requires(Permission.HOME_VIEW)  # the check is _episode's, so that refusals are audited
+@requires_episode(Permission.EPISODE_KEEP_NOTES, refused_by_view=True)
 def new(episode_id: int):
     episode = _episode(episode_id, "write")
     form = NoteForm()
@@ -76,7 +77,7 @@ def new(episode_id: int):
 
 
 @bp.route("/episodes/<int:episode_id>/notes/<int:note_id>")
-@requires(Permission.HOME_VIEW)  # the check is _episode's, so that refusals are audited
+@requires_episode(Permission.EPISODE_KEEP_NOTES, refused_by_view=True)
 def show(episode_id: int, note_id: int):
     episode = _episode(episode_id, "read", note_id)
     note = services.find_own(db.session, episode, current_user, note_id)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from webapp import db
 from webapp.access.permissions import Permission
-from webapp.access.policy import may, requires, visible_or_404
+from webapp.access.policy import may, requires, requires_episode, visible_or_404
 from webapp.accounts.sessions import client_address
 from webapp.audit import services as audit
 from webapp.boroughs.models import Organisation
@@ -172,7 +172,7 @@ def _recipient(form: RecipientForm) -> dict:
 
 
 @bp.route("/episodes/<int:episode_id>/sharing/with-consent", methods=["GET", "POST"])
-@requires(Permission.EPISODE_VIEW)
+@requires_episode(Permission.EPISODE_EDIT)
 def share_with_consent(episode_id: int):
     def record(episode: Episode, form: ShareWithConsentForm) -> SharingDecision:
         return services.share(
@@ -190,7 +190,7 @@ def share_with_consent(episode_id: int):
 
 
 @bp.route("/episodes/<int:episode_id>/sharing/public-interest", methods=["GET", "POST"])
-@requires(Permission.EPISODE_VIEW)
+@requires_episode(Permission.EPISODE_EDIT)
 def public_interest(episode_id: int):
     def record(episode: Episode, form: PublicInterestForm) -> SharingDecision:
         return services.share(
@@ -213,7 +213,7 @@ def public_interest(episode_id: int):
 
 
 @bp.route("/episodes/<int:episode_id>/sharing/not-shared", methods=["GET", "POST"])
-@requires(Permission.EPISODE_VIEW)
+@requires_episode(Permission.EPISODE_EDIT)
 def not_shared(episode_id: int):
     def record(episode: Episode, form: NotSharedForm) -> SharingDecision:
         return services.record_decision(

@@ -23,7 +23,7 @@ from webapp.accounts.models import User
 from webapp.audit.models import AuditEvent
 from webapp.boroughs.models import Organisation
 from webapp.children.models import Child
-from webapp.children.shielding import history as shielding_history
+from webapp.children.shielding_services import history as shielding_history
 from webapp.consent.models import Consent
 from webapp.db import Base
 from webapp.episodes.models import Episode, Notification

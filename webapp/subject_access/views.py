@@ -1,7 +1,7 @@
 """Subject access for one child: only the borough CAF contact of the child's borough.
 
-The routes let every signed-in account reach the check in `_child`, so that anyone else's
-attempt is refused with a 404 *and audited*."""
+The routes declare that rule and leave its refusal to `_child`, so that anyone else's
+attempt, an administrator's included, is refused with a 404 *and audited*."""
 
 import io
 
@@ -10,10 +10,9 @@ from flask_login import current_user
 
 from webapp import db
 from webapp.access.permissions import Permission
-from webapp.access.policy import requires
+from webapp.access.policy import may, requires_child
 from webapp.accounts.sessions import client_address
 from webapp.audit import services as audit
-from webapp.children import shielding
 from webapp.children.models import Child
 from webapp.db import utcnow
 from webapp.subject_access import archive, bundle
@@ -37,7 +36,7 @@ def _audit(action: str, child_id: int, child: Child | None, **detail) -> None:
 
 def _child(child_id: int, attempted: str) -> Child:
     child = db.session.get(Child, child_id)
-    if child is None or not shielding.may_manage(current_user, child):
+    if child is None or not may(current_user, Permission.CHILD_RECORD_MANAGE, child):
         _audit("subject_access.refused", child_id, child, attempted=attempted)
         db.session.commit()
         abort(404)
@@ -50,7 +49,7 @@ def _page(child: Child, form: SubjectAccessForm):
 
 
 @bp.route("/children/<int:child_id>/subject-access")
-@requires(Permission.HOME_VIEW)  # the check is _child's, so that refusals are audited
+@requires_child(Permission.CHILD_RECORD_MANAGE, refused_by_view=True)
 def show(child_id: int):
     child = _child(child_id, "view")
     _audit("subject_access.viewed", child.id, child)
@@ -59,7 +58,7 @@ def show(child_id: int):
 
 
 @bp.route("/children/<int:child_id>/subject-access", methods=["POST"])
-@requires(Permission.HOME_VIEW)  # the check is _child's, so that refusals are audited
+@requires_child(Permission.CHILD_RECORD_MANAGE, refused_by_view=True)
 def produce(child_id: int):
     child = _child(child_id, "produce")
     form = SubjectAccessForm()

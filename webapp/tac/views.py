@@ -4,11 +4,16 @@ from sqlalchemy import select
 
 from webapp import db
 from webapp.access.permissions import Permission
-from webapp.access.policy import may, requires, visible_or_404
+from webapp.access.policy import (
+    may_edit_part,
+    require_part,
+    requires,
+    requires_episode,
+    visible_or_404,
+)
 from webapp.accounts.services import find_user_by_email
 from webapp.accounts.sessions import client_address
 from webapp.children.shielding import hides_contacts_from
-from webapp.episodes import workflow
 from webapp.episodes.models import Episode
 from webapp.sharing import services as sharing
 from webapp.tac import services
@@ -37,15 +42,12 @@ def _episode(episode_id: int) -> Episode:
 
 
 def _may_manage(episode: Episode) -> bool:
-    return may(current_user, Permission.EPISODE_EDIT, episode) and workflow.may_edit(
-        current_user, episode, "tac"
-    )
+    return may_edit_part(current_user, episode, "tac")
 
 
 def _managed_episode(episode_id: int) -> Episode:
     episode = _episode(episode_id)
-    if not _may_manage(episode):
-        abort(403)
+    require_part(episode, "tac")
     return episode
 
 
@@ -101,7 +103,7 @@ def team(episode_id: int):
 
 
 @bp.route("/episodes/<int:episode_id>/tac/invite", methods=["POST"])
-@requires(Permission.EPISODE_EDIT)
+@requires_episode(Permission.EPISODE_EDIT, part="tac")
 def invite(episode_id: int):
     episode = _managed_episode(episode_id)
     form = InviteForm(prefix="invite")
@@ -143,7 +145,7 @@ def invite(episode_id: int):
 
 
 @bp.route("/episodes/<int:episode_id>/tac/join", methods=["POST"])
-@requires(Permission.EPISODE_EDIT)
+@requires_episode(Permission.EPISODE_EDIT, part="tac")
 def join(episode_id: int):
     """The assessor or coordinator convening the team adds themselves to it."""
     episode = _managed_episode(episode_id)
@@ -156,7 +158,7 @@ def join(episode_id: int):
 
 
 @bp.route("/episodes/<int:episode_id>/tac/family", methods=["POST"])
-@requires(Permission.EPISODE_EDIT)
+@requires_episode(Permission.EPISODE_EDIT, part="tac")
 def add_family(episode_id: int):
     episode = _managed_episode(episode_id)
     form = FamilyMemberForm(prefix="family")
@@ -185,7 +187,7 @@ def _member_of(episode: Episode, member_id: int) -> TacMember:
 
 
 @bp.route("/episodes/<int:episode_id>/tac/members/<int:member_id>/remove", methods=["GET", "POST"])
-@requires(Permission.EPISODE_EDIT)
+@requires_episode(Permission.EPISODE_EDIT, part="tac")
 def remove(episode_id: int, member_id: int):
     episode = _managed_episode(episode_id)
     member = _member_of(episode, member_id)
@@ -204,7 +206,7 @@ def remove(episode_id: int, member_id: int):
 
 
 @bp.route("/episodes/<int:episode_id>/tac/lead", methods=["POST"])
-@requires(Permission.EPISODE_EDIT)
+@requires_episode(Permission.EPISODE_EDIT, part="tac")
 def lead(episode_id: int):
     episode = _managed_episode(episode_id)
     form = LeadProfessionalForm(prefix="lead")
@@ -251,7 +253,7 @@ def _chosen_practitioner(episode: Episode, member_id: int | None) -> TacMember |
 
 
 @bp.route("/episodes/<int:episode_id>/tac/coordinator", methods=["POST"])
-@requires(Permission.EPISODE_EDIT)
+@requires_episode(Permission.EPISODE_EDIT, part="tac")
 def coordinator(episode_id: int):
     episode = _managed_episode(episode_id)
     form = CoordinatorForm(prefix="coordinator")
