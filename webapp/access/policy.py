@@ -203,6 +203,18 @@ def require_part(episode: Episode, part: str) -> None:
         refuse(403, f"may not change {part} at this stage", episode, state=episode.state)
 
 
+def may_move_form_versions(user: User, episode: Episode) -> bool:
+    """Whether `user` moves an open episode to the newest version of a form: the lead
+    professional decides; before there is one, the assessor."""
+    if not episode.is_open:
+        return False
+    held = relationships_to(user, episode)
+    if Relationship.LEAD_PROFESSIONAL in held:
+        return True
+    has_lead = episode.lead_professional_id is not None or episode.lead_member_id is not None
+    return not has_lead and Relationship.ASSESSOR in held
+
+
 def may_see_shielded_details(user: User, child: Child) -> bool:
     """Whether a shielded child's address and contacts are shown to `user`: only to the
     borough CAF contact of the child's borough (DESIGN §3)."""

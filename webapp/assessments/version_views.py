@@ -7,26 +7,13 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from webapp import db
-from webapp.access.permissions import Permission, Relationship
-from webapp.access.policy import requires
-from webapp.access.relationships import relationships_to
+from webapp.access.permissions import Permission
+from webapp.access.policy import may_move_form_versions, requires
 from webapp.accounts.sessions import client_address
 from webapp.assessments import pins
 from webapp.assessments.forms import ConfirmForm
 from webapp.assessments.views import _audit, _episode, bp
-from webapp.episodes.models import Episode
 from webapp.formadmin.drafts import compare
-
-
-def may_move_forms(episode: Episode) -> bool:
-    """The lead professional decides; before there is one, the assessor."""
-    if not episode.is_open:
-        return False
-    held = relationships_to(current_user, episode)
-    if Relationship.LEAD_PROFESSIONAL in held:
-        return True
-    has_lead = episode.lead_professional_id is not None or episode.lead_member_id is not None
-    return not has_lead and Relationship.ASSESSOR in held
 
 
 def _form_or_404(form_id: str) -> str:
@@ -41,7 +28,7 @@ def move_form_version(episode_id: int, form_key: str):
     episode = _episode(episode_id)
     form_id = _form_or_404(form_key)
     move = pins.plan_move(db.session, episode, form_id)
-    allowed = may_move_forms(episode)
+    allowed = may_move_form_versions(current_user, episode)
     confirm = ConfirmForm()
     if allowed and move.is_newer and confirm.validate_on_submit():
         pins.move_to_newest(db.session, episode, form_id, current_user, client_address())
