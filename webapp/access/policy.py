@@ -365,7 +365,8 @@ def _protect(
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
                 return current_app.login_manager.unauthorized()
-            if check_role and not may(current_user, permission):
+            # A deactivated account is refused here even where the view's check decides.
+            if not current_user.is_active or (check_role and not may(current_user, permission)):
                 abort(403)
             rules.start()
             endpoint = request.endpoint or view.__name__
