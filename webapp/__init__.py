@@ -47,7 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.bytecode_cache = app.config.get("TEMPLATE_BYTECODE_CACHE")
     app.jinja_env.lstrip_blocks = True
 
-    from webapp import assets, cli, db, documents, errors, mail, models, security  # noqa: F401 - maps every model
+    from webapp import assets, cli, db, documents, errors, govuk_dates, mail, models, security  # noqa: F401 - maps every model
     from webapp.accounts import passwords, session_store, sessions
     from webapp.assessments import library
     from webapp.episodes import workflow
@@ -64,6 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     sessions.init_app(app)
     errors.init_app(app)
     assets.init_app(app)
+    govuk_dates.init_app(app)  # the date filters every page uses
     cli.init_app(app)
 
     from webapp.accounts.session_views import bp as account_sessions_bp

@@ -13,6 +13,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from webapp.formdefs import Field, FieldType, Section, is_visible
+from webapp.govuk_dates import govuk_date
 
 NOT_ANSWERED = "Not answered"
 #: What replaces an answer the family asked not to be shared, for anyone outside the agency
@@ -56,7 +57,7 @@ def format_date(value: Any) -> str:
         day = date.fromisoformat(value)
     except (TypeError, ValueError):
         return str(value)
-    return f"{day.day} {day.strftime('%B %Y')}"
+    return govuk_date(day)
 
 
 def service_text(value: Any, services: ServiceLinks | None) -> str:

@@ -29,6 +29,7 @@ from webapp.documents.render import render_docx
 from webapp.documents.templates import TemplateSource, check_template, find_template
 from webapp.documents.types import CONSENT_STATEMENT, DOCUMENT_TYPES, DocumentType, for_form
 from webapp.episodes.models import Episode
+from webapp.govuk_dates import govuk_date_time
 from webapp.sharing import services as sharing
 from webapp.sharing.sensitive import SENSITIVE_NOTICE, covers_sensitive, withhold_sensitive
 
@@ -94,7 +95,7 @@ def templates_root() -> Path:
 
 
 def _long_time(moment: datetime) -> str:
-    return f"{moment.day} {moment.strftime('%B %Y')} at {moment.strftime('%H:%M')} UTC"
+    return f"{govuk_date_time(moment)} UTC"
 
 
 def _response_label(response: FormResponse) -> str:

@@ -17,6 +17,7 @@ from webapp.consent.forms import POINTS_TO_EXPLAIN, SCOPES
 from webapp.consent.models import Consent, ConsentDecision, ConsentGiver
 from webapp.documents import context
 from webapp.formdefs import FormDefinition, Section
+from webapp.govuk_dates import govuk_date
 
 CHILD_OR_YOUNG_PERSON = "Child or young person"
 PARENT_OR_CARER = "Parent or carer"
@@ -33,7 +34,7 @@ SIGNATORIES = {
 def long_date(value: date | None) -> str:
     if value is None:
         return ""
-    return f"{value.day} {value.strftime('%B %Y')}"
+    return govuk_date(value)
 
 
 def form_sections(

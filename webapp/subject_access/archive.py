@@ -11,6 +11,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from webapp.govuk_dates import govuk_date_time
 from webapp.subject_access.bundle import Bundle, Part
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "subject_access" / "bundle"
@@ -28,6 +29,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     environment.filters["label"] = _label
+    environment.filters["govuk_date_time"] = govuk_date_time
     return environment
 
 
