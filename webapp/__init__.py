@@ -49,8 +49,16 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from webapp import assets, cli, db, documents, errors, govuk_dates, mail, models, security  # noqa: F401 - maps every model
     from webapp.accounts import passwords, session_store, sessions
-    from webapp.assessments import library
-    from webapp.episodes import workflow
+    from webapp.assessments import library, lifecycle
+    from webapp.consent import effects as consent_effects
+    from webapp.crossborough import effects as transfer_effects
+    from webapp.episodes import episode_effects, workflow
+    from webapp.sharing import effects as sharing_effects
+
+    # Each domain plugs its workflow effects and facts in; the workflow then checks that
+    # every effect its definitions name has an implementation.
+    for domain in (episode_effects, consent_effects, transfer_effects, lifecycle, sharing_effects):
+        domain.init_app(app)
 
     # Invalid workflow or form definitions stop the app here, naming the file and key.
     workflow.init_app(app)

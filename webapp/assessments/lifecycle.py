@@ -1,19 +1,23 @@
-"""Workflow effects that act on an episode's forms, by the names the workflow gives them.
-
-The episode's effect registry (webapp/episodes/effects.py) calls these by name."""
+"""Workflow effects that act on an episode's forms, by the names the workflow gives them,
+and the facts the workflow's conditions read from the forms (webapp/assessments/facts.py):
+the forms plug both into the episode's workflow in `init_app`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING
 
-from webapp.assessments import services
+from flask import Flask
+
+from webapp.assessments import facts, services
 from webapp.assessments.models import FormResponse, ResponseStatus
 from webapp.db import utcnow
-
-if TYPE_CHECKING:
-    from webapp.episodes.effects import EffectContext
+from webapp.episodes.effects import (
+    EffectContext,
+    EffectFunction,
+    register_effect,
+    register_facts,
+)
+from webapp.workflow import EffectPhase
 
 #: Core national fields read by the effects.
 FIRST_REVIEW_DATE = "first_review_date"
@@ -73,8 +77,15 @@ def _date(value: object) -> date | None:
         return None
 
 
-EFFECTS: dict[str, Callable[[EffectContext], None]] = {
+#: Each changes the episode's forms, so each runs inside the step's transaction.
+EFFECTS: dict[str, EffectFunction] = {
     "start_new_assessment_version": start_new_assessment_version,
     "lock_assessment_version": lock_assessment_version,
     "schedule_next_review": schedule_next_review,
 }
+
+
+def init_app(app: Flask) -> None:
+    register_facts(facts.for_episode)
+    for name, effect in EFFECTS.items():
+        register_effect(name, EffectPhase.IN_TRANSACTION, effect)

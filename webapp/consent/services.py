@@ -24,6 +24,7 @@ from webapp.consent.models import (
 )
 from webapp.db import utcnow
 from webapp.episodes.models import Episode, Notification
+from webapp.episodes.recipients import team
 
 WITHDRAWN_NOTIFICATION = "consent_withdrawn"
 
@@ -306,8 +307,6 @@ def notify_team_of_withdrawal(db_session: Session, episode: Episode, actor: User
     """Tell everyone on the team around the child that consent was withdrawn: once for
     each withdrawal, so the workflow's `withdraw_consent` step, taken afterwards, does not
     tell anyone a second time."""
-    from webapp.episodes.effects import team  # the effects module imports the workflow
-
     withdrawals = [
         consent.withdrawn_at
         for consent in db_session.scalars(select(Consent).where(Consent.episode_id == episode.id))

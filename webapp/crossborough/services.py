@@ -24,8 +24,8 @@ from webapp.audit.models import AuditEvent
 from webapp.children.models import Child
 from webapp.crossborough.models import JoinRequest, JoinRequestStatus
 from webapp.db import utcnow
-from webapp.episodes.effects import caf_contacts
 from webapp.episodes.models import Episode, Notification
+from webapp.episodes.recipients import caf_contacts
 from webapp.sharing import services as sharing
 from webapp.sharing.models import SharingBasis, SharingDecision
 from webapp.tac import services as tac

@@ -19,6 +19,7 @@ from webapp.episodes.models import (
     Notification,
     SocialCareInvolvement,
 )
+from webapp.episodes.recipients import caf_contacts
 from webapp.workflow import Catalogue
 from webapp.workflowchoices import services as choice_services
 
@@ -102,8 +103,6 @@ def notify_caf_contacts_of_start(db_session: Session, episode: Episode, starter:
     """Tell the borough's CAF contacts that a CAF has started (London CAF protocol, Annex 1:
     the CAF contact co-ordinates the CAF in the borough). Written once the start has
     committed; the message names the reference and who started it, never the child."""
-    from webapp.episodes.effects import caf_contacts  # effects import the workflow
-
     organisation = starter.organisation.name if starter.organisation else ""
     message = (
         f"A CAF was started in your borough: {episode.reference}, by {starter.full_name}"

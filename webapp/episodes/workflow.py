@@ -4,7 +4,7 @@ in-transaction effects and its audit event commit together, or not at all."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -17,7 +17,6 @@ from webapp.access import policy
 from webapp.access.relationships import acts_for_lead_professional, workflow_roles
 from webapp.accounts.models import User
 from webapp.audit import services as audit
-from webapp.consent.models import Consent, ConsentDecision
 from webapp.db import utcnow, violates
 from webapp.definitions_cache import load_once
 from webapp.episodes import effects
@@ -42,6 +41,8 @@ class WorkflowConfigurationError(RuntimeError):
 
 
 def init_app(app: Flask) -> None:
+    """Load the definitions and check that every effect they name has an implementation:
+    so the domains register theirs (`register_effect`) before this runs."""
     path = Path(app.config["WORKFLOWS_PATH"])
     try:
         catalogue = load_once("workflows", path, load_catalogue)
@@ -100,43 +101,22 @@ class EpisodeStates:
         return may_edit(user, episode, part)
 
 
+SNAPSHOT_FACTS = frozenset(fact.name for fact in fields(EpisodeSnapshot))
+
+
 def facts_for(db_session: Session, episode: Episode) -> EpisodeSnapshot:
-    """What the workflow's conditions judge, read from the episode's own records."""
-    consents = list(db_session.scalars(select(Consent).where(Consent.episode_id == episode.id)))
-    current = [consent for consent in consents if consent.is_current]
-    return EpisodeSnapshot(
-        # The condition is consent "to assess and record": a consent that only keeps the
-        # family's details (one started from a children's centre registration) is not one.
-        has_consent_to_record=any(consent.to_assess and consent.to_record for consent in current),
-        has_consent_to_share=any(consent.to_share for consent in current)
-        and not episode.sharing_suspended,
-        consent_withdrawn=any(
-            consent.withdrawn_at is not None and consent.decision is ConsentDecision.GIVEN
-            for consent in consents
-        )
-        and not current,
-        consent_refused=any(consent.decision is ConsentDecision.REFUSED for consent in consents),
+    """What the workflow's conditions judge: the episode's own fields, and the facts each
+    domain reads from its records (consent, forms, transfers; registered in its init_app)."""
+    facts = {
         # A parent can be lead professional without an account: the nomination is what counts.
-        lead_professional_id=episode.lead_professional_id or episode.lead_member_id,
-        closure_requested_by_id=episode.closure_requested_by_id,
-        state_before_transfer=_state_before_transfer(db_session, episode),
-        **effects.form_facts(db_session, episode),
-    )
-
-
-def _state_before_transfer(db_session: Session, episode: Episode) -> str | None:
-    """Where a transfer waiting to be accepted left the episode (from its history)."""
-    if episode.transferred_to_borough_id is None:
-        return None
-    return db_session.scalars(
-        select(EpisodeTransition.from_state)
-        .where(
-            EpisodeTransition.episode_id == episode.id,
-            EpisodeTransition.trigger == "transfer_out",
-        )
-        .order_by(EpisodeTransition.id.desc())
-        .limit(1)
-    ).first()
+        "lead_professional_id": episode.lead_professional_id or episode.lead_member_id,
+        "closure_requested_by_id": episode.closure_requested_by_id,
+        **effects.facts(db_session, episode),
+    }
+    # A fact nobody provides would quietly take its default and open or shut steps.
+    if missing := SNAPSHOT_FACTS - facts.keys():
+        raise RuntimeError(f"no provider of the workflow facts {sorted(missing)}")
+    return EpisodeSnapshot(**facts)
 
 
 def available_actions(
