@@ -31,12 +31,15 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webapp.access.policy import may_edit_part
 from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.consent.models import Consent, ConsentDecision, ConsentGiver, ConsentMethod
 from webapp.consent.services import ConsentInput, ConsentInvalid, check, record_ever_agreed
-from webapp.episodes import erasure
+from webapp.episodes import erasure, workflow
 from webapp.episodes.models import Episode
+from webapp.notes import services as notes
+from webapp.sharing import services as sharing
 
 REFUSED_ASSESSMENT = "assess"
 REFUSED_RECORDING = "record"
@@ -142,9 +145,6 @@ SUPERSEDED_STEP = "record_consent_refusal"
 
 def offered(db_session: Session, user: User, episode: Episode) -> bool:
     """May this user note a refusal on this episode now?"""
-    from webapp.access.policy import may_edit_part
-    from webapp.episodes import workflow  # the workflow module imports the consent models
-
     return (
         may_edit_part(user, episode, "consent")
         and why_not(db_session, episode, workflow.definition_for(episode).initial) is None
@@ -186,9 +186,6 @@ def _refused_by(episode: Episode, decided: ConsentInput) -> str:
 
 
 def _what_to_keep(db_session: Session, episode: Episode, user: User) -> dict[str, tuple[str, ...]]:
-    from webapp.notes import services as notes  # notes' models import this package's
-    from webapp.sharing import services as sharing
-
     decisions = tuple(
         f"{decision.decided_at:%-d %B %Y}, {decision.decided_by.full_name}: "
         f"{decision.basis.title} with {decision.recipient}. What: {decision.what}"

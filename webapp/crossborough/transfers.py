@@ -2,7 +2,7 @@
 
 The sending borough takes the workflow's `transfer_out` step; the receiving borough's CAF
 contact sees the transfer here and accepts it with one of the workflow's transitions that
-carry the `complete_transfer` effect (webapp/episodes/effects.py). Which one applies
+carry the `complete_transfer` effect (webapp/crossborough/effects.py). Which one applies
 depends on where the sending borough left the episode; the definition says so with
 conditions, and this module only picks the one that is open. Nothing is copied: the same
 episode record, with its forms, consents, register, documents, team and history, belongs
@@ -26,6 +26,7 @@ from webapp.audit import services as audit
 from webapp.boroughs.models import Borough, Organisation, Sector
 from webapp.episodes import workflow
 from webapp.episodes.models import Episode, EpisodeTransition
+from webapp.sharing import services as sharing
 from webapp.workflow import Availability, Transition
 
 ACCEPT_EFFECT = "complete_transfer"
@@ -64,8 +65,6 @@ def record_transfer(
     """The register entry for handing the whole record to `borough`. Raises the sharing
     rules' SharingRefused (no consent covers it and no public-interest decision) or
     SharingInvalid (an incomplete public-interest decision); the caller rolls back."""
-    from webapp.sharing import services as sharing  # sharing imports the episode models
-
     receivers = receiving_organisations(db_session, borough)
     # The whole record holds sensitive information: consent covers it only when the family
     # agreed to that explicitly (DCSF 2010, paragraph 17).

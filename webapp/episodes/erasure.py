@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Table, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from webapp.episodes.models import Episode
+from webapp.uploads.models import StoredFile
 
 # Append-only: its rows are never deleted, and it holds no foreign key to an episode.
 KEPT_TABLES = frozenset({"audit_event"})
@@ -77,8 +78,6 @@ def _selections(episode_id: int, tables: list[Table]) -> dict[str, ColumnElement
 def erase(db_session: Session, episode: Episode) -> Erased:
     """Delete the episode and every row that hangs off it, in the caller's transaction.
     Audit events are kept (see the module's docstring); the child's index entry stays."""
-    from webapp.uploads.models import StoredFile  # uploads' models import this package's
-
     tables = dependent_tables()
     chosen = _selections(episode.id, tables)
     order = {table.name: position for position, table in enumerate(tables)}

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, selectinload
 from webapp import db
 from webapp.accounts.models import User
 from webapp.audit import services as audit
+from webapp.consent.models import Consent, ConsentDecision
 from webapp.episodes import workflow
 from webapp.episodes.models import Episode, Notification
 from webapp.mail import messages, outbox
@@ -143,8 +144,6 @@ def _candidates(db_session: Session, catalogue: Catalogue, today: date) -> Itera
 
 def _consent_reviews_due(db_session: Session, today: date) -> Iterator[Reminder]:
     """Current consents (given, not withdrawn) on open episodes whose review date has come."""
-    from webapp.consent.models import Consent, ConsentDecision  # consent imports episodes
-
     due = db_session.execute(
         select(Episode, Consent)
         .join(Consent, Consent.episode_id == Episode.id)

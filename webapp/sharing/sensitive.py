@@ -18,6 +18,8 @@ from typing import Any
 
 from webapp.formdefs import FormDefinition
 from webapp.formdefs.classification import sensitive_ids
+from webapp.sharing import services as sharing
+from webapp.sharing.models import SharingBasis
 
 SENSITIVE_WITHHELD = "Withheld: sensitive information the family has not agreed to share"
 SENSITIVE_NOTICE = (
@@ -29,9 +31,6 @@ def covers_sensitive(db_session: Any, episode: Any, decision: Any) -> bool:
     """Whether a register decision to share covers sensitive information: a decision to
     share without consent (the decider judged exactly what is shared, CWDC 2009 4.22), or
     current consent to share with that agency that explicitly includes it."""
-    from webapp.sharing import services as sharing  # imports the episode models
-    from webapp.sharing.models import SharingBasis
-
     if decision is None:
         return False
     if decision.basis is SharingBasis.PUBLIC_INTEREST:
