@@ -92,7 +92,7 @@ def may_edit(user: User, episode: Episode, part: str) -> bool:
 
 class EpisodeStates:
     """What the access policy asks of an episode's state: the policy takes it from here
-    at start-up instead of importing this module, which reaches every domain."""
+    at start-up instead of importing this module, which imports the policy."""
 
     def may_view(self, user: User, episode: Episode) -> bool:
         return may_view(user, episode)
