@@ -9,8 +9,8 @@ and ask these functions, nothing else; an object the user may not see answers 40
 existence is not revealed.
 
 What an episode's state allows comes from its workflow, which registers itself here
-(`use_states`) rather than being imported: the workflow reaches, through its effects, the
-domains whose services ask this policy.
+(`use_states`) rather than being imported: the workflow module asks this policy who may
+take a step, so importing it here would make the two import each other.
 """
 
 from __future__ import annotations
