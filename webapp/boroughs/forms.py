@@ -14,16 +14,13 @@ from wtforms import StringField, SubmitField, TextAreaField
 
 from webapp.boroughs.models import BoroughKind, Sector
 from webapp.boroughs.onboarding import KIND_TITLES, BoroughDetails, OrganisationDetails
+from webapp.form_filters import strip_text
 from webapp.govuk_fields import GovukRadioField, GovukSelectField
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _text(label: str, description: str = "", **options) -> StringField:
     return StringField(
-        label, widget=GovTextInput(), filters=[_strip], description=description, **options
+        label, widget=GovTextInput(), filters=[strip_text], description=description, **options
     )
 
 
@@ -52,7 +49,7 @@ class NewBoroughForm(FlaskForm):
     contact_email = _text("CAF contact email address")
     contact_phone = _text("CAF contact telephone number (optional)")
     contact_address = TextAreaField(
-        "CAF contact postal address (optional)", widget=GovTextArea(), filters=[_strip]
+        "CAF contact postal address (optional)", widget=GovTextArea(), filters=[strip_text]
     )
     admin_name = _text("Full name of the borough's first administrator")
     admin_email = _text(

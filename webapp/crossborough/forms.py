@@ -10,26 +10,16 @@ from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from webapp.crossborough.services import ROLE_MAX, TEXT_MAX
+from webapp.form_filters import member_choice, strip_text
 from webapp.govuk_fields import GovukRadioField, GovukSelectField
 from webapp.sharing.forms import PublicInterestQuestions, asks_public_interest
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def _member_choice(value):
-    """Member ids; the empty placeholder is None, anything else not a number is invalid."""
-    if value in ("", None):
-        return None
-    return int(value) if str(value).isdigit() else -1
 
 
 class JoinRequestForm(FlaskForm):
     role = StringField(
         "Your role in the team",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         description="For example, school nurse, or family support worker",
         validators=[
             DataRequired(message="Enter your role in the team"),
@@ -39,7 +29,7 @@ class JoinRequestForm(FlaskForm):
     reason = TextAreaField(
         "Why do you need to join the team around the child?",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_text],
         description="Say how you work with the child or family. The borough CAF contact "
         "checks that you have a legitimate reason before you can see anything of the CAF.",
         validators=[
@@ -67,7 +57,7 @@ class JoinDecisionForm(PublicInterestQuestions, FlaskForm):
     comment = TextAreaField(
         "Your comments",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_text],
         description="How you checked their reason. The practitioner and the lead "
         "professional are told.",
         validators=[
@@ -90,7 +80,7 @@ class AcceptTransferForm(FlaskForm):
     comment = TextAreaField(
         "Comment (optional)",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             Optional(),
             Length(max=TEXT_MAX, message=f"Comment must be {TEXT_MAX} characters or fewer"),
@@ -103,7 +93,7 @@ class TransferLeadForm(FlaskForm):
     member_id = GovukSelectField(
         "Who should be the lead professional now?",
         widget=GovSelect(),
-        coerce=_member_choice,
+        coerce=member_choice,
         description="A member of the team around the child. Practitioners in your borough can "
         "ask to join the team from the child index.",
         validators=[InputRequired(message="Select the new lead professional")],
@@ -111,7 +101,7 @@ class TransferLeadForm(FlaskForm):
     note = TextAreaField(
         "Handover note",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_text],
         description="What the new lead professional needs to know.",
         validators=[
             DataRequired(message="Enter a handover note for the new lead professional"),

@@ -25,6 +25,7 @@ from webapp.directory.models import (
     ServiceLevel,
 )
 from webapp.directory.services import LIMITS, SEARCH_MAX, TITLES, ServiceDetails
+from webapp.form_filters import strip_text
 from webapp.formdefs import Field, FieldType
 from webapp.formdefs.validators import EMAIL_MESSAGE, check_uk_phone
 from webapp.govuk_fields import GovukCheckboxesField, GovukRadioField, GovukSelectField
@@ -39,10 +40,6 @@ LEVEL_CHOICES = [(level.value, LEVEL_TITLES[level]) for level in ServiceLevel]
 ACCESS_CHOICES = [(route.value, ACCESS_TITLES[route]) for route in AccessRoute]
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def _text(label, name, required_message=None, hint=None, area=False):
     limit = LIMITS[name]
     validators = [
@@ -51,7 +48,7 @@ def _text(label, name, required_message=None, hint=None, area=False):
     ]
     field_class, widget = (TextAreaField, GovTextArea()) if area else (StringField, GovTextInput())
     return field_class(
-        label, widget=widget, filters=[_strip], description=hint, validators=validators
+        label, widget=widget, filters=[strip_text], description=hint, validators=validators
     )
 
 
@@ -59,7 +56,7 @@ def _age(label: str):
     return StringField(
         label,
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             DataRequired(message=f"Enter the {label.lower()}"),
             Regexp(r"^[0-9]{1,3}$", message=f"{label} must be a whole number of years, like 5"),
@@ -230,7 +227,7 @@ class SearchForm(FlaskForm):
     q = StringField(
         "Search the directory",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         description="A service's name, what it helps with, or an area, like speech or parenting.",
         validators=[
             Optional(),
@@ -242,7 +239,7 @@ class SearchForm(FlaskForm):
     age = StringField(
         "Age of the child (years)",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         description="Enter 0 for an unborn baby or a baby under 1.",
         validators=[
             Optional(),

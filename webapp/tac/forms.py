@@ -9,20 +9,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import EmailField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
+from webapp.form_filters import member_choice, strip_text
 from webapp.govuk_fields import GovukRadioField, GovukSelectField
 from webapp.sharing.forms import PublicInterestQuestions, asks_public_interest
 from webapp.tac.models import MemberKind
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def _member_choice(value):
-    """Member ids; the empty placeholder is None, anything else not a number is invalid."""
-    if value in ("", None):
-        return None
-    return int(value) if str(value).isdigit() else -1
 
 
 class TeamPageForm(FlaskForm):
@@ -41,7 +31,7 @@ class InviteForm(PublicInterestQuestions, TeamPageForm):
     email = EmailField(
         "Email address of the practitioner",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         description="They need an eCAF account. They can be in any borough.",
         validators=[
             InputRequired(message="Enter the practitioner's email address"),
@@ -55,7 +45,7 @@ class InviteForm(PublicInterestQuestions, TeamPageForm):
     role = StringField(
         "Their role in the team (optional)",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         description="For example, school nurse, or family support worker",
         validators=[Optional(), Length(max=160, message="Role must be 160 characters or fewer")],
     )
@@ -74,7 +64,7 @@ class FamilyMemberForm(TeamPageForm):
     name = StringField(
         "Full name",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(message="Enter their full name"),
             Length(max=160, message="Full name must be 160 characters or fewer"),
@@ -83,7 +73,7 @@ class FamilyMemberForm(TeamPageForm):
     role = StringField(
         "Relationship to the child or role",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         description="For example, mother, grandfather, or youth club leader",
         validators=[
             InputRequired(message="Enter their relationship to the child or role"),
@@ -93,7 +83,7 @@ class FamilyMemberForm(TeamPageForm):
     email = StringField(
         "Email address (optional)",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             Optional(),
             Length(max=254, message="Email address must be 254 characters or fewer"),
@@ -106,7 +96,7 @@ class FamilyMemberForm(TeamPageForm):
     phone = StringField(
         "Telephone number (optional)",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             Optional(),
             Length(max=40, message="Telephone number must be 40 characters or fewer"),
@@ -131,13 +121,13 @@ class LeadProfessionalForm(TeamPageForm):
     member_id = GovukSelectField(
         "Who is the lead professional?",
         widget=GovSelect(),
-        coerce=_member_choice,
+        coerce=member_choice,
         validators=[InputRequired(message="Select the lead professional")],
     )
     acting_member_id = GovukSelectField(
         "If the lead professional has no eCAF account: who takes their steps in eCAF?",
         widget=GovSelect(),
-        coerce=_member_choice,
+        coerce=member_choice,
         # Checked by the service: blank means the episode coordinator.
         validate_choice=False,
         validators=[Optional()],
@@ -161,7 +151,7 @@ class CoordinatorForm(TeamPageForm):
     member_id = GovukSelectField(
         "Who keeps the electronic record up to date (episode coordinator)?",
         widget=GovSelect(),
-        coerce=_member_choice,
+        coerce=member_choice,
         validators=[InputRequired(message="Select the episode coordinator")],
     )
     submit = SubmitField("Save the coordinator", widget=GovSubmitInput())

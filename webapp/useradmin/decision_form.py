@@ -7,13 +7,10 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, Go
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from webapp.form_filters import strip_text
 from webapp.govuk_fields import GovukRadioField
 
 COMMENT_MAX = 1000
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class DecisionForm(FlaskForm):
@@ -26,7 +23,7 @@ class DecisionForm(FlaskForm):
     comment = TextAreaField(
         "Comment",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_text],
         description="The administrator who asked will see it. Needed if you reject the request.",
         validators=[
             Length(max=COMMENT_MAX, message=f"Comment must be {COMMENT_MAX} characters or fewer")

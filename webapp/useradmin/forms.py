@@ -17,6 +17,7 @@ from wtforms import EmailField, HiddenField, StringField, SubmitField, TextAreaF
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from webapp.access.permissions import Role
+from webapp.form_filters import strip_text
 from webapp.govuk_fields import (
     GovukCheckboxesField,
     GovukDateField,
@@ -39,10 +40,6 @@ ROLE_HINTS = {
     Role.BOROUGH_ADMIN: "Keeps the borough's forms, service directory and accounts, and cannot "
     "also read children's records. Another administrator must approve it.",
 }
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class AccountForm(FlaskForm):
@@ -104,7 +101,7 @@ class NewAccountForm(AccountForm):
     full_name = StringField(
         "Full name",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             DataRequired(message="Enter the person's full name"),
             Length(max=120, message="Full name must be 120 characters or fewer"),
@@ -113,7 +110,7 @@ class NewAccountForm(AccountForm):
     email = EmailField(
         "Email address",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         description="The person's own work email address. Accounts are personal: never "
         "a shared mailbox.",
         validators=[
@@ -142,7 +139,7 @@ class StatusForm(FlaskForm):
     reason = TextAreaField(
         "Reason",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             DataRequired(message="Enter the reason"),
             Length(max=REASON_MAX, message=f"Reason must be {REASON_MAX} characters or fewer"),
@@ -163,7 +160,7 @@ class SearchForm(FlaskForm):
     q = StringField(
         "Search by name or email address",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             Optional(),
             Length(max=SEARCH_MAX, message=f"Search must be {SEARCH_MAX} characters or fewer"),

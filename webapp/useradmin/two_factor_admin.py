@@ -21,6 +21,7 @@ from webapp.accounts.sessions import client_address
 from webapp.audit import services as audit
 from webapp.boroughs.models import Borough
 from webapp.db import utcnow
+from webapp.form_filters import strip_text
 from webapp.govuk_fields import GovukRadioField
 from webapp.mail import messages, outbox
 from webapp.mail.models import MailKind
@@ -34,15 +35,11 @@ OWN_RESET = (
 )
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class ResetForm(FlaskForm):
     reason = TextAreaField(
         "Why are you resetting their two-factor sign-in?",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_text],
         description="For example, they have a new phone. Say how you checked it was them "
         "who asked.",
         validators=[

@@ -7,21 +7,18 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, Go
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from webapp.form_filters import strip_text
 from webapp.govuk_fields import GovukRadioField
 from webapp.workflow import WorkflowDefinition
 
 REASON_MAX = 2000
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class _ChoicesForm(FlaskForm):
     reason = TextAreaField(
         "Why are you changing the workflow choices?",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_text],
         description="Another administrator of your borough sees it when deciding, and it is "
         "kept with the new version, with your name and the time.",
         validators=[
