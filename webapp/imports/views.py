@@ -5,6 +5,8 @@ e-mailed their link to set a password after it has committed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -74,7 +76,26 @@ def _refused(form: ImportForm, kind: str, filename: str, refused: ImportRefused)
     db.session.commit()
 
 
-def _page(template: str, form: ImportForm, refused: ImportRefused | None, status: int, **extra):
+def _import(form: ImportForm, kind: str, import_file: Callable[..., list]):
+    """Import the uploaded file if the form was sent with one: (what was imported, None),
+    committed; (None, the refusal) for a file refused whole; (None, None) when nothing was
+    imported (no form sent, or no usable file)."""
+    if not form.validate_on_submit() or (upload := _upload(form)) is None:
+        return None, None
+    filename, content = upload
+    try:
+        imported = import_file(
+            db.session, current_user, filename, content, client_address=client_address()
+        )
+    except ImportRefused as error:
+        _refused(form, kind, filename, error)
+        return None, error
+    db.session.commit()
+    return imported, None
+
+
+def _page(template: str, form: ImportForm, refused: ImportRefused | None, **extra):
+    """The import page; 400 when the file field has an error."""
     return render_template(
         template,
         form=form,
@@ -82,35 +103,21 @@ def _page(template: str, form: ImportForm, refused: ImportRefused | None, status
         max_rows=MAX_ROWS,
         max_size=MAX_SIZE_TEXT,
         **extra,
-    ), status
+    ), (400 if form.file.errors else 200)
 
 
 @bp.route("/organisations", methods=["GET", "POST"])
 @requires(Permission.BOROUGH_ADMINISTER)
 def organisations():
     form = ImportForm()
-    refused = None
-    status = 200
-    if form.validate_on_submit() and (upload := _upload(form)) is not None:
-        filename, content = upload
-        try:
-            added = organisation_import.import_file(
-                db.session, current_user, filename, content, client_address=client_address()
-            )
-        except ImportRefused as error:
-            refused = error
-            _refused(form, "organisations", filename, error)
-        else:
-            db.session.commit()
-            flash(f"{len(added)} {'organisation' if len(added) == 1 else 'organisations'} imported")
-            return redirect(url_for(".organisations"))
-    if form.file.errors:
-        status = 400
+    added, refused = _import(form, "organisations", organisation_import.import_file)
+    if added is not None:
+        flash(f"{len(added)} {'organisation' if len(added) == 1 else 'organisations'} imported")
+        return redirect(url_for(".organisations"))
     return _page(
         "imports/organisations.html",
         form,
         refused,
-        status,
         columns=organisation_import.COLUMNS,
         organisations=account_services.organisations_of(db.session, current_user.borough_id),
         sectors=[sector.title.lower() for sector in Sector],
@@ -121,32 +128,18 @@ def organisations():
 @requires(Permission.USER_ACCOUNTS_MAINTAIN)
 def users():
     form = ImportForm()
-    refused = None
-    status = 200
-    if form.validate_on_submit() and (upload := _upload(form)) is not None:
-        filename, content = upload
-        try:
-            created = user_import.import_file(
-                db.session, current_user, filename, content, client_address=client_address()
-            )
-        except ImportRefused as error:
-            refused = error
-            _refused(form, "users", filename, error)
-        else:
-            db.session.commit()
-            count = len(created)
-            flash(
-                f"{count} {'account' if count == 1 else 'accounts'} imported. We have sent each "
-                "person a link to set their password"
-            )
-            return redirect(url_for("useradmin.index"))
-    if form.file.errors:
-        status = 400
+    created, refused = _import(form, "users", user_import.import_file)
+    if created is not None:
+        count = len(created)
+        flash(
+            f"{count} {'account' if count == 1 else 'accounts'} imported. We have sent each "
+            "person a link to set their password"
+        )
+        return redirect(url_for("useradmin.index"))
     return _page(
         "imports/users.html",
         form,
         refused,
-        status,
         columns=user_import.COLUMNS,
         importable_roles=[role.title.lower() for role in user_import.IMPORTABLE_ROLES],
         other_roles=[
