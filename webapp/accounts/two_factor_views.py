@@ -79,6 +79,20 @@ def _start_again():
     return redirect(url_for("accounts.sign_in"))
 
 
+def _second_step(*, enrolled: bool):
+    """(the live challenge, None) for a page of the second step, or (None, where to go
+    instead): home when already signed in, sign in again without a live challenge, and the
+    other page of the second step when the person has (or has not) set up their app."""
+    if current_user.is_authenticated:
+        return None, redirect(url_for("home.index"))
+    challenge = _challenge()
+    if challenge is None:
+        return None, _start_again()
+    if two_factor.is_enrolled(challenge.user) != enrolled:
+        return None, redirect(url_for("two_factor.set_up" if enrolled else "two_factor.code"))
+    return challenge, None
+
+
 def _finish(challenge: TwoFactorChallenge, second_factor: str, page=None, message=None):
     """The second step passed: sign the person in (the challenge is spent)."""
     user, next_page = challenge.user, challenge.next_path or None
@@ -110,13 +124,9 @@ def _render_code_page(form, carried):
 @bp.route("/sign-in/two-factor", methods=["GET", "POST"])
 @public  # after the password, before signing in: the challenge in the session is the check
 def code():
-    if current_user.is_authenticated:
-        return redirect(url_for("home.index"))
-    challenge = _challenge()
-    if challenge is None:
-        return _start_again()
-    if not two_factor.is_enrolled(challenge.user):
-        return redirect(url_for("two_factor.set_up"))
+    challenge, elsewhere = _second_step(enrolled=True)
+    if elsewhere is not None:
+        return elsewhere
     form = AppCodeForm()
     carried = carried_from_form()
     if not form.validate_on_submit():
@@ -133,13 +143,9 @@ def code():
 @bp.route("/sign-in/recovery-code", methods=["GET", "POST"])
 @public  # after the password, before signing in: the challenge in the session is the check
 def recovery():
-    if current_user.is_authenticated:
-        return redirect(url_for("home.index"))
-    challenge = _challenge()
-    if challenge is None:
-        return _start_again()
-    if not two_factor.is_enrolled(challenge.user):
-        return redirect(url_for("two_factor.set_up"))
+    challenge, elsewhere = _second_step(enrolled=True)
+    if elsewhere is not None:
+        return elsewhere
     form = RecoveryCodeForm()
     carried = carried_from_form()
 
@@ -179,13 +185,9 @@ def _render_set_up_page(challenge: TwoFactorChallenge, form, carried):
 @bp.route("/sign-in/two-factor/set-up", methods=["GET", "POST"])
 @public  # after the password, before signing in: the challenge in the session is the check
 def set_up():
-    if current_user.is_authenticated:
-        return redirect(url_for("home.index"))
-    challenge = _challenge()
-    if challenge is None:
-        return _start_again()
-    if two_factor.is_enrolled(challenge.user):
-        return redirect(url_for("two_factor.code"))
+    challenge, elsewhere = _second_step(enrolled=False)
+    if elsewhere is not None:
+        return elsewhere
     form = AppCodeForm()
     form.code.label.text = "Code from your authenticator app, to check it is set up"
     carried = carried_from_form()
