@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Text, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from webapp.access.permissions import Role
 from webapp.accounts.models import User
@@ -33,7 +33,32 @@ class RequestOutcome(StrEnum):
     REJECTED = "rejected"
 
 
-class RoleGrantRequest(Base):
+class SecondPersonRequest:
+    """Who asked, and who decided and how, for a request that a second administrator
+    approves or rejects (the columns are the same in every such table; each table keeps
+    its own constraints, among them that the decider is not the requester)."""
+
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    outcome: Mapped[RequestOutcome | None] = mapped_column(enum_column(RequestOutcome, 16))
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    @declared_attr
+    def requested_by(cls) -> Mapped[User]:
+        return relationship(User, foreign_keys=f"{cls.__name__}.requested_by_id")
+
+    @declared_attr
+    def decided_by(cls) -> Mapped[User | None]:
+        return relationship(User, foreign_keys=f"{cls.__name__}.decided_by_id")
+
+    @property
+    def waiting(self) -> bool:
+        return self.outcome is None
+
+
+class RoleGrantRequest(SecondPersonRequest, Base):
     """An administrator asked for an account to be given a role that a second administrator
     (or the system administrator) must approve: the borough CAF contact or administrator
     role. The role is only granted when the request is approved."""
@@ -59,17 +84,5 @@ class RoleGrantRequest(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     borough_id: Mapped[int] = mapped_column(ForeignKey("borough.id"), index=True)
     role: Mapped[Role] = mapped_column(enum_column(Role))
-    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
-    outcome: Mapped[RequestOutcome | None] = mapped_column(enum_column(RequestOutcome, 16))
-    comment: Mapped[str] = mapped_column(Text, default="")
 
     account: Mapped[User] = relationship(foreign_keys=[account_id])
-    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
-    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
-
-    @property
-    def waiting(self) -> bool:
-        return self.outcome is None

@@ -22,8 +22,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.accounts.models import User
 from webapp.boroughs.models import Borough
-from webapp.db import Base, enum_column, utcnow
-from webapp.useradmin.models import RequestOutcome
+from webapp.db import Base, utcnow
+from webapp.useradmin.models import SecondPersonRequest
 
 
 class WorkflowChoiceVersion(Base):
@@ -57,7 +57,7 @@ def _never_changed(mapper, connection, target) -> None:
     raise ValueError("A workflow choice version never changes: write a new version")
 
 
-class WorkflowChoiceRequest(Base):
+class WorkflowChoiceRequest(SecondPersonRequest, Base):
     """An administrator asked for the borough's workflow choices to change; another
     administrator of the borough approves (which writes the new version) or rejects it."""
 
@@ -83,23 +83,11 @@ class WorkflowChoiceRequest(Base):
     workflow_id: Mapped[str] = mapped_column(String(80))
     selections_json: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
-    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
-    outcome: Mapped[RequestOutcome | None] = mapped_column(enum_column(RequestOutcome, 16))
-    comment: Mapped[str] = mapped_column(Text, default="")
     version_id: Mapped[int | None] = mapped_column(ForeignKey("workflow_choice_version.id"))
 
     borough: Mapped[Borough] = relationship()
-    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
-    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     version: Mapped[WorkflowChoiceVersion | None] = relationship()
 
     @property
     def selections(self) -> dict[str, str]:
         return json.loads(self.selections_json)
-
-    @property
-    def waiting(self) -> bool:
-        return self.outcome is None
