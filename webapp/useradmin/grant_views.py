@@ -48,11 +48,7 @@ def _page(request: RoleGrantRequest, form: DecisionForm, status: int = 200):
         "useradmin/role_request.html",
         request=request,
         form=form,
-        refusal=duties.second_person_refusal(
-            current_user, request.requested_by_id, request.requested_at
-        )
-        if request.waiting
-        else None,
+        refusal=grants.refusal_to_decide(current_user, request),
     ), status
 
 

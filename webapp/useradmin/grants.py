@@ -5,7 +5,9 @@ and the CSV user import call it): roles that read children's records or administ
 kept apart, the borough CAF contact and administrator roles wait for a second
 administrator, and every role given is audited and e-mailed to the borough's CAF
 contacts. `decide` is how a second administrator (or a system administrator) approves or
-rejects a request, under the rules of webapp/useradmin/duties.py."""
+rejects a request, under the rules of webapp/useradmin/duties.py; the steps of deciding
+(`lock_for_decision`, `record_decision`, `tell_requester`) serve every request a second
+administrator decides, workflow choice requests too."""
 
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from webapp.db import utcnow
 from webapp.mail import messages, outbox
 from webapp.mail.models import MailKind
 from webapp.useradmin import duties
-from webapp.useradmin.models import RequestOutcome, RoleGrantRequest
+from webapp.useradmin.models import RequestOutcome, RoleGrantRequest, SecondPersonRequest
 
 COMMENT_MAX = 1000
 ALREADY_DECIDED = "Another administrator has already decided this request"
@@ -263,28 +265,14 @@ def decide(
     """Approve (the role is given) or reject the request, in the caller's transaction.
     Raises `duties.DutiesBreached` when `decider` is not an independent second person, the
     request was decided meanwhile, or approving would break the separation of roles."""
-    locked = db_session.scalars(
-        select(RoleGrantRequest).where(RoleGrantRequest.id == request.id).with_for_update()
-    ).one()
-    if not locked.waiting:
-        raise duties.DutiesBreached(ALREADY_DECIDED)
-    duties.check_second_person(decider, locked.requested_by_id, locked.requested_at)
+    locked = lock_for_decision(db_session, request, decider)
     account = locked.account
     if approve:
         duties.check_roles(account.roles | {locked.role})
-    locked.decided_by_id = decider.id
-    locked.decided_at = utcnow()
-    locked.outcome = RequestOutcome.APPROVED if approve else RequestOutcome.REJECTED
-    locked.comment = comment.strip()
-    if approve:
         account.role_grants.append(UserRole(role=locked.role))
         account.changed_by_id = decider.id
         account.changed_at = utcnow()
-    try:
-        with db_session.begin_nested():
-            db_session.flush()
-    except IntegrityError:  # the database's own separation-of-duties rules
-        raise duties.DutiesBreached(ALREADY_DECIDED) from None
+    record_decision(db_session, locked, decider, approve, comment)
     audit.record(
         db_session,
         "useradmin.role_grant_decided",
@@ -314,22 +302,66 @@ def decide(
                 account.email,
                 recipient_user_id=account.id,
             )
-    requester = locked.requested_by
+    tell_requester(
+        db_session, locked, decider, f"to give {account.full_name} the role {locked.role.title}"
+    )
+    return locked
+
+
+def refusal_to_decide(user: User, request: SecondPersonRequest) -> str | None:
+    """Why `user` may not decide the waiting request (None if they may, or it is decided)."""
+    if not request.waiting:
+        return None
+    return duties.second_person_refusal(user, request.requested_by_id, request.requested_at)
+
+
+def lock_for_decision(db_session: Session, request: SecondPersonRequest, decider: User):
+    """The request, locked for the rest of the caller's transaction. Raises
+    `duties.DutiesBreached` when it was decided meanwhile or `decider` is not an independent
+    second person."""
+    model = type(request)
+    locked = db_session.scalars(select(model).where(model.id == request.id).with_for_update()).one()
+    if not locked.waiting:
+        raise duties.DutiesBreached(ALREADY_DECIDED)
+    duties.check_second_person(decider, locked.requested_by_id, locked.requested_at)
+    return locked
+
+
+def record_decision(
+    db_session: Session, locked: SecondPersonRequest, decider: User, approve: bool, comment: str
+) -> None:
+    """Write the decision on the locked request. Raises `duties.DutiesBreached` when the
+    database's own separation-of-duties rules refuse it."""
+    locked.decided_by_id = decider.id
+    locked.decided_at = utcnow()
+    locked.outcome = RequestOutcome.APPROVED if approve else RequestOutcome.REJECTED
+    locked.comment = comment.strip()
+    try:
+        with db_session.begin_nested():
+            db_session.flush()
+    except IntegrityError:  # the database's own separation-of-duties rules
+        raise duties.DutiesBreached(ALREADY_DECIDED) from None
+
+
+def tell_requester(
+    db_session: Session, decided: SecondPersonRequest, decider: User, what: str
+) -> None:
+    """E-mail the person who asked (if their account is active) how their request ended."""
+    requester = decided.requested_by
     if requester.active:
         outbox.queue(
             db_session,
             messages.compose(
                 MailKind.REQUEST_DECIDED,
                 full_name=requester.full_name,
-                what=f"to give {account.full_name} the role {locked.role.title}",
-                approved=approve,
+                what=what,
+                approved=decided.outcome is RequestOutcome.APPROVED,
                 decided_by=decider.full_name,
-                comment=locked.comment,
+                comment=decided.comment,
             ),
             requester.email,
             recipient_user_id=requester.id,
         )
-    return locked
 
 
 def record_refusal(

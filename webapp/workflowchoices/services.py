@@ -19,11 +19,8 @@ from webapp import counters
 from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.boroughs.models import Borough
-from webapp.db import utcnow
-from webapp.mail import messages, outbox
-from webapp.mail.models import MailKind
-from webapp.useradmin import duties, grants
-from webapp.useradmin.models import RequestOutcome
+from webapp.mail import messages
+from webapp.useradmin import grants
 from webapp.workflow import WorkflowDefinition
 from webapp.workflowchoices.models import WorkflowChoiceRequest, WorkflowChoiceVersion
 
@@ -31,7 +28,6 @@ ALREADY_WAITING = (
     "A change to the workflow choices is already waiting for approval. Another administrator "
     "must approve or reject it before a new change can be asked for"
 )
-ALREADY_DECIDED = "Another administrator has already decided this request"
 
 
 class ChoiceRefused(ValueError):
@@ -211,27 +207,12 @@ def decide(
     request, in the caller's transaction. Raises `duties.DutiesBreached` when `decider` is
     not an independent second person or the request was decided meanwhile, and
     ChoiceRefused when the choices no longer apply to the borough's workflow."""
-    locked = db_session.scalars(
-        select(WorkflowChoiceRequest)
-        .where(WorkflowChoiceRequest.id == request.id)
-        .with_for_update()
-    ).one()
-    if not locked.waiting:
-        raise duties.DutiesBreached(ALREADY_DECIDED)
-    duties.check_second_person(decider, locked.requested_by_id, locked.requested_at)
+    locked = grants.lock_for_decision(db_session, request, decider)
     version = None
     if approve:
         version = _write_version(db_session, locked, definition, decider, client_address)
-    locked.decided_by_id = decider.id
-    locked.decided_at = utcnow()
-    locked.outcome = RequestOutcome.APPROVED if approve else RequestOutcome.REJECTED
-    locked.comment = comment.strip()
     locked.version_id = version.id if version else None
-    try:
-        with db_session.begin_nested():
-            db_session.flush()
-    except IntegrityError:  # the database's own separation-of-duties rules
-        raise duties.DutiesBreached(ALREADY_DECIDED) from None
+    grants.record_decision(db_session, locked, decider, approve, comment)
     audit.record(
         db_session,
         "workflow.choices_change_decided",
@@ -245,21 +226,7 @@ def decide(
         version=version.version if version else None,
         comment=locked.comment,
     )
-    requester = locked.requested_by
-    if requester.active:
-        outbox.queue(
-            db_session,
-            messages.compose(
-                MailKind.REQUEST_DECIDED,
-                full_name=requester.full_name,
-                what="to change the borough's workflow choices",
-                approved=approve,
-                decided_by=decider.full_name,
-                comment=locked.comment,
-            ),
-            requester.email,
-            recipient_user_id=requester.id,
-        )
+    grants.tell_requester(db_session, locked, decider, "to change the borough's workflow choices")
     return version
 
 

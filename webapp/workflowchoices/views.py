@@ -15,7 +15,7 @@ from webapp.accounts.sessions import client_address
 from webapp.admin import workflows as workflow_pages
 from webapp.episodes import workflow
 from webapp.security import allow_inline_styles_on_this_page
-from webapp.useradmin import duties
+from webapp.useradmin import duties, grants
 from webapp.useradmin.decision_form import DecisionForm
 from webapp.workflow.diagram import render as render_diagram
 from webapp.workflowchoices import services
@@ -117,11 +117,7 @@ def _request_page(request, form: DecisionForm, status: int = 200):
         before=definition.resolve_choices(current.selections if current else None),
         asked=definition.resolve_choices(request.selections),
         form=form,
-        refusal=duties.second_person_refusal(
-            current_user, request.requested_by_id, request.requested_at
-        )
-        if request.waiting
-        else None,
+        refusal=grants.refusal_to_decide(current_user, request),
     ), status
 
 
