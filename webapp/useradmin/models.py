@@ -57,6 +57,24 @@ class SecondPersonRequest:
     def waiting(self) -> bool:
         return self.outcome is None
 
+    @staticmethod
+    def table_args(waiting_index: str, *waiting_per: str) -> tuple:
+        """The table's constraints: one request waiting per `waiting_per` (a partial unique
+        index named `waiting_index`), and the decider is never the requester."""
+        return (
+            Index(
+                waiting_index,
+                *waiting_per,
+                unique=True,
+                sqlite_where=text("outcome IS NULL"),
+                postgresql_where=text("outcome IS NULL"),
+            ),
+            CheckConstraint(
+                "decided_by_id IS NULL OR decided_by_id <> requested_by_id",
+                name="decider_is_not_requester",
+            ),
+        )
+
 
 class RoleGrantRequest(SecondPersonRequest, Base):
     """An administrator asked for an account to be given a role that a second administrator
@@ -64,20 +82,9 @@ class RoleGrantRequest(SecondPersonRequest, Base):
     role. The role is only granted when the request is approved."""
 
     __tablename__ = "role_grant_request"
-    __table_args__ = (
-        # One request waiting per account and role.
-        Index(
-            "uq_role_grant_request_waiting",
-            "account_id",
-            "role",
-            unique=True,
-            sqlite_where=text("outcome IS NULL"),
-            postgresql_where=text("outcome IS NULL"),
-        ),
-        CheckConstraint(
-            "decided_by_id IS NULL OR decided_by_id <> requested_by_id",
-            name="decider_is_not_requester",
-        ),
+    # One request waiting per account and role.
+    __table_args__ = SecondPersonRequest.table_args(
+        "uq_role_grant_request_waiting", "account_id", "role"
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,16 +7,13 @@ import json
 from datetime import datetime
 
 from sqlalchemy import (
-    CheckConstraint,
     DateTime,
     ForeignKey,
-    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
     event,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -62,20 +59,9 @@ class WorkflowChoiceRequest(SecondPersonRequest, Base):
     administrator of the borough approves (which writes the new version) or rejects it."""
 
     __tablename__ = "workflow_choice_request"
-    __table_args__ = (
-        # One change waiting per borough and workflow, so approvals never cross.
-        Index(
-            "uq_workflow_choice_request_waiting",
-            "borough_id",
-            "workflow_id",
-            unique=True,
-            sqlite_where=text("outcome IS NULL"),
-            postgresql_where=text("outcome IS NULL"),
-        ),
-        CheckConstraint(
-            "decided_by_id IS NULL OR decided_by_id <> requested_by_id",
-            name="decider_is_not_requester",
-        ),
+    # One change waiting per borough and workflow, so approvals never cross.
+    __table_args__ = SecondPersonRequest.table_args(
+        "uq_workflow_choice_request_waiting", "borough_id", "workflow_id"
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
