@@ -8,9 +8,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
-from webapp.consent.forms import POINTS_TO_EXPLAIN, YES_NO
+from webapp.consent.forms import YES_NO, points_explained_field, withdrawal_reason_field
 from webapp.govuk_fields import GovukCheckboxesField, GovukDateField, GovukRadioField
 
 SIGNED_AS = [
@@ -111,13 +111,7 @@ class RegistrationForm(FlaskForm):
             Length(max=2000, message="Other partner agencies must be 2000 characters or fewer"),
         ],
     )
-    points_explained = GovukCheckboxesField(
-        "Confirm what you explained before they signed",
-        widget=GovCheckboxesInput(),
-        choices=POINTS_TO_EXPLAIN,
-        validators=[Optional()],
-        description="You must explain all of these for consent to be informed.",
-    )
+    points_explained = points_explained_field("Confirm what you explained before they signed")
     signed_on = GovukDateField(
         "Date the form was signed",
         required=False,
@@ -134,14 +128,8 @@ class RegistrationForm(FlaskForm):
 
 
 class WithdrawRegistrationForm(FlaskForm):
-    withdrawal_reason = TextAreaField(
-        "What did they say?",
-        widget=GovTextArea(),
-        description="Record who withdrew consent, how and when they told you, and any reason.",
-        validators=[
-            InputRequired(message="Enter what they said when they withdrew consent"),
-            Length(max=2000, message="What they said must be 2000 characters or fewer"),
-        ],
+    withdrawal_reason = withdrawal_reason_field(
+        "Record who withdrew consent, how and when they told you, and any reason."
     )
     submit = SubmitField("Withdraw consent", widget=GovSubmitInput())
 

@@ -124,6 +124,30 @@ def _decided_on_field():
     )
 
 
+def withdrawal_reason_field(description: str) -> TextAreaField:
+    """What the family said when they withdrew a consent (a CAF's or a registration's)."""
+    return TextAreaField(
+        "What did they say?",
+        widget=GovTextArea(),
+        description=description,
+        validators=[
+            InputRequired(message="Enter what they said when they withdrew consent"),
+            Length(max=2000, message="What they said must be 2000 characters or fewer"),
+        ],
+    )
+
+
+def points_explained_field(label: str) -> GovukCheckboxesField:
+    """The informed-consent points the practitioner confirms they explained."""
+    return GovukCheckboxesField(
+        label,
+        widget=GovCheckboxesInput(),
+        choices=POINTS_TO_EXPLAIN,
+        validators=[Optional()],
+        description="You must explain all of these for consent to be informed.",
+    )
+
+
 class ConsentForm(WhoDecidesForm):
     decision = GovukRadioField(
         "What did they decide?",
@@ -158,13 +182,7 @@ class ConsentForm(WhoDecidesForm):
             Length(max=2000, message="Other services must be 2000 characters or fewer"),
         ],
     )
-    points_explained = GovukCheckboxesField(
-        "Confirm what you explained before they decided",
-        widget=GovCheckboxesInput(),
-        choices=POINTS_TO_EXPLAIN,
-        validators=[Optional()],
-        description="You must explain all of these for consent to be informed.",
-    )
+    points_explained = points_explained_field("Confirm what you explained before they decided")
     method = _method_field(implied=True)
     given_on = _decided_on_field()
     review_on = GovukDateField(
@@ -177,16 +195,8 @@ class ConsentForm(WhoDecidesForm):
 
 
 class WithdrawConsentForm(FlaskForm):
-    withdrawal_reason = TextAreaField(
-        "What did they say?",
-        widget=GovTextArea(),
-        description=(
-            "Record who withdrew consent, how and when they told you, and any reason given."
-        ),
-        validators=[
-            InputRequired(message="Enter what they said when they withdrew consent"),
-            Length(max=2000, message="What they said must be 2000 characters or fewer"),
-        ],
+    withdrawal_reason = withdrawal_reason_field(
+        "Record who withdrew consent, how and when they told you, and any reason given."
     )
     submit = SubmitField("Withdraw consent", widget=GovSubmitInput())
 
