@@ -83,6 +83,31 @@ def _with_errors(form) -> list[str]:
     return [field.name for field in form if field.errors]
 
 
+def _submitted(form, episode: Episode, **detail) -> bool:
+    """Whether the form was sent and valid; a sent form with refused fields is audited."""
+    submitted = form.validate_on_submit()
+    if request.method == "POST" and not submitted:
+        _audit_refused_fields(episode, _with_errors(form), **detail)
+    return submitted
+
+
+def _refused_by_rules(form, episode: Episode, invalid: services.ConsentInvalid, **detail):
+    """The consent rules refused the answers: nothing is kept, each field shows its
+    message, and the refusal is audited."""
+    db.session.rollback()
+    for name, message in invalid.errors.items():
+        getattr(form, name).errors = [message]
+    _audit_refused_fields(episode, invalid.errors, **detail)
+
+
+def _episode_consent(episode_id: int, consent_id: int, *, current_only: bool):
+    """The episode and its consent record, for a page that changes the consent."""
+    episode = _episode(episode_id)
+    consent = _consent(episode, consent_id, current_only=current_only)
+    require_part(episode, "consent")
+    return episode, consent
+
+
 def _may_edit_consent(episode: Episode) -> bool:
     return may_edit_part(current_user, episode, "consent")
 
@@ -155,19 +180,13 @@ def record(episode_id: int):
     require_part(episode, "consent")
     form = ConsentForm()
     form.agencies.choices = _agency_choices(episode)
-    submitted = form.validate_on_submit()
-    if request.method == "POST" and not submitted:
-        _audit_refused_fields(episode, _with_errors(form))
-    if submitted:
+    if _submitted(form, episode):
         try:
             consent = services.record(
                 db.session, episode, current_user, _input_from(form), date.today()
             )
         except services.ConsentInvalid as invalid:
-            db.session.rollback()
-            for name, message in invalid.errors.items():
-                getattr(form, name).errors = [message]
-            _audit_refused_fields(episode, invalid.errors)
+            _refused_by_rules(form, episode, invalid)
         else:
             db.session.commit()
             if consent.decision is ConsentDecision.REFUSED:
@@ -201,10 +220,7 @@ def refusal(episode_id: int):
     if reason:
         return _refusal_not_possible(episode, reason)
     form = RefusalForm()
-    submitted = form.validate_on_submit()
-    if request.method == "POST" and not submitted:
-        _audit_refused_fields(episode, _with_errors(form))
-    if submitted:
+    if _submitted(form, episode):
         data = refusals.input_from(
             form.refused.data,
             form.comment.data,
@@ -228,10 +244,7 @@ def refusal(episode_id: int):
                 client_address=client_address(),
             )
         except services.ConsentInvalid as invalid:
-            db.session.rollback()
-            for name, message in invalid.errors.items():
-                getattr(form, name).errors = [message]
-            _audit_refused_fields(episode, invalid.errors)
+            _refused_by_rules(form, episode, invalid)
         except refusals.RefusalNotPossible as not_possible:
             db.session.rollback()
             return _refusal_not_possible(db.session.get(Episode, episode_id), not_possible.reason)
@@ -302,14 +315,9 @@ def refusal_note():
 @bp.route("/episodes/<int:episode_id>/consent/<int:consent_id>/withdraw", methods=["GET", "POST"])
 @requires_episode(Permission.EPISODE_EDIT, part="consent")
 def withdraw(episode_id: int, consent_id: int):
-    episode = _episode(episode_id)
-    consent = _consent(episode, consent_id, current_only=True)
-    require_part(episode, "consent")
+    episode, consent = _episode_consent(episode_id, consent_id, current_only=True)
     form = WithdrawConsentForm()
-    submitted = form.validate_on_submit()
-    if request.method == "POST" and not submitted:
-        _audit_refused_fields(episode, _with_errors(form), consent_id=consent.id)
-    if submitted:
+    if _submitted(form, episode, consent_id=consent.id):
         services.withdraw(db.session, consent, current_user, form.withdrawal_reason.data)
         db.session.commit()
         flash("Consent has been withdrawn. Nothing more will be shared.")
@@ -321,14 +329,9 @@ def withdraw(episode_id: int, consent_id: int):
 @requires_episode(Permission.EPISODE_EDIT, part="consent")
 def review(episode_id: int, consent_id: int):
     """Record a review of a consent with the family (its review date, or any time)."""
-    episode = _episode(episode_id)
-    consent = _consent(episode, consent_id, current_only=True)
-    require_part(episode, "consent")
+    episode, consent = _episode_consent(episode_id, consent_id, current_only=True)
     form = ConsentReviewForm()
-    submitted = form.validate_on_submit()
-    if request.method == "POST" and not submitted:
-        _audit_refused_fields(episode, _with_errors(form), consent_id=consent.id)
-    if submitted:
+    if _submitted(form, episode, consent_id=consent.id):
         try:
             recorded = services.record_review(
                 db.session,
@@ -340,10 +343,7 @@ def review(episode_id: int, consent_id: int):
                 today=date.today(),
             )
         except services.ConsentInvalid as invalid:
-            db.session.rollback()
-            for name, message in invalid.errors.items():
-                getattr(form, name).errors = [message]
-            _audit_refused_fields(episode, invalid.errors, consent_id=consent_id)
+            _refused_by_rules(form, episode, invalid, consent_id=consent_id)
         else:
             db.session.commit()
             if recorded.outcome is ReviewOutcome.WITHDRAW:
@@ -361,14 +361,9 @@ def review(episode_id: int, consent_id: int):
 @requires_episode(Permission.EPISODE_EDIT, part="consent")
 def statement(episode_id: int, consent_id: int):
     """Upload the signed consent statement (a scan or photo of it, or the Word file)."""
-    episode = _episode(episode_id)
-    consent = _consent(episode, consent_id, current_only=False)
-    require_part(episode, "consent")
+    episode, consent = _episode_consent(episode_id, consent_id, current_only=False)
     form = SignedStatementForm()
-    submitted = form.validate_on_submit()
-    if request.method == "POST" and not submitted:
-        _audit_refused_fields(episode, _with_errors(form), consent_id=consent.id)
-    if submitted:
+    if _submitted(form, episode, consent_id=consent.id):
         try:
             stored = uploads.store(
                 db.session,
