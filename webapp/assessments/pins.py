@@ -162,14 +162,11 @@ def move_to_newest(
             new_pin.borough,
             new_pin.overlay_version,
         )
-    audit.record(
+    audit.record_for_episode(
         db_session,
         "form.version_moved",
+        episode,
         actor_id=actor.id,
-        object_type="episode",
-        object_id=episode.id,
-        episode_id=episode.id,
-        child_id=episode.child_id,
         client_address=client_address,
         form=form_id,
         before=move.current.label + _overlay_label(move.current),

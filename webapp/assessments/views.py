@@ -23,7 +23,7 @@ from webapp.assessments import display, pages, pins, service_choices, services
 from webapp.assessments.forms import ConfirmForm, SectionForm
 from webapp.assessments.kinds import KINDS
 from webapp.assessments.models import FormResponse
-from webapp.audit import services as audit
+from webapp.audit.requests import audited_episode
 from webapp.children import shielding
 from webapp.episodes.models import Episode
 from webapp.formdefs import FormDefinition, Section, validate_section
@@ -59,17 +59,7 @@ def _audit(action: str, episode: Episode, response: FormResponse | None = None, 
             sequence=response.sequence,
             review_number=response.review_number,
         )
-    audit.record(
-        db.session,
-        action,
-        actor_id=current_user.id,
-        object_type="episode",
-        object_id=episode.id,
-        episode_id=episode.id,
-        child_id=episode.child_id,
-        client_address=client_address(),
-        **detail,
-    )
+    audited_episode(action, episode, **detail)
 
 
 def _refused(

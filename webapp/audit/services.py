@@ -7,6 +7,7 @@ import hmac
 import json
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Protocol
 
 from flask import current_app
 from sqlalchemy import insert, select
@@ -122,4 +123,32 @@ def events_in_order(db_session: Session) -> Iterator[AuditEvent]:
         select(AuditEvent)
         .order_by(AuditEvent.id)
         .execution_options(yield_per=1000, populate_existing=True)
+    )
+
+
+class _Episode(Protocol):
+    id: int
+    child_id: int
+
+
+def record_for_episode(
+    db_session: Session,
+    action: str,
+    episode: _Episode,
+    *,
+    actor_id: int | None,
+    client_address: str = "",
+    **detail: object,
+) -> AuditEvent:
+    """An event about an episode: its id is the object, and its child is named with it."""
+    return record(
+        db_session,
+        action,
+        actor_id=actor_id,
+        object_type="episode",
+        object_id=episode.id,
+        episode_id=episode.id,
+        child_id=episode.child_id,
+        client_address=client_address,
+        **detail,
     )

@@ -17,6 +17,7 @@ from webapp.access.policy import (
 )
 from webapp.accounts.sessions import client_address
 from webapp.audit import services as audit
+from webapp.audit.requests import audited_episode
 from webapp.boroughs.models import Organisation
 from webapp.centres import services as centres
 from webapp.centres.forms import StartFromRegistrationForm
@@ -61,15 +62,9 @@ def _consent(episode: Episode, consent_id: int, *, current_only: bool) -> Consen
 
 def _audit_refused_fields(episode: Episode, fields, **detail) -> None:
     """A POST whose fields were refused (missing, or forged: values not offered)."""
-    audit.record(
-        db.session,
+    audited_episode(
         "access.refused",
-        actor_id=current_user.id,
-        object_type="episode",
-        object_id=episode.id,
-        episode_id=episode.id,
-        child_id=episode.child_id,
-        client_address=client_address(),
+        episode,
         path=request.path,
         method=request.method,
         reason="fields refused",
@@ -116,15 +111,9 @@ def _may_edit_consent(episode: Episode) -> bool:
 @requires(Permission.EPISODE_VIEW)
 def overview(episode_id: int):
     episode = _episode(episode_id)
-    audit.record(
-        db.session,
+    audited_episode(
         "consent.viewed",
-        actor_id=current_user.id,
-        object_type="episode",
-        object_id=episode.id,
-        episode_id=episode.id,
-        child_id=episode.child_id,
-        client_address=client_address(),
+        episode,
     )
     db.session.commit()
     return render_template(
@@ -265,15 +254,9 @@ def refusal(episode_id: int):
 def _refusal_not_possible(episode: Episode, reason: str):
     """The episode must be kept (consent to record was given, or it has moved on): the
     attempt is audited and the page says what to do instead."""
-    audit.record(
-        db.session,
+    audited_episode(
         "access.refused",
-        actor_id=current_user.id,
-        object_type="episode",
-        object_id=episode.id,
-        episode_id=episode.id,
-        child_id=episode.child_id,
-        client_address=client_address(),
+        episode,
         path=request.path,
         method=request.method,
         reason="a refusal cannot erase this episode",

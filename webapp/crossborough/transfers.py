@@ -218,13 +218,10 @@ def accept(
 
 
 def record_viewed(db_session: Session, episode: Episode, user: User, client_address: str) -> None:
-    audit.record(
+    audit.record_for_episode(
         db_session,
         "episode.transfer_viewed",
+        episode,
         actor_id=user.id,
-        object_type="episode",
-        object_id=episode.id,
-        episode_id=episode.id,
-        child_id=episode.child_id,
         client_address=client_address,
     )

@@ -27,6 +27,7 @@ from webapp.access.permissions import Permission
 from webapp.access.policy import may, may_edit_part, requires, requires_episode, visible_or_404
 from webapp.accounts.sessions import client_address
 from webapp.audit import services as audit
+from webapp.audit.requests import audited_episode
 from webapp.boroughs.models import Organisation
 from webapp.consent import services as consent_services
 from webapp.documents import services
@@ -120,15 +121,9 @@ def _index_page(episode: Episode, signed_form: SignedCopyForm | None = None, sta
     may_share = _may_share(episode)
     signed_form = signed_form or SignedCopyForm(prefix="signed")
     signed_form.document_type.choices = _type_choices()
-    audit.record(
-        db.session,
+    audited_episode(
         "documents.viewed",
-        actor_id=current_user.id,
-        object_type="episode",
-        object_id=episode.id,
-        episode_id=episode.id,
-        child_id=episode.child_id,
-        client_address=client_address(),
+        episode,
     )
     db.session.commit()
     return render_template(
@@ -280,15 +275,9 @@ def share(episode_id: int):
 def upload_signed(episode_id: int):
     episode = _episode(episode_id)
     if not _may_share(episode):
-        audit.record(
-            db.session,
+        audited_episode(
             "upload.refused",
-            actor_id=current_user.id,
-            object_type="episode",
-            object_id=episode.id,
-            episode_id=episode.id,
-            child_id=episode.child_id,
-            client_address=client_address(),
+            episode,
             purpose="signed copy",
             reason="not allowed to add documents at this stage",
         )

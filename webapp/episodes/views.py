@@ -7,7 +7,7 @@ from webapp import db
 from webapp.access.permissions import Permission
 from webapp.access.policy import requires, visible_or_404
 from webapp.accounts.sessions import client_address
-from webapp.audit import services as audit
+from webapp.audit.requests import audited_episode
 from webapp.boroughs.models import Borough, Organisation
 from webapp.consent import refusals
 from webapp.consent import services as consent_services
@@ -31,20 +31,6 @@ def _visible_episode(episode_id: int) -> Episode:
     return visible_or_404(Permission.EPISODE_VIEW, db.session.get(Episode, episode_id))
 
 
-def _audit(action: str, episode: Episode, **detail) -> None:
-    audit.record(
-        db.session,
-        action,
-        actor_id=current_user.id,
-        object_type="episode",
-        object_id=episode.id,
-        episode_id=episode.id,
-        child_id=episode.child_id,
-        client_address=client_address(),
-        **detail,
-    )
-
-
 @bp.route("/episodes/<int:episode_id>")
 @requires(Permission.EPISODE_VIEW)
 def show(episode_id: int):
@@ -57,7 +43,7 @@ def show(episode_id: int):
         if action.trigger != refusals.SUPERSEDED_STEP
     ]
     may_note_refusal = refusals.offered(db.session, current_user, episode)
-    _audit("episode.viewed", episode)
+    audited_episode("episode.viewed", episode)
     db.session.commit()
     return render_template(
         "episodes/show.html",
@@ -114,7 +100,9 @@ def take_step(episode_id: int, trigger: str):
     transition = definition.find_transition(trigger, episode.state)
     if transition is None:
         if request.method == "POST":
-            _audit("episode.transition.refused", episode, trigger=trigger[:60], reason="unknown")
+            audited_episode(
+                "episode.transition.refused", episode, trigger=trigger[:60], reason="unknown"
+            )
             db.session.commit()
             return render_error(409 if trigger in definition.triggers() else 404)
         abort(404)
@@ -200,7 +188,7 @@ def take_step(episode_id: int, trigger: str):
 def _refused(episode_id: int, trigger: str, reason: str, status: int):
     db.session.rollback()
     episode = db.session.get(Episode, episode_id)
-    _audit("episode.transition.refused", episode, trigger=trigger, reason=reason)
+    audited_episode("episode.transition.refused", episode, trigger=trigger, reason=reason)
     db.session.commit()
     if status == 409:
         return render_error(409)

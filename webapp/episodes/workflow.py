@@ -190,14 +190,11 @@ def fire(
     )
     for effect in firing.in_transaction:
         effects.run(effect.name, context)
-    audit.record(
+    audit.record_for_episode(
         db_session,
         "episode.transition",
+        episode,
         actor_id=user.id,
-        object_type="episode",
-        object_id=episode.id,
-        episode_id=episode.id,
-        child_id=episode.child_id,
         client_address=client_address,
         trigger=firing.trigger,
         from_state=firing.source,

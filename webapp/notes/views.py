@@ -12,7 +12,7 @@ from webapp import db
 from webapp.access.permissions import Permission
 from webapp.access.policy import may, requires_episode
 from webapp.accounts.sessions import client_address
-from webapp.audit import services as audit
+from webapp.audit.requests import audited
 from webapp.episodes.models import Episode
 from webapp.notes import services
 from webapp.notes.forms import NoteForm
@@ -21,15 +21,12 @@ bp = Blueprint("notes", __name__)
 
 
 def _audit(action: str, episode_id: int, episode: Episode | None, **detail) -> None:
-    audit.record(
-        db.session,
+    audited(
         action,
-        actor_id=current_user.id,
         object_type="episode",
         object_id=episode_id,
         episode_id=episode.id if episode else None,
         child_id=episode.child_id if episode else None,
-        client_address=client_address(),
         **detail,
     )
 

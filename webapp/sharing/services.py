@@ -441,14 +441,11 @@ def record_refusal(
     client_address: str = "",
 ) -> None:
     """Audit a refused or invalid attempt (after the caller's rollback)."""
-    audit.record(
+    audit.record_for_episode(
         db_session,
         "sharing.refused",
+        episode,
         actor_id=user.id,
-        object_type="episode",
-        object_id=episode.id,
-        episode_id=episode.id,
-        child_id=episode.child_id,
         client_address=client_address,
         attempted=attempted,
         organisation_id=organisation_id,

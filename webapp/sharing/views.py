@@ -14,6 +14,7 @@ from webapp.access.permissions import Permission
 from webapp.access.policy import may, requires, requires_episode, visible_or_404
 from webapp.accounts.sessions import client_address
 from webapp.audit import services as audit
+from webapp.audit.requests import audited_episode
 from webapp.boroughs.models import Organisation
 from webapp.consent import services as consent_services
 from webapp.episodes.models import Episode
@@ -61,15 +62,9 @@ def _may_decide(episode: Episode) -> bool:
 @requires(Permission.EPISODE_VIEW)
 def register(episode_id: int):
     episode = _episode(episode_id, "view register")
-    audit.record(
-        db.session,
+    audited_episode(
         "sharing.register_viewed",
-        actor_id=current_user.id,
-        object_type="episode",
-        object_id=episode.id,
-        episode_id=episode.id,
-        child_id=episode.child_id,
-        client_address=client_address(),
+        episode,
     )
     db.session.commit()
     return render_template(

@@ -11,8 +11,7 @@ from flask_login import current_user
 from webapp import db
 from webapp.access.permissions import Permission
 from webapp.access.policy import may, requires_child
-from webapp.accounts.sessions import client_address
-from webapp.audit import services as audit
+from webapp.audit.requests import audited
 from webapp.children.models import Child
 from webapp.db import utcnow
 from webapp.subject_access import archive, bundle
@@ -22,14 +21,11 @@ bp = Blueprint("subject_access", __name__)
 
 
 def _audit(action: str, child_id: int, child: Child | None, **detail) -> None:
-    audit.record(
-        db.session,
+    audited(
         action,
-        actor_id=current_user.id,
         object_type="child",
         object_id=child_id,
         child_id=child.id if child else None,
-        client_address=client_address(),
         **detail,
     )
 

@@ -42,16 +42,7 @@ def members(episode: Episode, *statuses: MemberStatus) -> list[TacMember]:
 
 
 def _audit(db_session: Session, action: str, actor: User, episode: Episode, **detail) -> None:
-    audit.record(
-        db_session,
-        action,
-        actor_id=actor.id,
-        object_type="episode",
-        object_id=episode.id,
-        episode_id=episode.id,
-        child_id=episode.child_id,
-        **detail,
-    )
+    audit.record_for_episode(db_session, action, episode, actor_id=actor.id, **detail)
 
 
 def invite_practitioner(

@@ -107,14 +107,11 @@ def store(
         if media_type is None:
             raise UploadRefused(WRONG_TYPE)
     except UploadRefused as refused:
-        audit.record(
+        audit.record_for_episode(
             db_session,
             "upload.refused",
+            episode,
             actor_id=user.id,
-            object_type="episode",
-            object_id=episode.id,
-            episode_id=episode.id,
-            child_id=episode.child_id,
             client_address=client_address,
             purpose=purpose,
             reason=str(refused),
