@@ -9,8 +9,7 @@ from webapp.access.policy import refuse, requires
 from webapp.accounts import services
 from webapp.accounts.forms import SignOutForm
 from webapp.accounts.session_store import SignInSession, active_of, end
-from webapp.accounts.sessions import client_address
-from webapp.audit import services as audit
+from webapp.audit.requests import audited
 
 bp = Blueprint("account_sessions", __name__)
 
@@ -44,13 +43,10 @@ def end_one(session_id: int):
         refuse(404, "no such session of this account", session_id=session_id)
     if SignOutForm().validate_on_submit():
         end(db.session, row, "signed out by its owner")
-        audit.record(
-            db.session,
+        audited(
             "auth.session.ended",
-            actor_id=current_user.id,
             object_type="sign_in_session",
             object_id=row.id,
-            client_address=client_address(),
         )
         db.session.commit()
         flash(f"You have signed out of {row.device} ({row.client_address or 'unknown address'})")
@@ -63,11 +59,8 @@ def end_all():
     """Sign out everywhere, here included: a new session token ends every session."""
     if not SignOutForm().validate_on_submit():
         return redirect(url_for(".index"))
-    audit.record(
-        db.session,
+    audited(
         "auth.sign_out.everywhere",
-        actor_id=current_user.id,
-        client_address=client_address(),
     )
     services.end_all_sessions(current_user)
     db.session.commit()

@@ -12,7 +12,7 @@ from webapp import db
 from webapp.access.permissions import Permission
 from webapp.access.policy import may, requires_child
 from webapp.accounts.sessions import client_address
-from webapp.audit import services as audit
+from webapp.audit.requests import audited
 from webapp.children.models import Child
 from webapp.children.shielding_forms import ShieldingForm
 from webapp.children.shielding_services import ShieldingInvalid, change, history
@@ -23,14 +23,11 @@ bp = Blueprint("shielding", __name__)
 def _child_or_404(child_id: int, attempted: str) -> Child:
     child = db.session.get(Child, child_id)
     if child is None or not may(current_user, Permission.CHILD_RECORD_MANAGE, child):
-        audit.record(
-            db.session,
+        audited(
             "child.shielding_refused",
-            actor_id=current_user.id,
             object_type="child",
             object_id=child_id,
             child_id=child.id if child else None,
-            client_address=client_address(),
             attempted=attempted,
         )
         db.session.commit()
@@ -65,26 +62,20 @@ def manage(child_id: int):
             )
             return redirect(url_for(".manage", child_id=child.id))
     if request.method == "POST":
-        audit.record(
-            db.session,
+        audited(
             "child.shielding_refused",
-            actor_id=current_user.id,
             object_type="child",
             object_id=child.id,
             child_id=child.id,
-            client_address=client_address(),
             attempted="change",
             fields=sorted(name for name, errors in form.errors.items() if errors),
         )
     else:
-        audit.record(
-            db.session,
+        audited(
             "child.shielding_viewed",
-            actor_id=current_user.id,
             object_type="child",
             object_id=child.id,
             child_id=child.id,
-            client_address=client_address(),
         )
     db.session.commit()
     return render_template(

@@ -16,8 +16,7 @@ from webapp.access.policy import (
     visible_or_404,
 )
 from webapp.accounts.sessions import client_address
-from webapp.audit import services as audit
-from webapp.audit.requests import audited_episode
+from webapp.audit.requests import audited, audited_episode
 from webapp.boroughs.models import Organisation
 from webapp.centres import services as centres
 from webapp.centres.forms import StartFromRegistrationForm
@@ -277,11 +276,8 @@ def refusal_note():
         note = refusals.RefusalNote.from_json(form.note.data)
     except ValueError:
         return render_error(400)
-    audit.record(
-        db.session,
+    audited(
         "consent.refusal_note_downloaded",
-        actor_id=current_user.id,
-        client_address=client_address(),
         borough=current_user.borough.code if current_user.borough else "",
     )
     db.session.commit()
@@ -361,15 +357,12 @@ def statement(episode_id: int, consent_id: int):
             form.statement.errors = [str(refused)]
         else:
             consent.signed_statement_id = stored.id
-            audit.record(
-                db.session,
+            audited(
                 "consent.statement_attached",
-                actor_id=current_user.id,
                 object_type="consent",
                 object_id=consent.id,
                 episode_id=episode.id,
                 child_id=episode.child_id,
-                client_address=client_address(),
                 stored_file_id=stored.id,
             )
             db.session.commit()

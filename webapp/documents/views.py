@@ -26,8 +26,7 @@ from webapp import db
 from webapp.access.permissions import Permission
 from webapp.access.policy import may, may_edit_part, requires, requires_episode, visible_or_404
 from webapp.accounts.sessions import client_address
-from webapp.audit import services as audit
-from webapp.audit.requests import audited_episode
+from webapp.audit.requests import audited, audited_episode
 from webapp.boroughs.models import Organisation
 from webapp.consent import services as consent_services
 from webapp.documents import services
@@ -86,15 +85,12 @@ def cannot_produce(
         current_user.borough.code,
         unusable,
     )
-    audit.record(
-        db.session,
+    audited(
         "document.refused",
-        actor_id=current_user.id,
         object_type="episode" if episode is not None else "document_type",
         object_id=episode.id if episode is not None else document_type.name,
         episode_id=episode.id if episode is not None else None,
         child_id=episode.child_id if episode is not None else None,
-        client_address=client_address(),
         document_type=document_type.name,
         attempted=attempted,
         reason="the template in use cannot be used",
@@ -334,14 +330,11 @@ def check():
             found = services.matching(db.session, content)
             if found is not None and may(current_user, Permission.EPISODE_VIEW, found.episode):
                 result = found
-            audit.record(
-                db.session,
+            audited(
                 "document.checked",
-                actor_id=current_user.id,
                 object_type="generated_document",
                 object_id=found.id if found else "",
                 episode_id=found.episode_id if found else None,
-                client_address=client_address(),
                 matched=found is not None,
                 shown=result is not None,
             )

@@ -6,14 +6,12 @@ from __future__ import annotations
 import math
 
 from flask import Blueprint, render_template, request, url_for
-from flask_login import current_user
 from sqlalchemy import func, select
 
 from webapp import db
 from webapp.access.permissions import Permission
 from webapp.access.policy import requires
-from webapp.accounts.sessions import client_address
-from webapp.audit import services as audit
+from webapp.audit.requests import audited
 from webapp.mail import outbox
 from webapp.mail.models import MailStatus, OutboxMessage
 
@@ -45,11 +43,8 @@ def index():
             .limit(PAGE_SIZE)
         )
     )
-    audit.record(
-        db.session,
+    audited(
         "mail.outbox_viewed",
-        actor_id=current_user.id,
-        client_address=client_address(),
         status=status.value if status else "all",
         page=page,
     )

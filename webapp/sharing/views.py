@@ -13,8 +13,7 @@ from webapp import db
 from webapp.access.permissions import Permission
 from webapp.access.policy import may, requires, requires_episode, visible_or_404
 from webapp.accounts.sessions import client_address
-from webapp.audit import services as audit
-from webapp.audit.requests import audited_episode
+from webapp.audit.requests import audited, audited_episode
 from webapp.boroughs.models import Organisation
 from webapp.consent import services as consent_services
 from webapp.episodes.models import Episode
@@ -37,15 +36,12 @@ def _episode(episode_id: int, attempted: str) -> Episode:
     """The episode if the user may see it; otherwise the attempt is audited and it is 404."""
     episode = db.session.get(Episode, episode_id)
     if episode is None or not may(current_user, Permission.EPISODE_VIEW, episode):
-        audit.record(
-            db.session,
+        audited(
             "sharing.refused",
-            actor_id=current_user.id,
             object_type="episode",
             object_id=episode_id,
             episode_id=episode.id if episode else None,
             child_id=episode.child_id if episode else None,
-            client_address=client_address(),
             attempted=attempted,
             reason="episode not visible",
         )
@@ -264,15 +260,12 @@ def review(decision_id: int):
             attempted="review a decision to share without consent",
             client_address=client_address(),
         )
-    audit.record(
-        db.session,
+    audited(
         "sharing.decision_review_viewed",
-        actor_id=current_user.id,
         object_type="sharing_decision",
         object_id=decision.id,
         episode_id=episode.id,
         child_id=episode.child_id,
-        client_address=client_address(),
     )
     db.session.commit()
     return render_template("sharing/review.html", decision=decision, episode=episode, form=form)

@@ -1,11 +1,9 @@
 from flask import Blueprint, abort, send_file
-from flask_login import current_user
 
 from webapp import db
 from webapp.access.permissions import Permission
 from webapp.access.policy import requires, visible_or_404
-from webapp.accounts.sessions import client_address
-from webapp.audit import services as audit
+from webapp.audit.requests import audited
 from webapp.episodes.models import Episode
 from webapp.uploads import services
 from webapp.uploads.models import StoredFile
@@ -25,15 +23,12 @@ def download(episode_id: int, file_id: int):
         handle = path.open("rb")
     except OSError:
         abort(404)
-    audit.record(
-        db.session,
+    audited(
         "upload.downloaded",
-        actor_id=current_user.id,
         object_type="stored_file",
         object_id=stored.id,
         episode_id=episode.id,
         child_id=episode.child_id,
-        client_address=client_address(),
         sha256=stored.sha256,
     )
     db.session.commit()
