@@ -86,13 +86,21 @@ def main() -> None:
     app.test_client_class = BenchClient
     with app.app_context():
         world = make_world("eastmoor")
-        response = services.start_response(database.session, world["episode"], "assessment",
-                                           world["assessor"])
+        response = services.start_response(
+            database.session, world["episode"], "assessment", world["assessor"]
+        )
         for section in services.sections(response):
             raw = pages.parse_section(section, MultiDict(CAF_ASSESSMENT[section.id]))
             values = validate_section(section, raw, context=response.answers()).values
-            services.save_section(database.session, response, section.id, values,
-                                  expected_version=0, complete=True, actor=world["assessor"])
+            services.save_section(
+                database.session,
+                response,
+                section.id,
+                values,
+                expected_version=0,
+                complete=True,
+                actor=world["assessor"],
+            )
         database.session.commit()
         form = services.definition(response)
         largest = max(services.sections(response), key=input_count)
@@ -105,6 +113,7 @@ def main() -> None:
             def action():
                 reply = client.get(path)
                 assert reply.status_code == 200, (path, reply.status_code)
+
             return action
 
         answers = response.answers()
@@ -114,28 +123,47 @@ def main() -> None:
             with app.test_request_context(f"{base}/sections/{largest.id}"):
                 raw = pages.raw_from_stored(largest.visible_fields, row.values)
                 nodes = pages.build_nodes(largest, raw, {}, {})
-                render_template("assessments/section.html", episode=world["episode"],
-                                response=response, response_title="CAF assessment, version 1",
-                                section=largest, nodes=nodes, error_list=[],
-                                section_form=SectionForm(formdata=None), pages=pages)
+                render_template(
+                    "assessments/section.html",
+                    episode=world["episode"],
+                    response=response,
+                    response_title="CAF assessment, version 1",
+                    section=largest,
+                    nodes=nodes,
+                    error_list=[],
+                    section_form=SectionForm(formdata=None),
+                    pages=pages,
+                )
 
         def render_check():
             with app.test_request_context(f"{base}/check"):
                 render_template(
-                    "assessments/check.html", episode=world["episode"], response=response,
-                    response_title="CAF assessment, version 1", definition=form,
-                    summaries=[(section, display.summary_rows(section, answers))
-                               for section in services.sections(response, form)],
-                    incomplete=[], editable=True, kind=services.kind(response),
-                    confirm=None, may_complete_assessment=True,
+                    "assessments/check.html",
+                    episode=world["episode"],
+                    response=response,
+                    response_title="CAF assessment, version 1",
+                    definition=form,
+                    summaries=[
+                        (section, display.summary_rows(section, answers))
+                        for section in services.sections(response, form)
+                    ],
+                    incomplete=[],
+                    editable=True,
+                    kind=services.kind(response),
+                    confirm=None,
+                    may_complete_assessment=True,
                 )
 
         def render_sign_in():
             with app.test_request_context("/sign-in"):
                 from webapp.accounts.forms import SignInForm
 
-                render_template("accounts/sign_in.html", form=SignInForm(formdata=None),
-                                carried=[], timed_out=False)
+                render_template(
+                    "accounts/sign_in.html",
+                    form=SignInForm(formdata=None),
+                    carried=[],
+                    timed_out=False,
+                )
 
         plain = client.__class__(app)  # signed out: the sign-in page
         measured = {
@@ -155,13 +183,17 @@ def main() -> None:
         "medians_ms": {name: round(value, 3) for name, value in measured.items()},
         "ratios_to_sign_in": {
             "largest_section_request": round(
-                measured["largest_section_request"] / measured["sign_in_page_request"], 2),
+                measured["largest_section_request"] / measured["sign_in_page_request"], 2
+            ),
             "check_answers_request": round(
-                measured["check_answers_request"] / measured["sign_in_page_request"], 2),
+                measured["check_answers_request"] / measured["sign_in_page_request"], 2
+            ),
             "largest_section_build_and_render": round(
-                measured["largest_section_build_and_render"] / measured["sign_in_page_render"], 2),
+                measured["largest_section_build_and_render"] / measured["sign_in_page_render"], 2
+            ),
             "check_answers_build_and_render": round(
-                measured["check_answers_build_and_render"] / measured["sign_in_page_render"], 2),
+                measured["check_answers_build_and_render"] / measured["sign_in_page_render"], 2
+            ),
         },
     }
     out = ROOT / "benchmarks" / "results" / "forms_render.json"
