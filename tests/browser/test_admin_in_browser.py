@@ -3,8 +3,8 @@ Content-Security-Policy; a lead professional's home page with worklists and noti
 axe-core finds nothing on either."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.axe import assert_no_axe_violations
 from tests.factories import PASSWORD, make_borough, make_organisation, make_user
 from tests.two_factor import pass_second_step_in_browser
 from webapp import db
@@ -50,8 +50,7 @@ def test_the_workflow_diagram_is_drawn_with_no_accessibility_violations(
     assert drawing.get_attribute("role") == "img"
     assert "Quality checked" in drawing.inner_html()
     assert blocked == []
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+    assert_no_axe_violations(page)
     page.screenshot(path=str(artifacts / "admin-workflow.png"), full_page=True)
     drawing.screenshot(path=str(artifacts / "admin-workflow-diagram.png"))
 
@@ -95,8 +94,7 @@ def test_a_home_page_with_worklists_and_notifications_has_no_accessibility_viola
 
     assert page.locator("section[data-worklist='reviews_due'] tbody tr").count() == 2
     assert page.locator(".ecaf-notifications__item").count() == 2
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+    assert_no_axe_violations(page)
     page.get_by_role("button", name="Mark all notifications as read").click()
     page.wait_for_url(f"{live_server}/")
     assert page.locator(".ecaf-notifications__item").count() == 0

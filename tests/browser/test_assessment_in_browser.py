@@ -3,10 +3,10 @@ and axe-core finds nothing wrong on the task list, a section, an error page and 
 answers."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from tests.assessments.answers import CAF_ASSESSMENT
 from tests.assessments.helpers import make_world
+from tests.browser.axe import assert_no_axe_violations
 from tests.factories import PASSWORD
 from tests.two_factor import pass_second_step_in_browser
 from webapp import db
@@ -27,11 +27,6 @@ def assessment(live_app):
             "episode_id": world["episode"].id,
             "response_id": response.id,
         }
-
-
-def assert_no_axe_violations(page, name):
-    results = Axe().run(page)
-    assert results.violations_count == 0, f"{name}: {results.generate_report()}"
 
 
 def press_on(page, selector, key="Enter"):

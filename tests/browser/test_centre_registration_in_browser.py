@@ -5,8 +5,8 @@ CAF from it, for what it covers. axe-core checks each page."""
 from datetime import date
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.axe import assert_no_axe_violations
 from tests.factories import PASSWORD, make_borough, make_child, make_organisation, make_user
 from tests.two_factor import pass_second_step_in_browser
 from webapp import db
@@ -38,11 +38,6 @@ def people(live_app):
         db.session.add(episode)
         db.session.commit()
         return {"worker": worker.email, "episode_id": episode.id}
-
-
-def assert_no_axe_violations(page, name):
-    results = Axe().run(page)
-    assert results.violations_count == 0, f"{name}: {results.generate_report()}"
 
 
 def test_a_family_is_registered_and_a_caf_consent_starts_from_it(

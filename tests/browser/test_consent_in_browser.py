@@ -6,8 +6,8 @@ information-sharing register, then withdraws consent. axe-core checks each page.
 from datetime import date
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.axe import assert_no_axe_violations
 from tests.factories import (
     PASSWORD,
     make_borough,
@@ -43,11 +43,6 @@ def people(live_app):
             "health_id": health.id,
             "episode_id": episode.id,
         }
-
-
-def assert_no_axe_violations(page, name):
-    results = Axe().run(page)
-    assert results.violations_count == 0, f"{name}: {results.generate_report()}"
 
 
 def sign_in(page, live_server, email):

@@ -2,8 +2,8 @@
 real browser; axe-core finds nothing on the way."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.axe import assert_no_axe_violations
 from tests.directory.helpers import make_service
 from tests.factories import PASSWORD, make_borough, make_organisation, make_user
 from tests.two_factor import pass_second_step_in_browser
@@ -41,11 +41,6 @@ def sign_in(page, live_server, email):
     page.get_by_role("button", name="Sign in").click()
     pass_second_step_in_browser(page, email)
     page.wait_for_url(f"{live_server}/")
-
-
-def assert_no_axe_violations(page, name):
-    results = Axe().run(page)
-    assert results.violations_count == 0, f"{name}: {results.generate_report()}"
 
 
 def test_a_practitioner_filters_the_directory_and_opens_a_service(

@@ -3,17 +3,11 @@ checks a copy, with the keyboard and the mouse; axe-core finds nothing on the pa
 
 from __future__ import annotations
 
-from axe_playwright_python.sync_playwright import Axe
-
+from tests.browser.axe import assert_no_axe_violations
 from tests.factories import PASSWORD
 from tests.sharing.world import build_world
 from tests.two_factor import pass_second_step_in_browser
 from webapp import db
-
-
-def no_violations(page) -> None:
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 def test_documents_are_downloaded_shared_and_checked_in_the_browser(
@@ -33,7 +27,7 @@ def test_documents_are_downloaded_shared_and_checked_in_the_browser(
     page.goto(f"{live_server}/episodes/{episode_id}")
     page.get_by_role("link", name="Documents for signature, and signed copies").click()
     page.get_by_role("heading", name="Documents", exact=True).wait_for()
-    no_violations(page)
+    assert_no_axe_violations(page)
     page.screenshot(path=str(artifacts / "documents.png"), full_page=True)
 
     with page.expect_download() as downloading:
@@ -43,7 +37,7 @@ def test_documents_are_downloaded_shared_and_checked_in_the_browser(
     assert consent_copy.read_bytes().startswith(b"PK")
 
     page.get_by_role("link", name="Produce a copy for another agency").click()
-    no_violations(page)
+    assert_no_axe_violations(page)
     page.get_by_label("Which document?").select_option(index=1)
     page.get_by_label("Which agency?").select_option(label="Riverside Police")
     page.get_by_role("button", name="Produce the document").click()
@@ -52,17 +46,17 @@ def test_documents_are_downloaded_shared_and_checked_in_the_browser(
         "not in the agencies the family agreed" in page.locator(".govuk-error-summary").inner_text()
     )
     assert page.title().startswith("Error: ")
-    no_violations(page)
+    assert_no_axe_violations(page)
     page.get_by_label("Which agency?").select_option(label="Riverside Health Visiting")
     with page.expect_download() as downloading:
         page.get_by_role("button", name="Produce the document").click()
     assert downloading.value.suggested_filename.endswith(".docx")
 
     page.goto(f"{live_server}/documents/check")
-    no_violations(page)
+    assert_no_axe_violations(page)
     page.set_input_files("#document", str(consent_copy))
     page.get_by_role("button", name="Check the document").focus()
     page.keyboard.press("Enter")
     page.get_by_text("This is an unchanged copy").wait_for()
-    no_violations(page)
+    assert_no_axe_violations(page)
     page.screenshot(path=str(artifacts / "documents-check.png"), full_page=True)

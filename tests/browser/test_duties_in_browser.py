@@ -6,8 +6,8 @@ waiting, a request's page (with and without its error summary), the workflow-cho
 request's page and the home page with its approvals."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.axe import assert_no_axe_violations
 from tests.factories import PASSWORD, make_borough, make_organisation, make_user
 from tests.two_factor import pass_second_step_in_browser
 from webapp import db
@@ -36,11 +36,6 @@ def sign_in(page, live_server, email):
     page.get_by_role("button", name="Sign in").click()
     pass_second_step_in_browser(page, email)
     page.wait_for_url(f"{live_server}/")
-
-
-def assert_no_axe_violations(page, name):
-    results = Axe().run(page)
-    assert results.violations_count == 0, f"{name}: {results.generate_report()}"
 
 
 def test_a_second_administrator_decides_what_the_first_asked_for(

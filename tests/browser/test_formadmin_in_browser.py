@@ -6,10 +6,10 @@ on the editor pages."""
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.assessments.helpers import give_consent
+from tests.browser.axe import assert_no_axe_violations
 from tests.factories import (
     PASSWORD,
     make_borough,
@@ -22,11 +22,6 @@ from tests.two_factor import pass_second_step_in_browser
 from webapp import db
 from webapp.access.permissions import Role
 from webapp.assessments import services
-
-
-def no_violations(page, name: str) -> None:
-    results = Axe().run(page)
-    assert results.violations_count == 0, f"{name}: {results.generate_report()}"
 
 
 def sign_in(page, live_server, email):
@@ -70,7 +65,7 @@ def test_a_form_change_is_drafted_previewed_approved_and_used_by_new_episodes_on
 ):
     sign_in(page, live_server, eastmoor["first"])
     page.get_by_role("link", name="Customise your borough's forms").click()
-    no_violations(page, "forms list")
+    assert_no_axe_violations(page, "forms list")
     page.get_by_role(
         "button", name="Start a draft of Common Assessment Framework (CAF) assessment"
     ).click()
@@ -79,7 +74,7 @@ def test_a_form_change_is_drafted_previewed_approved_and_used_by_new_episodes_on
     page.get_by_role("link", name="Add a question").click()
     page.get_by_role("button", name="Add the question").click()  # nothing filled in
     page.locator(".govuk-error-summary").wait_for()
-    no_violations(page, "add a question, with errors")
+    assert_no_axe_violations(page, "add a question, with errors")
     page.get_by_label("Question id").fill("school_attended")
     page.get_by_label("Type of answer").select_option("text")
     page.get_by_label("Question", exact=True).fill("School attended")
@@ -98,21 +93,21 @@ def test_a_form_change_is_drafted_previewed_approved_and_used_by_new_episodes_on
     page.get_by_label("Which question?").select_option("special_requirements")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(draft_url)
-    no_violations(page, "draft")
+    assert_no_axe_violations(page, "draft")
     page.screenshot(path=str(artifacts / "formadmin-draft.png"), full_page=True)
 
     page.get_by_role("link", name="Preview it as a practitioner will see it").click()
-    no_violations(page, "preview task list")
+    assert_no_axe_violations(page, "preview task list")
     page.get_by_role("link", name="Identifying details").click()
     page.wait_for_url("**/preview/identifying_details")
     assert page.locator("[name='school_attended']").count() == 1
     assert page.locator("[name='special_requirements']").count() == 0
     assert page.get_by_text("Eastern European").count() >= 1
-    no_violations(page, "preview section")
+    assert_no_axe_violations(page, "preview section")
     page.goto(draft_url)
     page.get_by_role("link", name="Compare it with the version in use").click()
     expect(page.get_by_text("New question “School attended”")).to_have_count(1)
-    no_violations(page, "compare")
+    assert_no_axe_violations(page, "compare")
 
     page.goto(draft_url)
     page.get_by_role("link", name="Ask for approval to publish").click()
@@ -126,7 +121,7 @@ def test_a_form_change_is_drafted_previewed_approved_and_used_by_new_episodes_on
     sign_in(page, live_server, eastmoor["second"])
     page.goto(draft_url)
     page.get_by_role("link", name="Approve and publish").click()
-    no_violations(page, "approve")
+    assert_no_axe_violations(page, "approve")
     page.get_by_role("button", name="Approve and publish").click()
     page.wait_for_url(draft_url)
     assert page.get_by_text("Published").count() >= 1

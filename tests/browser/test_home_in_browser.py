@@ -1,8 +1,8 @@
 """A real browser signs in, reaches the home page by keyboard, and axe-core finds nothing."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.axe import assert_no_axe_violations
 from tests.factories import PASSWORD, make_borough, make_organisation, make_user
 from tests.two_factor import pass_second_step_in_browser
 from webapp import db
@@ -17,11 +17,6 @@ def practitioner(live_app):
         )
         db.session.commit()
         return user.email
-
-
-def assert_no_axe_violations(page, name):
-    results = Axe().run(page)
-    assert results.violations_count == 0, f"{name}: {results.generate_report()}"
 
 
 def test_sign_in_with_the_keyboard_and_see_the_home_page(

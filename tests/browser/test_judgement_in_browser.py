@@ -4,8 +4,8 @@ individual case"), and their manager reviews it from the home page (4.25: "seek 
 from your line manager"). axe-core checks each page."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.axe import assert_no_axe_violations
 from tests.factories import PASSWORD
 from tests.sharing.world import build_world
 from tests.two_factor import pass_second_step_in_browser
@@ -23,11 +23,6 @@ def people(live_app):
             "episode_id": world.episode.id,
             "police_id": world.police.id,
         }
-
-
-def assert_no_axe_violations(page, name):
-    results = Axe().run(page)
-    assert results.violations_count == 0, f"{name}: {results.generate_report()}"
 
 
 def sign_in(page, live_server, email):

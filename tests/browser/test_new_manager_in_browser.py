@@ -7,8 +7,8 @@ nothing on any of these pages."""
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.axe import assert_no_axe_violations
 from tests.conftest import CheckedClient
 from tests.episodes.journey import Person, reload
 from tests.factories import PASSWORD, make_borough, make_child, make_organisation, make_user
@@ -52,18 +52,13 @@ def sign_in(page, live_server, email):
     page.wait_for_url(f"{live_server}/")
 
 
-def no_axe_violations(page, name):
-    results = Axe().run(page)
-    assert results.violations_count == 0, f"{name}: {results.generate_report()}"
-
-
 def test_a_new_manager_put_in_charge_of_a_team_approves_a_closure(
     page, live_server, live_app, world, artifacts
 ):
     sign_in(page, live_server, world["manager"])
     assert "You are not in charge of a team" in page.inner_text("main")
     assert world["reference"] not in page.inner_text("main")
-    no_axe_violations(page, "home of a manager with no team")
+    assert_no_axe_violations(page, "home of a manager with no team")
 
     sign_in(page, live_server, world["admin"])
     page.get_by_role("link", name="Manage your borough's teams and who manages them").click()
@@ -82,12 +77,12 @@ def test_a_new_manager_put_in_charge_of_a_team_approves_a_closure(
     sign_in(page, live_server, world["manager"])
     main = page.inner_text("main")
     assert "You manage Inclusion team, Eastmoor Primary" in main
-    no_axe_violations(page, "home of the manager in charge")
+    assert_no_axe_violations(page, "home of the manager in charge")
     page.get_by_role("link", name=world["reference"]).first.click()
     page.wait_for_url(f"{live_server}/episodes/{world['episode_id']}")
-    no_axe_violations(page, "the episode waiting for closure")
+    assert_no_axe_violations(page, "the episode waiting for closure")
     page.goto(f"{live_server}/episodes/{world['episode_id']}/steps/approve_closure")
-    no_axe_violations(page, "approve closure")
+    assert_no_axe_violations(page, "approve closure")
     page.get_by_role("button", name="Approve closure").click()
     page.wait_for_url(f"{live_server}/episodes/{world['episode_id']}")
     page.screenshot(path=str(artifacts / "closure-approved-by-new-manager.png"), full_page=True)
@@ -98,7 +93,7 @@ def test_a_new_manager_put_in_charge_of_a_team_approves_a_closure(
     page.get_by_role("link", name="Your account").click()
     page.get_by_role("link", name="See the devices you are signed in on").click()
     assert "This device" in page.inner_text("main")
-    no_axe_violations(page, "where you are signed in")
+    assert_no_axe_violations(page, "where you are signed in")
     page.screenshot(path=str(artifacts / "sessions.png"), full_page=True)
     page.get_by_role("button", name="Sign out everywhere").click()
     page.wait_for_url(f"{live_server}/sign-in")

@@ -2,8 +2,8 @@
 led by a parent, whose steps the coordinator takes in eCAF, with no axe-core violations."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.axe import assert_no_axe_violations
 from tests.factories import (
     PASSWORD,
     make_borough,
@@ -58,11 +58,6 @@ def people(live_app):
         episode.acting_for_lead_id = nurse.id
         db.session.commit()
         return {"assessor": assessor.email, "nurse_name": nurse.full_name, "id": episode.id}
-
-
-def assert_no_axe_violations(page, name):
-    results = Axe().run(page)
-    assert results.violations_count == 0, f"{name}: {results.generate_report()}"
 
 
 def test_what_happens_next_and_a_parent_lead_are_accessible(page, live_server, people):

@@ -4,8 +4,8 @@ bad file of accounts refused whole with its report, then imports a good one. axe
 finds nothing on any of these pages."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.axe import assert_no_axe_violations
 from tests.factories import PASSWORD, make_borough, make_organisation, make_user
 from tests.mailbox import delivered_to, link_in
 from tests.two_factor import pass_second_step_in_browser
@@ -46,11 +46,6 @@ def sign_in(page, live_server, email, password=PASSWORD):
     page.get_by_role("button", name="Sign in").click()
     pass_second_step_in_browser(page, email)
     page.wait_for_url(f"{live_server}/")
-
-
-def assert_no_axe_violations(page, name):
-    results = Axe().run(page)
-    assert results.violations_count == 0, f"{name}: {results.generate_report()}"
 
 
 def upload(page, content: bytes, name: str):

@@ -5,8 +5,8 @@ personal files"; 4.18: "nothing can be stored"). axe-core checks each page."""
 
 import docx
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.axe import assert_no_axe_violations
 from tests.factories import PASSWORD, make_borough, make_child, make_organisation, make_user
 from tests.two_factor import pass_second_step_in_browser
 from webapp import db
@@ -35,11 +35,6 @@ def people(live_app):
         db.session.add(episode)
         db.session.commit()
         return {"assessor": assessor.email, "episode_id": episode.id}
-
-
-def assert_no_axe_violations(page, name):
-    results = Axe().run(page)
-    assert results.violations_count == 0, f"{name}: {results.generate_report()}"
 
 
 def test_a_refusal_is_noted_downloaded_and_leaves_nothing_in_the_index(

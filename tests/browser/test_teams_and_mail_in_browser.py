@@ -6,8 +6,8 @@ of these pages, their error summaries included."""
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.axe import assert_no_axe_violations
 from tests.factories import PASSWORD, make_borough, make_organisation, make_user
 from tests.mailbox import delivered_to, link_in
 from tests.two_factor import pass_second_step_in_browser
@@ -43,40 +43,35 @@ def sign_in(page, live_server, email, password=PASSWORD):
     page.wait_for_url(f"{live_server}/")
 
 
-def no_axe_violations(page, name):
-    results = Axe().run(page)
-    assert results.violations_count == 0, f"{name}: {results.generate_report()}"
-
-
 def test_an_administrator_sets_up_a_team(page, live_server, people, artifacts):
     sign_in(page, live_server, people["admin"])
     page.get_by_role("link", name="Manage your borough's teams and who manages them").click()
     assert page.locator("h1").inner_text() == "Teams"
-    no_axe_violations(page, "teams")
+    assert_no_axe_violations(page, "teams")
 
     page.get_by_role("button", name="Create a team").click()
     page.get_by_role("button", name="Create the team").click()
     page.locator(".govuk-error-summary").wait_for(state="visible")
     assert page.title().startswith("Error: ")
-    no_axe_violations(page, "create a team with errors")
+    assert_no_axe_violations(page, "create a team with errors")
     page.select_option("#organisation", label="Riverside Primary School")
     page.fill("#name", "Inclusion team")
     page.get_by_role("button", name="Create the team").click()
     assert page.locator("h1").inner_text() == "Inclusion team"
-    no_axe_violations(page, "team without a manager")
+    assert_no_axe_violations(page, "team without a manager")
 
     page.get_by_role("link", name="Change who manages the team").click()
     page.get_by_label("Morgan Manager").check()
-    no_axe_violations(page, "who manages the team")
+    assert_no_axe_violations(page, "who manages the team")
     page.get_by_role("button", name="Save the managers").click()
     page.get_by_role("button", name="Put a practitioner in the team").click()
     page.select_option("#practitioner", label="Sam Practitioner (now in Team A)")
-    no_axe_violations(page, "put a practitioner in the team")
+    assert_no_axe_violations(page, "put a practitioner in the team")
     page.get_by_role("button", name="Put them in the team").click()
     summary = page.locator(".govuk-summary-list").inner_text()
     assert "Morgan Manager" in summary
     assert "Sam Practitioner" in page.locator(".ecaf-team-members").inner_text()
-    no_axe_violations(page, "team page")
+    assert_no_axe_violations(page, "team page")
     page.screenshot(path=str(artifacts / "team.png"), full_page=True)
 
 
@@ -88,18 +83,18 @@ def test_a_forgotten_password_is_reset_by_keyboard_alone(page, live_server, live
     page.locator("#email").focus()
     page.keyboard.press("Enter")
     page.locator(".govuk-error-summary").wait_for(state="visible")
-    no_axe_violations(page, "forgotten password with an error")
+    assert_no_axe_violations(page, "forgotten password with an error")
     page.locator("#email").focus()
     page.keyboard.type(people["practitioner"])
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="Check your email").wait_for()
-    no_axe_violations(page, "check your email")
+    assert_no_axe_violations(page, "check your email")
 
     with live_app.app_context():
         path = link_in(delivered_to(live_app, people["practitioner"])[-1])
     page.goto(f"{live_server}{path}")
     assert page.locator("h1").inner_text() == "Choose a new password"
-    no_axe_violations(page, "choose a new password")
+    assert_no_axe_violations(page, "choose a new password")
     page.locator("#password").focus()
     page.keyboard.type(NEW_PASSWORD)
     page.keyboard.press("Tab")  # the password's "Show" button
@@ -122,4 +117,4 @@ def test_the_system_administrator_reads_the_outbox(page, live_server, people):
     ).click()
     assert page.locator("h1").inner_text() == "E-mail outbox"
     assert people["manager"] in page.locator("table.ecaf-outbox").inner_text()
-    no_axe_violations(page, "outbox")
+    assert_no_axe_violations(page, "outbox")

@@ -4,8 +4,8 @@ with a recovery code, and creates new codes; their administrator resets it and s
 borough's requirement. axe-core finds nothing on any of these pages, errors included."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.axe import assert_no_axe_violations
 from tests.factories import PASSWORD, make_borough, make_organisation, make_user
 from tests.two_factor import browser_code
 from webapp import db
@@ -23,11 +23,6 @@ def people(live_app):
         phone_lost.full_name = "Lee Lost"
         db.session.commit()
     return {"person": "nia@riverside.example", "admin": "ash@riverside.example"}
-
-
-def assert_no_axe_violations(page, name):
-    results = Axe().run(page)
-    assert results.violations_count == 0, f"{name}: {results.generate_report()}"
 
 
 def password_step(page, live_server, email):

@@ -3,8 +3,8 @@ e-mailed the link to set a password) and deactivates another, in a real browser;
 finds nothing on the list, the form with its error summary, or the account page."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.axe import assert_no_axe_violations
 from tests.factories import PASSWORD, make_borough, make_organisation, make_user
 from tests.two_factor import pass_second_step_in_browser
 from webapp import db
@@ -31,11 +31,6 @@ def sign_in(page, live_server, email):
     page.get_by_role("button", name="Sign in").click()
     pass_second_step_in_browser(page, email)
     page.wait_for_url(f"{live_server}/")
-
-
-def assert_no_axe_violations(page, name):
-    results = Axe().run(page)
-    assert results.violations_count == 0, f"{name}: {results.generate_report()}"
 
 
 def test_an_administrator_creates_an_account_and_deactivates_another(
