@@ -5,14 +5,13 @@ transfer left the episode (the conditions of the acceptances read it)."""
 from __future__ import annotations
 
 from flask import Flask
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.boroughs.models import Borough
 from webapp.crossborough import transfers
 from webapp.episodes import workflow
 from webapp.episodes.effects import EffectContext, register_effect, register_facts
-from webapp.episodes.models import Episode, EpisodeTransition, Notification
+from webapp.episodes.models import Episode, Notification
 from webapp.episodes.recipients import caf_contacts, team
 from webapp.workflow import EffectPhase
 from webapp.workflowchoices import services as choice_services
@@ -105,15 +104,8 @@ def state_before_transfer(db_session: Session, episode: Episode) -> str | None:
     """Where a transfer waiting to be accepted left the episode (from its history)."""
     if episode.transferred_to_borough_id is None:
         return None
-    return db_session.scalars(
-        select(EpisodeTransition.from_state)
-        .where(
-            EpisodeTransition.episode_id == episode.id,
-            EpisodeTransition.trigger == "transfer_out",
-        )
-        .order_by(EpisodeTransition.id.desc())
-        .limit(1)
-    ).first()
+    step = transfers.transfer_step(db_session, episode)
+    return step.from_state if step is not None else None
 
 
 def init_app(app: Flask) -> None:
