@@ -11,6 +11,8 @@ from webapp.access.permissions import Role
 from webapp.accounts import two_factor as two_factor_service
 from webapp.accounts.models import User, UserRole
 from webapp.accounts.passwords import passwords
+from webapp.assessments import services as form_services
+from webapp.assessments.models import ResponseStatus
 from webapp.boroughs.models import Borough, BoroughKind, Organisation, Sector, Team
 from webapp.children.models import Child, Gender
 from webapp.consent.models import Consent, ConsentDecision, ConsentGiver, ConsentMethod
@@ -139,3 +141,22 @@ def make_consent(episode: Episode, recorded_by: User, **fields) -> Consent:
     db.session.add(consent)
     db.session.flush()
     return consent
+
+
+def make_completed_form(episode: Episode, kind: str, user: User, **answers) -> None:
+    """A form of `kind` completed by `user`, with the given sections' answers."""
+    response = form_services.start_response(db.session, episode, kind, user)
+    for section_id, values in answers.items():
+        form_services.save_section(
+            db.session,
+            response,
+            section_id,
+            values,
+            expected_version=0,
+            complete=True,
+            actor=user,
+        )
+    response.status = ResponseStatus.COMPLETED
+    response.completed_by_id = user.id
+    response.completed_at = utcnow()
+    db.session.commit()

@@ -60,8 +60,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     for domain in (episode_effects, consent_effects, transfer_effects, lifecycle, sharing_effects):
         domain.init_app(app)
 
-    # Invalid workflow or form definitions stop the app here, naming the file and key.
-    workflow.init_app(app)
+    # Invalid workflow or form definitions stop the app here, naming the file and key;
+    # except for `flask caf workflows ...`, which exists to say what is wrong with them.
+    try:
+        workflow.init_app(app)
+    except workflow.WorkflowConfigurationError:
+        if not cli.runs_workflow_command():
+            raise
+        return cli.with_workflow_commands_only(app)
     library.init_app(app)
     documents.init_app(app)  # checks the Word templates against the form definitions
     db.init_app(app)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Sequence
+
 import click
 from flask import Flask, current_app
 
@@ -62,6 +66,26 @@ def seed_demo(children: int, seed: int) -> None:
         f"Demo sign-ins (README): password {demo.DEMO_PASSWORD}; for the code, add the "
         f"two-factor secret {demo.DEMO_TOTP_SECRET} to an authenticator app."
     )
+
+
+def runs_workflow_command(argv: Sequence[str] | None = None) -> bool:
+    """Whether this process is `flask ... caf workflows ...` (Flask sets FLASK_RUN_FROM_CLI
+    before it builds the app for a command)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    return bool(os.environ.get("FLASK_RUN_FROM_CLI")) and any(
+        args[position : position + 2] == ["caf", "workflows"] for position in range(len(args))
+    )
+
+
+def with_workflow_commands_only(app: Flask) -> Flask:
+    """The app whose workflow definitions are invalid, with only `caf workflows`: it
+    checks and reports them, and serves nothing."""
+    from webapp.workflow.cli import workflows
+
+    group = click.Group("caf", help="eCAF workflow commands (the definitions are invalid).")
+    group.add_command(workflows)
+    app.cli.add_command(group)
+    return app
 
 
 def init_app(app: Flask) -> None:

@@ -20,7 +20,7 @@ from tests.crossborough.world import (
     take_step,
     transfer_out,
 )
-from tests.factories import make_consent
+from tests.factories import make_completed_form, make_consent
 from tests.sharing.judgement import public_interest_answers
 from webapp import db
 from webapp.access.permissions import Relationship
@@ -238,6 +238,8 @@ def test_the_receiving_borough_continues_where_the_sending_borough_left_it(
     app, state, continues_in, trigger
 ):
     world = build_world(state)
+    if state != "assessing":
+        make_completed_form(world.episode, "assessment", world.assessor)
     transfer_out(signed_in(app, world.caf_contact), world.episode, world.northgate)
     receiving = signed_in(app, world.northgate_contact)
     assert accept(receiving, world.episode).status_code == 302
@@ -253,6 +255,7 @@ def test_a_transfer_into_riverside_continues_in_riversides_own_workflow(app, wor
     # The family agreed to share with Riverside's CAF contact's council, so it may move there.
     world.consent.agencies.append(ConsentAgency(organisation_id=world.caf_contact.organisation_id))
     db.session.commit()
+    make_completed_form(world.episode, "assessment", world.assessor)
     transfer_out(signed_in(app, world.northgate_contact), world.episode, world.riverside)
     assert accept(signed_in(app, world.caf_contact), world.episode).status_code == 302
     episode = reload(world.episode)
@@ -292,7 +295,7 @@ def test_a_transfer_needs_a_reason_and_a_borough_and_a_forged_borough_is_refused
     no_reason = take_step(
         lead, world.episode, "transfer_out", to_borough_id=str(world.northgate.id)
     )
-    assert error_messages(no_reason) == ["Enter why is the episode moving, and to which borough"]
+    assert error_messages(no_reason) == ["Enter why the episode is moving, and to which borough"]
     own = take_step(
         lead, world.episode, "transfer_out", comment="Moved", to_borough_id=str(world.riverside.id)
     )

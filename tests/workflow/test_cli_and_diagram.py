@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from dataclasses import replace
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -105,3 +110,83 @@ def test_dot_marks_terminal_states():
 def test_dot_escapes_quotes_and_backslashes_in_titles():
     quoted = replace(national(), title='The "national" CAF \\ 2026')
     assert 'label="The \\"national\\" CAF \\\\ 2026";' in dot(quoted)
+
+
+def test_check_reports_every_layer_of_problems_in_file_order(tmp_path):
+    # The transitions come first in this file: the problems follow the lines, not the keys.
+    write(
+        tmp_path,
+        "tiny.yaml",
+        """
+        id: tiny
+        version: 1
+        title: Tiny workflow
+        initial: open
+        transitions:
+          - trigger: finish
+            title: Finish
+            source: open
+            dest: done
+            roles: [assessr]
+        states:
+          open: {title: Open, view: [assesor]}
+          done: {title: Done, terminal: true, view: [assessor]}
+        """,
+    )
+    write(
+        tmp_path,
+        "wrong.yaml",
+        MINIMAL.replace("id: tiny", "id: wrong").replace("title", "titel", 1),
+    )
+    result = run("check", str(tmp_path))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    tiny, wrong = str(tmp_path / "tiny.yaml"), str(tmp_path / "wrong.yaml")
+    assert [line.split(": ")[0] for line in lines[:-1]] == [
+        f"{tiny}:10",
+        f"{tiny}:12",
+        tiny,
+        f"{wrong}:1",
+        f"{wrong}:3",
+        wrong,
+    ]
+    assert "unknown role 'assessr'" in lines[0]
+    assert "unknown role 'assesor'" in lines[1]
+    assert lines[2].endswith(
+        "the checks of who can take each step did not run on this file because of the "
+        "problems above: fix them and check again"
+    )
+    assert "the checks of names, steps and graph did not run" in lines[5]
+    assert lines[-1] == "4 problem(s) found."
+
+
+def flask_command(environment: dict[str, str], *arguments: str) -> subprocess.CompletedProcess:
+    """`flask --app webapp ...` as an administrator runs it, in its own process."""
+    flask = Path(sys.executable).parent / "flask"
+    return subprocess.run(  # noqa: S603 - a fixed program and fixed arguments
+        [str(flask), "--app", "webapp", *arguments],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_check_runs_when_the_live_folder_stops_the_app(tmp_path):
+    """`flask caf workflows check` is how an administrator finds out why the app refuses
+    to start: it must not need the app to have loaded the definitions."""
+    live = tmp_path / "workflows"
+    shutil.copytree(WORKFLOWS, live)
+    riverside = live / "boroughs" / "riverside.yaml"
+    riverside.write_text(riverside.read_text().replace("dest: quality_checked", "dest: checked"))
+    environment = {**os.environ, "CAF_WORKFLOWS_PATH": str(live)}
+    environment.pop("FLASK_RUN_FROM_CLI", None)
+    finished = flask_command(environment, "caf", "workflows", "check")
+    assert finished.returncode == 1
+    assert "Traceback" not in finished.stderr
+    assert f"{riverside}:" in finished.stderr
+    assert "unknown state 'checked'" in finished.stderr
+    served = flask_command(environment, "caf", "boroughs", "--help")
+    assert served.returncode != 0
+    assert "eCAF cannot start" in served.stderr

@@ -66,12 +66,12 @@ CASES = {
     ),
     "transferred_during_assessment": (
         EpisodeSnapshot(state_before_transfer="assessing"),
-        EpisodeSnapshot(state_before_transfer="delivering"),
-        "The episode was not transferred while its assessment was in progress",
+        EpisodeSnapshot(state_before_transfer="assessing", assessment_completed=True),
+        "The episode was not transferred before its assessment was completed",
     ),
     "transferred_before_delivery": (
-        EpisodeSnapshot(state_before_transfer="quality_checked"),
-        EpisodeSnapshot(state_before_transfer=None),
+        EpisodeSnapshot(state_before_transfer="quality_checked", assessment_completed=True),
+        EpisodeSnapshot(state_before_transfer="awaiting_registration"),
         "The episode was not transferred between its assessment and the start of its plan",
     ),
     "transferred_during_delivery": (

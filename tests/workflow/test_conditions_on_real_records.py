@@ -22,6 +22,7 @@ from tests.episodes.journey import RIVERSIDE_ASSESSMENT
 from tests.factories import (
     make_borough,
     make_child,
+    make_completed_form,
     make_consent,
     make_episode,
     make_organisation,
@@ -105,24 +106,6 @@ def fire(episode: Episode, trigger: str, user, comment: str | None = None) -> No
     workflow.fire(
         db.session, episode.id, trigger, user, expected_state=episode.state, comment=comment
     )
-    db.session.commit()
-
-
-def completed_form(episode: Episode, kind: str, user, **answers) -> None:
-    response = services.start_response(db.session, episode, kind, user)
-    for section_id, values in answers.items():
-        services.save_section(
-            db.session,
-            response,
-            section_id,
-            values,
-            expected_version=0,
-            complete=True,
-            actor=user,
-        )
-    response.status = ResponseStatus.COMPLETED
-    response.completed_by_id = user.id
-    response.completed_at = utcnow()
     db.session.commit()
 
 
@@ -302,7 +285,7 @@ def review_completed(world):
     episode = world.episode("reviewing", lead_professional=world.lead)
     make_consent(episode, world.assessor)
     db.session.commit()
-    completed_form(episode, "review", world.lead, needs={"needs_met": "some"})
+    make_completed_form(episode, "review", world.lead, needs={"needs_met": "some"})
     return episode, world.lead
 
 
@@ -319,7 +302,7 @@ def closure_completed(world):
     episode = world.episode("delivering", lead_professional=world.lead)
     make_consent(episode, world.assessor)
     db.session.commit()
-    completed_form(
+    make_completed_form(
         episode,
         "closure",
         world.lead,
@@ -361,7 +344,14 @@ def transferred_while_assessing(world):
 
 
 def transferred_after_assessment(world):
-    return transferred_from(world, "assessed"), world.assessor
+    episode = transferred_from(world, "assessed")
+    make_completed_form(episode, "assessment", world.assessor)
+    return episode, world.assessor
+
+
+def transferred_before_assessment(world):
+    """From a borough's own stage before the assessment: no assessment was ever written."""
+    return transferred_from(world, "awaiting_registration"), world.assessor
 
 
 def transferred_while_delivering(world):
@@ -431,12 +421,15 @@ CASES: dict[str, tuple[tuple[str, Build, bool], ...]] = {
     ),
     "transferred_during_assessment": (
         ("from assessing", transferred_while_assessing, True),
+        ("from a stage before the assessment", transferred_before_assessment, True),
+        ("from assessed", transferred_after_assessment, False),
         ("from reviewing", transferred_while_delivering, False),
         ("not transferred", not_transferred, False),
     ),
     "transferred_before_delivery": (
         ("from assessed", transferred_after_assessment, True),
         ("from assessing", transferred_while_assessing, False),
+        ("from a stage before the assessment", transferred_before_assessment, False),
         ("from reviewing", transferred_while_delivering, False),
     ),
     "transferred_during_delivery": (

@@ -127,7 +127,7 @@ def test_manager_cannot_send_back_their_own_closure_request():
 def test_sending_closure_back_needs_a_comment_and_returns_to_review():
     with pytest.raises(CommentRequired) as refused:
         fire("send_back_closure", "closure_requested", who=actor("manager"), comment="   ")
-    assert refused.value.reasons == ("Enter a comment to send closure back",)
+    assert refused.value.reasons == ("Enter what must happen before the episode can close",)
     firing = fire(
         "send_back_closure",
         "closure_requested",

@@ -254,3 +254,25 @@ def test_schema_bad_state_name_names_the_state(tmp_path):
     text = MINIMAL.replace("open: {title: Open", "Open Case: {title: Open")
     file, problems = problems_in(tmp_path, text)
     assert [(problem.file, problem.key) for problem in problems] == [(file, "states.Open Case")]
+
+
+def test_a_required_comment_with_its_own_question_needs_its_error_message(tmp_path):
+    asked = "        effects: [record_closure]\n        requires_comment: true\n"
+    asked += "        comment_label: Why is the episode moving, and to which borough?\n"
+    text = MINIMAL.replace("        effects: [record_closure]\n", asked)
+    problem = only_problem(tmp_path, text)
+    assert problem.key == "transitions[0].comment_error"
+    assert "give comment_error, the message shown when it is missing" in problem.message
+    with_error = text + "        comment_error: Enter why the episode is moving\n"
+    assert problems_in(tmp_path, with_error)[1] == []
+    [finish] = load_catalogue(tmp_path).latest("tiny").transitions
+    assert finish.comment_error == "Enter why the episode is moving"
+
+
+def test_a_required_plain_comment_is_asked_for_with_the_steps_own_words(tmp_path):
+    text = MINIMAL.replace(
+        "        effects: [record_closure]\n",
+        "        effects: [record_closure]\n        requires_comment: true\n",
+    )
+    [finish] = load_catalogue(write(tmp_path, "tiny.yaml", text).parent).latest("tiny").transitions
+    assert finish.comment_error == "Enter a comment to finish"

@@ -25,10 +25,11 @@ class TransitionForm(FlaskForm):
     )
     submit = SubmitField("Confirm", widget=GovSubmitInput())
 
-    def require_comment(self, label: str) -> None:
+    def require_comment(self, label: str, error: str) -> None:
+        """The comment becomes required, with the error message the definition gives."""
         self.comment.label.text = label
         self.comment.validators = [
-            DataRequired(message=f"Enter {label[0].lower()}{label[1:].rstrip('?')}"),
+            DataRequired(message=error),
             *self.comment.validators[1:],
         ]
 

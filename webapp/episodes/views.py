@@ -68,7 +68,7 @@ STEP_FORMS = {"transfer": TransferForm, "safeguarding_referral": SafeguardingRef
 def _transition_form(episode: Episode, transition):
     form = STEP_FORMS.get(transition.form, TransitionForm)()
     if transition.requires_comment:
-        form.require_comment(transition.comment_label)
+        form.require_comment(transition.comment_label, transition.comment_error)
     elif transition.comment_label != "Comment":
         form.comment.label.text = f"{transition.comment_label} (optional)"
     if isinstance(form, TransferForm):

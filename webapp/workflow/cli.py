@@ -2,37 +2,53 @@
 used (and tested) on their own. The app registers the group under its `caf` group:
 
     flask --app webapp caf workflows check [PATH ...]
+    flask --app webapp caf workflows publish [FOLDER]
     flask --app webapp caf workflows diagram ID [--borough CODE] [--format mermaid|dot]
+
+`check` and `publish` run even when the live folder is broken and the app refuses to start
+(webapp/__init__.py builds an app with only these commands then): they exist to find out why.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
 import click
 
+from webapp.workflow import published
 from webapp.workflow.catalogue import UnknownWorkflow
 from webapp.workflow.diagram import FORMATS, render
 from webapp.workflow.loader import ADMINISTRATION, definition_files, load_catalogue, load_files
-from webapp.workflow.problems import DefinitionError, Problem
+from webapp.workflow.problems import DefinitionError, Problem, in_file_order
 from webapp.workflow.registry import DEFAULT_REGISTRY, Registry
 
 
 def default_directory() -> Path:
-    """The repository's `workflows/` folder (webapp/workflow/cli.py -> ../../workflows)."""
-    return Path(__file__).resolve().parents[2] / "workflows"
+    """The live workflows folder: CAF_WORKFLOWS_PATH, as the app reads it, or else the
+    repository's `workflows/` folder (webapp/workflow/cli.py -> ../../workflows)."""
+    configured = os.environ.get("CAF_WORKFLOWS_PATH")
+    return Path(configured) if configured else Path(__file__).resolve().parents[2] / "workflows"
 
 
-def check_paths(paths: Iterable[Path], registry: Registry = DEFAULT_REGISTRY) -> list[Problem]:
-    """Check definition files and folders; return every problem in them.
+def check_paths(
+    paths: Iterable[Path],
+    registry: Registry = DEFAULT_REGISTRY,
+    notes: list[Problem] | None = None,
+) -> list[Problem]:
+    """Check definition files and folders; return every problem in them, in file order.
 
     A single override file is checked against the national definitions beside it (the
     YAML files in its own folder and the folder above), so that `check
     workflows/boroughs/riverside.yaml` works; only the named files' problems are reported.
+    A published file changed in place is a problem too. `notes` gets a line for each layer
+    of checks that a file's problems kept from running.
     """
+    notes = [] if notes is None else notes
     requested: dict[Path, Path] = {}
-    problems: list[Problem] = []
+    problems: list[Problem] = []  # about the paths given, in their order
+    in_files: list[Problem] = []  # in the files, in file order
     for path in paths:
         if not path.exists():
             problems.append(Problem(str(path), "", "does not exist"))
@@ -44,8 +60,10 @@ def check_paths(paths: Iterable[Path], registry: Registry = DEFAULT_REGISTRY) ->
                 problems.append(Problem(str(path), "", "holds no workflow definitions (*.yaml)"))
             for file in found:
                 requested.setdefault(file.resolve(), file)
+            in_files += published.folder_problems(path)
         else:
             requested.setdefault(path.resolve(), path)
+            in_files += published.file_problems([path])
 
     context: dict[Path, Path] = dict(requested)
     for file in list(requested.values()):
@@ -58,13 +76,16 @@ def check_paths(paths: Iterable[Path], registry: Registry = DEFAULT_REGISTRY) ->
         key: file for key, file in context.items() if ADMINISTRATION in file.resolve().parts
     }
     episodes = [file for key, file in context.items() if key not in administration]
-    result = load_files(episodes, registry)
-    found = list(result.problems)
+    results = [load_files(episodes, registry)]
     if administration:
         from webapp.formadmin.publication import REGISTRY as ADMINISTRATION_REGISTRY
 
-        found += load_files(administration.values(), ADMINISTRATION_REGISTRY).problems
-    return problems + [problem for problem in found if problem.file in shown]
+        results.append(load_files(administration.values(), ADMINISTRATION_REGISTRY))
+    for result in results:
+        in_files += [problem for problem in result.problems if problem.file in shown]
+        notes += [note for note in result.notes if note.file in shown]
+    notes[:] = in_file_order(set(notes))
+    return problems + in_file_order(set(in_files))
 
 
 @click.group("workflows")
@@ -77,13 +98,37 @@ def workflows() -> None:
 def check(paths: tuple[Path, ...]) -> None:
     """Check workflow definition files or folders (default: the workflows folder)."""
     targets = paths or (default_directory(),)
-    problems = check_paths(targets)
-    for problem in problems:
+    notes: list[Problem] = []
+    problems = check_paths(targets, notes=notes)
+    for problem in in_file_order(problems + notes):
         click.echo(str(problem), err=True)
     if problems:
         click.echo(f"{len(problems)} problem(s) found.", err=True)
         raise click.exceptions.Exit(1)
     click.echo(f"No problems found in {', '.join(str(target) for target in targets)}.")
+
+
+@workflows.command("publish")
+@click.argument(
+    "folder", required=False, type=click.Path(path_type=Path, file_okay=False, exists=True)
+)
+def publish(folder: Path | None) -> None:
+    """Record the new workflow files of FOLDER (default: the workflows folder) as published.
+
+    Run it when a new version is ready: it checks the whole folder first, then adds each
+    file not yet recorded to published.sha256. From then on the file may not change."""
+    directory = folder or default_directory()
+    problems = check_paths([directory])
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) found: nothing was recorded.")
+    files = definition_files(directory) + definition_files(directory, administration=True)
+    added = published.record(directory, files)
+    for name in added:
+        click.echo(f"Recorded as published: {name}")
+    if not added:
+        click.echo(f"Every workflow file in {directory} was already recorded as published.")
 
 
 @workflows.command("diagram")

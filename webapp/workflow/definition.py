@@ -64,6 +64,9 @@ class Transition:
     form: str | None = None
     requires_comment: bool = False
     comment_label: str = "Comment"
+    # The error when a required comment is missing, written in the definition ("Enter what
+    # has changed") because it cannot be derived from a question-shaped label.
+    comment_error: str = "Enter a comment"
     confirmation: str | None = None
     # Shown to a user without any of `roles`, e.g. "A manager must approve closure".
     roles_refusal: str = ""

@@ -67,8 +67,7 @@ class TransitionNotAllowed(WorkflowError):
 
 class CommentRequired(TransitionNotAllowed):
     def __init__(self, transition: Transition) -> None:
-        action = transition.title[0].lower() + transition.title[1:]
-        super().__init__(transition, (f"Enter a comment to {action}",))
+        super().__init__(transition, (transition.comment_error,))
 
 
 @dataclass(frozen=True)

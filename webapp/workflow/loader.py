@@ -13,6 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from webapp.workflow import published
 from webapp.workflow.catalogue import Catalogue
 from webapp.workflow.definition import (
     Choice,
@@ -24,7 +25,7 @@ from webapp.workflow.definition import (
     Worklist,
 )
 from webapp.workflow.documents import Document, read_document
-from webapp.workflow.problems import DefinitionError, Problem
+from webapp.workflow.problems import DefinitionError, Problem, in_file_order, not_checked
 from webapp.workflow.registry import DEFAULT_REGISTRY, Registry
 from webapp.workflow.schema import is_override, schema_problems
 from webapp.workflow.spec import Spec, apply_override, national_spec, source_states, when_options
@@ -35,6 +36,8 @@ from webapp.workflow.validator import validate
 class LoadResult:
     definitions: list[WorkflowDefinition] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Which layers of checks the problems kept from running, file by file.
+    notes: list[Problem] = field(default_factory=list)
 
 
 #: The folder of workflows that run administration records (publishing a borough's form
@@ -55,7 +58,11 @@ def definition_files(directory: Path, *, administration: bool = False) -> list[P
 
 
 def load_directory(directory: Path, registry: Registry = DEFAULT_REGISTRY) -> LoadResult:
-    return load_files(definition_files(directory), registry)
+    """Load the episode workflows under `directory`; a published file changed in place, or
+    gone, is a problem too (webapp/workflow/published.py)."""
+    result = load_files(definition_files(directory), registry)
+    result.problems = in_file_order(result.problems + published.folder_problems(directory))
+    return result
 
 
 def load_catalogue(directory: Path, registry: Registry = DEFAULT_REGISTRY) -> Catalogue:
@@ -76,6 +83,8 @@ def load_files(paths: Iterable[Path], registry: Registry = DEFAULT_REGISTRY) -> 
         documents[document.file] = document
         problems = document.problems or schema_problems(document.file, document.data)
         result.problems += problems
+        if problems and not document.problems:
+            result.notes.append(not_checked(document.file, "checks of names, steps and graph"))
         if not problems:
             (overrides if is_override(document.data) else national).append(document)
 
@@ -86,7 +95,7 @@ def load_files(paths: Iterable[Path], registry: Registry = DEFAULT_REGISTRY) -> 
         if _duplicate(spec, specs, result):
             continue
         specs[(spec.id, spec.version)] = spec
-        problems = validate(spec, registry)
+        problems = validate(spec, registry, result.notes)
         result.problems += problems
         if not problems:
             usable.add((spec.id, spec.version))
@@ -119,12 +128,12 @@ def load_files(paths: Iterable[Path], registry: Registry = DEFAULT_REGISTRY) -> 
                     "versions of it the same id",
                 )
             )
-        problems += validate(spec, registry)
+        problems += validate(spec, registry, result.notes)
         result.problems += problems
         if not problems:
             result.definitions.append(build(spec, registry))
 
-    result.problems = sorted(_with_line(problem, documents) for problem in result.problems)
+    result.problems = in_file_order(_with_line(problem, documents) for problem in result.problems)
     return result
 
 
@@ -286,6 +295,7 @@ def _transition(value: dict[str, Any], terminal: dict[str, bool], registry: Regi
         form=value.get("form"),
         requires_comment=value.get("requires_comment", False),
         comment_label=value.get("comment_label", "Comment"),
+        comment_error=value.get("comment_error") or _comment_error(title),
         confirmation=value.get("confirmation"),
         roles_refusal=value.get("refusal") or _roles_refusal(roles, title, registry),
         core=value.get("core", False),
@@ -296,9 +306,19 @@ def _transition(value: dict[str, Any], terminal: dict[str, bool], registry: Regi
     )
 
 
+def _comment_error(title: str) -> str:
+    """ "Enter a comment to restart the CAF": the missing-comment error when the step keeps
+    the plain "Comment" box (a step with its own label gives `comment_error`)."""
+    return f"Enter a comment to {_action(title)}"
+
+
+def _action(title: str) -> str:
+    """ "Approve closure" -> "approve closure"; "CAF ..." keeps its capitals."""
+    return title[0].lower() + title[1:] if title[1:2].islower() else title
+
+
 def _roles_refusal(roles: list[str], title: str, registry: Registry) -> str:
     """ "Only a manager can approve closure": who may, in words, from the role names."""
     phrases = [registry.role_phrase(role) for role in roles]
     who = phrases[0] if len(phrases) == 1 else f"{', '.join(phrases[:-1])} or {phrases[-1]}"
-    action = title[0].lower() + title[1:] if title[1:2].islower() else title
-    return f"Only {who} can {action}"
+    return f"Only {who} can {_action(title)}"

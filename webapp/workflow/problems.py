@@ -6,6 +6,7 @@ line when it is known, because "the workflow is invalid" is of no use to anyone.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import get_close_matches
@@ -30,6 +31,30 @@ class DefinitionError(Exception):
         self.problems = tuple(problems)
         lines = "\n".join(f"  {problem}" for problem in self.problems)
         super().__init__(f"Workflow definitions have {len(self.problems)} problem(s):\n{lines}")
+
+
+def in_file_order(problems: Iterable[Problem]) -> list[Problem]:
+    """By file, then by line; what concerns the file as a whole comes after its lines."""
+    return sorted(
+        problems,
+        key=lambda problem: (
+            problem.file,
+            sys.maxsize if problem.line is None else problem.line,
+            problem.key,
+            problem.message,
+        ),
+    )
+
+
+def not_checked(file: str, checks: str) -> Problem:
+    """A note that a later layer of checks could not run on a file: said once, so that
+    fixing the problems found is not mistaken for the end of them."""
+    return Problem(
+        file,
+        "",
+        f"the {checks} did not run on this file because of the problems above: fix them "
+        "and check again",
+    )
 
 
 def join_key(*parts: str | int) -> str:

@@ -223,6 +223,11 @@ WORKLIST_FILTERS = {
 ASSESSING = "assessing"
 DELIVERY = frozenset({"delivering", "reviewing"})
 
+
+def _transferred_before_plan(facts: EpisodeFacts) -> bool:
+    return facts.state_before_transfer is not None and facts.state_before_transfer not in DELIVERY
+
+
 CONDITIONS = (
     Condition(
         "consent_to_record_exists",
@@ -297,21 +302,20 @@ CONDITIONS = (
         "The person deciding is not the person who requested closure.",
     ),
     # Accepting a transfer continues the CAF where the sending borough left it: one
-    # transition per destination, each guarded by where the episode was.
+    # transition per destination, each guarded by where the episode was and by its records.
+    # Before the plan, the records decide: a borough's own stage before the assessment
+    # (registration) has no completed assessment, so it continues in the assessment.
     Condition(
         "transferred_during_assessment",
-        "The episode was not transferred while its assessment was in progress",
-        lambda facts, actor: facts.state_before_transfer == ASSESSING,
-        "The episode was transferred while its assessment was in progress.",
+        "The episode was not transferred before its assessment was completed",
+        lambda facts, actor: _transferred_before_plan(facts) and not facts.assessment_completed,
+        "The episode was transferred before its assessment was completed.",
     ),
     Condition(
         "transferred_before_delivery",
         "The episode was not transferred between its assessment and the start of its plan",
-        lambda facts, actor: (
-            facts.state_before_transfer is not None
-            and facts.state_before_transfer not in {ASSESSING, *DELIVERY}
-        ),
-        "The episode was transferred after its assessment, before its plan started.",
+        lambda facts, actor: _transferred_before_plan(facts) and facts.assessment_completed,
+        "The episode was transferred after its assessment was completed, before its plan started.",
     ),
     Condition(
         "transferred_during_delivery",

@@ -77,6 +77,7 @@ DEFS: dict[str, Any] = {
             "form": NAME,
             "requires_comment": {"type": "boolean"},
             "comment_label": TEXT,
+            "comment_error": TEXT,
             "confirmation": TEXT,
             "refusal": TEXT,
             "core": {"type": "boolean"},
@@ -174,6 +175,16 @@ HEADER: dict[str, Any] = {
     },
 }
 
+# In an override a state names only what it changes (a new state still needs a title, which
+# the merge checks), and may accept national wildcard steps (`wildcard_steps`).
+OVERRIDE_DEFS: dict[str, Any] = {
+    **DEFS,
+    "state": {
+        **{key: value for key, value in DEFS["state"].items() if key != "required"},
+        "properties": {**DEFS["state"]["properties"], "wildcard_steps": NAMES},
+    },
+}
+
 NATIONAL_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "eCAF workflow definition",
@@ -207,7 +218,7 @@ OVERRIDE_SCHEMA: dict[str, Any] = {
             "additionalProperties": NAME,
         },
     },
-    "$defs": DEFS,
+    "$defs": OVERRIDE_DEFS,
 }
 
 _NATIONAL = Draft202012Validator(NATIONAL_SCHEMA)

@@ -4,8 +4,11 @@ merged onto the national definition still point at the line to fix.
 
 Override rules (see workflows/README.md):
 
-- `states`: a state with a new key is added; a state with an existing key replaces the
-  national one completely.
+- `states`: a state with a new key is added. A state with an existing key changes only the
+  keys it names (`title`, `description`, `terminal`, `view`); its `edit` changes only the
+  parts it names (`[]`: nobody may edit that part there). A national step written with a
+  wildcard source (`"*"`, `all_open_except`) that now also leaves a state the borough
+  added must be acknowledged in that state's `wildcard_steps`, or restated in the override.
 - `transitions`: transitions are matched by trigger. If the override lists a trigger, every
   national transition with that trigger is replaced by the override's transitions with it;
   other triggers are added. A replacement keeps every condition and effect the national
@@ -123,14 +126,21 @@ def condition_names(transition: Mapping[str, Any]) -> list[str]:
 def apply_override(base: Spec, file: str, data: Mapping[str, Any]) -> tuple[Spec, list[Problem]]:
     """Merge a schema-valid override onto its national spec."""
     states = dict(base.states)
+    problems: list[Problem] = []
     for key, value in data.get("states", {}).items():
-        states[key] = Located(value, file, join_key("states", key))
+        national = base.states.get(key)
+        if national is None and "title" not in value:
+            message = "is missing a required key: title (a state the national workflow lacks)"
+            problems.append(Problem(file, join_key("states", key), message))
+        merged_value = value if national is None else _merge_state(national.value, value)
+        states[key] = Located(merged_value, file, join_key("states", key))
 
     overriding = [
         Located(value, file, join_key("transitions", position))
         for position, value in enumerate(data.get("transitions", []))
     ]
-    removed, problems = _removals(base, file, data, overriding)
+    removed, removal_problems = _removals(base, file, data, overriding)
+    problems += removal_problems
     transitions = _merge_transitions(base.transitions, overriding, removed)
     choices = {
         **base.choices,
@@ -163,7 +173,70 @@ def apply_override(base: Spec, file: str, data: Mapping[str, Any]) -> tuple[Spec
         extends=WorkflowRef(data["extends"]["id"], data["extends"]["version"]),
     )
     problems += _weakened(base, merged, overriding)
+    problems += _unacknowledged_wildcards(base, merged, file, data)
     return merged, problems
+
+
+def _merge_state(national: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """An override of a national state changes only the keys it names, and only the edit
+    parts it names: renaming a state must not silently take away who may see it."""
+    edit = {**national.get("edit", {}), **override.get("edit", {})}
+    merged = {**national, **override}
+    if edit:
+        merged["edit"] = edit
+    return merged
+
+
+def _unacknowledged_wildcards(
+    base: Spec, merged: Spec, file: str, data: Mapping[str, Any]
+) -> list[Problem]:
+    """A national step written with a wildcard source reaches every open state, including
+    the ones a borough adds, which the national definition never weighed (a transfer out
+    of a state before the assessment, a withdrawal whose resumption skips the borough's
+    own stage). The borough must say so in the state (`wildcard_steps`) or restate the
+    step's source; a listed step that does not reach the state is refused too."""
+    terminal = merged.terminal_flags()
+    reaching: dict[str, list[str]] = {key: [] for key in merged.states}
+    for located in merged.transitions:
+        value = located.value
+        if located.file != base.file or not _is_wildcard(value["source"]):
+            continue
+        for state in source_states(value["source"], terminal, value["dest"]):
+            if value["trigger"] not in reaching[state]:
+                reaching[state].append(value["trigger"])
+    problems: list[Problem] = []
+    for key, value in data.get("states", {}).items():
+        accepted = value.get("wildcard_steps", [])
+        state_key = join_key("states", key)
+        for position, trigger in enumerate(accepted):
+            if trigger not in reaching[key]:
+                problems.append(
+                    Problem(
+                        file,
+                        join_key(state_key, "wildcard_steps", position),
+                        f"{trigger!r} is not a step of {base.ref} whose wildcard source "
+                        f"reaches {key!r}: remove it",
+                    )
+                )
+        if key in base.states:
+            continue
+        for trigger in reaching[key]:
+            if trigger not in accepted:
+                problems.append(
+                    Problem(
+                        file,
+                        state_key,
+                        f"step {trigger!r} (wildcard source in {base.ref}) now also leaves "
+                        f"borough state {key!r}: list it in this state's wildcard_steps to "
+                        "accept it, or restate the step's source in this file to leave the "
+                        "state out",
+                    )
+                )
+    return problems
+
+
+def _is_wildcard(source: Any) -> bool:
+    return source == "*" or isinstance(source, dict)
 
 
 def _removals(

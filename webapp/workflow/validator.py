@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from itertools import product
 
 from webapp.workflow import liveness
-from webapp.workflow.problems import Problem, join_key, unknown
+from webapp.workflow.problems import Problem, join_key, not_checked, unknown
 from webapp.workflow.registry import Registry
 from webapp.workflow.spec import Located, Spec, condition_names, source_states, when_options
 
@@ -20,19 +20,28 @@ RESERVED_TRIGGERS = frozenset({"trigger", "state"})
 RESERVED_PREFIXES = ("to_", "is_", "may_")
 
 
-def validate(spec: Spec, registry: Registry) -> list[Problem]:
+def validate(spec: Spec, registry: Registry, notes: list[Problem] | None = None) -> list[Problem]:
+    """Every problem of the spec; `notes` gets one line for each layer of checks that the
+    problems found kept from running."""
+    notes = [] if notes is None else notes
     problems: list[Problem] = []
     problems += _check_names(spec, registry)
     choice_problems = _check_choices(spec, registry)
     problems += choice_problems
-    if not _has_dangling_state(spec) and not choice_problems:
+    if _has_dangling_state(spec) or choice_problems:
         # Graph checks on a graph with dangling edges would only repeat the same mistake.
-        problems += _check_triggers(spec)
-        graph_problems = _check_graph(spec)
-        problems += graph_problems
-        if not graph_problems and not problems and registry.part_facts:
-            # Who can take each step, and whether its conditions can ever hold.
-            problems += liveness.check(spec, registry, _combinations(spec))
+        notes.append(not_checked(spec.file, "checks of reachability and ways to finish"))
+        return problems
+    problems += _check_triggers(spec)
+    graph_problems = _check_graph(spec)
+    problems += graph_problems
+    if not registry.part_facts:
+        return problems
+    if problems:
+        notes.append(not_checked(spec.file, "checks of who can take each step"))
+    else:
+        # Who can take each step, and whether its conditions can ever hold.
+        problems += liveness.check(spec, registry, _combinations(spec))
     return problems
 
 
@@ -103,6 +112,20 @@ def _check_names(spec: Spec, registry: Registry) -> list[Problem]:
                 )
             )
         problems += _names(transition, "roles", roles, "role", registry.roles)
+        if (
+            value.get("requires_comment")
+            and "comment_label" in value
+            and "comment_error" not in value
+        ):
+            problems.append(
+                Problem(
+                    transition.file,
+                    join_key(transition.key, "comment_error"),
+                    f"step {value['trigger']!r} asks {value['comment_label']!r} and requires an "
+                    "answer: give comment_error, the message shown when it is missing (for "
+                    "example 'Enter what has changed')",
+                )
+            )
         source = value["source"]
         if isinstance(source, list):
             problems += _names(transition, "source", source, "state", states)
