@@ -122,10 +122,10 @@ choices:
 """,
     )
     assert found == [
-        "states.done: state 'done' can never be reached when closer is 'coordinator': 'close': "
-        "nobody who may take it (coordinator) can be on the episode there",
         "states.open: an episode in state 'open' with nothing recorded yet when closer is "
         "'coordinator' can never be closed: no step anyone can take leads to a terminal state",
+        "states.done: state 'done' can never be reached when closer is 'coordinator': 'close': "
+        "nobody who may take it (coordinator) can be on the episode there",
         "transitions[0]: step 'close' can never be taken when closer is 'coordinator': nobody "
         "who may take it (coordinator) can be on the episode there",
     ]
@@ -146,15 +146,16 @@ transitions:
 """,
     )
     found = check_paths([tmp_path])
+    # In file order: the states as they are written, then the transitions.
     assert [(problem.key, problem.message) for problem in found] == [
-        (
-            "states.done",
-            "state 'done' can never be reached: 'close': Record a review of the plan first",
-        ),
         (
             "states.open",
             "an episode in state 'open' with nothing recorded yet can never be closed: no "
             "step anyone can take leads to a terminal state",
+        ),
+        (
+            "states.done",
+            "state 'done' can never be reached: 'close': Record a review of the plan first",
         ),
         ("transitions[0]", "step 'close' can never be taken: Record a review of the plan first"),
     ]
