@@ -168,6 +168,7 @@ def flask_command(environment: dict[str, str], *arguments: str) -> subprocess.Co
         capture_output=True,
         text=True,
         env=environment,
+        cwd=WORKFLOWS.parent,
         timeout=300,
         check=False,
     )
