@@ -89,9 +89,17 @@ def make_test_config(database_url: str) -> dict:
 
 
 @pytest.fixture
-def app(migrated_template, tmp_path, monkeypatch):
+def app_config() -> dict:
+    """More configuration for the app under test: a module overrides this fixture (to run
+    the app on workflow definitions of its own, say)."""
+    return {}
+
+
+@pytest.fixture
+def app(migrated_template, tmp_path, monkeypatch, app_config):
     monkeypatch.setenv("CAF_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app(make_test_config(_fresh_database_url(migrated_template, tmp_path)))
+    config = make_test_config(_fresh_database_url(migrated_template, tmp_path))
+    app = create_app({**config, **app_config})
     app.test_client_class = CheckedClient
     with app.app_context():
         yield app

@@ -119,8 +119,12 @@ def transition_rows(definition: WorkflowDefinition, registry: Registry = DEFAULT
             trigger=transition.trigger,
             title=transition.title,
             sources=[states[source].title for source in transition.source],
-            dest=states[transition.dest].title,
-            roles=_phrases(transition.roles, registry),
+            dest="Back to where the episode came from"
+            if transition.returns
+            else states[transition.dest].title,
+            roles=[f"The system, after {transition.after_days} days"]
+            if transition.timed
+            else _phrases(transition.roles, registry),
             conditions=[registry.conditions[use.name].description for use in transition.conditions],
             effects=[registry.effects[name].description for name in transition.effects],
             requires_comment=transition.requires_comment,

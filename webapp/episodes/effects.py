@@ -39,7 +39,8 @@ class EffectContext:
     db_session: Session
     episode: Episode
     firing: Firing
-    actor: User
+    # None when the system took the step (a timed step): only `unattended` effects run then.
+    actor: User | None
     form_data: dict = field(default_factory=dict)
     # The lead professional (a team member without an account) the actor acted for.
     on_behalf_of_member_id: int | None = None
@@ -48,7 +49,7 @@ class EffectContext:
         audit.record(
             self.db_session,
             action,
-            actor_id=self.actor.id,
+            actor_id=self.actor.id if self.actor else None,
             object_type="episode",
             object_id=self.episode.id,
             episode_id=self.episode.id,
@@ -61,7 +62,12 @@ class EffectContext:
     def notify(self, recipients: Iterable[User | None], kind: str, message: str) -> None:
         seen: set[int] = set()
         for user in recipients:
-            if user is None or user.id in seen or user.id == self.actor.id or not user.active:
+            if (
+                user is None
+                or user.id in seen
+                or (self.actor and user.id == self.actor.id)
+                or not user.active
+            ):
                 continue
             seen.add(user.id)
             self.db_session.add(

@@ -79,6 +79,17 @@ def notify_lead_professional_of_decision(context: EffectContext) -> None:
     )
 
 
+def notify_managers(context: EffectContext) -> None:
+    """Tell the managers a step was taken, with its reason: a timed step taken by the
+    system (a review overdue) waits on their worklist, and this says why it is there."""
+    reason = f": {context.firing.comment}" if context.firing.comment else "."
+    context.notify(
+        managers_of(context.db_session, context.episode),
+        context.firing.trigger,
+        f"{context.episode.reference}: {context.firing.transition.title}{reason}",
+    )
+
+
 def init_app(app: Flask) -> None:
     during, after = EffectPhase.IN_TRANSACTION, EffectPhase.AFTER_COMMIT
     register_effect("record_closure_request", during, record_closure_request)
@@ -90,6 +101,7 @@ def init_app(app: Flask) -> None:
     register_effect("notify_tac_of_plan", after, notify_tac_of_plan)
     register_effect("notify_managers_of_closure_request", after, notify_managers_of_closure_request)
     register_effect("notify_tac_of_closure", after, notify_tac_of_closure)
+    register_effect("notify_managers", after, notify_managers)
     register_effect(
         "notify_lead_professional_of_decision", after, notify_lead_professional_of_decision
     )

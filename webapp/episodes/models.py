@@ -154,7 +154,8 @@ class EpisodeTransition(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     episode_id: Mapped[int] = mapped_column(ForeignKey("episode.id"), index=True)
     occurred_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    actor_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    # None: the system took the step (a timed step, when its time came).
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     trigger: Mapped[str] = mapped_column(String(60))
     title: Mapped[str] = mapped_column(String(160))
     from_state: Mapped[str] = mapped_column(String(60))
@@ -166,7 +167,7 @@ class EpisodeTransition(Base):
     on_behalf_of_member_id: Mapped[int | None] = mapped_column(ForeignKey("tac_member.id"))
 
     episode: Mapped[Episode] = relationship(back_populates="history")
-    actor: Mapped[User] = relationship()
+    actor: Mapped[User | None] = relationship()
     on_behalf_of: Mapped[TacMember | None] = relationship(viewonly=True)
 
 

@@ -2,6 +2,8 @@
 
     flask --app webapp caf reminders run [--today YYYY-MM-DD]
 
+Each run first takes the workflows' timed steps that have fallen due (webapp/episodes/
+timers.py: a review overdue, say), then records the reminders.
 Each run records a Notification for the lead professional of every open episode with a
 current consent whose review date has come (today or earlier), of every episode whose review
 is due (the review date is today or earlier, in a state a "review_due" worklist collects)
@@ -31,7 +33,7 @@ from webapp import db
 from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.consent.models import Consent, ConsentDecision
-from webapp.episodes import workflow
+from webapp.episodes import timers, workflow
 from webapp.episodes.models import Episode, Notification
 from webapp.mail import messages, outbox
 from webapp.mail.models import MailKind
@@ -290,8 +292,15 @@ def reminders() -> None:
     help="Act as if today were this date (YYYY-MM-DD); default: today.",
 )
 def run(today: datetime | None) -> None:
-    """Record (and email) reminders that have fallen due. Safe to run as often as you like."""
+    """Take timed steps and record (and email) reminders that have fallen due. Safe to run
+    as often as you like."""
     day = today.date() if today else date.today()
+    taken = timers.take_due_steps(db.session, workflow.catalogue(), day)
+    if taken:  # most days none: the reminders' line stays the only one
+        click.echo(
+            f"Timed steps for {day.isoformat()}: {len(taken)} taken"
+            + "".join(f"\n  {step.reference}: {step.trigger}" for step in taken)
+        )
     summary, _new = run_reminders(db.session, workflow.catalogue(), day)
     send_emails(summary)
     click.echo(summary.line(day))

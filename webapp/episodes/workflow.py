@@ -29,6 +29,7 @@ from webapp.workflow import (
     Engine,
     EpisodeSnapshot,
     Firing,
+    Transition,
     TransitionNotAllowed,
     WorkflowDefinition,
     load_catalogue,
@@ -149,10 +150,9 @@ def fire(
     """Take one step. Raises the engine's WorkflowError subclasses; the caller rolls back,
     audits the refusal and tells the user. After-commit effects are the caller's to run
     (`run_after_commit`) once its commit has succeeded."""
-    episode = db_session.scalars(
-        select(Episode).where(Episode.id == episode_id).with_for_update()
-    ).one()
+    episode = _locked(db_session, episode_id)
     engine = engine_for(episode)
+    transition = engine.definition.find_transition(trigger, episode.state)
     firing = engine.fire(
         trigger,
         state=episode.state,
@@ -160,13 +160,77 @@ def fire(
         facts=facts_for(db_session, episode),
         actor=actor_for(user, episode),
         comment=comment,
+        came_from=came_from(db_session, episode) if transition and transition.returns else None,
     )
-    now = utcnow()
     on_behalf_of = _on_behalf_of(user, episode, firing)
+    return _record(
+        db_session,
+        episode,
+        firing,
+        user,
+        form_data=form_data,
+        client_address=client_address,
+        on_behalf_of=on_behalf_of,
+    )
+
+
+def fire_timed(
+    db_session: Session, episode_id: int, transition: Transition, reason: str
+) -> Outcome:
+    """The system takes a timed step whose time has come (the scheduler found it due),
+    in the caller's transaction, recorded and audited like any step, with `reason`. Raises
+    the engine's errors when the episode has moved on or the step's conditions fail."""
+    episode = _locked(db_session, episode_id)
+    engine = engine_for(episode)
+    firing = engine.fire_timed(
+        transition,
+        state=episode.state,
+        facts=facts_for(db_session, episode),
+        reason=reason,
+        came_from=came_from(db_session, episode) if transition.returns else None,
+    )
+    return _record(db_session, episode, firing, None)
+
+
+def _locked(db_session: Session, episode_id: int) -> Episode:
+    return db_session.scalars(
+        select(Episode).where(Episode.id == episode_id).with_for_update()
+    ).one()
+
+
+def came_from(db_session: Session, episode: Episode) -> str | None:
+    """The state the episode was in before it entered its current one: the latest step
+    of its history into that state from another (None: it started there)."""
+    return db_session.scalars(
+        select(EpisodeTransition.from_state)
+        .where(
+            EpisodeTransition.episode_id == episode.id,
+            EpisodeTransition.to_state == episode.state,
+            EpisodeTransition.from_state != episode.state,
+        )
+        .order_by(EpisodeTransition.id.desc())
+        .limit(1)
+    ).first()
+
+
+def _record(
+    db_session: Session,
+    episode: Episode,
+    firing: Firing,
+    user: User | None,
+    *,
+    form_data: dict | None = None,
+    client_address: str = "",
+    on_behalf_of: int | None = None,
+) -> Outcome:
+    """The step's history entry, new state, in-transaction effects and audit event; `user`
+    None: the system took it (a timed step)."""
+    engine = engine_for(episode)
+    now = utcnow()
     history = EpisodeTransition(
         episode=episode,
         occurred_at=now,
-        actor_id=user.id,
+        actor_id=user.id if user else None,
         trigger=firing.trigger,
         title=firing.transition.title,
         from_state=firing.source,
@@ -194,13 +258,14 @@ def fire(
         db_session,
         "episode.transition",
         episode,
-        actor_id=user.id,
+        actor_id=user.id if user else None,
         client_address=client_address,
         trigger=firing.trigger,
         from_state=firing.source,
         to_state=firing.dest,
         comment=firing.comment or "",
         **effects.on_behalf_detail(on_behalf_of),
+        **({} if user else {"by": "system"}),
     )
     try:
         db_session.flush()  # the optimistic lock on the episode row is checked here
@@ -239,7 +304,9 @@ def _check_no_other_open_episode(db_session: Session, episode: Episode, firing: 
         raise _another_open(firing)
 
 
-def run_after_commit(db_session: Session, episode_id: int, outcome: Outcome, user: User) -> None:
+def run_after_commit(
+    db_session: Session, episode_id: int, outcome: Outcome, user: User | None
+) -> None:
     """Effects that leave the database (notifications, email) run once the step is safe."""
     episode = db_session.get(Episode, episode_id)
     context = effects.EffectContext(db_session, episode, outcome.firing, user, {})

@@ -171,7 +171,7 @@ def episode_records(episodes: list[Episode]) -> list[Record]:
                     "step": entry.title,
                     "from": entry.from_state,
                     "to": entry.to_state,
-                    "by": _name(entry.actor),
+                    "by": _name(entry.actor) or "The system",
                     "comment": entry.comment or None,
                 }
                 for entry in episode.history

@@ -11,6 +11,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
+#: A transition's `dest` meaning "the state the episode was in before it entered the
+#: state it is leaving", read from the episode's history when the step is taken.
+PREVIOUS = "previous"
+
 
 @dataclass(frozen=True, order=True)
 class WorkflowRef:
@@ -78,6 +82,18 @@ class Transition:
     # Choices this transition depends on: it exists only while each named choice is set to
     # one of the listed options (empty: always).
     when: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # A timed step: nobody takes it by hand; the scheduler takes it this many days after
+    # the episode entered its source state, if its conditions hold then.
+    after_days: int | None = None
+
+    @property
+    def returns(self) -> bool:
+        """Goes back to where the episode came from (`dest: previous`)."""
+        return self.dest == PREVIOUS
+
+    @property
+    def timed(self) -> bool:
+        return self.after_days is not None
 
     def applies_under(self, selections: Mapping[str, str]) -> bool:
         return all(selections.get(choice) in options for choice, options in self.when.items())
@@ -85,6 +101,29 @@ class Transition:
     def permits(self, roles: Iterable[str]) -> bool:
         """Deny by default: no roles in common, no transition."""
         return not self.roles.isdisjoint(roles)
+
+
+def entered_from(moves: Iterable[tuple[Iterable[str], str]]) -> dict[str, frozenset[str]]:
+    """For each state, the states an episode can have come into it from, given every
+    (sources, dest) of a workflow. A step back to `previous` from S can land in any state
+    S was entered from, and so enters that state from S: followed until nothing changes."""
+    moves = [(tuple(sources), dest) for sources, dest in moves]
+    found: dict[str, set[str]] = {}
+    for sources, dest in moves:
+        if dest != PREVIOUS:
+            found.setdefault(dest, set()).update(s for s in sources if s != dest)
+    changed = True
+    while changed:
+        changed = False
+        for sources, dest in moves:
+            if dest != PREVIOUS:
+                continue
+            for source in sources:
+                for back in tuple(found.get(source, ())):
+                    if source not in found.setdefault(back, set()) and back != source:
+                        found[back].add(source)
+                        changed = True
+    return {state: frozenset(states) for state, states in found.items()}
 
 
 @dataclass(frozen=True)
@@ -203,6 +242,10 @@ class WorkflowDefinition:
 
     def transitions_from(self, state: str) -> tuple[Transition, ...]:
         return tuple(transition for transition in self.transitions if state in transition.source)
+
+    def entered_from(self) -> dict[str, frozenset[str]]:
+        """Where an episode in each state can have come from (see `entered_from`)."""
+        return entered_from((t.source, t.dest) for t in self.transitions)
 
     def find_transition(self, trigger: str, state: str) -> Transition | None:
         """The transition `trigger` names from `state`; the validator makes it unique."""

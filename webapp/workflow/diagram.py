@@ -16,12 +16,22 @@ FORMATS = ("mermaid", "dot")
 
 
 def _edges(definition: WorkflowDefinition) -> dict[tuple[str, str], list[str]]:
-    """Transitions grouped by (source, dest); wildcard sources are already expanded."""
+    """Transitions grouped by (source, dest); wildcard sources are already expanded. A step
+    back to where the episode came from is drawn to every state it may have come from, and
+    a timed step says after how long the system takes it."""
     edges: dict[tuple[str, str], list[str]] = defaultdict(list)
+    came_from = definition.entered_from()
     for transition in definition.transitions:
+        title = transition.title
+        if transition.timed:
+            title += f" (after {transition.after_days} days)"
+        if transition.returns:
+            title += " (back)"
         for source in transition.source:
-            if transition.title not in edges[(source, transition.dest)]:
-                edges[(source, transition.dest)].append(transition.title)
+            dests = sorted(came_from.get(source, ())) if transition.returns else [transition.dest]
+            for dest in dests:
+                if title not in edges[(source, dest)]:
+                    edges[(source, dest)].append(title)
     return edges
 
 

@@ -65,6 +65,16 @@ class TransitionNotAllowed(WorkflowError):
         super().__init__("; ".join(reasons))
 
 
+class NowhereToReturn(TransitionNotAllowed):
+    """A step back to where the episode came from, when its history does not say."""
+
+    def __init__(self, transition: Transition) -> None:
+        super().__init__(
+            transition,
+            ("The episode's history does not show which stage it came from, so it cannot go back",),
+        )
+
+
 class CommentRequired(TransitionNotAllowed):
     def __init__(self, transition: Transition) -> None:
         super().__init__(transition, (transition.comment_error,))
@@ -157,19 +167,27 @@ class Engine:
         of someone who may not take the step at all."""
         if not transition.permits(actor.roles):
             return Availability(transition, False, (transition.roles_refusal,), True)
-        reasons = tuple(
+        reasons = self._failing(transition, facts, actor)
+        return Availability(transition, not reasons, reasons)
+
+    def _failing(
+        self, transition: Transition, facts: EpisodeFacts, actor: Actor
+    ) -> tuple[str, ...]:
+        """The refusals of the transition's conditions that do not hold."""
+        return tuple(
             use.refusal
             for use in transition.conditions
             if not self.registry.conditions[use.name].check(facts, actor)
         )
-        return Availability(transition, not reasons, reasons)
 
     def available(self, state: str, facts: EpisodeFacts, actor: Actor) -> tuple[Availability, ...]:
-        """Every step out of `state`, in definition order, allowed or refused with reasons."""
+        """Every step out of `state` a person may take, in definition order, allowed or
+        refused with reasons (timed steps are the system's, never offered)."""
         self.state(state)
         return tuple(
             self.check(transition, facts, actor)
             for transition in self.definition.transitions_from(state)
+            if not transition.timed
         )
 
     def fire(
@@ -181,10 +199,12 @@ class Engine:
         facts: EpisodeFacts,
         actor: Actor,
         comment: str | None = None,
+        came_from: str | None = None,
     ) -> Firing:
         """Take the step `trigger` from `state` (the episode's state as stored now, read
         inside the app's transaction). `expected_state` is the state the user saw; if it
-        differs, someone acted first and the request is refused as stale."""
+        differs, someone acted first and the request is refused as stale. `came_from` is
+        the state the episode entered `state` from (its history), for `dest: previous`."""
         current = self.state(state)
         if expected_state != state:
             raise StaleState(expected_state, current)
@@ -197,26 +217,75 @@ class Engine:
         comment = (comment or "").strip() or None
         if transition.requires_comment and comment is None:
             raise CommentRequired(transition)
+        return self._move(transition, current, facts, actor, comment, came_from)
 
+    def fire_timed(
+        self,
+        transition: Transition,
+        *,
+        state: str,
+        facts: EpisodeFacts,
+        reason: str,
+        came_from: str | None = None,
+    ) -> Firing:
+        """Take a timed step for the system, whose time has come (the scheduler decides
+        that): no roles, the conditions still apply, `reason` says why it was taken."""
+        current = self.state(state)
+        if not transition.timed or transition not in self.definition.transitions_from(state):
+            raise UnknownTransition(transition.trigger, current)
+        system = Actor(0, transition.roles)
+        if reasons := self._failing(transition, facts, system):
+            raise TransitionNotAllowed(transition, reasons)
+        return self._move(transition, current, facts, system, reason, came_from)
+
+    def _move(
+        self,
+        transition: Transition,
+        current: State,
+        facts: EpisodeFacts,
+        actor: Actor,
+        comment: str | None,
+        came_from: str | None,
+    ) -> Firing:
+        dest = self._destination(transition, came_from)
         episode = _Episode()
-        self._machine(episode, current, facts, actor)
-        if not episode.trigger(trigger) or episode.state != transition.dest:  # type: ignore[attr-defined]
+        self._machine(episode, current, facts, actor, dest if transition.returns else None)
+        if not episode.trigger(transition.trigger) or episode.state != dest:  # type: ignore[attr-defined]
             raise TransitionNotAllowed(transition, ("This step is not allowed now",))
         return Firing(
             workflow=self.definition.ref,
             transition=transition,
-            source=state,
-            dest=transition.dest,
+            source=current.key,
+            dest=dest,
             comment=comment,
             effects=tuple(self.registry.effects[name] for name in transition.effects),
         )
 
+    def _destination(self, transition: Transition, came_from: str | None) -> str:
+        """Where the step leads: its `dest`, or for `dest: previous` the state the episode
+        came from, which must be an open state of this workflow (the check makes it so)."""
+        if not transition.returns:
+            return transition.dest
+        known = self.definition.states.get(came_from or "")
+        if known is None or known.terminal:
+            raise NowhereToReturn(transition)
+        return known.key
+
     def _machine(
-        self, episode: _Episode, state: State, facts: EpisodeFacts, actor: Actor
+        self,
+        episode: _Episode,
+        state: State,
+        facts: EpisodeFacts,
+        actor: Actor,
+        came_from: str | None = None,
     ) -> Machine:
-        """A Machine holding only the steps out of `state`, guarded by the same checks."""
+        """A Machine holding only the steps out of `state`, guarded by the same checks (a
+        timed step by its conditions: the system holds no role); a step back to where the
+        episode came from leads to `came_from`."""
 
         def guard_for(transition: Transition) -> Callable[[], bool]:
+            if transition.timed:
+                return lambda: not self._failing(transition, facts, actor)
             return lambda: self.check(transition, facts, actor).allowed
 
         return Machine(
@@ -228,9 +297,10 @@ class Engine:
                 {
                     "trigger": transition.trigger,
                     "source": state.key,
-                    "dest": transition.dest,
+                    "dest": came_from if transition.returns else transition.dest,
                     "conditions": [guard_for(transition)],
                 }
                 for transition in self.definition.transitions_from(state.key)
+                if came_from or not transition.returns
             ],
         )

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from webapp.workflow.definition import PREVIOUS
 from webapp.workflow.problems import Problem
 from webapp.workflow.registry import Actor, EpisodeSnapshot, PartFact, Registry
 from webapp.workflow.spec import Located, Spec, condition_names, source_states, when_options
@@ -33,6 +34,8 @@ from webapp.workflow.spec import Located, Spec, condition_names, source_states, 
 #: the episode has a coordinator, a member of the team around the child.
 EXTRA_FACTS = frozenset({"assessment_draft", "coordinator", "tac_member"})
 _TRANSFERRED_FROM = "state_before_transfer="
+# Where an episode came from, kept only in states a step can go back from (`dest: previous`).
+_CAME_FROM = "came_from="
 # The person who requested closure; whoever acts in the model is someone else.
 _REQUESTER, _ACTOR = 1, 2
 
@@ -76,6 +79,8 @@ class Step:
     roles: frozenset[str]
     conditions: tuple[str, ...]
     effects: tuple[str, ...]
+    # Taken by the system when its time comes: no person needs to be able to take it.
+    timed: bool = False
 
 
 def _steps(spec: Spec, selections: Mapping[str, str]) -> list[Step]:
@@ -100,6 +105,7 @@ def _steps(spec: Spec, selections: Mapping[str, str]) -> list[Step]:
                 frozenset(overrides.get(trigger, value.get("roles", []))),
                 tuple(condition_names(value)),
                 tuple(value.get("effects", [])),
+                "after_days" in value,
             )
         )
     return steps
@@ -191,6 +197,21 @@ def _after(step: Step, source: str, facts: Facts, registry: Registry) -> Facts:
     return frozenset(changed)
 
 
+def _came_from(facts: Facts) -> str | None:
+    return next(
+        (fact.removeprefix(_CAME_FROM) for fact in facts if fact.startswith(_CAME_FROM)), None
+    )
+
+
+def _entered(facts: Facts, source: str, dest: str, returning: set[str]) -> Facts:
+    """The facts on entering `dest` from `source`: where it came from, if a step can go
+    back from `dest` (a step that stays in its state leaves that unchanged)."""
+    if dest == source:
+        return facts
+    kept = frozenset(fact for fact in facts if not fact.startswith(_CAME_FROM))
+    return kept | {_CAME_FROM + source} if dest in returning else kept
+
+
 def explore(spec: Spec, registry: Registry, selections: Mapping[str, str]) -> Exploration:
     steps = _steps(spec, selections)
     branching = _branching(registry)
@@ -198,6 +219,8 @@ def explore(spec: Spec, registry: Registry, selections: Mapping[str, str]) -> Ex
     def situation_at(state_key: str, facts: Facts) -> tuple[str, Facts]:
         return state_key, _saturated(spec.states[state_key].value, registry, facts, branching)
 
+    # States a step goes back from: there the model remembers where the episode came from.
+    returning = {source for step in steps if step.dest == PREVIOUS for source in step.sources}
     found = Exploration()
     start = situation_at(spec.initial.value, frozenset())
     found.situations.add(start)
@@ -216,7 +239,7 @@ def explore(spec: Spec, registry: Registry, selections: Mapping[str, str]) -> Ex
             if state_key not in step.sources:
                 continue
             takers = step.roles & held
-            if not takers:
+            if not takers and not step.timed:
                 found.blocked.setdefault(number, set()).add(
                     "nobody who may take it ("
                     + ", ".join(sorted(step.roles))
@@ -230,11 +253,15 @@ def explore(spec: Spec, registry: Registry, selections: Mapping[str, str]) -> Ex
                 if name in registry.conditions
                 and not registry.conditions[name].check(judged, actor)
             ]
+            dest = _came_from(facts) if step.dest == PREVIOUS else step.dest
+            if dest is None:
+                failing.append("it is not known where the episode came from")
             if failing:
                 found.blocked.setdefault(number, set()).update(failing)
                 continue
             found.fired.add(number)
-            following.add(situation_at(step.dest, _after(step, state_key, facts, registry)))
+            after = _entered(_after(step, state_key, facts, registry), state_key, dest, returning)
+            following.add(situation_at(dest, after))
         found.edges[situation] = following
         for successor in following:
             if successor not in found.situations:
@@ -274,7 +301,7 @@ def _facts_phrase(facts: Facts) -> str:
     shown = sorted(
         FACT_PHRASES.get(fact, fact.replace("_", " "))
         for fact in facts
-        if not fact.startswith(_TRANSFERRED_FROM)
+        if not fact.startswith((_TRANSFERRED_FROM, _CAME_FROM))
     )
     return ", ".join(shown) if shown else "nothing recorded yet"
 

@@ -195,7 +195,7 @@ def build(spec: Spec, registry: Registry) -> WorkflowDefinition:
         for key, located in spec.states.items()
     }
     transitions = tuple(
-        _transition(located.value, terminal, registry) for located in spec.transitions
+        _transition(located.value, terminal, registry, spec.options) for located in spec.transitions
     )
     worklists = {
         key: Worklist(
@@ -273,9 +273,13 @@ def _choice(
     )
 
 
-def _transition(value: dict[str, Any], terminal: dict[str, bool], registry: Registry) -> Transition:
-    roles = [role for role in registry.roles if role in value["roles"]]
+def _transition(
+    value: dict[str, Any], terminal: dict[str, bool], registry: Registry, options: dict[str, Any]
+) -> Transition:
+    roles = [role for role in registry.roles if role in value.get("roles", [])]
     title = value["title"]
+    after = value.get("after_days")
+    after_days = options[after["option"]] if isinstance(after, dict) else after
     conditions = tuple(
         ConditionUse(use, registry.conditions[use].refusal)
         if isinstance(use, str)
@@ -297,12 +301,18 @@ def _transition(value: dict[str, Any], terminal: dict[str, bool], registry: Regi
         comment_label=value.get("comment_label", "Comment"),
         comment_error=value.get("comment_error") or _comment_error(title),
         confirmation=value.get("confirmation"),
-        roles_refusal=value.get("refusal") or _roles_refusal(roles, title, registry),
+        roles_refusal=value.get("refusal")
+        or (
+            f"Nobody takes this step: it happens by itself after {after_days} days"
+            if after_days is not None
+            else _roles_refusal(roles, title, registry)
+        ),
         core=value.get("core", False),
         from_any_stage=value["source"] == "*" or isinstance(value["source"], dict),
         when=MappingProxyType(
-            {choice: frozenset(options) for choice, options in when_options(value).items()}
+            {choice: frozenset(names) for choice, names in when_options(value).items()}
         ),
+        after_days=after_days,
     )
 
 

@@ -132,6 +132,8 @@ class Effect:
     description: str
     sets: frozenset[str] = frozenset()
     clears: frozenset[str] = frozenset()
+    #: Needs no person taking the step, so a timed step (taken by the system) may run it.
+    unattended: bool = False
 
 
 @dataclass(frozen=True)
@@ -374,6 +376,12 @@ EFFECTS = (
     ),
     Effect(
         "notify_tac_of_closure", EffectPhase.AFTER_COMMIT, "Tell the TAC the episode is closed."
+    ),
+    Effect(
+        "notify_managers",
+        EffectPhase.AFTER_COMMIT,
+        "Tell the episode's managers which step was taken, and why.",
+        unattended=True,
     ),
     Effect(
         "record_closure_sent_back",

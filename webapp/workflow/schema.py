@@ -81,6 +81,27 @@ DEFS: dict[str, Any] = {
             "confirmation": TEXT,
             "refusal": TEXT,
             "core": {"type": "boolean"},
+            "after_days": {
+                "description": (
+                    "give a number of days, or {option: name} for one of the workflow's options"
+                ),
+                "oneOf": [
+                    {"type": "integer", "minimum": 1},
+                    {
+                        "type": "object",
+                        "required": ["option"],
+                        "additionalProperties": False,
+                        "properties": {"option": NAME},
+                    },
+                ],
+            },
+            "move_effects": {
+                "description": "give {effect: trigger}: the later step that runs the effect",
+                "type": "object",
+                "propertyNames": NAME,
+                "minProperties": 1,
+                "additionalProperties": NAME,
+            },
             "when": {
                 "description": "give {choice: option} or {choice: [options]}",
                 "type": "object",

@@ -325,7 +325,10 @@ def _weakened(base: Spec, merged: Spec, overriding: list[Located]) -> list[Probl
             if sources & set(source_states(value["source"], terminal, value["dest"]))
         ] or national
         kept_conditions = set(condition_names(located.value))
-        kept_effects = set(located.value.get("effects", []))
+        # An effect moved to a later step is kept: the validator checks that step runs it.
+        kept_effects = set(located.value.get("effects", [])) | set(
+            located.value.get("move_effects", {})
+        )
         for kind, kept, required in (
             ("condition", kept_conditions, _common(condition_names(v) for v in overlapping)),
             ("effect", kept_effects, _common(v.get("effects", []) for v in overlapping)),
@@ -336,7 +339,12 @@ def _weakened(base: Spec, merged: Spec, overriding: list[Located]) -> list[Probl
                         located.file,
                         join_key(located.key, f"{kind}s"),
                         f"drops the {kind} {name!r} that {base.ref} has for {trigger!r}: "
-                        f"a borough may add {kind}s to a transition, never remove them",
+                        f"a borough may add {kind}s to a transition, never remove them"
+                        + (
+                            " (it may move an effect to a later step with move_effects)"
+                            if kind == "effect"
+                            else ""
+                        ),
                     )
                 )
     return problems

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from itertools import product
 
 from webapp.workflow import liveness
+from webapp.workflow.definition import PREVIOUS, entered_from
 from webapp.workflow.problems import Problem, join_key, not_checked, unknown
 from webapp.workflow.registry import Registry
 from webapp.workflow.spec import Located, Spec, condition_names, source_states, when_options
@@ -26,6 +27,8 @@ def validate(spec: Spec, registry: Registry, notes: list[Problem] | None = None)
     notes = [] if notes is None else notes
     problems: list[Problem] = []
     problems += _check_names(spec, registry)
+    problems += _check_timed(spec, registry)
+    problems += _check_moved_effects(spec)
     choice_problems = _check_choices(spec, registry)
     problems += choice_problems
     if _has_dangling_state(spec) or choice_problems:
@@ -35,6 +38,8 @@ def validate(spec: Spec, registry: Registry, notes: list[Problem] | None = None)
     problems += _check_triggers(spec)
     graph_problems = _check_graph(spec)
     problems += graph_problems
+    if not graph_problems:
+        problems += _check_returns(spec)
     if not registry.part_facts:
         return problems
     if problems:
@@ -55,7 +60,8 @@ def _has_dangling_state(spec: Spec) -> bool:
             named.update(source)
         elif source != "*":
             named.add(source)
-        named.add(transition.value["dest"])
+        if transition.value["dest"] != PREVIOUS:
+            named.add(transition.value["dest"])
     return not named <= spec.states.keys()
 
 
@@ -76,6 +82,15 @@ def _check_names(spec: Spec, registry: Registry) -> list[Problem]:
         problems.append(
             Problem(
                 spec.initial.file, spec.initial.key, unknown("state", spec.initial.value, states)
+            )
+        )
+    if PREVIOUS in states:
+        problems.append(
+            Problem(
+                states[PREVIOUS].file,
+                states[PREVIOUS].key,
+                f"{PREVIOUS!r} is reserved: a transition's `dest: {PREVIOUS}` means the state "
+                "the episode came from. Give this state another key",
             )
         )
     for state in states.values():
@@ -102,7 +117,7 @@ def _check_names(spec: Spec, registry: Registry) -> list[Problem]:
                 )
             )
         roles = value.get("roles", [])
-        if not roles:
+        if not roles and "after_days" not in value:
             problems.append(
                 Problem(
                     transition.file,
@@ -140,7 +155,7 @@ def _check_names(spec: Spec, registry: Registry) -> list[Problem]:
                     unknown("state", source, states),
                 )
             )
-        if value["dest"] not in states:
+        if value["dest"] != PREVIOUS and value["dest"] not in states:
             problems.append(
                 Problem(
                     transition.file,
@@ -240,12 +255,15 @@ def _check_graph(spec: Spec) -> list[Problem]:
     stuck: dict[str, dict[str, str]] = {}
     for selections in _combinations(spec):
         edges: dict[str, set[str]] = {key: set() for key in spec.states}
-        for transition in spec.transitions:
-            if not _applies(transition, selections):
-                continue
-            value = transition.value
-            for source in source_states(value["source"], terminal, value["dest"]):
-                edges[source].add(value["dest"])
+        moves = [
+            (source_states(t.value["source"], terminal, t.value["dest"]), t.value["dest"])
+            for t in spec.transitions
+            if _applies(t, selections)
+        ]
+        came_from = entered_from(moves)
+        for sources, dest in moves:
+            for source in sources:
+                edges[source] |= came_from.get(source, set()) if dest == PREVIOUS else {dest}
         reachable = _closure({spec.initial.value}, edges)
         reverse: dict[str, set[str]] = {key: set() for key in spec.states}
         for source, destinations in edges.items():
@@ -283,6 +301,122 @@ def _check_graph(spec: Spec) -> list[Problem]:
     return problems
 
 
+def _check_returns(spec: Spec) -> list[Problem]:
+    """`dest: previous` needs a state the history can name: not the initial state (an
+    episode starts there without a step), and not a state entered from a terminal one (a
+    transfer accepted from another borough's workflow, a reopened episode), where going
+    back would end or leave the CAF."""
+    problems: list[Problem] = []
+    terminal = spec.terminal_flags()
+    entering: dict[str, list[str]] = {}
+    for transition in spec.transitions:
+        value = transition.value
+        for source in source_states(value["source"], terminal, value["dest"]):
+            if terminal[source] and value["dest"] != PREVIOUS:
+                entering.setdefault(value["dest"], []).append(value["trigger"])
+    for transition in spec.transitions:
+        value = transition.value
+        if value["dest"] != PREVIOUS:
+            continue
+        for source in source_states(value["source"], terminal, value["dest"]):
+            if source == spec.initial.value:
+                reason = f"an episode starts in {source!r} without a step"
+            elif source in entering:
+                steps = ", ".join(repr(trigger) for trigger in sorted(set(entering[source])))
+                reason = f"{source!r} is entered from a finished state (by {steps})"
+            else:
+                continue
+            problems.append(
+                Problem(
+                    transition.file,
+                    join_key(transition.key, "dest"),
+                    f"step {value['trigger']!r} cannot go back to where the episode came from "
+                    f"in state {source!r}: {reason}, so there may be nowhere to go back to. "
+                    "Name its destination, or leave that state out of its source",
+                )
+            )
+    return problems
+
+
+def _check_timed(spec: Spec, registry: Registry) -> list[Problem]:
+    """A timed step is taken by the system: nobody may take it by hand, there is nobody to
+    ask for a comment or a form, and only effects that need no person can run."""
+    problems: list[Problem] = []
+    for transition in spec.transitions:
+        value = transition.value
+        if "after_days" not in value:
+            continue
+        for key in ("roles", "requires_comment", "form", "confirmation", "refusal"):
+            if key in value:
+                problems.append(
+                    Problem(
+                        transition.file,
+                        join_key(transition.key, key),
+                        f"step {value['trigger']!r} is timed (after_days): the system takes "
+                        f"it, so it cannot have {key}",
+                    )
+                )
+        after = value["after_days"]
+        if isinstance(after, dict):
+            option = spec.options.get(after["option"])
+            if not isinstance(option, int) or isinstance(option, bool) or option < 1:
+                problems.append(
+                    Problem(
+                        transition.file,
+                        join_key(transition.key, "after_days", "option"),
+                        f"the workflow has no option {after['option']!r} giving a number of "
+                        f"days (its options: {', '.join(sorted(spec.options)) or 'none'})",
+                    )
+                )
+        for position, name in enumerate(value.get("effects", [])):
+            effect = registry.effects.get(name)
+            if effect is not None and not effect.unattended:
+                problems.append(
+                    Problem(
+                        transition.file,
+                        join_key(transition.key, "effects", position),
+                        f"the effect {name!r} needs a person to take the step, and a timed "
+                        "step has none",
+                    )
+                )
+    return problems
+
+
+def _check_moved_effects(spec: Spec) -> list[Problem]:
+    """An effect moved to a later step must be run there, from where this step leads, and
+    not here as well: otherwise it would be lost (or run twice) without anyone noticing."""
+    problems: list[Problem] = []
+    terminal = spec.terminal_flags()
+    for transition in spec.transitions:
+        value = transition.value
+        for effect, trigger in value.get("move_effects", {}).items():
+            key = join_key(transition.key, "move_effects", effect)
+            later = [t.value for t in spec.transitions if t.value["trigger"] == trigger]
+            leaving = [
+                t for t in later if value["dest"] in source_states(t["source"], terminal, t["dest"])
+            ]
+            if effect in value.get("effects", []):
+                message = f"{effect!r} is both run here and moved to {trigger!r}: choose one"
+            elif not later:
+                message = unknown(
+                    "transition", trigger, {t.value["trigger"]: t for t in spec.transitions}
+                )
+            elif not leaving:
+                message = (
+                    f"moves {effect!r} to {trigger!r}, which is not a step out of "
+                    f"{value['dest']!r}, where this step leads"
+                )
+            elif missing := [t["trigger"] for t in later if effect not in t.get("effects", [])]:
+                message = (
+                    f"moves {effect!r} to {missing[0]!r}, which does not run it: add it to "
+                    "that step's effects"
+                )
+            else:
+                continue
+            problems.append(Problem(transition.file, key, message))
+    return problems
+
+
 def _check_choices(spec: Spec, registry: Registry) -> list[Problem]:
     """Choices refer to real transitions, worklists and roles; a transition's `when` names
     a real choice and real options of it."""
@@ -306,6 +440,16 @@ def _check_choices(spec: Spec, registry: Registry) -> list[Problem]:
                 if trigger not in triggers:
                     problems.append(
                         Problem(located.file, key, unknown("transition", trigger, triggers))
+                    )
+                    continue
+                if "after_days" in triggers[trigger].value:
+                    problems.append(
+                        Problem(
+                            located.file,
+                            key,
+                            f"{trigger!r} is timed (after_days): the system takes it, so no "
+                            "option can give it roles",
+                        )
                     )
                     continue
                 if not roles:
