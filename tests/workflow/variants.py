@@ -31,12 +31,14 @@ states:
     title: Referral waiting for a manager's agreement
     description: A referral to children's social care waits for a manager to agree it.
     view: {EVERYONE}
+    wildcard_steps: [withdraw_consent, transfer_out]
   review_overdue:
     title: Review overdue
     description: No review was recorded in time. A manager decides what happens next.
     view: {EVERYONE}
     edit:
       reviews: [lead_professional, coordinator]
+    wildcard_steps: [withdraw_consent, transfer_out]
 
 transitions:
   - trigger: refer_to_social_care
@@ -46,6 +48,7 @@ transitions:
     roles: {EVERYONE}
     requires_comment: true
     comment_label: Why do you think the child is suffering, or at risk of, significant harm?
+    comment_error: Enter why you think the child is at risk of significant harm
     move_effects:
       record_safeguarding_referral: agree_step_up
       notify_safeguarding_contacts: agree_step_up
@@ -60,6 +63,7 @@ transitions:
     form: safeguarding_referral
     requires_comment: true
     comment_label: Why is the child at risk of significant harm?
+    comment_error: Enter why the child is at risk of significant harm
 
   - trigger: decline_step_up
     title: Decline the referral
@@ -68,6 +72,7 @@ transitions:
     roles: [manager]
     requires_comment: true
     comment_label: Why is a referral not needed?
+    comment_error: Enter why a referral is not needed
 
   - trigger: mark_review_overdue
     title: Review overdue

@@ -118,7 +118,7 @@ def test_a_declined_step_up_goes_back_where_it_came_from_with_no_referral_made(
 
     no_reason = step(other_client, world.episode, "decline_step_up", comment="")
     assert no_reason.status_code == 200
-    assert error_messages(no_reason) == ["Enter why is a referral not needed"]
+    assert error_messages(no_reason) == ["Enter why a referral is not needed"]
     assert state_of(world.episode) == "step_up_requested"
     declined = step(other_client, world.episode, "decline_step_up", comment="Not at threshold")
     assert declined.status_code == 302, error_messages(declined)
