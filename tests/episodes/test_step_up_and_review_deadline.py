@@ -26,6 +26,7 @@ from tests.workflow.variants import WORKFLOW_ID, write_workflows
 from webapp import db
 from webapp.audit.models import AuditEvent
 from webapp.boroughs.models import Sector
+from webapp.episodes import timers, workflow
 from webapp.episodes.models import Episode, EpisodeTransition, Notification
 from webapp.sharing.models import SharingDecision
 
@@ -298,3 +299,29 @@ def test_a_review_restarts_the_count_and_other_stages_and_workflows_are_left_alo
     assert "1 taken" in run_scheduler(runner_cli, STARTED.date() + timedelta(days=72))
     assert state_of(world.episode) == "review_overdue"
     assert (state_of(national), state_of(reviewing)) == ("delivering", "reviewing")
+
+
+def test_a_step_taken_meanwhile_is_not_overtaken_by_a_deadline_no_longer_due(
+    monkeypatch, app, world
+):
+    """The run found the episode due, then a review moved it on and back into delivering
+    before the step was taken: read again with the episode locked, it is not due."""
+    delivered_since(world, STARTED)
+    found = timers._candidates(db.session, workflow.catalogue(), STARTED.date() + timedelta(42))
+    assert [(episode.id, entered) for episode, entered in found] == [(world.episode.id, STARTED)]
+    delivered_since(world, STARTED + timedelta(days=40))
+    monkeypatch.setattr(timers, "_candidates", lambda *args: found)
+
+    taken = timers.take_due_steps(db.session, workflow.catalogue(), STARTED.date() + timedelta(42))
+    assert taken == [] and state_of(world.episode) == "delivering"
+    assert system_events() == []
+
+
+def test_the_workflow_page_shows_the_timed_step_and_the_way_back(client, world):
+    sign_in(client, world.system_admin)
+    response = client.get(f"/admin/workflows/{WORKFLOW_ID}/1")
+    assert response.status_code == 200
+    shown = page_text(response)
+    assert "The system, after 42 days" in shown
+    assert "Back to where the episode came from" in shown
+    assert "Decline the referral (back)" in response.get_data(as_text=True)
