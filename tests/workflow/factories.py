@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
-from textwrap import dedent
+from textwrap import dedent, indent
 
 from webapp.workflow import (
     Actor,
@@ -93,4 +93,29 @@ MINIMAL = """
         roles: [assessor]
         conditions: [consent_to_record_exists]
         effects: [record_closure]
+"""
+
+
+def start_delivery_override(borough: str, conditions: str) -> str:
+    """A borough's override of the national CAF workflow whose "Start delivering the plan"
+    keeps the national guards and adds `conditions` (YAML list items, e.g. structured
+    conditions). The first added condition is on line 18."""
+    return f"""id: caf-{borough}
+version: 1
+title: Common Assessment Framework episode ({borough.title()})
+borough: {borough}
+extends: {{id: caf, version: 1}}
+transitions:
+  - trigger: start_delivery
+    title: Start delivering the plan
+    source: assessed
+    dest: delivering
+    roles: [assessor, lead_professional, coordinator]
+    effects: [notify_tac_of_plan]
+    core: true
+    conditions:
+      - consent_to_share_exists
+      - lead_professional_nominated
+      - has_actions
+{indent(dedent(conditions).strip(), "      ")}
 """

@@ -14,7 +14,8 @@ from webapp.access.permissions import Permission
 from webapp.access.policy import may
 from webapp.accounts.models import User
 from webapp.boroughs.models import Borough
-from webapp.workflow import Catalogue, WorkflowDefinition, WorkflowRef
+from webapp.workflow import Catalogue, ConditionUse, WorkflowDefinition, WorkflowRef
+from webapp.workflow.expressions import explain
 from webapp.workflow.registry import DEFAULT_REGISTRY, Registry
 
 
@@ -112,6 +113,12 @@ def state_rows(definition: WorkflowDefinition, registry: Registry = DEFAULT_REGI
     ]
 
 
+def _condition_text(use: ConditionUse, registry: Registry) -> str:
+    if use.expression is not None:
+        return explain(use.expression, registry)
+    return registry.conditions[use.name].description
+
+
 def transition_rows(definition: WorkflowDefinition, registry: Registry = DEFAULT_REGISTRY):
     states = definition.states
     return [
@@ -125,7 +132,7 @@ def transition_rows(definition: WorkflowDefinition, registry: Registry = DEFAULT
             roles=[f"The system, after {transition.after_days} days"]
             if transition.timed
             else _phrases(transition.roles, registry),
-            conditions=[registry.conditions[use.name].description for use in transition.conditions],
+            conditions=[_condition_text(use, registry) for use in transition.conditions],
             effects=[registry.effects[name].description for name in transition.effects],
             requires_comment=transition.requires_comment,
         )

@@ -11,6 +11,10 @@ from webapp.assessments import services
 from webapp.assessments.kinds import PLAN_FORM
 from webapp.assessments.models import FormResponse, ResponseStatus
 from webapp.episodes.models import Episode
+from webapp.workflow.expressions import Needs
+
+#: The form whose completed records are the episode's TAC meetings.
+TAC_MEETING_FORM = "tac_meeting"
 
 #: Core national fields (an overlay can never remove them) that hold the agreed actions.
 ASSESSMENT_ACTIONS = "agreed_actions"
@@ -62,3 +66,37 @@ def _completed_reviews(db_session: Session, episode_id: int) -> int:
         )
         or 0
     )
+
+
+def for_conditions(db_session: Session, episode: Episode, needs: Needs) -> dict:
+    """The answers and counts a definition's structured conditions read, and nothing else:
+    one query per form named, and one count of TAC meetings if a condition counts them.
+    An answer comes from the newest response of its form (the assessment version being
+    written, the newest review), draft or completed."""
+    answers: dict[str, object] = {}
+    for form_id in sorted(needs.forms):
+        response = db_session.scalars(
+            select(FormResponse)
+            .where(FormResponse.episode_id == episode.id, FormResponse.form_id == form_id)
+            .order_by(FormResponse.review_number.desc(), FormResponse.sequence.desc())
+            .limit(1)
+        ).first()
+        if response is None:
+            continue
+        values = response.answers()
+        for form, field_id in needs.answers:
+            if form == form_id and field_id in values:
+                answers[f"{form}.{field_id}"] = values[field_id]
+    counts: dict[str, int] = {}
+    if "tac_meetings" in needs.counts:
+        counts["tac_meetings"] = (
+            db_session.scalar(
+                select(func.count(FormResponse.id)).where(
+                    FormResponse.episode_id == episode.id,
+                    FormResponse.form_id == TAC_MEETING_FORM,
+                    FormResponse.status == ResponseStatus.COMPLETED,
+                )
+            )
+            or 0
+        )
+    return {"answers": answers, "record_counts": counts}

@@ -16,6 +16,7 @@ from webapp.episodes.effects import (
     EffectFunction,
     register_effect,
     register_facts,
+    register_needed_facts,
 )
 from webapp.workflow import EffectPhase
 
@@ -87,5 +88,6 @@ EFFECTS: dict[str, EffectFunction] = {
 
 def init_app(app: Flask) -> None:
     register_facts(facts.for_episode)
+    register_needed_facts(facts.for_conditions)
     for name, effect in EFFECTS.items():
         register_effect(name, EffectPhase.IN_TRANSACTION, effect)

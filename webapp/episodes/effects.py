@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from webapp.audit import services as audit
 from webapp.episodes.models import Episode, Notification
-from webapp.workflow import DEFAULT_REGISTRY, Catalogue, EffectPhase, Firing
+from webapp.workflow import DEFAULT_REGISTRY, Catalogue, EffectPhase, Firing, Needs
 
 if TYPE_CHECKING:
     from webapp.accounts.models import User
@@ -81,8 +81,13 @@ EffectFunction = Callable[[EffectContext], None]
 #: Facts about an episode read from one domain's records, by EpisodeSnapshot's field names.
 FactProvider = Callable[[Session, Episode], Mapping[str, object]]
 
+#: Facts a definition's structured conditions read (answers, counts of records), read only
+#: when its conditions need them: {"answers": {...}, "record_counts": {...}}.
+NeededFactProvider = Callable[[Session, Episode, Needs], Mapping[str, Mapping[str, object]]]
+
 _EFFECTS: dict[str, EffectFunction] = {}
 _FACT_PROVIDERS: list[FactProvider] = []
+_NEEDED_FACT_PROVIDERS: list[NeededFactProvider] = []
 
 
 def register_effect(name: str, phase: EffectPhase, effect: EffectFunction) -> None:
@@ -103,6 +108,21 @@ def register_facts(provider: FactProvider) -> None:
     """Add a domain's facts to those the workflow's conditions judge."""
     if provider not in _FACT_PROVIDERS:
         _FACT_PROVIDERS.append(provider)
+
+
+def register_needed_facts(provider: NeededFactProvider) -> None:
+    """Add a domain's reader of the records structured conditions name (answers, counts)."""
+    if provider not in _NEEDED_FACT_PROVIDERS:
+        _NEEDED_FACT_PROVIDERS.append(provider)
+
+
+def needed_facts(db_session: Session, episode: Episode, needs: Needs) -> dict[str, dict]:
+    """What every registered domain reads of the records `needs` names, merged by fact."""
+    collected: dict[str, dict] = {"answers": {}, "record_counts": {}}
+    for provider in _NEEDED_FACT_PROVIDERS:
+        for fact, values in provider(db_session, episode, needs).items():
+            collected[fact].update(values)
+    return collected
 
 
 def run(name: str, context: EffectContext) -> None:

@@ -5,10 +5,11 @@ in-transaction effects and its audit event commit together, or not at all."""
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from datetime import datetime
 from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,6 +22,8 @@ from webapp.db import utcnow, violates
 from webapp.definitions_cache import load_once
 from webapp.episodes import effects
 from webapp.episodes.models import OPEN_EPISODE_PER_CHILD, Episode, EpisodeTransition
+from webapp.formdefs import DefinitionError as FormDefinitionError
+from webapp.formdefs import FormLibrary, load_library
 from webapp.workflow import (
     Actor,
     Availability,
@@ -34,6 +37,8 @@ from webapp.workflow import (
     WorkflowDefinition,
     load_catalogue,
 )
+from webapp.workflow.expressions import LibraryForms
+from webapp.workflow.registry import ON_DEMAND_FACTS
 from webapp.workflowchoices import services as choice_services
 
 
@@ -45,8 +50,13 @@ def init_app(app: Flask) -> None:
     """Load the definitions and check that every effect they name has an implementation:
     so the domains register theirs (`register_effect`) before this runs."""
     path = Path(app.config["WORKFLOWS_PATH"])
+    forms = _forms(Path(app.config["FORMDEFS_PATH"]))
     try:
-        catalogue = load_once("workflows", path, load_catalogue)
+        catalogue = load_once(
+            f"workflows with the forms of {id(forms)}",
+            path,
+            lambda folder: load_catalogue(folder, forms=forms),
+        )
     except DefinitionError as error:
         problems = "\n".join(f"  {problem}" for problem in error.problems)
         raise WorkflowConfigurationError(
@@ -56,6 +66,23 @@ def init_app(app: Flask) -> None:
     app.extensions["caf_workflows"] = catalogue
     app.extensions["caf_engines"] = {}
     policy.use_states(app, EpisodeStates())
+
+
+#: One LibraryForms per loaded form library (by identity: the cache keeps each library).
+_LIBRARY_FORMS: dict[int, LibraryForms] = {}
+
+
+def _library_forms(library: FormLibrary) -> LibraryForms:
+    return _LIBRARY_FORMS.setdefault(id(library), LibraryForms(library))
+
+
+def _forms(path: Path) -> LibraryForms | None:
+    """The form definitions structured conditions are checked against; None when they are
+    invalid (the form library refuses to start the app with its own messages)."""
+    try:
+        return _library_forms(load_once("formdefs", path, load_library))
+    except FormDefinitionError:
+        return None
 
 
 def catalogue() -> Catalogue:
@@ -102,12 +129,14 @@ class EpisodeStates:
         return may_edit(user, episode, part)
 
 
-SNAPSHOT_FACTS = frozenset(fact.name for fact in fields(EpisodeSnapshot))
+SNAPSHOT_FACTS = frozenset(fact.name for fact in fields(EpisodeSnapshot)) - ON_DEMAND_FACTS
 
 
 def facts_for(db_session: Session, episode: Episode) -> EpisodeSnapshot:
     """What the workflow's conditions judge: the episode's own fields, and the facts each
-    domain reads from its records (consent, forms, transfers; registered in its init_app)."""
+    domain reads from its records (consent, forms, transfers; registered in its init_app).
+    The answers, counts and state entries that structured conditions read are read only
+    when the episode's definition has such conditions, and only those they name."""
     facts = {
         # A parent can be lead professional without an account: the nomination is what counts.
         "lead_professional_id": episode.lead_professional_id or episode.lead_member_id,
@@ -117,7 +146,31 @@ def facts_for(db_session: Session, episode: Episode) -> EpisodeSnapshot:
     # A fact nobody provides would quietly take its default and open or shut steps.
     if missing := SNAPSHOT_FACTS - facts.keys():
         raise RuntimeError(f"no provider of the workflow facts {sorted(missing)}")
+    engine = engine_for(episode)
+    needs = engine.needs
+    if needs.answers or needs.counts:
+        facts.update(effects.needed_facts(db_session, episode, needs))
+    if needs.states:
+        facts["entered_states"] = _entered(db_session, episode, engine.definition, needs.states)
+    facts["today"] = utcnow().date()
     return EpisodeSnapshot(**facts)
+
+
+def _entered(
+    db_session: Session, episode: Episode, definition: WorkflowDefinition, states: frozenset[str]
+) -> dict[str, datetime]:
+    """When the episode last entered each of `states` (the initial state: when it opened,
+    until a step leads back into it)."""
+    rows = db_session.execute(
+        select(EpisodeTransition.to_state, func.max(EpisodeTransition.occurred_at))
+        .where(EpisodeTransition.episode_id == episode.id)
+        .where(EpisodeTransition.to_state.in_(sorted(states)))
+        .group_by(EpisodeTransition.to_state)
+    )
+    entered: dict[str, datetime] = {state: when for state, when in rows}
+    if definition.initial in states:
+        entered.setdefault(definition.initial, episode.opened_at)
+    return entered
 
 
 def available_actions(

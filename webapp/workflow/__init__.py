@@ -35,6 +35,7 @@ from webapp.workflow.engine import (
     UnknownTransition,
     WorkflowError,
 )
+from webapp.workflow.expressions import Needs
 from webapp.workflow.loader import load_catalogue, load_directory
 from webapp.workflow.problems import DefinitionError, Problem
 from webapp.workflow.registry import (
@@ -62,6 +63,7 @@ __all__ = [
     "Engine",
     "EpisodeFacts",
     "EpisodeSnapshot",
+    "Needs",
     "Firing",
     "Problem",
     "Registry",

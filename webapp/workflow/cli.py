@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 
 import click
 
+from webapp.formdefs.loader import default_root, scan
 from webapp.workflow import published
 from webapp.workflow.catalogue import UnknownWorkflow
 from webapp.workflow.diagram import FORMATS, render
+from webapp.workflow.expressions import Forms, LibraryForms
 from webapp.workflow.loader import ADMINISTRATION, definition_files, load_catalogue, load_files
 from webapp.workflow.problems import DefinitionError, Problem, in_file_order
 from webapp.workflow.registry import DEFAULT_REGISTRY, Registry
@@ -32,12 +35,28 @@ def default_directory() -> Path:
     return Path(configured) if configured else Path(__file__).resolve().parents[2] / "workflows"
 
 
+def repository_forms() -> LibraryForms:
+    """The live form definitions, which structured conditions name: CAF_FORMDEFS_PATH, as
+    the app reads it, or else the repository's `formdefs/` folder. A form file with problems
+    of its own is left out (`forms check` reports it)."""
+    configured = os.environ.get("CAF_FORMDEFS_PATH")
+    return _forms_in(Path(configured) if configured else default_root())
+
+
+@cache
+def _forms_in(folder: Path) -> LibraryForms:
+    library, _problems = scan(folder)
+    return LibraryForms(library)
+
+
 def check_paths(
     paths: Iterable[Path],
     registry: Registry = DEFAULT_REGISTRY,
     notes: list[Problem] | None = None,
+    forms: Forms | None = None,
 ) -> list[Problem]:
     """Check definition files and folders; return every problem in them, in file order.
+    Structured conditions are checked against `forms` (default: the live form definitions).
 
     A single override file is checked against the national definitions beside it (the
     YAML files in its own folder and the folder above), so that `check
@@ -76,7 +95,7 @@ def check_paths(
         key: file for key, file in context.items() if ADMINISTRATION in file.resolve().parts
     }
     episodes = [file for key, file in context.items() if key not in administration]
-    results = [load_files(episodes, registry)]
+    results = [load_files(episodes, registry, forms or repository_forms())]
     if administration:
         from webapp.formadmin.publication import REGISTRY as ADMINISTRATION_REGISTRY
 
@@ -153,7 +172,7 @@ def diagram(
 ) -> None:
     """Print a diagram of workflow WORKFLOW_ID as Mermaid or Graphviz DOT text."""
     try:
-        catalogue = load_catalogue(directory or default_directory())
+        catalogue = load_catalogue(directory or default_directory(), forms=repository_forms())
     except DefinitionError as error:
         raise click.ClickException(str(error)) from None
     try:

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
+from webapp.workflow.expressions import Expression
+
 #: A transition's `dest` meaning "the state the episode was in before it entered the
 #: state it is leaving", read from the episode's history when the step is taken.
 PREVIOUS = "previous"
@@ -50,10 +52,12 @@ class State:
 
 @dataclass(frozen=True)
 class ConditionUse:
-    """A named condition as one transition uses it, with the reason shown when it fails."""
+    """A condition as one transition uses it, with the reason shown when it fails: a
+    registry condition by `name`, or a structured `expression` (then `name` is its text)."""
 
     name: str
     refusal: str
+    expression: Expression | None = None
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,14 @@ from dataclasses import dataclass
 
 from transitions import Machine
 
-from webapp.workflow.definition import State, Transition, WorkflowDefinition, WorkflowRef
+from webapp.workflow.definition import (
+    ConditionUse,
+    State,
+    Transition,
+    WorkflowDefinition,
+    WorkflowRef,
+)
+from webapp.workflow.expressions import Needs, needs_of
 from webapp.workflow.registry import (
     DEFAULT_REGISTRY,
     Actor,
@@ -135,7 +142,7 @@ class Engine:
             use.name
             for transition in definition.transitions
             for use in transition.conditions
-            if use.name not in registry.conditions
+            if use.expression is None and use.name not in registry.conditions
         } | {
             name
             for transition in definition.transitions
@@ -146,6 +153,13 @@ class Engine:
             raise ValueError(f"{definition.ref} names {sorted(missing)}, unknown to the registry")
         self.definition = definition
         self.registry = registry
+        #: The records this definition's structured conditions read (nothing else is).
+        self.needs: Needs = needs_of(
+            use.expression
+            for transition in definition.transitions
+            for use in transition.conditions
+            if use.expression is not None
+        )
 
     def state(self, key: str) -> State:
         try:
@@ -175,10 +189,13 @@ class Engine:
     ) -> tuple[str, ...]:
         """The refusals of the transition's conditions that do not hold."""
         return tuple(
-            use.refusal
-            for use in transition.conditions
-            if not self.registry.conditions[use.name].check(facts, actor)
+            use.refusal for use in transition.conditions if not self._holds(use, facts, actor)
         )
+
+    def _holds(self, use: ConditionUse, facts: EpisodeFacts, actor: Actor) -> bool:
+        if use.expression is not None:
+            return use.expression.holds(facts, actor, self.registry)
+        return self.registry.conditions[use.name].check(facts, actor)
 
     def available(self, state: str, facts: EpisodeFacts, actor: Actor) -> tuple[Availability, ...]:
         """Every step out of `state` a person may take, in definition order, allowed or

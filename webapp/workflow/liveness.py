@@ -24,11 +24,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
 
+from webapp.workflow import expressions
 from webapp.workflow.definition import PREVIOUS
+from webapp.workflow.expressions import Answer, Count, DaysSince, Expression, Forms, Named
 from webapp.workflow.problems import Problem
-from webapp.workflow.registry import Actor, EpisodeSnapshot, PartFact, Registry
-from webapp.workflow.spec import Located, Spec, condition_names, source_states, when_options
+from webapp.workflow.registry import (
+    FORM_PARTS,
+    FORMS_WITHOUT_CONSENT,
+    Actor,
+    EpisodeSnapshot,
+    PartFact,
+    Registry,
+)
+from webapp.workflow.spec import Located, Spec, source_states, when_options
 
 #: Facts that are not fields of EpisodeSnapshot: an assessment version is being written,
 #: the episode has a coordinator, a member of the team around the child.
@@ -38,6 +49,14 @@ _TRANSFERRED_FROM = "state_before_transfer="
 _CAME_FROM = "came_from="
 # The person who requested closure; whoever acts in the model is someone else.
 _REQUESTER, _ACTOR = 1, 2
+# Structured conditions: an answer given ("answer:form.question=value", "*" for any answer
+# to a question without choices), a state entered at least once (time then passes).
+_ANSWER, _ENTERED = "answer:", "entered:"
+ANY_ANSWER = "*"
+# A count the model holds is as large as any condition asks for.
+MANY = 1_000_000
+# What an answer without choices is in the model: answered, with a date long past.
+_LONG_AGO = datetime(1900, 1, 1)
 
 Facts = frozenset[str]
 
@@ -52,6 +71,11 @@ def snapshot(facts: Facts) -> EpisodeSnapshot:
         ),
         None,
     )
+    answers = {}
+    for fact in facts:
+        if fact.startswith(_ANSWER):
+            question, value = fact.removeprefix(_ANSWER).rsplit("=", 1)
+            answers[question] = _LONG_AGO.date().isoformat() if value == ANY_ANSWER else value
     return EpisodeSnapshot(
         has_consent_to_record="has_consent_to_record" in facts,
         has_consent_to_share="has_consent_to_share" in facts,
@@ -60,11 +84,22 @@ def snapshot(facts: Facts) -> EpisodeSnapshot:
         assessment_draft_complete="assessment_draft_complete" in facts,
         assessment_completed="assessment_completed" in facts,
         lead_professional_id=_ACTOR if "lead_professional_id" in facts else None,
-        action_count=1 if "action_count" in facts else 0,
-        review_count=1 if "review_count" in facts else 0,
+        action_count=MANY if "action_count" in facts else 0,
+        review_count=MANY if "review_count" in facts else 0,
         closure_form_complete="closure_form_complete" in facts,
         closure_requested_by_id=_REQUESTER if "closure_requested_by_id" in facts else None,
         state_before_transfer=before_transfer,
+        answers=MappingProxyType(answers),
+        record_counts=MappingProxyType(
+            {
+                kind: MANY
+                for kind, fact in expressions.COUNT_FACTS.items()
+                if kind in expressions.COUNT_PARTS and fact in facts
+            }
+        ),
+        entered_states=MappingProxyType(
+            {fact.removeprefix(_ENTERED): _LONG_AGO for fact in facts if fact.startswith(_ENTERED)}
+        ),
     )
 
 
@@ -77,13 +112,28 @@ class Step:
     sources: tuple[str, ...]
     dest: str
     roles: frozenset[str]
-    conditions: tuple[str, ...]
+    #: Each condition with what a user is told when it fails.
+    conditions: tuple[tuple[Expression, str], ...]
     effects: tuple[str, ...]
     # Taken by the system when its time comes: no person needs to be able to take it.
     timed: bool = False
 
 
-def _steps(spec: Spec, selections: Mapping[str, str]) -> list[Step]:
+def _conditions(value: Mapping, registry: Registry) -> tuple[tuple[Expression, str], ...]:
+    """A transition's conditions; a named one fails with the registry's own refusal."""
+    found = []
+    for use in value.get("conditions", []):
+        expression = expressions.parse_use(use)
+        if isinstance(expression, Named):
+            condition = registry.conditions.get(expression.name)
+            if condition is not None:
+                found.append((expression, condition.refusal))
+        else:
+            found.append((expression, use["refusal"]))
+    return tuple(found)
+
+
+def _steps(spec: Spec, selections: Mapping[str, str], registry: Registry) -> list[Step]:
     terminal = spec.terminal_flags()
     overrides: dict[str, list[str]] = {}
     for choice, option in selections.items():
@@ -103,12 +153,80 @@ def _steps(spec: Spec, selections: Mapping[str, str]) -> list[Step]:
                 source_states(value["source"], terminal, value["dest"]),
                 value["dest"],
                 frozenset(overrides.get(trigger, value.get("roles", []))),
-                tuple(condition_names(value)),
+                _conditions(value, registry),
                 tuple(value.get("effects", [])),
                 "after_days" in value,
             )
         )
     return steps
+
+
+@dataclass(frozen=True)
+class Model:
+    """What a spec's structured conditions add to the model: the questions whose answers
+    they read (each with the answers that matter, and the parts whose pages edit them),
+    the states whose entry they time, and the counts people record on a part's page."""
+
+    questions: Mapping[str, tuple[tuple[str, ...], tuple[str, ...], bool]]
+    timed_states: frozenset[str]
+    part_facts: Mapping[str, tuple[PartFact, ...]]
+
+    @classmethod
+    def of(cls, spec: Spec, registry: Registry, forms: Forms | None) -> Model:
+        questions: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = {}
+        timed: set[str] = set()
+        part_facts: dict[str, list[PartFact]] = {}
+        for located in spec.transitions:
+            for expression, _refusal in _conditions(located.value, registry):
+                for part in expressions.walk(expression):
+                    if isinstance(part, Answer) or (
+                        isinstance(part, DaysSince) and part.state is None
+                    ):
+                        form, name = part.form or "", part.field or ""
+                        found = forms.questions(spec.borough, form) if forms else None
+                        question = (found or {}).get(name)
+                        values = (
+                            question.choices
+                            if question is not None and question.single_choice
+                            else (ANY_ANSWER,)
+                        )
+                        questions[f"{form}.{name}"] = (
+                            values,
+                            FORM_PARTS.get(form, ()),
+                            form not in FORMS_WITHOUT_CONSENT,
+                        )
+                    elif isinstance(part, DaysSince) and part.state is not None:
+                        timed.add(part.state)
+                    elif isinstance(part, Count) and part.of in expressions.COUNT_PARTS:
+                        fact = PartFact(
+                            expressions.COUNT_FACTS[part.of], frozenset({"has_consent_to_record"})
+                        )
+                        for edited in expressions.COUNT_PARTS[part.of]:
+                            if fact not in part_facts.setdefault(edited, []):
+                                part_facts[edited].append(fact)
+        return cls(
+            MappingProxyType(questions),
+            frozenset(timed),
+            MappingProxyType({part: tuple(found) for part, found in part_facts.items()}),
+        )
+
+    def entering(self, state: str, facts: Facts) -> Facts:
+        return facts | {_ENTERED + state} if state in self.timed_states else facts
+
+    def answering(self, state: Mapping, held: frozenset[str], facts: Facts) -> list[Facts]:
+        """Every way people who may edit a form here can change the answers read."""
+        editable = {part for part, roles in state.get("edit", {}).items() if held & set(roles)}
+        changed = []
+        for question, (values, parts, needs_consent) in self.questions.items():
+            if not editable & set(parts):
+                continue
+            if needs_consent and "has_consent_to_record" not in facts:
+                continue
+            prefix = f"{_ANSWER}{question}="
+            unanswered = frozenset(fact for fact in facts if not fact.startswith(prefix))
+            changed.append(unanswered)
+            changed += [unanswered | {prefix + value} for value in values]
+        return [found for found in changed if found != facts]
 
 
 @dataclass
@@ -130,14 +248,17 @@ def _holdable(registry: Registry, facts: Facts) -> frozenset[str]:
     )
 
 
-def _part_facts(state: Mapping, registry: Registry, facts: Facts) -> list[PartFact]:
+def _part_facts(
+    state: Mapping, registry: Registry, facts: Facts, model: Model | None = None
+) -> list[PartFact]:
     """What people who can be on the episode may establish in this situation."""
     held = _holdable(registry, facts)
+    extra = model.part_facts if model is not None else {}
     return [
         part_fact
         for part, roles in state.get("edit", {}).items()
         if held & set(roles)
-        for part_fact in registry.part_facts.get(part, ())
+        for part_fact in (*registry.part_facts.get(part, ()), *extra.get(part, ()))
         if part_fact.fact not in facts and part_fact.needs <= facts
     ]
 
@@ -168,13 +289,13 @@ def _branching(registry: Registry) -> frozenset[str]:
 
 
 def _saturated(
-    state: Mapping, registry: Registry, facts: Facts, branching: frozenset[str]
+    state: Mapping, registry: Registry, facts: Facts, branching: frozenset[str], model: Model
 ) -> Facts:
     """The facts with everything helpful that people can record here recorded."""
     while True:
         helpful = {
             part_fact.fact
-            for part_fact in _part_facts(state, registry, facts)
+            for part_fact in _part_facts(state, registry, facts, model)
             if part_fact.fact not in branching
         }
         if not helpful:
@@ -212,17 +333,24 @@ def _entered(facts: Facts, source: str, dest: str, returning: set[str]) -> Facts
     return kept | {_CAME_FROM + source} if dest in returning else kept
 
 
-def explore(spec: Spec, registry: Registry, selections: Mapping[str, str]) -> Exploration:
-    steps = _steps(spec, selections)
+def explore(
+    spec: Spec,
+    registry: Registry,
+    selections: Mapping[str, str],
+    model: Model | None = None,
+) -> Exploration:
+    steps = _steps(spec, selections, registry)
     branching = _branching(registry)
+    model = model or Model.of(spec, registry, None)
 
     def situation_at(state_key: str, facts: Facts) -> tuple[str, Facts]:
-        return state_key, _saturated(spec.states[state_key].value, registry, facts, branching)
+        state = spec.states[state_key].value
+        return state_key, _saturated(state, registry, facts, branching, model)
 
     # States a step goes back from: there the model remembers where the episode came from.
     returning = {source for step in steps if step.dest == PREVIOUS for source in step.sources}
     found = Exploration()
-    start = situation_at(spec.initial.value, frozenset())
+    start = situation_at(spec.initial.value, model.entering(spec.initial.value, frozenset()))
     found.situations.add(start)
     pending = [start]
     while pending:
@@ -231,9 +359,11 @@ def explore(spec: Spec, registry: Registry, selections: Mapping[str, str]) -> Ex
         state = spec.states[state_key].value
         held = _holdable(registry, facts)
         following: set[tuple[str, Facts]] = set()
-        for part_fact in _part_facts(state, registry, facts):
+        for part_fact in _part_facts(state, registry, facts, model):
             edited = (facts - part_fact.clears) | {part_fact.fact}
             following.add(situation_at(state_key, edited))
+        for answered in model.answering(state, held, facts):
+            following.add(situation_at(state_key, answered))
         judged = snapshot(facts)
         for number, step in enumerate(steps):
             if state_key not in step.sources:
@@ -248,10 +378,9 @@ def explore(spec: Spec, registry: Registry, selections: Mapping[str, str]) -> Ex
                 continue
             actor = Actor(_ACTOR, takers)
             failing = [
-                registry.conditions[name].refusal
-                for name in step.conditions
-                if name in registry.conditions
-                and not registry.conditions[name].check(judged, actor)
+                refusal
+                for expression, refusal in step.conditions
+                if not expression.holds(judged, actor, registry)
             ]
             dest = _came_from(facts) if step.dest == PREVIOUS else step.dest
             if dest is None:
@@ -261,7 +390,7 @@ def explore(spec: Spec, registry: Registry, selections: Mapping[str, str]) -> Ex
                 continue
             found.fired.add(number)
             after = _entered(_after(step, state_key, facts, registry), state_key, dest, returning)
-            following.add(situation_at(dest, after))
+            following.add(situation_at(dest, model.entering(dest, after)))
         found.edges[situation] = following
         for successor in following:
             if successor not in found.situations:
@@ -294,24 +423,36 @@ FACT_PHRASES = {
     "closure_form_complete": "a closure form",
     "closure_requested_by_id": "closure requested",
     "state_before_transfer": "a transfer waiting",
+    "tac_meeting_count": "a TAC meeting recorded",
 }
 
 
 def _facts_phrase(facts: Facts) -> str:
     shown = sorted(
-        FACT_PHRASES.get(fact, fact.replace("_", " "))
+        _answer_phrase(fact)
+        if fact.startswith(_ANSWER)
+        else FACT_PHRASES.get(fact, fact.replace("_", " "))
         for fact in facts
-        if not fact.startswith((_TRANSFERRED_FROM, _CAME_FROM))
+        if not fact.startswith((_TRANSFERRED_FROM, _CAME_FROM, _ENTERED))
     )
     return ", ".join(shown) if shown else "nothing recorded yet"
 
 
+def _answer_phrase(fact: str) -> str:
+    question, value = fact.removeprefix(_ANSWER).rsplit("=", 1)
+    return f"{question} answered" + ("" if value == ANY_ANSWER else f" {value!r}")
+
+
 def check(
-    spec: Spec, registry: Registry, combinations: Iterable[Mapping[str, str]]
+    spec: Spec,
+    registry: Registry,
+    combinations: Iterable[Mapping[str, str]],
+    forms: Forms | None = None,
 ) -> list[Problem]:
     """The liveness problems of a spec whose names and graph are already sound."""
     problems: dict[tuple[str, str, str], Problem] = {}
     terminal = spec.terminal_flags()
+    model = Model.of(spec, registry, forms)
 
     def report(located: Located, message: str) -> None:
         file, key = located.file, located.key
@@ -320,7 +461,7 @@ def check(
         problems.setdefault((file, key, message), Problem(file, key, message))
 
     for selections in combinations:
-        found = explore(spec, registry, selections)
+        found = explore(spec, registry, selections, model)
         steps: list[Step] = found.steps  # type: ignore[attr-defined]
         under = _describe(selections)
         reached = {state for state, _facts in found.situations}
@@ -346,7 +487,11 @@ def check(
         stuck: dict[str, Facts] = {}
         for situation in found.situations - can_finish:
             state_key, facts = situation
-            if state_key not in stuck or len(facts) < len(stuck[state_key]):
+            # The fewest facts, and of those the first in order: the same words every run.
+            if state_key not in stuck or (len(facts), sorted(facts)) < (
+                len(stuck[state_key]),
+                sorted(stuck[state_key]),
+            ):
                 stuck[state_key] = facts
         for state_key, facts in stuck.items():
             report(

@@ -25,6 +25,7 @@ from webapp.workflow.definition import (
     Worklist,
 )
 from webapp.workflow.documents import Document, read_document
+from webapp.workflow.expressions import Forms, canonical, parse_use
 from webapp.workflow.problems import DefinitionError, Problem, in_file_order, not_checked
 from webapp.workflow.registry import DEFAULT_REGISTRY, Registry
 from webapp.workflow.schema import is_override, schema_problems
@@ -57,23 +58,31 @@ def definition_files(directory: Path, *, administration: bool = False) -> list[P
     )
 
 
-def load_directory(directory: Path, registry: Registry = DEFAULT_REGISTRY) -> LoadResult:
+def load_directory(
+    directory: Path, registry: Registry = DEFAULT_REGISTRY, forms: Forms | None = None
+) -> LoadResult:
     """Load the episode workflows under `directory`; a published file changed in place, or
-    gone, is a problem too (webapp/workflow/published.py)."""
-    result = load_files(definition_files(directory), registry)
+    gone, is a problem too (webapp/workflow/published.py). Structured conditions are
+    checked against `forms` (the form definitions)."""
+    result = load_files(definition_files(directory), registry, forms)
     result.problems = in_file_order(result.problems + published.folder_problems(directory))
     return result
 
 
-def load_catalogue(directory: Path, registry: Registry = DEFAULT_REGISTRY) -> Catalogue:
-    """Load every definition under `directory`, or raise DefinitionError listing problems."""
-    result = load_directory(directory, registry)
+def load_catalogue(
+    directory: Path, registry: Registry = DEFAULT_REGISTRY, forms: Forms | None = None
+) -> Catalogue:
+    """Load every definition under `directory`, or raise DefinitionError listing problems.
+    Structured conditions are checked against `forms` (the form definitions)."""
+    result = load_directory(directory, registry, forms)
     if result.problems:
         raise DefinitionError(result.problems)
     return Catalogue(result.definitions)
 
 
-def load_files(paths: Iterable[Path], registry: Registry = DEFAULT_REGISTRY) -> LoadResult:
+def load_files(
+    paths: Iterable[Path], registry: Registry = DEFAULT_REGISTRY, forms: Forms | None = None
+) -> LoadResult:
     result = LoadResult()
     documents: dict[str, Document] = {}
     national: list[Document] = []
@@ -95,7 +104,7 @@ def load_files(paths: Iterable[Path], registry: Registry = DEFAULT_REGISTRY) -> 
         if _duplicate(spec, specs, result):
             continue
         specs[(spec.id, spec.version)] = spec
-        problems = validate(spec, registry, result.notes)
+        problems = validate(spec, registry, result.notes, forms)
         result.problems += problems
         if not problems:
             usable.add((spec.id, spec.version))
@@ -128,7 +137,7 @@ def load_files(paths: Iterable[Path], registry: Registry = DEFAULT_REGISTRY) -> 
                     "versions of it the same id",
                 )
             )
-        problems += validate(spec, registry, result.notes)
+        problems += validate(spec, registry, result.notes, forms)
         result.problems += problems
         if not problems:
             result.definitions.append(build(spec, registry))
@@ -286,6 +295,8 @@ def _transition(
         else ConditionUse(
             use["condition"], use.get("refusal", registry.conditions[use["condition"]].refusal)
         )
+        if "condition" in use
+        else ConditionUse(canonical(use), use["refusal"], parse_use(use))
         for use in value.get("conditions", [])
     )
     return Transition(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Protocol
@@ -69,6 +70,14 @@ class EpisodeFacts(Protocol):
     def closure_requested_by_id(self) -> int | None: ...
     @property
     def state_before_transfer(self) -> str | None: ...
+    @property
+    def answers(self) -> Mapping[str, object]: ...
+    @property
+    def record_counts(self) -> Mapping[str, int]: ...
+    @property
+    def entered_states(self) -> Mapping[str, datetime]: ...
+    @property
+    def today(self) -> date | None: ...
 
 
 @dataclass(frozen=True)
@@ -91,6 +100,16 @@ class EpisodeSnapshot:
     closure_requested_by_id: int | None = None
     # The state a transfer to another borough left, while the transfer waits to be accepted.
     state_before_transfer: str | None = None
+    # Read only for a definition whose structured conditions need them (expressions.Needs):
+    # answers by "form.question", counts by record kind, when each state was last entered.
+    answers: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+    record_counts: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    entered_states: Mapping[str, datetime] = field(default_factory=lambda: MappingProxyType({}))
+    today: date | None = None
+
+
+#: EpisodeSnapshot's fields read on demand, for the structured conditions that need them.
+ON_DEMAND_FACTS = frozenset({"answers", "record_counts", "entered_states", "today"})
 
 
 Check = Callable[[EpisodeFacts, Actor], bool]
@@ -493,6 +512,18 @@ PART_FACTS = {
         PartFact("tac_member"),
     ),
 }
+
+#: The episode part whose page edits each form's answers, for `workflows check` (the
+#: table of form kinds in webapp/assessments/kinds.py agrees: a test compares them).
+FORM_PARTS = {
+    "pre_assessment_checklist": ("checklist",),
+    "caf_assessment": ("assessment",),
+    "delivery_plan_review": ("plan", "reviews"),
+    "tac_meeting": ("tac",),
+    "closure": ("closure",),
+}
+#: Forms that can be saved without current consent to record (DESIGN §3).
+FORMS_WITHOUT_CONSENT = frozenset({"closure"})
 
 ROLE_FACTS = {
     "lead_professional": "lead_professional_id",

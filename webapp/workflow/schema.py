@@ -20,6 +20,19 @@ from webapp.workflow.problems import Problem, join_key
 NAME = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}
 TEXT = {"type": "string", "minLength": 1}
 NAMES = {"type": "array", "items": NAME, "uniqueItems": True}
+#: A choice's value as a condition compares it (YAML reads an unquoted yes as true).
+CHOICE = {"type": ["string", "boolean"], "minLength": 1}
+COUNT = {"type": "integer", "minimum": 0}
+#: The structured conditions (webapp/workflow/expressions.py); nesting goes through
+#: `expression`, which has no refusal of its own.
+OPERATORS: dict[str, Any] = {
+    "answer": {"$ref": "#/$defs/answer"},
+    "count": {"$ref": "#/$defs/count"},
+    "days_since": {"$ref": "#/$defs/days_since"},
+    "all": {"type": "array", "items": {"$ref": "#/$defs/expression"}, "minItems": 1},
+    "any": {"type": "array", "items": {"$ref": "#/$defs/expression"}, "minItems": 1},
+    "not": {"$ref": "#/$defs/expression"},
+}
 
 DEFS: dict[str, Any] = {
     "state": {
@@ -51,16 +64,69 @@ DEFS: dict[str, Any] = {
         ],
     },
     "condition_use": {
-        "description": "give a condition name, or {condition: name, refusal: text}",
-        "oneOf": [
-            NAME,
-            {
-                "type": "object",
+        "description": (
+            "give a condition name, {condition: name, refusal: text}, or a structured "
+            "condition with its refusal"
+        ),
+        "if": {"type": "string"},
+        "then": NAME,
+        "else": {
+            "type": "object",
+            "if": {"required": ["condition"]},
+            "then": {
                 "required": ["condition"],
                 "additionalProperties": False,
                 "properties": {"condition": NAME, "refusal": TEXT},
             },
-        ],
+            "else": {
+                "required": ["refusal"],
+                "additionalProperties": False,
+                "minProperties": 2,
+                "maxProperties": 2,
+                "x-message": (
+                    "give one of answer, count, days_since, all, any or not, with a refusal "
+                    "(what the user is told to do when it does not hold)"
+                ),
+                "properties": {**OPERATORS, "refusal": TEXT},
+            },
+        },
+    },
+    "expression": {
+        "description": "give a condition name or one of answer, count, days_since, all, any, not",
+        "if": {"type": "string"},
+        "then": NAME,
+        "else": {
+            "type": "object",
+            "additionalProperties": False,
+            "minProperties": 1,
+            "maxProperties": 1,
+            "x-message": "give exactly one of answer, count, days_since, all, any or not",
+            "properties": OPERATORS,
+        },
+    },
+    "answer": {
+        "type": "object",
+        "required": ["form", "field"],
+        "additionalProperties": False,
+        "properties": {
+            "form": NAME,
+            "field": NAME,
+            "equals": CHOICE,
+            "one_of": {"type": "array", "items": CHOICE, "minItems": 1, "uniqueItems": True},
+            "answered": {"type": "boolean"},
+        },
+    },
+    "count": {
+        "type": "object",
+        "required": ["of", "at_least"],
+        "additionalProperties": False,
+        "properties": {"of": NAME, "at_least": COUNT},
+    },
+    "days_since": {
+        "type": "object",
+        "required": ["at_least"],
+        "additionalProperties": False,
+        "properties": {"state": NAME, "form": NAME, "field": NAME, "at_least": COUNT},
     },
     "transition": {
         "type": "object",
@@ -254,9 +320,13 @@ def schema_problems(file: str, document: object) -> list[Problem]:
     """Check one parsed file against the schema that fits it (national or override)."""
     validator = _OVERRIDE if is_override(document) else _NATIONAL
     errors = sorted(validator.iter_errors(document), key=lambda error: str(list(error.path)))
+    leaves = list(_leaves(errors))
+    # A structured condition without its refusal is told that, not also how many keys it has.
+    missing = {tuple(error.path) for error in leaves if error.validator == "required"}
     return [
         Problem(file, join_key(*error.path, *_unexpected_key(error)), _message(error))
-        for error in _leaves(errors)
+        for error in leaves
+        if not (error.validator == "minProperties" and tuple(error.path) in missing)
     ]
 
 
@@ -289,6 +359,11 @@ def _rebase(parent: ValidationError, child: ValidationError) -> ValidationError:
 
 
 def _message(error: ValidationError) -> str:
+    described = isinstance(error.schema, dict) and "x-message" in error.schema
+    if described and error.validator in ("minProperties", "maxProperties"):
+        return str(error.schema["x-message"])
+    if error.validator == "minimum":
+        return f"{error.instance!r} is below the minimum of {error.validator_value}"
     if error.validator == "required":
         return f"is missing a required key: {error.message.split(' ')[0]}"
     if error.validator == "additionalProperties":

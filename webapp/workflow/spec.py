@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from webapp.workflow.definition import WorkflowRef
+from webapp.workflow.expressions import canonical
 from webapp.workflow.problems import Problem, join_key, unknown
 
 
@@ -117,10 +118,9 @@ def when_options(transition: Mapping[str, Any]) -> dict[str, list[str]]:
 
 
 def condition_names(transition: Mapping[str, Any]) -> list[str]:
-    return [
-        use if isinstance(use, str) else use["condition"]
-        for use in transition.get("conditions", [])
-    ]
+    """Each condition by its name; a structured one by its written text, without its
+    refusal (so that an override can be seen to keep it)."""
+    return [canonical(use) for use in transition.get("conditions", [])]
 
 
 def apply_override(base: Spec, file: str, data: Mapping[str, Any]) -> tuple[Spec, list[Problem]]:

@@ -10,23 +10,30 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import product
 
-from webapp.workflow import liveness
+from webapp.workflow import expressions, liveness
 from webapp.workflow.definition import PREVIOUS, entered_from
+from webapp.workflow.expressions import Forms
 from webapp.workflow.problems import Problem, join_key, not_checked, unknown
 from webapp.workflow.registry import Registry
-from webapp.workflow.spec import Located, Spec, condition_names, source_states, when_options
+from webapp.workflow.spec import Located, Spec, source_states, when_options
 
 # Names the `transitions` library gives its model; a trigger must not shadow them.
 RESERVED_TRIGGERS = frozenset({"trigger", "state"})
 RESERVED_PREFIXES = ("to_", "is_", "may_")
 
 
-def validate(spec: Spec, registry: Registry, notes: list[Problem] | None = None) -> list[Problem]:
+def validate(
+    spec: Spec,
+    registry: Registry,
+    notes: list[Problem] | None = None,
+    forms: Forms | None = None,
+) -> list[Problem]:
     """Every problem of the spec; `notes` gets one line for each layer of checks that the
-    problems found kept from running."""
+    problems found kept from running. Structured conditions are checked against `forms`,
+    the effective forms of the spec's borough (or the national forms)."""
     notes = [] if notes is None else notes
     problems: list[Problem] = []
-    problems += _check_names(spec, registry)
+    problems += _check_names(spec, registry, forms)
     problems += _check_timed(spec, registry)
     problems += _check_moved_effects(spec)
     choice_problems = _check_choices(spec, registry)
@@ -46,7 +53,7 @@ def validate(spec: Spec, registry: Registry, notes: list[Problem] | None = None)
         notes.append(not_checked(spec.file, "checks of who can take each step"))
     else:
         # Who can take each step, and whether its conditions can ever hold.
-        problems += liveness.check(spec, registry, _combinations(spec))
+        problems += liveness.check(spec, registry, _combinations(spec), forms)
     return problems
 
 
@@ -75,7 +82,7 @@ def _names(
     ]
 
 
-def _check_names(spec: Spec, registry: Registry) -> list[Problem]:
+def _check_names(spec: Spec, registry: Registry, forms: Forms | None) -> list[Problem]:
     problems: list[Problem] = []
     states = spec.states
     if spec.initial.value not in states:
@@ -171,9 +178,16 @@ def _check_names(spec: Spec, registry: Registry) -> list[Problem]:
                     f"transition {value['trigger']!r} has no source state left",
                 )
             )
-        problems += _names(
-            transition, "conditions", condition_names(value), "condition", registry.conditions
-        )
+        for position, use in enumerate(value.get("conditions", [])):
+            problems += expressions.problems(
+                transition.file,
+                join_key(transition.key, "conditions", position),
+                use,
+                registry=registry,
+                states=states,
+                borough=spec.borough,
+                forms=forms,
+            )
         problems += _names(
             transition, "effects", value.get("effects", []), "effect", registry.effects
         )
