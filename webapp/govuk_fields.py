@@ -1,17 +1,48 @@
-"""WTForms fields for GOV.UK patterns that govuk-frontend-wtf gets wrong or lacks.
+"""WTForms fields for GOV.UK patterns that govuk-frontend-wtf gets wrong or lacks, and the
+builders every form uses for its text, select, radio and submit fields.
 
 The date field reads the three GOV.UK date inputs (day, month, year, all named after the
 field), never raises on a missing part (the upstream widget turns that into a 500), uses
-GOV.UK wording, and links the error summary to the first part that is wrong."""
+GOV.UK wording, and links the error summary to the first part that is wrong.
+
+The builders give each field its GOV.UK widget and its messages in one place, so that a
+form says only what is particular to a question: its label, hint, limit and wording."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput
-from wtforms import Field, RadioField, SelectField, SelectMultipleField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    EmailField,
+    Field,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.utils import unset_value
-from wtforms.validators import StopValidation, ValidationError
+from wtforms.validators import (
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
+
+from webapp.form_filters import strip_text
 
 NOT_IN_LIST = "Select an option from the list"
 
@@ -123,3 +154,123 @@ class GovukDateField(Field):
         self.data = value
         if value is not None:
             self.raw_data = [str(value.day), str(value.month), str(value.year)]
+
+
+def too_long(subject: str, max_length: int) -> Length:
+    """The GOV.UK message for text over its limit: "<subject> must be N characters or fewer"."""
+    return Length(max=max_length, message=f"{subject} must be {max_length} characters or fewer")
+
+
+def _answer_validators(required: str | Any | None, skip_blank: bool) -> list[Any]:
+    """What a blank answer meets first: a message asking for it (a string is InputRequired's
+    message; a validator is used as it is), or Optional, which lets a blank answer through
+    without the later checks, unless skip_blank is off (an inline check wants blanks too)."""
+    if isinstance(required, str):
+        return [InputRequired(message=required)]
+    if required is not None:
+        return [required]
+    return [Optional()] if skip_blank else []
+
+
+def _text_options(
+    label: str,
+    *,
+    required: str | Any | None = None,
+    max_length: int | None = None,
+    subject: str | None = None,
+    hint: str | None = None,
+    strip: bool = False,
+    skip_blank: bool = True,
+    validators: Sequence[Any] = (),
+    **options: Any,
+) -> dict[str, Any]:
+    """The options of a text question. `required` is the message for a blank answer (none:
+    the question is optional); `subject` names the answer in the too-long message when the
+    label does not ("Role must be 160 characters or fewer"); `strip` trims the answer;
+    `validators` run after the length; anything else goes to the field as it is."""
+    checks = _answer_validators(required, skip_blank)
+    if max_length is not None:
+        checks.append(too_long(subject or label, max_length))
+    checks.extend(validators)
+    if hint is not None:
+        # Only a real hint: the radio and date macros would show an empty one.
+        options["description"] = hint
+    if strip:
+        options["filters"] = [strip_text]
+    return {"validators": checks, **options}
+
+
+def text_input(
+    label: str, *, field_class: type[StringField] = StringField, **question: Any
+) -> StringField:
+    """A one-line text question; `question` takes the options of `_text_options`."""
+    return field_class(label, widget=GovTextInput(), **_text_options(label, **question))
+
+
+def text_area(label: str, **question: Any) -> TextAreaField:
+    """A text area question; `question` takes the options of `_text_options`."""
+    return TextAreaField(label, widget=GovTextArea(), **_text_options(label, **question))
+
+
+EMAIL_MAX = 254
+
+
+def email_input(
+    label: str, *, required: str | Any | None = None, hint: str | None = None
+) -> StringField:
+    """An email address question: trimmed, at most 254 characters, and in the usual format."""
+    return text_input(
+        label,
+        field_class=EmailField,
+        required=required,
+        max_length=EMAIL_MAX,
+        subject="Email address",
+        hint=hint,
+        strip=True,
+        validators=[
+            Email(
+                message="Enter an email address in the correct format, like name@example.com",
+                check_deliverability=False,
+            )
+        ],
+    )
+
+
+def _choice_options(required: str | None, hint: str | None, options: dict[str, Any]):
+    if required is not None:
+        options["validators"] = [InputRequired(message=required), *options.get("validators", ())]
+    if hint is not None:
+        options["description"] = hint
+    return options
+
+
+def select(
+    label: str, *, required: str | None = None, hint: str | None = None, **options: Any
+) -> GovukSelectField:
+    """A select question; `required` is the message when nothing is chosen."""
+    return GovukSelectField(label, widget=GovSelect(), **_choice_options(required, hint, options))
+
+
+def radios(
+    label: str,
+    choices: Any,
+    *,
+    required: str | None = None,
+    hint: str | None = None,
+    **options: Any,
+) -> GovukRadioField:
+    """A radio question; `required` is the message when nothing is chosen."""
+    return GovukRadioField(
+        label,
+        widget=GovRadioInput(),
+        choices=choices,
+        **_choice_options(required, hint, options),
+    )
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def submit_button(label: str) -> SubmitField:
+    """The form's button."""
+    return SubmitField(label, widget=GovSubmitInput())

@@ -1,26 +1,15 @@
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
-from wtforms import EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput
+from wtforms import PasswordField
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from webapp.accounts import password_rules
 from webapp.accounts.models import User
+from webapp.govuk_fields import email_input, submit_button
 
 
 class SignInForm(FlaskForm):
-    email = EmailField(
-        "Email address",
-        widget=GovTextInput(),
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
-        validators=[
-            DataRequired(message="Enter your email address"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-            Email(
-                message="Enter an email address in the correct format, like name@example.com",
-                check_deliverability=False,
-            ),
-        ],
-    )
+    email = email_input("Email address", required=DataRequired(message="Enter your email address"))
     password = PasswordField(
         "Password",
         widget=GovPasswordInput(),
@@ -29,7 +18,7 @@ class SignInForm(FlaskForm):
             Length(max=200, message="Password must be 200 characters or fewer"),
         ],
     )
-    submit = SubmitField("Sign in", widget=GovSubmitInput())
+    submit = submit_button("Sign in")
 
 
 class SignOutForm(FlaskForm):
@@ -51,7 +40,7 @@ class SetPasswordForm(FlaskForm):
         widget=GovPasswordInput(),
         validators=[DataRequired(message="Enter the password again")],
     )
-    submit = SubmitField("Set your password", widget=GovSubmitInput())
+    submit = submit_button("Set your password")
 
     def __init__(self, *args, account: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -70,17 +59,5 @@ class SetPasswordForm(FlaskForm):
 class ForgottenPasswordForm(FlaskForm):
     """Asking for a link to choose a new password."""
 
-    email = EmailField(
-        "Email address",
-        widget=GovTextInput(),
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
-        validators=[
-            DataRequired(message="Enter your email address"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-            Email(
-                message="Enter an email address in the correct format, like name@example.com",
-                check_deliverability=False,
-            ),
-        ],
-    )
-    submit = SubmitField("Send the link", widget=GovSubmitInput())
+    email = email_input("Email address", required=DataRequired(message="Enter your email address"))
+    submit = submit_button("Send the link")

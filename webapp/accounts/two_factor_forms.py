@@ -1,8 +1,6 @@
 """The forms of two-factor sign-in."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
-from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Regexp
 
 from webapp.accounts.two_factor import (
@@ -12,6 +10,7 @@ from webapp.accounts.two_factor import (
     normalise_code,
     normalise_recovery_code,
 )
+from webapp.govuk_fields import submit_button, text_input
 
 
 def _code(value):
@@ -25,37 +24,35 @@ def _recovery_code(value):
 class AppCodeForm(FlaskForm):
     """A code from the person's authenticator app."""
 
-    code = StringField(
+    code = text_input(
         "Code from your authenticator app",
-        widget=GovTextInput(),
-        description=f"Your app shows a {CODE_DIGITS}-digit code that changes every 30 seconds.",
+        required=DataRequired(message="Enter the code from your authenticator app"),
+        hint=f"Your app shows a {CODE_DIGITS}-digit code that changes every 30 seconds.",
         filters=[_code],
         validators=[
-            DataRequired(message="Enter the code from your authenticator app"),
             Regexp(
                 rf"^[0-9]{{{CODE_DIGITS}}}$",
                 message=f"The code must be {CODE_DIGITS} digits, like 123456",
-            ),
+            )
         ],
     )
-    submit = SubmitField("Continue", widget=GovSubmitInput())
+    submit = submit_button("Continue")
 
 
 class RecoveryCodeForm(FlaskForm):
     """One of the person's recovery codes."""
 
-    code = StringField(
+    code = text_input(
         "Recovery code",
-        widget=GovTextInput(),
-        description="One of the codes you printed or saved when you set up two-factor "
+        required=DataRequired(message="Enter a recovery code"),
+        hint="One of the codes you printed or saved when you set up two-factor "
         "sign-in, like abcde-fghjk. Each code works once.",
         filters=[_recovery_code],
         validators=[
-            DataRequired(message="Enter a recovery code"),
             Regexp(
                 rf"^[{RECOVERY_ALPHABET}]{{{RECOVERY_CODE_LENGTH}}}$",
                 message="Enter the recovery code as it was given to you, like abcde-fghjk",
-            ),
+            )
         ],
     )
-    submit = SubmitField("Continue", widget=GovSubmitInput())
+    submit = submit_button("Continue")

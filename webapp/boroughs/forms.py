@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovRadioInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
-from wtforms import StringField, SubmitField, TextAreaField
+from wtforms import StringField
 
 from webapp.boroughs.models import BoroughKind, Sector
 from webapp.boroughs.onboarding import KIND_TITLES, BoroughDetails, OrganisationDetails
-from webapp.form_filters import strip_text
-from webapp.govuk_fields import GovukRadioField, GovukSelectField
+from webapp.govuk_fields import (
+    radios,
+    select,
+    submit_button,
+    text_area,
+    text_input,
+)
 
 
-def _text(label: str, description: str = "", **options) -> StringField:
-    return StringField(
-        label, widget=GovTextInput(), filters=[strip_text], description=description, **options
-    )
+def _text(label: str, hint: str | None = None) -> StringField:
+    """An answer onboarding checks (its messages go on the field): none of its own checks."""
+    return text_input(label, hint=hint, strip=True, skip_blank=False)
 
 
 class NewBoroughForm(FlaskForm):
@@ -35,11 +32,10 @@ class NewBoroughForm(FlaskForm):
         "borough's own forms, workflow and templates, and starts its CAF references. It "
         "cannot be changed.",
     )
-    kind = GovukRadioField(
+    kind = radios(
         "Kind of local authority",
-        widget=GovRadioInput(),
-        choices=[(kind.value, KIND_TITLES[kind]) for kind in BoroughKind],
-        validate_choice=False,  # onboarding checks it, with every other problem
+        [(kind.value, KIND_TITLES[kind]) for kind in BoroughKind],
+        validate_choice=False,
     )
     region = _text("Region (optional)", "For example, London or North West.")
     contact_name = _text(
@@ -48,8 +44,8 @@ class NewBoroughForm(FlaskForm):
     )
     contact_email = _text("CAF contact email address")
     contact_phone = _text("CAF contact telephone number (optional)")
-    contact_address = TextAreaField(
-        "CAF contact postal address (optional)", widget=GovTextArea(), filters=[strip_text]
+    contact_address = text_area(
+        "CAF contact postal address (optional)", skip_blank=False, strip=True
     )
     admin_name = _text("Full name of the borough's first administrator")
     admin_email = _text(
@@ -57,7 +53,7 @@ class NewBoroughForm(FlaskForm):
         "We e-mail them a link to set their password. They then add the borough's "
         "organisations and accounts.",
     )
-    submit = SubmitField("Add the borough", widget=GovSubmitInput())
+    submit = submit_button("Add the borough")
 
     def details(self) -> BoroughDetails:
         return BoroughDetails(
@@ -74,15 +70,14 @@ class NewBoroughForm(FlaskForm):
 
 class NewOrganisationForm(FlaskForm):
     name = _text("Name of the organisation", "For example, Eastmoor Primary School.")
-    sector = GovukSelectField(
+    sector = select(
         "Sector",
-        widget=GovSelect(),
         choices=[("", "Select a sector")] + [(sector.value, sector.title) for sector in Sector],
-        validate_choice=False,  # onboarding checks it, with every other problem
+        validate_choice=False,
     )
     email = _text("Email address (optional)")
     phone = _text("Telephone number (optional)")
-    submit = SubmitField("Add the organisation", widget=GovSubmitInput())
+    submit = submit_button("Add the organisation")
 
     def details(self) -> OrganisationDetails:
         return OrganisationDetails(

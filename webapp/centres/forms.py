@@ -1,17 +1,21 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovRadioInput,
     GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
 )
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import SelectField
+from wtforms.validators import Optional
 
-from webapp.consent.forms import YES_NO, points_explained_field, withdrawal_reason_field
-from webapp.govuk_fields import GovukCheckboxesField, GovukDateField, GovukRadioField
+from webapp.consent.forms import points_explained_field, withdrawal_reason_field
+from webapp.govuk_fields import (
+    YES_NO,
+    GovukCheckboxesField,
+    GovukDateField,
+    radios,
+    submit_button,
+    text_area,
+    text_input,
+)
 
 SIGNED_AS = [
     ("parent", "Parent"),
@@ -35,63 +39,38 @@ class RegistrationForm(FlaskForm):
         validate_choice=False,  # checked by the registration rules, with their own wording
         validators=[Optional()],
     )
-    other_children = TextAreaField(
+    other_children = text_area(
         "Other children under 5 in the family (optional)",
-        widget=GovTextArea(),
-        description=(
-            "Their child index references, one on each line. Find each child in the child "
-            "index first."
-        ),
-        validators=[
-            Optional(),
-            Length(max=500, message="Other children must be 500 characters or fewer"),
-        ],
+        max_length=500,
+        subject="Other children",
+        hint="Their child index references, one on each line. Find each child in the child "
+        "index first.",
     )
-    adult_name = StringField(
-        "Full name of the parent or carer",
-        widget=GovTextInput(),
-        validators=[
-            Optional(),
-            Length(max=160, message="Their name must be 160 characters or fewer"),
-        ],
+    adult_name = text_input(
+        "Full name of the parent or carer", max_length=160, subject="Their name"
     )
-    relationship_to_child = StringField(
+    relationship_to_child = text_input(
         "Their relationship to the children",
-        widget=GovTextInput(),
-        description="For example, mother, father, grandparent or carer.",
-        validators=[
-            Optional(),
-            Length(max=80, message="Their relationship must be 80 characters or fewer"),
-        ],
+        max_length=80,
+        subject="Their relationship",
+        hint="For example, mother, father, grandparent or carer.",
     )
-    signed_as = GovukRadioField(
-        "They signed the form as",
-        widget=GovRadioInput(),
-        choices=SIGNED_AS,
-        validators=[Optional()],
+    signed_as = radios("They signed the form as", SIGNED_AS, validators=[Optional()])
+    parental_responsibility = radios(
+        "Do they have parental responsibility for the children?", YES_NO, validators=[Optional()]
     )
-    parental_responsibility = GovukRadioField(
-        "Do they have parental responsibility for the children?",
-        widget=GovRadioInput(),
-        choices=YES_NO,
-        validators=[Optional()],
-    )
-    agree_to_record = GovukRadioField(
+    agree_to_record = radios(
         "Do they agree to information about them and their children being kept by the "
         "children's centre?",
-        widget=GovRadioInput(),
-        choices=YES_NO,
-        description=(
-            "Their names, addresses and dates of birth, used to provide the centre's "
-            "services and for monitoring and evaluation. If they do not agree, nothing is kept."
-        ),
+        YES_NO,
+        hint="Their names, addresses and dates of birth, used to provide the centre's "
+        "services and for monitoring and evaluation. If they do not agree, nothing is kept.",
         validators=[Optional()],
     )
-    agree_to_share = GovukRadioField(
+    agree_to_share = radios(
         "Do they agree to the centre sharing this information with its partner agencies, "
         "only to deliver its services?",
-        widget=GovRadioInput(),
-        choices=YES_NO,
+        YES_NO,
         validators=[Optional()],
     )
     partners = GovukCheckboxesField(
@@ -102,14 +81,11 @@ class RegistrationForm(FlaskForm):
         validators=[Optional()],
         description="The form must name each agency. Select all that apply.",
     )
-    other_services = TextAreaField(
+    other_services = text_area(
         "Other partner agencies they agreed to (optional)",
-        widget=GovTextArea(),
-        description="One on each line, for agencies not listed above.",
-        validators=[
-            Optional(),
-            Length(max=2000, message="Other partner agencies must be 2000 characters or fewer"),
-        ],
+        max_length=2000,
+        subject="Other partner agencies",
+        hint="One on each line, for agencies not listed above.",
     )
     points_explained = points_explained_field("Confirm what you explained before they signed")
     signed_on = GovukDateField(
@@ -124,14 +100,14 @@ class RegistrationForm(FlaskForm):
         label_for_errors="the date to review consent",
         description="Consent should be re-visited from time to time: within 2 years.",
     )
-    submit = SubmitField("Save the registration", widget=GovSubmitInput())
+    submit = submit_button("Save the registration")
 
 
 class WithdrawRegistrationForm(FlaskForm):
     withdrawal_reason = withdrawal_reason_field(
         "Record who withdrew consent, how and when they told you, and any reason."
     )
-    submit = SubmitField("Withdraw consent", widget=GovSubmitInput())
+    submit = submit_button("Withdraw consent")
 
 
 class ReviewRegistrationForm(FlaskForm):
@@ -147,16 +123,11 @@ class ReviewRegistrationForm(FlaskForm):
         label_for_errors="the date of the next review",
         description="Within 2 years.",
     )
-    comment = TextAreaField(
-        "What did the family say? (optional)",
-        widget=GovTextArea(),
-        validators=[
-            Optional(),
-            Length(max=2000, message="What the family said must be 2000 characters or fewer"),
-        ],
+    comment = text_area(
+        "What did the family say? (optional)", max_length=2000, subject="What the family said"
     )
-    submit = SubmitField("They still agree: save the review", widget=GovSubmitInput())
+    submit = submit_button("They still agree: save the review")
 
 
 class StartFromRegistrationForm(FlaskForm):
-    submit = SubmitField("Start this CAF's consent from it", widget=GovSubmitInput())
+    submit = submit_button("Start this CAF's consent from it")

@@ -1,17 +1,10 @@
 import re
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovRadioInput,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
-from wtforms import StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import ValidationError
 
 from webapp.episodes.models import SOCIAL_CARE_TITLES
-from webapp.govuk_fields import GovukDateField, GovukRadioField
+from webapp.govuk_fields import GovukDateField, radios, submit_button, text_area, text_input
 
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$", re.IGNORECASE)
 
@@ -23,37 +16,29 @@ REASONS = [
 ]
 
 
-def _text(label, max_length, optional=True):
-    length = Length(max=max_length, message=f"{label} must be {max_length} characters or fewer")
-    return StringField(
-        label, widget=GovTextInput(), validators=[Optional(), length] if optional else [length]
-    )
-
-
 class ChildSearchForm(FlaskForm):
-    reason = GovukRadioField(
+    reason = radios(
         "Why are you searching?",
-        widget=GovRadioInput(),
-        choices=REASONS,
-        validators=[InputRequired(message="Select why you are searching")],
-        description="Every search is recorded with its reason.",
+        REASONS,
+        required="Select why you are searching",
+        hint="Every search is recorded with its reason.",
     )
-    reason_details = TextAreaField(
-        "Give the reason",
-        widget=GovTextArea(),
-        validators=[Length(max=500, message="The reason must be 500 characters or fewer")],
+    reason_details = text_area(
+        "Give the reason", skip_blank=False, max_length=500, subject="The reason"
     )
-    given_name = _text("Given name", 120)
-    family_name = _text("Family name", 120, optional=False)  # checks the details given
+    given_name = text_input("Given name", max_length=120)
+    family_name = text_input(
+        "Family name", max_length=120, skip_blank=False
+    )  # checks the details given
     date_of_birth = GovukDateField(
         "Date of birth or expected date of delivery",
         required=False,
         label_for_errors="the date of birth",
         description="For example, 27 3 2015",
     )
-    postcode = _text("Postcode", 10)
-    reference = _text("Unique reference number", 40)
-    submit = SubmitField("Search", widget=GovSubmitInput())
+    postcode = text_input("Postcode", max_length=10)
+    reference = text_input("Unique reference number", max_length=40)
+    submit = submit_button("Search")
 
     def validate_postcode(self, field):
         if field.data and not POSTCODE.match(field.data.strip()):
@@ -85,16 +70,11 @@ class StartEpisodeForm(FlaskForm):
     Annex 1, section 2: "Checks should also include social care services to see whether they
     are involved or have had prior involvement")."""
 
-    social_care = GovukRadioField(
+    social_care = radios(
         "Is children's social care involved, or has it been?",
-        widget=GovRadioInput(),
-        choices=[(value.value, title) for value, title in SOCIAL_CARE_TITLES.items()],
-        validators=[
-            InputRequired(message="Select whether children's social care is involved, or has been")
-        ],
-        description=(
-            "Check with children's social care or your borough CAF contact if you do not "
-            "know. The child index shows your answer to others who search for this child."
-        ),
+        [(value.value, title) for value, title in SOCIAL_CARE_TITLES.items()],
+        required="Select whether children's social care is involved, or has been",
+        hint="Check with children's social care or your borough CAF contact if you do not "
+        "know. The child index shows your answer to others who search for this child.",
     )
-    submit = SubmitField("Start the CAF", widget=GovSubmitInput())
+    submit = submit_button("Start the CAF")

@@ -1,19 +1,21 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovRadioInput,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
 )
-from wtforms import HiddenField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import HiddenField, TextAreaField
+from wtforms.validators import InputRequired, Optional
 
 from webapp.consent.models import ConsentDecision, ConsentGiver, ConsentMethod, ReviewOutcome
 from webapp.consent.refusals import COMMENT_MAX, WHAT_WAS_REFUSED
-from webapp.govuk_fields import GovukCheckboxesField, GovukDateField, GovukRadioField
-
-YES_NO = [("yes", "Yes"), ("no", "No")]
+from webapp.govuk_fields import (
+    YES_NO,
+    GovukCheckboxesField,
+    GovukDateField,
+    radios,
+    submit_button,
+    text_area,
+    text_input,
+)
 
 # The informed-consent points a practitioner must have explained (guidance 4.13-4.16).
 POINTS_TO_EXPLAIN = [
@@ -42,57 +44,36 @@ SCOPE_HINT = (
 )
 
 
-def _text(label, max_length, message=None, required=True, hint=None):
-    validators = [
-        Length(max=max_length, message=f"{label} must be {max_length} characters or fewer")
-    ]
-    validators.insert(0, InputRequired(message=message) if required else Optional())
-    return StringField(label, widget=GovTextInput(), validators=validators, description=hint)
-
-
 class WhoDecidesForm(FlaskForm):
     """Who made the decision: the child or young person (with sufficient understanding), or
     one parent or carer with parental responsibility (guidance 4.13-4.15)."""
 
-    given_by = GovukRadioField(
+    given_by = radios(
         "Who is making this decision?",
-        widget=GovRadioInput(),
-        choices=[
+        [
             (ConsentGiver.CHILD.value, "The child or young person"),
             (ConsentGiver.PARENT_CARER.value, "A parent or carer"),
         ],
-        validators=[InputRequired(message="Select who is making this decision")],
+        required="Select who is making this decision",
     )
-    sufficient_understanding = GovukRadioField(
+    sufficient_understanding = radios(
         "Does the child or young person have sufficient understanding to make this decision?",
-        widget=GovRadioInput(),
-        choices=YES_NO,
+        YES_NO,
+        hint="Young people aged 16 or over are presumed to have it. Children aged 12 or over are "
+        "generally expected to. A younger child may have it: use your judgement.",
         validators=[Optional()],
-        description=(
-            "Young people aged 16 or over are presumed to have it. Children aged 12 or over are "
-            "generally expected to. A younger child may have it: use your judgement."
-        ),
     )
-    understanding_judgement = TextAreaField(
-        "Explain your judgement",
-        widget=GovTextArea(),
-        validators=[
-            Optional(),
-            Length(max=2000, message="Your judgement must be 2000 characters or fewer"),
-        ],
+    understanding_judgement = text_area(
+        "Explain your judgement", max_length=2000, subject="Your judgement"
     )
-    given_by_name = _text("Full name of the parent or carer", 160, required=False)
-    relationship_to_child = _text(
+    given_by_name = text_input("Full name of the parent or carer", max_length=160)
+    relationship_to_child = text_input(
         "Relationship to the child",
-        80,
-        required=False,
+        max_length=80,
         hint="For example, mother, father, grandparent, foster carer",
     )
-    parental_responsibility = GovukRadioField(
-        "Do they have parental responsibility for the child?",
-        widget=GovRadioInput(),
-        choices=YES_NO,
-        validators=[Optional()],
+    parental_responsibility = radios(
+        "Do they have parental responsibility for the child?", YES_NO, validators=[Optional()]
     )
 
 
@@ -108,11 +89,8 @@ def _method_field(*, implied: bool = False):
                 "Implied by what they did, such as accepting a service (basic information only)",
             )
         )
-    return GovukRadioField(
-        "How was the decision given?",
-        widget=GovRadioInput(),
-        choices=choices,
-        validators=[InputRequired(message="Select how the decision was given")],
+    return radios(
+        "How was the decision given?", choices, required="Select how the decision was given"
     )
 
 
@@ -126,14 +104,12 @@ def _decided_on_field():
 
 def withdrawal_reason_field(description: str) -> TextAreaField:
     """What the family said when they withdrew a consent (a CAF's or a registration's)."""
-    return TextAreaField(
+    return text_area(
         "What did they say?",
-        widget=GovTextArea(),
-        description=description,
-        validators=[
-            InputRequired(message="Enter what they said when they withdrew consent"),
-            Length(max=2000, message="What they said must be 2000 characters or fewer"),
-        ],
+        required="Enter what they said when they withdrew consent",
+        max_length=2000,
+        subject="What they said",
+        hint=description,
     )
 
 
@@ -149,14 +125,13 @@ def points_explained_field(label: str) -> GovukCheckboxesField:
 
 
 class ConsentForm(WhoDecidesForm):
-    decision = GovukRadioField(
+    decision = radios(
         "What did they decide?",
-        widget=GovRadioInput(),
-        choices=[
+        [
             (ConsentDecision.GIVEN.value, "They gave consent"),
             (ConsentDecision.REFUSED.value, "They refused consent"),
         ],
-        validators=[InputRequired(message="Select whether they gave or refused consent")],
+        required="Select whether they gave or refused consent",
     )
     scope = GovukCheckboxesField(
         "What have they agreed to?",
@@ -173,14 +148,11 @@ class ConsentForm(WhoDecidesForm):
         validators=[Optional()],
         description="Only the agencies the family has agreed to. Select all that apply.",
     )
-    other_services = TextAreaField(
+    other_services = text_area(
         "Other services they agreed to (optional)",
-        widget=GovTextArea(),
-        description="One service per line, for services not listed above.",
-        validators=[
-            Optional(),
-            Length(max=2000, message="Other services must be 2000 characters or fewer"),
-        ],
+        max_length=2000,
+        subject="Other services",
+        hint="One service per line, for services not listed above.",
     )
     points_explained = points_explained_field("Confirm what you explained before they decided")
     method = _method_field(implied=True)
@@ -191,14 +163,14 @@ class ConsentForm(WhoDecidesForm):
         label_for_errors="the date to review consent",
         description="For example, 27 9 2026",
     )
-    submit = SubmitField("Save the decision", widget=GovSubmitInput())
+    submit = submit_button("Save the decision")
 
 
 class WithdrawConsentForm(FlaskForm):
     withdrawal_reason = withdrawal_reason_field(
         "Record who withdrew consent, how and when they told you, and any reason given."
     )
-    submit = SubmitField("Withdraw consent", widget=GovSubmitInput())
+    submit = submit_button("Withdraw consent")
 
 
 class ConsentReviewForm(FlaskForm):
@@ -210,14 +182,13 @@ class ConsentReviewForm(FlaskForm):
         label_for_errors="the date of the review",
         description="For example, 27 3 2026",
     )
-    outcome = GovukRadioField(
+    outcome = radios(
         "What did they decide?",
-        widget=GovRadioInput(),
-        choices=[
+        [
             (ReviewOutcome.STILL_AGREED.value, "They still agree, as recorded"),
             (ReviewOutcome.WITHDRAW.value, "They want to withdraw their consent"),
         ],
-        validators=[InputRequired(message="Select what they decided")],
+        required="Select what they decided",
     )
     next_review_on = GovukDateField(
         "Date of the next review (if they still agree)",
@@ -225,37 +196,29 @@ class ConsentReviewForm(FlaskForm):
         label_for_errors="the date of the next review",
         description="For example, 27 9 2026",
     )
-    submit = SubmitField("Save the review", widget=GovSubmitInput())
+    submit = submit_button("Save the review")
 
 
 class RefusalForm(WhoDecidesForm):
     """A refusal before anything was agreed to be recorded: nothing of the CAF is kept, and
     what is typed here goes only into the practitioner's own note (guidance 4.16-4.18)."""
 
-    refused = GovukRadioField(
-        "What did they refuse?",
-        widget=GovRadioInput(),
-        choices=list(WHAT_WAS_REFUSED.items()),
-        validators=[InputRequired(message="Select what they refused")],
+    refused = radios(
+        "What did they refuse?", list(WHAT_WAS_REFUSED.items()), required="Select what they refused"
     )
     method = _method_field()
     given_on = _decided_on_field()
-    comment = TextAreaField(
+    comment = text_area(
         "What did they say? (optional)",
-        widget=GovTextArea(),
-        description="For your own note only: it is not kept in eCAF.",
-        validators=[
-            Optional(),
-            Length(
-                max=COMMENT_MAX, message=f"What they said must be {COMMENT_MAX} characters or fewer"
-            ),
-        ],
+        max_length=COMMENT_MAX,
+        subject="What they said",
+        hint="For your own note only: it is not kept in eCAF.",
     )
-    submit = SubmitField("Delete this CAF and make my note", widget=GovSubmitInput())
+    submit = submit_button("Delete this CAF and make my note")
 
 
 class RefusalNoteForm(FlaskForm):
     """The note, carried back from the page that shows it: the server keeps no copy."""
 
     note = HiddenField(validators=[InputRequired()])
-    submit = SubmitField("Download the note (Word document)", widget=GovSubmitInput())
+    submit = submit_button("Download the note (Word document)")

@@ -8,14 +8,9 @@ from urllib.parse import urlsplit
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovRadioInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
 )
-from wtforms import HiddenField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+from wtforms import HiddenField
+from wtforms.validators import DataRequired, Email, Optional, Regexp, ValidationError
 
 from webapp.directory.models import (
     ACCESS_TITLES,
@@ -25,10 +20,16 @@ from webapp.directory.models import (
     ServiceLevel,
 )
 from webapp.directory.services import LIMITS, SEARCH_MAX, TITLES, ServiceDetails
-from webapp.form_filters import strip_text
 from webapp.formdefs import Field, FieldType
 from webapp.formdefs.validators import EMAIL_MESSAGE, check_uk_phone
-from webapp.govuk_fields import GovukCheckboxesField, GovukRadioField, GovukSelectField
+from webapp.govuk_fields import (
+    GovukCheckboxesField,
+    radios,
+    select,
+    submit_button,
+    text_area,
+    text_input,
+)
 
 URL_MESSAGE = "Enter a website address in the correct format, like https://www.example.org"
 RESIDENCY = [
@@ -41,25 +42,24 @@ ACCESS_CHOICES = [(route.value, ACCESS_TITLES[route]) for route in AccessRoute]
 
 
 def _text(label, name, required_message=None, hint=None, area=False):
-    limit = LIMITS[name]
-    validators = [
-        DataRequired(message=required_message) if required_message else Optional(),
-        Length(max=limit, message=f"{TITLES[name]} must be {limit} characters or fewer"),
-    ]
-    field_class, widget = (TextAreaField, GovTextArea()) if area else (StringField, GovTextInput())
-    return field_class(
-        label, widget=widget, filters=[strip_text], description=hint, validators=validators
+    """A service detail, with the limit and the name the directory service gives it."""
+    return (text_area if area else text_input)(
+        label,
+        required=DataRequired(message=required_message) if required_message else None,
+        max_length=LIMITS[name],
+        subject=TITLES[name],
+        hint=hint,
+        strip=True,
     )
 
 
 def _age(label: str):
-    return StringField(
+    return text_input(
         label,
-        widget=GovTextInput(),
-        filters=[strip_text],
+        required=DataRequired(message=f"Enter the {label.lower()}"),
+        strip=True,
         validators=[
-            DataRequired(message=f"Enter the {label.lower()}"),
-            Regexp(r"^[0-9]{1,3}$", message=f"{label} must be a whole number of years, like 5"),
+            Regexp(r"^[0-9]{1,3}$", message=f"{label} must be a whole number of years, like 5")
         ],
     )
 
@@ -78,10 +78,9 @@ class ServiceForm(FlaskForm):
     description = _text(
         "What does the service do?", "description", "Enter what the service does", area=True
     )
-    level = GovukRadioField(
+    level = radios(
         "What level of service is it?",
-        widget=GovRadioInput(),
-        choices=LEVEL_CHOICES,
+        LEVEL_CHOICES,
         validators=[DataRequired(message="Select the level of the service")],
     )
     client_group = _text(
@@ -100,11 +99,10 @@ class ServiceForm(FlaskForm):
         "Enter the areas the service covers",
         hint="Whole borough, or the wards, towns or areas it covers.",
     )
-    residents_only = GovukRadioField(
+    residents_only = radios(
         "Is it only for residents of the borough?",
-        widget=GovRadioInput(),
-        choices=[("yes", "Yes"), ("no", "No")],
-        description="Answer no if children who live elsewhere can use it, for example because "
+        [("yes", "Yes"), ("no", "No")],
+        hint="Answer no if children who live elsewhere can use it, for example because "
         "they go to school or see a GP here.",
         validators=[
             DataRequired(message="Select whether the service is only for residents of the borough")
@@ -134,7 +132,7 @@ class ServiceForm(FlaskForm):
     email = _text("Email address (optional)", "email")
     website = _text("Website (optional)", "website", hint="For example, https://www.example.org")
     lock_version = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$")])
-    submit = SubmitField("Save the service", widget=GovSubmitInput())
+    submit = submit_button("Save the service")
 
     def validate_min_age(self, field):
         if not field.errors and int(field.data) > OLDEST_AGE:
@@ -224,31 +222,22 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(
+    q = text_input(
         "Search the directory",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        description="A service's name, what it helps with, or an area, like speech or parenting.",
-        validators=[
-            Optional(),
-            Length(max=SEARCH_MAX, message=f"Search must be {SEARCH_MAX} characters or fewer"),
-        ],
+        max_length=SEARCH_MAX,
+        subject="Search",
+        hint="A service's name, what it helps with, or an area, like speech or parenting.",
+        strip=True,
     )
-    borough = GovukSelectField("Borough", widget=GovSelect(), validate_choice=True)
+    borough = select("Borough", validate_choice=True)
     level = GovukCheckboxesField("Level", widget=GovCheckboxesInput(), choices=LEVEL_CHOICES)
-    age = StringField(
+    age = text_input(
         "Age of the child (years)",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        description="Enter 0 for an unborn baby or a baby under 1.",
-        validators=[
-            Optional(),
-            Regexp(r"^[0-9]{1,3}$", message="Age must be a whole number of years, like 7"),
-        ],
+        hint="Enter 0 for an unborn baby or a baby under 1.",
+        strip=True,
+        validators=[Regexp(r"^[0-9]{1,3}$", message="Age must be a whole number of years, like 7")],
     )
-    residency = GovukRadioField(
-        "Who can use it", widget=GovRadioInput(), choices=RESIDENCY, default="any"
-    )
+    residency = radios("Who can use it", RESIDENCY, default="any")
     access = GovukCheckboxesField(
         "How families get it", widget=GovCheckboxesInput(), choices=ACCESS_CHOICES
     )

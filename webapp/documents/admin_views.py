@@ -10,8 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, send_file,
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
-from wtforms import SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput
 
 from webapp import db
 from webapp.access.permissions import Permission
@@ -23,6 +22,7 @@ from webapp.documents.render import TemplateUnusable
 from webapp.documents.services import templates_root
 from webapp.documents.types import DOCUMENT_TYPES, DocumentType
 from webapp.documents.views import cannot_produce
+from webapp.govuk_fields import submit_button
 
 bp = Blueprint("documentadmin", __name__, url_prefix="/admin/documents")
 
@@ -36,7 +36,7 @@ class TemplateUploadForm(FlaskForm):
         description="A Word document (.docx), smaller than 5MB. Its placeholders are checked "
         "against your borough's form before it is used.",
     )
-    submit = SubmitField("Upload and use this template", widget=GovSubmitInput())
+    submit = submit_button("Upload and use this template")
 
 
 def _type(name: str) -> DocumentType:

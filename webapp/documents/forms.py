@@ -2,13 +2,9 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovFileInput,
-    GovSelect,
-    GovSubmitInput,
 )
-from wtforms import SubmitField
-from wtforms.validators import InputRequired
 
-from webapp.govuk_fields import GovukSelectField
+from webapp.govuk_fields import select, submit_button
 from webapp.sharing.forms import PublicInterestQuestions, RecipientForm, asks_public_interest
 
 
@@ -17,19 +13,14 @@ class ShareDocumentForm(PublicInterestQuestions, RecipientForm):
     """Produce a copy for another agency: with consent, or with a decision to share without
     consent (its questions answered, in the register)."""
 
-    item = GovukSelectField(
-        "Which document?",
-        widget=GovSelect(),
-        validators=[InputRequired(message="Select the document to produce")],
-    )
-    submit = SubmitField("Produce the document", widget=GovSubmitInput())
+    item = select("Which document?", required="Select the document to produce")
+    submit = submit_button("Produce the document")
 
 
 class SignedCopyForm(FlaskForm):
-    document_type = GovukSelectField(
+    document_type = select(
         "Which document is it a signed copy of?",
-        widget=GovSelect(),
-        validators=[InputRequired(message="Select which document this is a signed copy of")],
+        required="Select which document this is a signed copy of",
     )
     # Type, size and presence are checked by webapp.uploads.services, on the content.
     signed_copy = FileField(
@@ -37,7 +28,7 @@ class SignedCopyForm(FlaskForm):
         widget=GovFileInput(),
         description="A PDF, JPG, PNG or Word document, smaller than 10MB.",
     )
-    submit = SubmitField("Upload the signed copy", widget=GovSubmitInput())
+    submit = submit_button("Upload the signed copy")
 
 
 class CheckDocumentForm(FlaskForm):
@@ -46,4 +37,4 @@ class CheckDocumentForm(FlaskForm):
         widget=GovFileInput(),
         description="The .docx file exactly as you received it.",
     )
-    submit = SubmitField("Check the document", widget=GovSubmitInput())
+    submit = submit_button("Check the document")

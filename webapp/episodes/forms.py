@@ -1,9 +1,13 @@
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
-from wtforms import HiddenField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import HiddenField
+from wtforms.validators import DataRequired, InputRequired
 
-from webapp.govuk_fields import GovukRadioField, GovukSelectField
+from webapp.govuk_fields import (
+    radios,
+    select,
+    submit_button,
+    text_area,
+)
 from webapp.sharing.forms import PublicInterestQuestions, RecipientForm, asks_public_interest
 from webapp.sharing.services import WHAT_MAX, SafeguardingReferral
 
@@ -15,15 +19,8 @@ class TransitionForm(FlaskForm):
     if the episode has moved on since, the step is refused as stale."""
 
     expected_state = HiddenField(validators=[InputRequired()])
-    comment = TextAreaField(
-        "Comment",
-        widget=GovTextArea(),
-        validators=[
-            Optional(),
-            Length(max=COMMENT_MAX, message=f"Comment must be {COMMENT_MAX} characters or fewer"),
-        ],
-    )
-    submit = SubmitField("Confirm", widget=GovSubmitInput())
+    comment = text_area("Comment", max_length=COMMENT_MAX)
+    submit = submit_button("Confirm")
 
     def require_comment(self, label: str, error: str) -> None:
         """The comment becomes required, with the error message the definition gives."""
@@ -40,11 +37,10 @@ class TransferForm(PublicInterestQuestions, TransitionForm):
     not cover the receiving borough (webapp/crossborough/transfers.py record_transfer), the
     questions of a decision to share without consent are answered."""
 
-    to_borough_id = GovukSelectField(
+    to_borough_id = select(
         "Which borough is the child moving to?",
-        widget=GovSelect(),
+        required="Select the borough the child is moving to",
         coerce=lambda value: int(value) if str(value).isdigit() else None,
-        validators=[InputRequired(message="Select the borough the child is moving to")],
     )
 
     def show_sharing_problem(self, problem) -> None:
@@ -69,33 +65,25 @@ class SafeguardingReferralForm(PublicInterestQuestions, TransitionForm, Recipien
     whom, what, and on what basis - the family's consent, or without it and why (4.23). The
     step's comment holds the facts (why the child is at risk); its `what` what is shared."""
 
-    what = TextAreaField(
+    what = text_area(
         "What did you share with them?",
-        widget=GovTextArea(),
-        description="For example, what you saw and what the child said, and the assessment.",
-        validators=[
-            InputRequired(message="Enter what you shared with children's social care"),
-            Length(
-                max=REFERRAL_WHAT_MAX,
-                message=f"What you shared must be {REFERRAL_WHAT_MAX} characters or fewer",
-            ),
-        ],
+        required="Enter what you shared with children's social care",
+        max_length=REFERRAL_WHAT_MAX,
+        subject="What you shared",
+        hint="For example, what you saw and what the child said, and the assessment.",
     )
-    basis = GovukRadioField(
+    basis = radios(
         "Did the family agree to this referral?",
-        widget=GovRadioInput(),
-        choices=[
+        [
             (
                 WITHOUT_CONSENT,
                 "No, or they were not asked: I am referring without their consent",
             ),
             (WITH_CONSENT, "Yes: their recorded consent to share covers this service"),
         ],
-        validators=[InputRequired(message="Select whether the family agreed to this referral")],
-        description=(
-            "Do not seek consent if that would put the child at risk of significant harm. "
-            "Without consent, answer the questions below."
-        ),
+        required="Select whether the family agreed to this referral",
+        hint="Do not seek consent if that would put the child at risk of significant harm. "
+        "Without consent, answer the questions below.",
     )
 
     def public_interest_given(self) -> bool:

@@ -7,18 +7,11 @@ import re
 from typing import Any
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovRadioInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
-from wtforms import HiddenField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms import HiddenField, StringField
+from wtforms.validators import Length, Optional, Regexp, ValidationError
 
 from webapp.formdefs import CHOICE_TYPES, FieldType
-from webapp.govuk_fields import GovukRadioField, GovukSelectField
+from webapp.govuk_fields import radios, select, submit_button, text_area, text_input
 
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 ID_MESSAGE = "Use only lower-case letters, numbers and underscores, starting with a letter"
@@ -70,31 +63,15 @@ class DraftForm(FlaskForm):
 
 
 def _identifier(label: str, message: str) -> StringField:
-    return StringField(
+    return text_input(
         label,
-        widget=GovTextInput(),
-        description="A short name that never changes, used in documents and exports, for "
+        hint="A short name that never changes, used in documents and exports, for "
         "example school_attended.",
-        filters=[lambda value: (value or "").strip()],
-        validators=[
-            InputRequired(message=message),
-            Length(max=60, message="The id must be 60 characters or fewer"),
-            Regexp(IDENTIFIER, message=ID_MESSAGE),
-        ],
-    )
-
-
-def _text(label: str, message: str | None, max_length: int = 500, hint: str | None = None):
-    validators: list[Any] = [InputRequired(message=message)] if message else [Optional()]
-    validators.append(
-        Length(max=max_length, message=f"{label} must be {max_length} characters or fewer")
-    )
-    return StringField(
-        label,
-        widget=GovTextInput(),
-        description=hint,
-        filters=[lambda value: (value or "").strip()],
-        validators=validators,
+        strip=True,
+        required=message,
+        max_length=60,
+        subject="The id",
+        validators=[Regexp(IDENTIFIER, message=ID_MESSAGE)],
     )
 
 
@@ -111,58 +88,47 @@ DATA_CLASS_HINT = (
 
 
 def _data_class(label: str = "Is the answer basic or sensitive personal information?"):
-    return GovukRadioField(
+    return radios(
         label,
-        widget=GovRadioInput(),
-        choices=DATA_CLASSES,
-        description=DATA_CLASS_HINT,
-        validators=[
-            InputRequired(message="Select whether the answer is basic or sensitive information")
-        ],
+        DATA_CLASSES,
+        hint=DATA_CLASS_HINT,
+        required="Select whether the answer is basic or sensitive information",
     )
 
 
 class AddFieldForm(DraftForm):
     field_id = _identifier("Question id", "Enter an id for the question")
-    field_type = GovukSelectField(
+    field_type = select(
         "Type of answer",
-        widget=GovSelect(),
         choices=[("", "Select the type of answer"), *ADDABLE_TYPES],
-        validators=[InputRequired(message="Select the type of answer")],
+        required="Select the type of answer",
     )
-    label = _text("Question", "Enter the question", 300)
-    hint = _text("Hint (optional)", None, 1000)
-    required = GovukRadioField(
+    label = text_input("Question", strip=True, required="Enter the question", max_length=300)
+    hint = text_input("Hint (optional)", strip=True, max_length=1000)
+    required = radios(
         "Must practitioners answer it?",
-        widget=GovRadioInput(),
-        choices=[("no", "No, it is optional"), ("yes", "Yes, it is required")],
+        [("no", "No, it is optional"), ("yes", "Yes, it is required")],
         default="no",
-        validators=[InputRequired(message="Select whether the question must be answered")],
+        required="Select whether the question must be answered",
     )
     data_class = _data_class()
-    options = TextAreaField(
-        "Options (for a list)",
-        widget=GovTextArea(),
-        description=OPTIONS_HINT,
-        validators=[
-            Optional(),
-            Length(max=5000, message="Options must be 5000 characters or fewer"),
-        ],
+    options = text_area(
+        "Options (for a list)", hint=OPTIONS_HINT, max_length=5000, subject="Options"
     )
-    place = GovukSelectField(
+    place = select(
         "Where does it go?",
-        widget=GovSelect(),
-        validators=[InputRequired(message="Select where the question goes")],
+        required="Select where the question goes",
     )
-    visible_if_field = GovukSelectField(
-        "Show it only when another question has an answer (optional)",
-        widget=GovSelect(),
-        validators=[Optional()],
+    visible_if_field = select(
+        "Show it only when another question has an answer (optional)", validators=[Optional()]
     )
-    visible_if_value = _text(
-        "…and that answer is (the option's value)", None, 100, hint="For example yes"
+    visible_if_value = text_input(
+        "…and that answer is (the option's value)",
+        strip=True,
+        max_length=100,
+        hint="For example yes",
     )
-    submit = SubmitField("Add the question", widget=GovSubmitInput())
+    submit = submit_button("Add the question")
 
     def validate(self, extra_validators=None) -> bool:
         # Checks across answers, which the optional fields' own validators would skip.
@@ -206,17 +172,19 @@ class AddFieldForm(DraftForm):
 
 class AddSectionForm(DraftForm):
     section_id = _identifier("Section id", "Enter an id for the section")
-    title = _text("Section title", "Enter the section title", 200)
-    description = _text("Description (optional)", None, 1000)
-    after = GovukSelectField(
-        "Put it after", widget=GovSelect(), validators=[InputRequired(message="Select where")]
+    title = text_input(
+        "Section title", strip=True, required="Enter the section title", max_length=200
     )
+    description = text_input("Description (optional)", strip=True, max_length=1000)
+    after = select("Put it after", required="Select where")
     first_field_id = _identifier("Id of its first question", "Enter an id for the first question")
-    first_field_label = _text("Its first question", "Enter the first question", 300)
+    first_field_label = text_input(
+        "Its first question", strip=True, required="Enter the first question", max_length=300
+    )
     first_field_data_class = _data_class(
         "Is the answer to its first question basic or sensitive personal information?"
     )
-    submit = SubmitField("Add the section", widget=GovSubmitInput())
+    submit = submit_button("Add the section")
 
     def operation(self) -> dict[str, Any]:
         section: dict[str, Any] = {
@@ -237,18 +205,14 @@ class AddSectionForm(DraftForm):
 
 
 class AddOptionsForm(DraftForm):
-    field = GovukSelectField(
+    field = select(
         "Which question?",
-        widget=GovSelect(),
-        validators=[InputRequired(message="Select the question to add options to")],
+        required="Select the question to add options to",
     )
-    options = TextAreaField(
-        "New options",
-        widget=GovTextArea(),
-        description=OPTIONS_HINT,
-        validators=[InputRequired(message="Enter the options to add, one a line")],
+    options = text_area(
+        "New options", hint=OPTIONS_HINT, required="Enter the options to add, one a line"
     )
-    submit = SubmitField("Add the options", widget=GovSubmitInput())
+    submit = submit_button("Add the options")
 
     def validate_options(self, field):
         try:
@@ -264,33 +228,24 @@ class AddOptionsForm(DraftForm):
 
 
 class RelabelForm(DraftForm):
-    target = GovukSelectField(
+    target = select(
         "Which question or section?",
-        widget=GovSelect(),
-        validators=[InputRequired(message="Select the question or section to relabel")],
+        required="Select the question or section to relabel",
     )
-    label = _text("New wording", "Enter the new wording", 300)
-    submit = SubmitField("Relabel", widget=GovSubmitInput())
+    label = text_input("New wording", strip=True, required="Enter the new wording", max_length=300)
+    submit = submit_button("Relabel")
 
     def operation(self) -> dict[str, Any]:
         return {"relabel": {"id": self.target.data, "label": self.label.data}}
 
 
 class HintForm(DraftForm):
-    target = GovukSelectField(
+    target = select(
         "Which question or section?",
-        widget=GovSelect(),
-        validators=[InputRequired(message="Select the question or section")],
+        required="Select the question or section",
     )
-    hint = TextAreaField(
-        "Hint",
-        widget=GovTextArea(),
-        validators=[
-            InputRequired(message="Enter the hint"),
-            Length(max=1000, message="The hint must be 1000 characters or fewer"),
-        ],
-    )
-    submit = SubmitField("Set the hint", widget=GovSubmitInput())
+    hint = text_area("Hint", required="Enter the hint", max_length=1000, subject="The hint")
+    submit = submit_button("Set the hint")
 
     def operation(self) -> dict[str, Any]:
         return {"hint": {"id": self.target.data, "hint": self.hint.data.strip()}}
@@ -299,27 +254,24 @@ class HintForm(DraftForm):
 class TargetForm(DraftForm):
     """Require or hide one question."""
 
-    target = GovukSelectField(
+    target = select(
         "Which question?",
-        widget=GovSelect(),
-        validators=[InputRequired(message="Select the question")],
+        required="Select the question",
     )
-    submit = SubmitField("Save", widget=GovSubmitInput())
+    submit = submit_button("Save")
 
 
 class ReorderForm(DraftForm):
-    section = GovukSelectField(
+    section = select(
         "Which section?",
-        widget=GovSelect(),
-        validators=[InputRequired(message="Select the section to reorder")],
+        required="Select the section to reorder",
     )
-    order = TextAreaField(
+    order = text_area(
         "Question ids in their new order",
-        widget=GovTextArea(),
-        description="One id a line. Every question of the section must be listed once.",
-        validators=[InputRequired(message="Enter the question ids in their new order")],
+        hint="One id a line. Every question of the section must be listed once.",
+        required="Enter the question ids in their new order",
     )
-    submit = SubmitField("Reorder", widget=GovSubmitInput())
+    submit = submit_button("Reorder")
 
     def operation(self) -> dict[str, Any]:
         order = [line.strip() for line in self.order.data.splitlines() if line.strip()]
@@ -327,40 +279,31 @@ class ReorderForm(DraftForm):
 
 
 class YamlForm(DraftForm):
-    source = TextAreaField(
+    source = text_area(
         "The draft as YAML",
-        widget=GovTextArea(),
+        required="Enter the draft",
         validators=[
-            InputRequired(message="Enter the draft"),
             Length(max=200_000, message="The draft must be 200,000 characters or fewer"),
         ],
     )
-    submit = SubmitField("Check and save", widget=GovSubmitInput())
+    submit = submit_button("Check and save")
 
 
 class StepForm(FlaskForm):
     expected_state = HiddenField()
-    comment = TextAreaField(
-        "Comment",
-        widget=GovTextArea(),
-        validators=[
-            Optional(),
-            Length(max=4000, message="The comment must be 4000 characters or fewer"),
-        ],
-    )
-    submit = SubmitField("Continue", widget=GovSubmitInput())
+    comment = text_area("Comment", max_length=4000, subject="The comment")
+    submit = submit_button("Continue")
 
 
 class StartDraftForm(FlaskForm):
-    start_from = GovukRadioField(
+    start_from = radios(
         "Start from",
-        widget=GovRadioInput(),
-        choices=[
+        [
             ("current", "The borough's current version of the form"),
             ("national", "The national form, with none of the borough's changes"),
         ],
         default="current",
-        validators=[InputRequired(message="Select where the draft starts from")],
+        required="Select where the draft starts from",
     )
     base_version = HiddenField()
-    submit = SubmitField("Start a draft", widget=GovSubmitInput())
+    submit = submit_button("Start a draft")

@@ -11,8 +11,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
-from wtforms import SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput
 
 from webapp import db
 from webapp.access.permissions import Permission, Role
@@ -20,6 +19,7 @@ from webapp.access.policy import requires
 from webapp.accounts.sessions import client_address
 from webapp.audit import services as audit
 from webapp.boroughs.models import Sector
+from webapp.govuk_fields import submit_button
 from webapp.imports import organisations as organisation_import
 from webapp.imports import users as user_import
 from webapp.imports.reading import MAX_BYTES, MAX_ROWS, MAX_SIZE_TEXT, ImportRefused
@@ -35,7 +35,7 @@ class ImportForm(FlaskForm):
         description=f"A CSV file saved as UTF-8, smaller than {MAX_SIZE_TEXT}, with at most "
         f"{MAX_ROWS:,} rows.",
     )
-    submit = SubmitField("Check and import", widget=GovSubmitInput())
+    submit = submit_button("Check and import")
 
 
 def _upload(form: ImportForm) -> tuple[str, bytes] | None:

@@ -1,15 +1,18 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovRadioInput,
     GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
 )
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms import SelectField
+from wtforms.validators import Optional, ValidationError
 
-from webapp.govuk_fields import NOT_IN_LIST, GovukRadioField
+from webapp.govuk_fields import (
+    NOT_IN_LIST,
+    YES_NO,
+    radios,
+    submit_button,
+    text_area,
+    text_input,
+)
 from webapp.sharing.models import GROUND_TITLES
 from webapp.sharing.services import (
     ADVISER_MAX,
@@ -41,31 +44,12 @@ class AgencyField(SelectField):
             raise ValidationError(NOT_IN_LIST)
 
 
-def _textarea(label, max_length, message, hint=None):
-    return TextAreaField(
-        label,
-        widget=GovTextArea(),
-        description=hint,
-        validators=[
-            InputRequired(message=message),
-            Length(max=max_length, message=f"{label} must be {max_length} characters or fewer"),
-        ],
-    )
-
-
 def _recipient_name(hint):
-    return StringField(
+    return text_input(
         "Name of the person or service (optional)",
-        widget=GovTextInput(),
-        description=hint,
-        validators=[
-            Optional(),
-            Length(
-                max=RECIPIENT_MAX,
-                message=f"The name of the person or service must be {RECIPIENT_MAX} "
-                "characters or fewer",
-            ),
-        ],
+        max_length=RECIPIENT_MAX,
+        subject="The name of the person or service",
+        hint=hint,
     )
 
 
@@ -81,109 +65,77 @@ class RecipientForm(FlaskForm):
 
 
 class ShareWithConsentForm(RecipientForm):
-    what = _textarea(
+    what = text_area(
         "What did you share?",
-        WHAT_MAX,
-        "Enter what was shared",
+        required="Enter what was shared",
+        max_length=WHAT_MAX,
         hint="For example, the assessment, the delivery plan, or what you told them by phone.",
     )
-    submit = SubmitField("Record the sharing", widget=GovSubmitInput())
+    submit = submit_button("Record the sharing")
 
-
-YES_NO = [("yes", "Yes"), ("no", "No")]
 
 # The grounds in the order a practitioner weighs them: the cases 4.23 names, a judgement on
 # the facts of this case (4.22), then non-confidential information (4.21).
 GROUND_CHOICES = [(ground.value, title) for ground, title in GROUND_TITLES.items()]
 
 
-def _optional_text(label, max_length, hint=None, message_label=None):
-    return TextAreaField(
-        label,
-        widget=GovTextArea(),
-        description=hint,
-        validators=[
-            Optional(),
-            Length(
-                max=max_length,
-                message=f"{message_label or label} must be {max_length} characters or fewer",
-            ),
-        ],
-    )
-
-
 def _public_interest_questions(*, facts: bool, shared: bool) -> dict:
     """The questions of a decision to share without consent (CWDC 2009, 4.21-4.25), made
     afresh for each form so that they come after the form's own questions."""
     questions = {
-        "public_interest_ground": GovukRadioField(
+        "public_interest_ground": radios(
             "Why is sharing without consent justified?",
-            widget=GovRadioInput(),
-            choices=GROUND_CHOICES,
+            GROUND_CHOICES,
+            hint="Where there is a clear risk of significant harm to a child or serious harm to "
+            "an adult, the public interest test will almost certainly be met. Otherwise it "
+            "is your judgement on the facts of this case. Information that is not "
+            "confidential may be shared when that is necessary for a legitimate purpose.",
             validators=[Optional()],
-            description=(
-                "Where there is a clear risk of significant harm to a child or serious harm to "
-                "an adult, the public interest test will almost certainly be met. Otherwise it "
-                "is your judgement on the facts of this case. Information that is not "
-                "confidential may be shared when that is necessary for a legitimate purpose."
-            ),
         ),
     }
     if facts:
-        questions["public_interest_reasons"] = _optional_text(
+        questions["public_interest_reasons"] = text_area(
             "The facts of the case",
-            REASONS_MAX,
+            max_length=REASONS_MAX,
             hint=(
                 "What you know or believe, and why consent was refused or not sought. For "
                 "information that is not confidential, say why it is not."
             ),
         )
-    questions["public_interest_necessity"] = _optional_text(
+    questions["public_interest_necessity"] = text_area(
         "Why is sharing necessary, and proportionate to the need?",
-        REASONS_MAX,
+        max_length=REASONS_MAX,
         hint="Share only what the purpose needs. For a legitimate purpose, say what it is.",
-        message_label="Why sharing is necessary",
+        subject="Why sharing is necessary",
     )
     if shared:
-        questions["public_interest_shared"] = _optional_text(
+        questions["public_interest_shared"] = text_area(
             "Exactly what are you sharing?",
-            WHAT_MAX,
+            max_length=WHAT_MAX,
             hint="For example, the assessment's conclusions, or what you will say by phone.",
-            message_label="What you are sharing",
+            subject="What you are sharing",
         )
-    questions["public_interest_family_told"] = GovukRadioField(
-        "Have the family been told that you are sharing this?",
-        widget=GovRadioInput(),
-        choices=YES_NO,
-        validators=[Optional()],
+    questions["public_interest_family_told"] = radios(
+        "Have the family been told that you are sharing this?", YES_NO, validators=[Optional()]
     )
-    questions["public_interest_family_not_told_reason"] = _optional_text(
+    questions["public_interest_family_not_told_reason"] = text_area(
         "If not, why not?",
-        REASONS_MAX,
+        max_length=REASONS_MAX,
         hint="For example, telling them would put the child at risk of significant harm.",
-        message_label="Why they have not been told",
+        subject="Why they have not been told",
     )
-    questions["public_interest_advice_taken"] = GovukRadioField(
+    questions["public_interest_advice_taken"] = radios(
         "Did you take advice before deciding?",
-        widget=GovRadioInput(),
-        choices=YES_NO,
+        YES_NO,
+        hint="If you are unsure, ask your line manager or your organisation's nominated "
+        "adviser (in the NHS, the Caldicott Guardian).",
         validators=[Optional()],
-        description=(
-            "If you are unsure, ask your line manager or your organisation's nominated "
-            "adviser (in the NHS, the Caldicott Guardian)."
-        ),
     )
-    questions["public_interest_advice_from"] = StringField(
+    questions["public_interest_advice_from"] = text_input(
         "If you did, who advised you?",
-        widget=GovTextInput(),
-        description="Their name and role.",
-        validators=[
-            Optional(),
-            Length(
-                max=ADVISER_MAX,
-                message=f"Who advised you must be {ADVISER_MAX} characters or fewer",
-            ),
-        ],
+        max_length=ADVISER_MAX,
+        subject="Who advised you",
+        hint="Their name and role.",
     )
     return questions
 
@@ -286,42 +238,41 @@ class PublicInterestQuestions:
 
 @asks_public_interest(required=True, shared=False)
 class PublicInterestForm(PublicInterestQuestions, RecipientForm):
-    what = _textarea(
+    what = text_area(
         "Exactly what are you sharing?",
-        WHAT_MAX,
-        "Enter what was shared",
+        required="Enter what was shared",
+        max_length=WHAT_MAX,
         hint="Share only what is necessary for the purpose.",
     )
-    submit = SubmitField("Record the decision to share", widget=GovSubmitInput())
+    submit = submit_button("Record the decision to share")
 
 
 class NotSharedForm(RecipientForm):
-    what = _textarea(
+    what = text_area(
         "What was asked for, or what did you decide not to share?",
-        WHAT_MAX,
-        "Enter what was asked for and not shared",
+        required="Enter what was asked for and not shared",
+        max_length=WHAT_MAX,
     )
-    reasons = _textarea(
+    reasons = text_area(
         "Your reasons for not sharing",
-        REASONS_MAX,
-        "Enter your reasons for not sharing",
+        required="Enter your reasons for not sharing",
+        max_length=REASONS_MAX,
     )
-    submit = SubmitField("Record the decision not to share", widget=GovSubmitInput())
+    submit = submit_button("Record the decision not to share")
 
 
 class SharingReviewForm(FlaskForm):
     """A manager's review of a decision to share without consent (guidance 4.25)."""
 
-    agreed = GovukRadioField(
+    agreed = radios(
         "Do you agree with this decision?",
-        widget=GovRadioInput(),
-        choices=[("agreed", "Yes, I agree with it"), ("not_agreed", "No, I do not agree")],
-        validators=[InputRequired(message="Select whether you agree with the decision")],
+        [("agreed", "Yes, I agree with it"), ("not_agreed", "No, I do not agree")],
+        required="Select whether you agree with the decision",
     )
-    comment = _textarea(
+    comment = text_area(
         "Your comments",
-        REVIEW_COMMENT_MAX,
-        "Enter your comments",
+        required="Enter your comments",
+        max_length=REVIEW_COMMENT_MAX,
         hint="The practitioner who decided is told, and the register shows them.",
     )
-    submit = SubmitField("Save the review", widget=GovSubmitInput())
+    submit = submit_button("Save the review")

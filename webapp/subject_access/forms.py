@@ -1,25 +1,17 @@
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
-from wtforms import SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length
+
+from webapp.govuk_fields import submit_button, text_area
 
 REQUEST_MAX = 2000
 
 
 class SubjectAccessForm(FlaskForm):
-    request_details = TextAreaField(
+    request_details = text_area(
         "Who asked for the information, and when?",
-        widget=GovTextArea(),
-        description=(
-            "For example, the young person, in writing on 3 March 2026, reference SAR-2026-014. "
-            "Say how you checked who they are."
-        ),
-        validators=[
-            InputRequired(message="Enter who asked for the information, and when"),
-            Length(
-                max=REQUEST_MAX,
-                message=f"Who asked for the information must be {REQUEST_MAX} characters or fewer",
-            ),
-        ],
+        required="Enter who asked for the information, and when",
+        max_length=REQUEST_MAX,
+        subject="Who asked for the information",
+        hint="For example, the young person, in writing on 3 March 2026, reference SAR-2026-014. "
+        "Say how you checked who they are.",
     )
-    submit = SubmitField("Produce the bundle", widget=GovSubmitInput())
+    submit = submit_button("Produce the bundle")

@@ -1,16 +1,8 @@
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovRadioInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
-from wtforms import EmailField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import Optional
 
-from webapp.form_filters import member_choice, strip_text
-from webapp.govuk_fields import GovukRadioField, GovukSelectField
+from webapp.form_filters import member_choice
+from webapp.govuk_fields import email_input, radios, select, submit_button, text_area, text_input
 from webapp.sharing.forms import PublicInterestQuestions, asks_public_interest
 from webapp.tac.models import MemberKind
 
@@ -28,144 +20,95 @@ class InviteForm(PublicInterestQuestions, TeamPageForm):
     """Invite a practitioner. If their agency is not covered by consent, the inviter answers
     the questions of a decision to share without consent (in the register with their name)."""
 
-    email = EmailField(
+    email = email_input(
         "Email address of the practitioner",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        description="They need an eCAF account. They can be in any borough.",
-        validators=[
-            InputRequired(message="Enter the practitioner's email address"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-            Email(
-                message="Enter an email address in the correct format, like name@example.com",
-                check_deliverability=False,
-            ),
-        ],
+        required="Enter the practitioner's email address",
+        hint="They need an eCAF account. They can be in any borough.",
     )
-    role = StringField(
+    role = text_input(
         "Their role in the team (optional)",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        description="For example, school nurse, or family support worker",
-        validators=[Optional(), Length(max=160, message="Role must be 160 characters or fewer")],
+        strip=True,
+        hint="For example, school nurse, or family support worker",
+        max_length=160,
+        subject="Role",
     )
-    submit = SubmitField("Send invitation", widget=GovSubmitInput())
+    submit = submit_button("Send invitation")
 
 
 class FamilyMemberForm(TeamPageForm):
-    kind = GovukRadioField(
+    kind = radios(
         "Who are you adding?",
-        widget=GovRadioInput(),
-        choices=[
-            (kind.value, kind.title) for kind in MemberKind if kind is not MemberKind.PRACTITIONER
-        ],
-        validators=[InputRequired(message="Select who you are adding")],
+        [(kind.value, kind.title) for kind in MemberKind if kind is not MemberKind.PRACTITIONER],
+        required="Select who you are adding",
     )
-    name = StringField(
-        "Full name",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        validators=[
-            InputRequired(message="Enter their full name"),
-            Length(max=160, message="Full name must be 160 characters or fewer"),
-        ],
-    )
-    role = StringField(
+    name = text_input("Full name", strip=True, required="Enter their full name", max_length=160)
+    role = text_input(
         "Relationship to the child or role",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        description="For example, mother, grandfather, or youth club leader",
-        validators=[
-            InputRequired(message="Enter their relationship to the child or role"),
-            Length(max=160, message="Relationship must be 160 characters or fewer"),
-        ],
+        strip=True,
+        hint="For example, mother, grandfather, or youth club leader",
+        required="Enter their relationship to the child or role",
+        max_length=160,
+        subject="Relationship",
     )
-    email = StringField(
-        "Email address (optional)",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        validators=[
-            Optional(),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-            Email(
-                message="Enter an email address in the correct format, like name@example.com",
-                check_deliverability=False,
-            ),
-        ],
+    email = email_input("Email address (optional)")
+    phone = text_input(
+        "Telephone number (optional)", strip=True, max_length=40, subject="Telephone number"
     )
-    phone = StringField(
-        "Telephone number (optional)",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        validators=[
-            Optional(),
-            Length(max=40, message="Telephone number must be 40 characters or fewer"),
-        ],
-    )
-    submit = SubmitField("Add to the team", widget=GovSubmitInput())
+    submit = submit_button("Add to the team")
 
 
 class RemoveMemberForm(FlaskForm):
-    reason = TextAreaField(
+    reason = text_area(
         "Why are they leaving the team?",
-        widget=GovTextArea(),
-        validators=[
-            InputRequired(message="Enter why they are leaving the team"),
-            Length(max=2000, message="The reason must be 2000 characters or fewer"),
-        ],
+        required="Enter why they are leaving the team",
+        max_length=2000,
+        subject="The reason",
     )
-    submit = SubmitField("Remove from the team", widget=GovSubmitInput())
+    submit = submit_button("Remove from the team")
 
 
 class LeadProfessionalForm(TeamPageForm):
-    member_id = GovukSelectField(
+    member_id = select(
         "Who is the lead professional?",
-        widget=GovSelect(),
         coerce=member_choice,
-        validators=[InputRequired(message="Select the lead professional")],
+        required="Select the lead professional",
     )
-    acting_member_id = GovukSelectField(
+    acting_member_id = select(
         "If the lead professional has no eCAF account: who takes their steps in eCAF?",
-        widget=GovSelect(),
         coerce=member_choice,
         # Checked by the service: blank means the episode coordinator.
         validate_choice=False,
         validators=[Optional()],
-        description="For the young person, a parent or a carer. A practitioner in the team "
+        hint="For the young person, a parent or a carer. A practitioner in the team "
         "records the lead professional's decisions and takes their steps for them. Leave it "
         "blank for the episode coordinator.",
     )
-    note = TextAreaField(
+    note = text_area(
         "Handover note",
-        widget=GovTextArea(),
-        description="What the new lead professional needs to know. Needed for a handover.",
-        validators=[
-            Optional(),
-            Length(max=4000, message="The note must be 4000 characters or fewer"),
-        ],
+        hint="What the new lead professional needs to know. Needed for a handover.",
+        max_length=4000,
+        subject="The note",
     )
-    submit = SubmitField("Save the lead professional", widget=GovSubmitInput())
+    submit = submit_button("Save the lead professional")
 
 
 class CoordinatorForm(TeamPageForm):
-    member_id = GovukSelectField(
+    member_id = select(
         "Who keeps the electronic record up to date (episode coordinator)?",
-        widget=GovSelect(),
         coerce=member_choice,
-        validators=[InputRequired(message="Select the episode coordinator")],
+        required="Select the episode coordinator",
     )
-    submit = SubmitField("Save the coordinator", widget=GovSubmitInput())
+    submit = submit_button("Save the coordinator")
 
 
 class RespondForm(FlaskForm):
-    decision = GovukRadioField(
+    decision = radios(
         "Do you accept?",
-        widget=GovRadioInput(),
-        choices=[("accept", "Yes, I accept"), ("decline", "No, I decline")],
-        validators=[InputRequired(message="Select whether you accept")],
+        [("accept", "Yes, I accept"), ("decline", "No, I decline")],
+        required="Select whether you accept",
     )
-    submit = SubmitField("Send my answer", widget=GovSubmitInput())
+    submit = submit_button("Send my answer")
 
 
 class JoinForm(TeamPageForm):
-    submit = SubmitField("Add myself to the team", widget=GovSubmitInput())
+    submit = submit_button("Add myself to the team")

@@ -1,7 +1,8 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
-from wtforms import SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput
+
+from webapp.govuk_fields import submit_button
 
 
 class SignedStatementForm(FlaskForm):
@@ -11,4 +12,4 @@ class SignedStatementForm(FlaskForm):
         widget=GovFileInput(),
         description="A PDF, JPG, PNG or Word document, smaller than 10MB.",
     )
-    submit = SubmitField("Upload the signed statement", widget=GovSubmitInput())
+    submit = submit_button("Upload the signed statement")

@@ -3,33 +3,27 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
-from wtforms import SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, ValidationError
 
-from webapp.form_filters import strip_text
-from webapp.govuk_fields import GovukRadioField
+from webapp.govuk_fields import radios, submit_button, text_area
 
 COMMENT_MAX = 1000
 
 
 class DecisionForm(FlaskForm):
-    decision = GovukRadioField(
+    decision = radios(
         "Do you approve this request?",
-        widget=GovRadioInput(),
-        choices=[("approve", "Yes, approve it"), ("reject", "No, reject it")],
+        [("approve", "Yes, approve it"), ("reject", "No, reject it")],
         validators=[DataRequired(message="Select whether you approve the request")],
     )
-    comment = TextAreaField(
+    comment = text_area(
         "Comment",
-        widget=GovTextArea(),
-        filters=[strip_text],
-        description="The administrator who asked will see it. Needed if you reject the request.",
-        validators=[
-            Length(max=COMMENT_MAX, message=f"Comment must be {COMMENT_MAX} characters or fewer")
-        ],
+        skip_blank=False,
+        max_length=COMMENT_MAX,
+        hint="The administrator who asked will see it. Needed if you reject the request.",
+        strip=True,
     )
-    submit = SubmitField("Save the decision", widget=GovSubmitInput())
+    submit = submit_button("Save the decision")
 
     def validate_comment(self, field):
         if self.decision.data == "reject" and not field.data:

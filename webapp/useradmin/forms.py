@@ -7,22 +7,20 @@ from datetime import date
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovRadioInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
 )
-from wtforms import EmailField, HiddenField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms import HiddenField
+from wtforms.validators import DataRequired, ValidationError
 
 from webapp.access.permissions import Role
-from webapp.form_filters import strip_text
 from webapp.govuk_fields import (
     GovukCheckboxesField,
     GovukDateField,
-    GovukRadioField,
-    GovukSelectField,
+    email_input,
+    radios,
+    select,
+    submit_button,
+    text_area,
+    text_input,
 )
 from webapp.useradmin.services import (
     ASSIGNABLE_ROLES,
@@ -46,9 +44,8 @@ class AccountForm(FlaskForm):
     """What an administrator decides about an account: organisation, roles, DBS check and
     training. The choices of organisation are set by the view (the borough's only)."""
 
-    organisation = GovukSelectField(
+    organisation = select(
         "Organisation",
-        widget=GovSelect(),
         validate_choice=True,
         validators=[DataRequired(message="Select the organisation the person works for")],
     )
@@ -66,16 +63,15 @@ class AccountForm(FlaskForm):
         description="For example, 27 3 2025. Leave it blank if the check has not been done: "
         "without an in-date check the person cannot see children's records.",
     )
-    caf_trained = GovukRadioField(
+    caf_trained = radios(
         "Has the person completed CAF training?",
-        widget=GovRadioInput(),
-        choices=[("yes", "Yes"), ("no", "No")],
+        [("yes", "Yes"), ("no", "No")],
         validators=[DataRequired(message="Select whether the person has completed CAF training")],
     )
     # The account as the administrator saw it when the page was drawn, to notice another
     # administrator's change made in the meantime (see services.update).
     seen = HiddenField()
-    submit = SubmitField("Save changes", widget=GovSubmitInput())
+    submit = submit_button("Save changes")
 
     def validate_dbs_check_date(self, field):
         if field.data is not None and field.data > date.today():
@@ -98,31 +94,18 @@ class AccountForm(FlaskForm):
 
 
 class NewAccountForm(AccountForm):
-    full_name = StringField(
+    full_name = text_input(
         "Full name",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        validators=[
-            DataRequired(message="Enter the person's full name"),
-            Length(max=120, message="Full name must be 120 characters or fewer"),
-        ],
+        required=DataRequired(message="Enter the person's full name"),
+        max_length=120,
+        strip=True,
     )
-    email = EmailField(
+    email = email_input(
         "Email address",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        description="The person's own work email address. Accounts are personal: never "
-        "a shared mailbox.",
-        validators=[
-            DataRequired(message="Enter the person's email address"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-            Email(
-                message="Enter an email address in the correct format, like name@example.com",
-                check_deliverability=False,
-            ),
-        ],
+        required=DataRequired(message="Enter the person's email address"),
+        hint="The person's own work email address. Accounts are personal: never a shared mailbox.",
     )
-    submit = SubmitField("Create the account", widget=GovSubmitInput())
+    submit = submit_button("Create the account")
 
     # Questions in the order the page asks them (the error summary follows it).
     field_order = ("full_name", "email", "organisation", "roles", "dbs_check_date", "caf_trained")
@@ -136,14 +119,11 @@ class NewAccountForm(AccountForm):
 class StatusForm(FlaskForm):
     """Deactivate or reactivate an account, with a reason."""
 
-    reason = TextAreaField(
+    reason = text_area(
         "Reason",
-        widget=GovTextArea(),
-        filters=[strip_text],
-        validators=[
-            DataRequired(message="Enter the reason"),
-            Length(max=REASON_MAX, message=f"Reason must be {REASON_MAX} characters or fewer"),
-        ],
+        required=DataRequired(message="Enter the reason"),
+        max_length=REASON_MAX,
+        strip=True,
     )
 
 
@@ -157,12 +137,6 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(
-        "Search by name or email address",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        validators=[
-            Optional(),
-            Length(max=SEARCH_MAX, message=f"Search must be {SEARCH_MAX} characters or fewer"),
-        ],
+    q = text_input(
+        "Search by name or email address", max_length=SEARCH_MAX, subject="Search", strip=True
     )

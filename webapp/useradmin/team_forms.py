@@ -6,14 +6,15 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextInput,
 )
-from wtforms import StringField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
-from webapp.govuk_fields import GovukCheckboxesField, GovukSelectField
+from webapp.govuk_fields import (
+    GovukCheckboxesField,
+    select,
+    submit_button,
+    text_input,
+)
 from webapp.useradmin.teams import NAME_MAX
 
 
@@ -22,25 +23,19 @@ def _strip(value):
 
 
 class NewTeamForm(FlaskForm):
-    organisation = GovukSelectField(
+    organisation = select(
         "Organisation",
-        widget=GovSelect(),
         validate_choice=True,
         validators=[DataRequired(message="Select the organisation the team belongs to")],
     )
-    name = StringField(
+    name = text_input(
         "Name of the team",
-        widget=GovTextInput(),
+        required=DataRequired(message="Enter the name of the team"),
+        max_length=NAME_MAX,
+        hint="For example, Pastoral team or Health visiting team (north).",
         filters=[_strip],
-        description="For example, Pastoral team or Health visiting team (north).",
-        validators=[
-            DataRequired(message="Enter the name of the team"),
-            Length(
-                max=NAME_MAX, message=f"Name of the team must be {NAME_MAX} characters or fewer"
-            ),
-        ],
     )
-    submit = SubmitField("Create the team", widget=GovSubmitInput())
+    submit = submit_button("Create the team")
 
     field_order = ("organisation", "name")
 
@@ -59,14 +54,13 @@ class ManagersForm(FlaskForm):
         validate_choice=True,
         description="Select all that apply.",
     )
-    submit = SubmitField("Save the managers", widget=GovSubmitInput())
+    submit = submit_button("Save the managers")
 
 
 class AddPractitionerForm(FlaskForm):
-    practitioner = GovukSelectField(
+    practitioner = select(
         "Practitioner",
-        widget=GovSelect(),
         validate_choice=True,
         validators=[DataRequired(message="Select the practitioner to put in the team")],
     )
-    submit = SubmitField("Put them in the team", widget=GovSubmitInput())
+    submit = submit_button("Put them in the team")

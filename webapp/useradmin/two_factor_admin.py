@@ -7,10 +7,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
 from sqlalchemy.orm import Session
-from wtforms import SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired
 
 from webapp import db
 from webapp.access.permissions import Permission
@@ -21,8 +19,7 @@ from webapp.accounts.sessions import client_address
 from webapp.audit import services as audit
 from webapp.boroughs.models import Borough
 from webapp.db import utcnow
-from webapp.form_filters import strip_text
-from webapp.govuk_fields import GovukRadioField
+from webapp.govuk_fields import radios, submit_button, text_area
 from webapp.mail import messages, outbox
 from webapp.mail.models import MailKind
 from webapp.useradmin.services import REASON_MAX
@@ -36,31 +33,27 @@ OWN_RESET = (
 
 
 class ResetForm(FlaskForm):
-    reason = TextAreaField(
+    reason = text_area(
         "Why are you resetting their two-factor sign-in?",
-        widget=GovTextArea(),
-        filters=[strip_text],
-        description="For example, they have a new phone. Say how you checked it was them "
-        "who asked.",
-        validators=[
-            DataRequired(message="Enter why you are resetting their two-factor sign-in"),
-            Length(max=REASON_MAX, message=f"Reason must be {REASON_MAX} characters or fewer"),
-        ],
+        required=DataRequired(message="Enter why you are resetting their two-factor sign-in"),
+        max_length=REASON_MAX,
+        subject="Reason",
+        hint="For example, they have a new phone. Say how you checked it was them who asked.",
+        strip=True,
     )
-    submit = SubmitField("Reset two-factor sign-in", widget=GovSubmitInput())
+    submit = submit_button("Reset two-factor sign-in")
 
 
 class RequirementForm(FlaskForm):
-    required = GovukRadioField(
+    required = radios(
         "Must everyone in the borough sign in with a code from an authenticator app?",
-        widget=GovRadioInput(),
-        choices=[
+        [
             ("yes", "Yes, everyone needs their password and a code (recommended)"),
             ("no", "No, only people who have set up an app need a code"),
         ],
-        validators=[InputRequired(message="Select whether everyone needs a code")],
+        required="Select whether everyone needs a code",
     )
-    submit = SubmitField("Save", widget=GovSubmitInput())
+    submit = submit_button("Save")
 
 
 # --- services -------------------------------------------------------------------------

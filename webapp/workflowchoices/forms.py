@@ -3,30 +3,25 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
-from wtforms import SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired
 
-from webapp.form_filters import strip_text
-from webapp.govuk_fields import GovukRadioField
+from webapp.govuk_fields import radios, submit_button, text_area
 from webapp.workflow import WorkflowDefinition
 
 REASON_MAX = 2000
 
 
 class _ChoicesForm(FlaskForm):
-    reason = TextAreaField(
+    reason = text_area(
         "Why are you changing the workflow choices?",
-        widget=GovTextArea(),
-        filters=[strip_text],
-        description="Another administrator of your borough sees it when deciding, and it is "
+        required=DataRequired(message="Enter why you are changing the workflow choices"),
+        max_length=REASON_MAX,
+        subject="The reason",
+        hint="Another administrator of your borough sees it when deciding, and it is "
         "kept with the new version, with your name and the time.",
-        validators=[
-            DataRequired(message="Enter why you are changing the workflow choices"),
-            Length(max=REASON_MAX, message=f"The reason must be {REASON_MAX} characters or fewer"),
-        ],
+        strip=True,
     )
-    submit = SubmitField("Ask for approval", widget=GovSubmitInput())
+    submit = submit_button("Ask for approval")
 
     choice_keys: list[str] = []
 
@@ -41,13 +36,12 @@ def choices_form(definition: WorkflowDefinition, current: dict[str, str], **kwar
         pass
 
     for key, choice in definition.choices.items():
-        field = GovukRadioField(
+        field = radios(
             choice.title,
-            widget=GovRadioInput(),
-            description=choice.description,
-            choices=[(option.key, option.title) for option in choice.options.values()],
+            [(option.key, option.title) for option in choice.options.values()],
+            required=f"Select {choice.title.lower()}",
+            hint=choice.description,
             default=current.get(key, choice.default),
-            validators=[InputRequired(message=f"Select {choice.title.lower()}")],
         )
         setattr(ChoicesForm, f"choice_{key}", field)
     ChoicesForm.choice_keys = list(definition.choices)
