@@ -76,7 +76,14 @@ def decide(request_id: int):
         )
     except duties.DutiesBreached as breached:
         db.session.rollback()
-        grants.record_refusal(db.session, current_user, request_id, str(breached), client_address())
+        grants.record_refusal(
+            db.session,
+            RoleGrantRequest,
+            current_user,
+            request_id,
+            str(breached),
+            client_address(),
+        )
         db.session.commit()
         request = _visible(request_id)
         form.decision.errors = [str(breached)]

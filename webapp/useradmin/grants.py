@@ -272,20 +272,15 @@ def decide(
         account.role_grants.append(UserRole(role=locked.role))
         account.changed_by_id = decider.id
         account.changed_at = utcnow()
-    record_decision(db_session, locked, decider, approve, comment)
-    audit.record(
+    record_decision(
         db_session,
-        "useradmin.role_grant_decided",
-        actor_id=decider.id,
-        object_type="role_grant_request",
-        object_id=locked.id,
+        locked,
+        decider,
+        approve,
+        comment,
         client_address=client_address,
-        borough_id=locked.borough_id,
         account_id=account.id,
         role=locked.role.value,
-        outcome=locked.outcome.value,
-        requested_by=locked.requested_by_id,
-        comment=locked.comment,
     )
     if approve:
         _record_grant(
@@ -328,10 +323,18 @@ def lock_for_decision(db_session: Session, request: SecondPersonRequest, decider
 
 
 def record_decision(
-    db_session: Session, locked: SecondPersonRequest, decider: User, approve: bool, comment: str
+    db_session: Session,
+    locked: SecondPersonRequest,
+    decider: User,
+    approve: bool,
+    comment: str,
+    *,
+    client_address: str = "",
+    **detail: object,
 ) -> None:
-    """Write the decision on the locked request. Raises `duties.DutiesBreached` when the
-    database's own separation-of-duties rules refuse it."""
+    """Write the decision on the locked request and audit it, with `detail` about what was
+    asked. Raises `duties.DutiesBreached` when the database's own separation-of-duties rules
+    refuse it."""
     locked.decided_by_id = decider.id
     locked.decided_at = utcnow()
     locked.outcome = RequestOutcome.APPROVED if approve else RequestOutcome.REJECTED
@@ -341,6 +344,19 @@ def record_decision(
             db_session.flush()
     except IntegrityError:  # the database's own separation-of-duties rules
         raise duties.DutiesBreached(ALREADY_DECIDED) from None
+    audit.record(
+        db_session,
+        locked.decided_action,
+        actor_id=decider.id,
+        object_type=locked.audit_type,
+        object_id=locked.id,
+        client_address=client_address,
+        borough_id=locked.borough_id,
+        outcome=locked.outcome.value,
+        requested_by=locked.requested_by_id,
+        comment=locked.comment,
+        **detail,
+    )
 
 
 def tell_requester(
@@ -365,15 +381,20 @@ def tell_requester(
 
 
 def record_refusal(
-    db_session: Session, user: User, request_id: int, reason: str, client_address: str
+    db_session: Session,
+    kind: type[SecondPersonRequest],
+    user: User,
+    request_id: int,
+    reason: str,
+    client_address: str,
 ) -> None:
-    """A decision the rules refused (the requester deciding their own request, an account
-    they made or changed, one made after the request)."""
+    """A decision on a request of this kind that the rules refused (the requester deciding
+    their own request, an account they made or changed, one made after the request)."""
     audit.record(
         db_session,
-        "useradmin.role_grant_refused",
+        kind.refused_action,
         actor_id=user.id,
-        object_type="role_grant_request",
+        object_type=kind.audit_type,
         object_id=request_id,
         client_address=client_address,
         reason=reason,

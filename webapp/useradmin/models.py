@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import ClassVar
 
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Text, text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
@@ -37,6 +38,11 @@ class SecondPersonRequest:
     """Who asked, and who decided and how, for a request that a second administrator
     approves or rejects (the columns are the same in every such table; each table keeps
     its own constraints, among them that the decider is not the requester)."""
+
+    # What the audit trail calls the request, its decision and a decision the rules refused.
+    audit_type: ClassVar[str]
+    decided_action: ClassVar[str]
+    refused_action: ClassVar[str]
 
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -82,6 +88,9 @@ class RoleGrantRequest(SecondPersonRequest, Base):
     role. The role is only granted when the request is approved."""
 
     __tablename__ = "role_grant_request"
+    audit_type = "role_grant_request"
+    decided_action = "useradmin.role_grant_decided"
+    refused_action = "useradmin.role_grant_refused"
     # One request waiting per account and role.
     __table_args__ = SecondPersonRequest.table_args(
         "uq_role_grant_request_waiting", "account_id", "role"

@@ -238,7 +238,6 @@ def create(
     except IntegrityError:  # the same address saved by someone else at the same moment
         raise AccountInvalid({"email": EMAIL_TAKEN}) from None
     _grant(db_session, account, admin, details.roles, client_address)
-    setup_links.send(db_session, account, admin)
     audit.record(
         db_session,
         "useradmin.account_created",
@@ -251,6 +250,13 @@ def create(
         email=account.email,
         **details.for_audit(),
     )
+    _send_setup_link(db_session, account, admin, client_address)
+    return account
+
+
+def _send_setup_link(db_session: Session, account: User, admin: User, client_address: str):
+    """E-mail the person a set-password link, and audit that it went and where."""
+    setup_links.send(db_session, account, admin)
     audit.record(
         db_session,
         "useradmin.set_password_link_issued",
@@ -260,7 +266,6 @@ def create(
         client_address=client_address,
         sent_to=account.email,
     )
-    return account
 
 
 def update(
@@ -423,16 +428,7 @@ def new_setup_link(
     has not yet set a password; whether one was sent."""
     if not account.active or has_password(account):
         return False
-    setup_links.send(db_session, account, admin)
-    audit.record(
-        db_session,
-        "useradmin.set_password_link_issued",
-        actor_id=admin.id,
-        object_type="user",
-        object_id=account.id,
-        client_address=client_address,
-        sent_to=account.email,
-    )
+    _send_setup_link(db_session, account, admin, client_address)
     return True
 
 

@@ -59,6 +59,9 @@ class WorkflowChoiceRequest(SecondPersonRequest, Base):
     administrator of the borough approves (which writes the new version) or rejects it."""
 
     __tablename__ = "workflow_choice_request"
+    audit_type = "workflow_choice_request"
+    decided_action = "workflow.choices_change_decided"
+    refused_action = "workflow.choices_change_refused"
     # One change waiting per borough and workflow, so approvals never cross.
     __table_args__ = SecondPersonRequest.table_args(
         "uq_workflow_choice_request_waiting", "borough_id", "workflow_id"

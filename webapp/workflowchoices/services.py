@@ -212,19 +212,14 @@ def decide(
     if approve:
         version = _write_version(db_session, locked, definition, decider, client_address)
     locked.version_id = version.id if version else None
-    grants.record_decision(db_session, locked, decider, approve, comment)
-    audit.record(
+    grants.record_decision(
         db_session,
-        "workflow.choices_change_decided",
-        actor_id=decider.id,
-        object_type="workflow_choice_request",
-        object_id=locked.id,
+        locked,
+        decider,
+        approve,
+        comment,
         client_address=client_address,
-        borough_id=locked.borough_id,
-        outcome=locked.outcome.value,
-        requested_by=locked.requested_by_id,
         version=version.version if version else None,
-        comment=locked.comment,
     )
     grants.tell_requester(db_session, locked, decider, "to change the borough's workflow choices")
     return version
@@ -288,19 +283,3 @@ def _write_version(
         approved_by=approver.id,
     )
     return version
-
-
-def record_refusal(
-    db_session: Session, user: User, request_id: int, reason: str, client_address: str
-) -> None:
-    """A decision the rules refused (the requester deciding their own change, an account
-    they made or changed, one made after the request)."""
-    audit.record(
-        db_session,
-        "workflow.choices_change_refused",
-        actor_id=user.id,
-        object_type="workflow_choice_request",
-        object_id=request_id,
-        client_address=client_address,
-        reason=reason,
-    )

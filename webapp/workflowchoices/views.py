@@ -20,6 +20,7 @@ from webapp.useradmin.decision_form import DecisionForm
 from webapp.workflow.diagram import render as render_diagram
 from webapp.workflowchoices import services
 from webapp.workflowchoices.forms import choices_form
+from webapp.workflowchoices.models import WorkflowChoiceRequest
 
 bp = Blueprint("workflowchoices", __name__, url_prefix="/admin/workflow-choices")
 
@@ -147,8 +148,13 @@ def decide_request(request_id: int):
         )
     except (duties.DutiesBreached, services.ChoiceRefused) as refused:
         db.session.rollback()
-        services.record_refusal(
-            db.session, current_user, request_id, str(refused), client_address()
+        grants.record_refusal(
+            db.session,
+            WorkflowChoiceRequest,
+            current_user,
+            request_id,
+            str(refused),
+            client_address(),
         )
         db.session.commit()
         form.decision.errors = [str(refused)]
