@@ -409,15 +409,13 @@ def _audit(
     episode: Episode | None = None,
     **detail: object,
 ) -> None:
-    episode = episode or db_session.get(Episode, response.episode_id)
-    audit.record(
+    audit.record_for_episode(
         db_session,
         action,
+        episode or db_session.get(Episode, response.episode_id),
         actor_id=actor.id,
         object_type="form_response",
         object_id=response.id,
-        episode_id=response.episode_id,
-        child_id=episode.child_id if episode else None,
         client_address=client_address,
         form_id=response.form_id,
         sequence=response.sequence,

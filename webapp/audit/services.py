@@ -137,16 +137,20 @@ def record_for_episode(
     episode: _Episode,
     *,
     actor_id: int | None,
+    object_type: str = "episode",
+    object_id: object = None,
     client_address: str = "",
     **detail: object,
 ) -> AuditEvent:
-    """An event about an episode: its id is the object, and its child is named with it."""
+    """An event about an episode, or about a part of it (its consent, a document, a note:
+    `object_type` and `object_id` name the part); either way the episode is named, and its
+    child with it, so that the child's trail finds the event."""
     return record(
         db_session,
         action,
         actor_id=actor_id,
-        object_type="episode",
-        object_id=episode.id,
+        object_type=object_type,
+        object_id=episode.id if object_id is None else object_id,
         episode_id=episode.id,
         child_id=episode.child_id,
         client_address=client_address,

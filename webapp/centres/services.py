@@ -420,14 +420,13 @@ def start_caf_consent(
         episode.sharing_suspended = False
     db_session.add(consent)
     db_session.flush()
-    audit.record(
+    audit.record_for_episode(
         db_session,
         "consent.given",
+        episode,
         actor_id=user.id,
         object_type="consent",
         object_id=consent.id,
-        episode_id=episode.id,
-        child_id=episode.child_id,
         scope=["to_record", "to_share"] if consent.to_share else ["to_record"],
         given_by=ConsentGiver.PARENT_CARER.value,
         agencies=sorted(registration.partner_organisation_ids),

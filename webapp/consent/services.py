@@ -255,14 +255,13 @@ def record(
         episode.sharing_suspended = False
     db_session.add(consent)
     db_session.flush()
-    audit.record(
+    audit.record_for_episode(
         db_session,
         "consent.given" if given else "consent.refused",
+        episode,
         actor_id=recorded_by.id,
         object_type="consent",
         object_id=consent.id,
-        episode_id=episode.id,
-        child_id=episode.child_id,
         scope=sorted(data.scope),
         method=data.method.value,
         given_by=data.given_by.value,
@@ -289,14 +288,13 @@ def withdraw(db_session: Session, consent: Consent, withdrawn_by: User, reason: 
     )
     if not still_shared:
         episode.sharing_suspended = True
-    audit.record(
+    audit.record_for_episode(
         db_session,
         "consent.withdrawn",
+        episode,
         actor_id=withdrawn_by.id,
         object_type="consent",
         object_id=consent.id,
-        episode_id=episode.id,
-        child_id=episode.child_id,
         reason=consent.withdrawal_reason,
     )
     # DESIGN §3: from now on the team is told, whether or not a workflow step follows.
@@ -388,14 +386,13 @@ def record_review(
     db_session.add(review)
     db_session.flush()
     episode = db_session.get(Episode, consent.episode_id)
-    audit.record(
+    audit.record_for_episode(
         db_session,
         "consent.reviewed",
+        episode,
         actor_id=reviewed_by.id,
         object_type="consent",
         object_id=consent.id,
-        episode_id=episode.id,
-        child_id=episode.child_id,
         outcome=decided.value,
         reviewed_on=reviewed_on.isoformat(),
         next_review_on=next_review_on.isoformat() if next_review_on else None,

@@ -49,14 +49,13 @@ class JoinRefused(ValueError):
 
 
 def _audit(db_session: Session, action: str, actor: User, request: JoinRequest, **detail):
-    audit.record(
+    audit.record_for_episode(
         db_session,
         action,
+        request.episode,
         actor_id=actor.id,
         object_type="join_request",
         object_id=request.id,
-        episode_id=request.episode_id,
-        child_id=request.episode.child_id,
         **detail,
     )
 

@@ -320,14 +320,13 @@ def generate(
     record.sha256 = hashlib.sha256(content).hexdigest()
     record.size_bytes = len(content)
     record.filename = f"{episode.reference}-{document_type.name}-{record.id}.docx"
-    audit.record(
+    audit.record_for_episode(
         db_session,
         "document.generated",
+        episode,
         actor_id=user.id,
         object_type="generated_document",
         object_id=record.id,
-        episode_id=episode.id,
-        child_id=episode.child_id,
         client_address=client_address,
         document_type=document_type.name,
         response_id=record.response_id,

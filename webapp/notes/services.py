@@ -33,14 +33,13 @@ def add(
     note = ConfidentialNote(episode_id=episode.id, author_id=author.id, text=text)
     db_session.add(note)
     db_session.flush()
-    audit.record(
+    audit.record_for_episode(
         db_session,
         "confidential_note.written",
+        episode,
         actor_id=author.id,
         object_type="confidential_note",
         object_id=note.id,
-        episode_id=episode.id,
-        child_id=episode.child_id,
         client_address=client_address,
     )
     return note

@@ -363,14 +363,13 @@ def record_decision(
     )
     db_session.add(decision)
     db_session.flush()
-    audit.record(
+    audit.record_for_episode(
         db_session,
         "sharing.decision_recorded",
+        episode,
         actor_id=decided_by.id,
         object_type="sharing_decision",
         object_id=decision.id,
-        episode_id=episode.id,
-        child_id=episode.child_id,
         client_address=client_address,
         basis=basis.value,
         ground=ground.value if ground else None,
@@ -538,14 +537,13 @@ def record_review(
     db_session.add(review)
     db_session.flush()
     episode = db_session.get(Episode, decision.episode_id)
-    audit.record(
+    audit.record_for_episode(
         db_session,
         "sharing.decision_reviewed",
+        episode,
         actor_id=manager.id,
         object_type="sharing_decision",
         object_id=decision.id,
-        episode_id=episode.id,
-        child_id=episode.child_id,
         client_address=client_address,
         agreed=review.agreed,
     )

@@ -135,14 +135,13 @@ def store(
     )
     db_session.add(stored)
     db_session.flush()
-    audit.record(
+    audit.record_for_episode(
         db_session,
         "upload.stored",
+        episode,
         actor_id=user.id,
         object_type="stored_file",
         object_id=stored.id,
-        episode_id=episode.id,
-        child_id=episode.child_id,
         client_address=client_address,
         purpose=purpose,
         media_type=media_type,

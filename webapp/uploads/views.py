@@ -3,7 +3,7 @@ from flask import Blueprint, abort, send_file
 from webapp import db
 from webapp.access.permissions import Permission
 from webapp.access.policy import requires, visible_or_404
-from webapp.audit.requests import audited
+from webapp.audit.requests import audited_episode
 from webapp.episodes.models import Episode
 from webapp.uploads import services
 from webapp.uploads.models import StoredFile
@@ -23,12 +23,11 @@ def download(episode_id: int, file_id: int):
         handle = path.open("rb")
     except OSError:
         abort(404)
-    audited(
+    audited_episode(
         "upload.downloaded",
+        episode,
         object_type="stored_file",
         object_id=stored.id,
-        episode_id=episode.id,
-        child_id=episode.child_id,
         sha256=stored.sha256,
     )
     db.session.commit()
