@@ -10,7 +10,7 @@ form says only what is particular to a question: its label, hint, limit and word
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -269,6 +269,17 @@ def radios(
 
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def show_errors(form: Any, errors: Mapping[str, str]) -> None:
+    """Put each message a service gave on the question it names, for the error summary and
+    the field; a message that names no question goes to the form's own errors."""
+    for name, message in errors.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = [message]
+        else:
+            form.form_errors.append(message)
 
 
 def submit_button(label: str) -> SubmitField:

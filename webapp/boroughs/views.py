@@ -13,18 +13,10 @@ from webapp.accounts.sessions import client_address
 from webapp.boroughs import onboarding
 from webapp.boroughs.forms import NewBoroughForm, NewOrganisationForm
 from webapp.boroughs.onboarding import KIND_TITLES
+from webapp.govuk_fields import show_errors
 from webapp.useradmin import services as account_services
 
 bp = Blueprint("boroughs", __name__, url_prefix="/admin/boroughs")
-
-
-def _show_errors(form, invalid: onboarding.OnboardingInvalid) -> None:
-    for name, message in invalid.errors.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [message]
-        else:
-            form.form_errors.append(message)
 
 
 @bp.route("")
@@ -56,7 +48,7 @@ def new():
             )
         except onboarding.OnboardingInvalid as invalid:
             db.session.rollback()
-            _show_errors(form, invalid)
+            show_errors(form, invalid.errors)
         else:
             db.session.commit()
             flash(
@@ -99,7 +91,7 @@ def new_organisation(borough_id: int):
             )
         except onboarding.OnboardingInvalid as invalid:
             db.session.rollback()
-            _show_errors(form, invalid)
+            show_errors(form, invalid.errors)
         else:
             db.session.commit()
             flash(f"{organisation.name} has been added to {borough.name}")

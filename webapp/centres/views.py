@@ -29,6 +29,7 @@ from webapp.centres.models import COVERS, CentreRegistration
 from webapp.children.index import child_found_recently
 from webapp.children.models import Child
 from webapp.episodes.models import Episode
+from webapp.govuk_fields import show_errors
 
 bp = Blueprint("centres", __name__)
 
@@ -98,8 +99,7 @@ def new(child_id: int):
             )
         except services.RegistrationInvalid as invalid:
             db.session.rollback()
-            for name, message in invalid.errors.items():
-                getattr(form, name).errors = [message]
+            show_errors(form, invalid.errors)
         else:
             db.session.commit()
             if registration is None:
@@ -186,8 +186,7 @@ def review(registration_id: int):
             )
         except services.RegistrationInvalid as invalid:
             db.session.rollback()
-            for name, message in invalid.errors.items():
-                getattr(form, name).errors = [message]
+            show_errors(form, invalid.errors)
         else:
             db.session.commit()
             flash("The review has been recorded")

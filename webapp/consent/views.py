@@ -39,6 +39,7 @@ from webapp.consent.models import (
 from webapp.episodes import workflow
 from webapp.episodes.models import Episode
 from webapp.errors import render_error
+from webapp.govuk_fields import show_errors
 from webapp.uploads import services as uploads
 from webapp.uploads.forms import SignedStatementForm
 
@@ -89,8 +90,7 @@ def _refused_by_rules(form, episode: Episode, invalid: services.ConsentInvalid, 
     """The consent rules refused the answers: nothing is kept, each field shows its
     message, and the refusal is audited."""
     db.session.rollback()
-    for name, message in invalid.errors.items():
-        getattr(form, name).errors = [message]
+    show_errors(form, invalid.errors)
     _audit_refused_fields(episode, invalid.errors, **detail)
 
 
@@ -357,12 +357,11 @@ def statement(episode_id: int, consent_id: int):
             form.statement.errors = [str(refused)]
         else:
             consent.signed_statement_id = stored.id
-            audited(
+            audited_episode(
                 "consent.statement_attached",
+                episode,
                 object_type="consent",
                 object_id=consent.id,
-                episode_id=episode.id,
-                child_id=episode.child_id,
                 stored_file_id=stored.id,
             )
             db.session.commit()

@@ -22,6 +22,7 @@ from webapp.episodes import workflow
 from webapp.episodes.models import Episode
 from webapp.errors import render_error
 from webapp.sharing import services as sharing
+from webapp.sharing.requests import audited_refusal
 from webapp.tac import services as tac
 from webapp.tac.models import HandoverStatus, LeadProfessionalChange, MemberStatus
 from webapp.workflow import StaleState
@@ -128,14 +129,11 @@ def decide_join_request(request_id: int):
         except services.JoinRefused as refused:
             db.session.rollback()
             if refused.sharing:
-                sharing.record_refusal(
-                    db.session,
+                audited_refusal(
                     episode,
-                    current_user,
                     str(refused),
-                    organisation_id=request.requester.organisation_id,
                     attempted="approve a request to join the team around the child",
-                    client_address=client_address(),
+                    organisation_id=request.requester.organisation_id,
                 )
                 db.session.commit()
             getattr(form, refused.field or "decision").errors = [str(refused)]

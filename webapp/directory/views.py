@@ -18,6 +18,7 @@ from webapp.boroughs.models import Borough
 from webapp.directory import services
 from webapp.directory.forms import ConfirmForm, SearchForm, ServiceForm
 from webapp.directory.models import LEVEL_HINTS, AccessRoute, Service, ServiceLevel
+from webapp.govuk_fields import show_errors
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
 
@@ -126,7 +127,7 @@ def new():
             )
         except services.ServiceInvalid as invalid:
             db.session.rollback()
-            _show_errors(form, invalid)
+            show_errors(form, invalid.errors)
         else:
             db.session.commit()
             flash(f"‘{service.name}’ is now in the directory")
@@ -153,7 +154,7 @@ def edit(service_id: int):
             )
         except services.ServiceInvalid as invalid:
             db.session.rollback()
-            _show_errors(form, invalid)
+            show_errors(form, invalid.errors)
         except services.StaleService as stale:
             db.session.rollback()
             service = _maintained(service_id, "edit")
@@ -173,11 +174,6 @@ def _edit_page(form: ServiceForm, service: Service | None):
         service=service,
         level_hints=[{"hint": {"text": LEVEL_HINTS[level]}} for level in ServiceLevel],
     )
-
-
-def _show_errors(form: ServiceForm, invalid: services.ServiceInvalid) -> None:
-    for name, message in invalid.errors.items():
-        getattr(form, name).errors = [message]
 
 
 @bp.route("/services/<int:service_id>/deactivate", methods=["GET", "POST"])

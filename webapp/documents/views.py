@@ -37,6 +37,7 @@ from webapp.documents.types import DOCUMENT_TYPES, DocumentType
 from webapp.episodes.models import Episode
 from webapp.errors import render_error
 from webapp.sharing import services as sharing
+from webapp.sharing.requests import audited_refusal
 from webapp.uploads import services as uploads
 from webapp.uploads.packages import PackageRefused
 
@@ -180,13 +181,10 @@ def share(episode_id: int):
     episode = _episode(episode_id)
     attempted = "produce a document for another agency"
     if not _may_share(episode):
-        sharing.record_refusal(
-            db.session,
+        audited_refusal(
             episode,
-            current_user,
             "not allowed to produce documents for other agencies at this stage",
             attempted=attempted,
-            client_address=client_address(),
         )
         db.session.commit()
         return render_error(
@@ -237,26 +235,14 @@ def share(episode_id: int):
                 refused = error
             except sharing.SharingInvalid as error:
                 db.session.rollback()
-                for name, message in error.errors.items():
-                    field = form.public_interest_field(name) or getattr(form, name, None)
-                    (field or form.organisation_id).errors = [message]
+                form.show_problems(error.errors)
                 refused = error
             else:
                 db.session.commit()
                 return _file(produced)
         else:
             refused = "the answers were not valid"
-        sharing.record_refusal(
-            db.session,
-            episode,
-            current_user,
-            refused,
-            organisation_id=form.organisation_id.data
-            if isinstance(form.organisation_id.data, int) and form.organisation_id.data > 0
-            else None,
-            attempted=attempted,
-            client_address=client_address(),
-        )
+        audited_refusal(episode, refused, attempted=attempted, organisation_id=form.agency_id())
         db.session.commit()
     return render_template(
         "documents/share.html",

@@ -1,3 +1,5 @@
+from collections.abc import Mapping
+
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovSelect,
@@ -62,6 +64,20 @@ class RecipientForm(FlaskForm):
     def validate_organisation_id(self, field):
         if field.data is None and not (self.recipient_name.data or "").strip():
             raise ValidationError("Select the agency, or enter the name of the person or service")
+
+    def agency_id(self) -> int | None:
+        """The agency chosen, if it is one of the list's: what the audit of a refusal names."""
+        chosen = self.organisation_id.data
+        return chosen if isinstance(chosen, int) and chosen > 0 else None
+
+    def show_problems(self, errors: Mapping[str, str]) -> None:
+        """Put each problem the sharing rules found on the question it names (the agency,
+        failing any other)."""
+        for name, message in errors.items():
+            field = None
+            if isinstance(self, PublicInterestQuestions):
+                field = self.public_interest_field(name)
+            (field or getattr(self, name, None) or self.organisation_id).errors = [message]
 
 
 class ShareWithConsentForm(RecipientForm):

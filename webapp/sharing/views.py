@@ -18,16 +18,17 @@ from webapp.boroughs.models import Organisation
 from webapp.consent import services as consent_services
 from webapp.episodes.models import Episode
 from webapp.errors import render_error
+from webapp.govuk_fields import show_errors
 from webapp.sharing import services
 from webapp.sharing.forms import (
     NotSharedForm,
     PublicInterestForm,
-    PublicInterestQuestions,
     RecipientForm,
     ShareWithConsentForm,
     SharingReviewForm,
 )
 from webapp.sharing.models import SharingBasis, SharingDecision
+from webapp.sharing.requests import audited_refusal
 
 bp = Blueprint("sharing", __name__)
 
@@ -92,13 +93,8 @@ def _decision_page(
 ):
     episode = _episode(episode_id, attempted)
     if not _may_decide(episode):
-        services.record_refusal(
-            db.session,
-            episode,
-            current_user,
-            "not allowed to record sharing decisions on this episode",
-            attempted=attempted,
-            client_address=client_address(),
+        audited_refusal(
+            episode, "not allowed to record sharing decisions on this episode", attempted=attempted
         )
         db.session.commit()
         return render_error(403)
@@ -115,8 +111,7 @@ def _decision_page(
                 problem = refused = error
             except services.SharingInvalid as error:
                 db.session.rollback()
-                for name, message in error.errors.items():
-                    _field_for(form, name).errors = [message]
+                form.show_problems(error.errors)
                 problem = error
             else:
                 db.session.commit()
@@ -126,17 +121,7 @@ def _decision_page(
             problem = services.SharingInvalid(
                 {name: messages[0] for name, messages in form.errors.items()}
             )
-        services.record_refusal(
-            db.session,
-            episode,
-            current_user,
-            problem,
-            organisation_id=form.organisation_id.data
-            if isinstance(form.organisation_id.data, int) and form.organisation_id.data > 0
-            else None,
-            attempted=attempted,
-            client_address=client_address(),
-        )
+        audited_refusal(episode, problem, attempted=attempted, organisation_id=form.agency_id())
         db.session.commit()
     return render_template(
         template,
@@ -145,14 +130,6 @@ def _decision_page(
         refused=refused,
         consent=consent_services.status(db.session, episode),
     )
-
-
-def _field_for(form: RecipientForm, name: str):
-    """The question a problem named `name` is shown on (the agency, failing any other)."""
-    field = None
-    if isinstance(form, PublicInterestQuestions):
-        field = form.public_interest_field(name)
-    return field or getattr(form, name, None) or form.organisation_id
 
 
 def _recipient(form: RecipientForm) -> dict:
@@ -245,27 +222,22 @@ def review(decision_id: int):
             )
         except services.SharingInvalid as invalid:
             db.session.rollback()
-            for name, message in invalid.errors.items():
-                getattr(form, name).errors = [message]
+            show_errors(form, invalid.errors)
         else:
             db.session.commit()
             flash(f"Your review of the decision to share {episode.reference} is recorded")
             return redirect(url_for("home.index", _anchor="sharing-reviews"))
     if request.method == "POST" and form.errors:
-        services.record_refusal(
-            db.session,
+        audited_refusal(
             episode,
-            current_user,
             services.SharingInvalid({n: m[0] for n, m in form.errors.items()}),
             attempted="review a decision to share without consent",
-            client_address=client_address(),
         )
-    audited(
+    audited_episode(
         "sharing.decision_review_viewed",
+        episode,
         object_type="sharing_decision",
         object_id=decision.id,
-        episode_id=episode.id,
-        child_id=episode.child_id,
     )
     db.session.commit()
     return render_template("sharing/review.html", decision=decision, episode=episode, form=form)

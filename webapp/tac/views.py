@@ -15,7 +15,7 @@ from webapp.accounts.services import find_user_by_email
 from webapp.accounts.sessions import client_address
 from webapp.children.shielding import hides_contacts_from
 from webapp.episodes.models import Episode
-from webapp.sharing import services as sharing
+from webapp.sharing.requests import audited_refusal
 from webapp.tac import services
 from webapp.tac.forms import (
     CoordinatorForm,
@@ -126,14 +126,11 @@ def invite(episode_id: int):
             )
         except services.TacRefused as refused:
             db.session.rollback()
-            sharing.record_refusal(
-                db.session,
+            audited_refusal(
                 episode,
-                current_user,
                 str(refused),
-                organisation_id=invitee.organisation_id if invitee else None,
                 attempted="invite to the team around the child",
-                client_address=client_address(),
+                organisation_id=invitee.organisation_id if invitee else None,
             )
             db.session.commit()
             getattr(form, refused.field or "email").errors = [str(refused)]

@@ -14,6 +14,7 @@ from webapp.access.permissions import Permission
 from webapp.access.policy import may, requires
 from webapp.accounts.sessions import client_address
 from webapp.boroughs.models import Team
+from webapp.govuk_fields import show_errors
 from webapp.useradmin import services as account_services
 from webapp.useradmin import teams
 from webapp.useradmin.forms import ConfirmForm
@@ -32,11 +33,6 @@ def _maintained(team_id: int, attempted: str) -> Team:
         db.session.commit()
         abort(404)
     return team
-
-
-def _show_errors(form, invalid: teams.TeamInvalid) -> None:
-    for name, message in invalid.errors.items():
-        getattr(form, name).errors = [message]
 
 
 @bp.route("")
@@ -71,7 +67,7 @@ def new():
         except teams.TeamInvalid as invalid:
             db.session.rollback()
             _organisation_choices(form)
-            _show_errors(form, invalid)
+            show_errors(form, invalid.errors)
         else:
             db.session.commit()
             flash(f"{team.name} has been created. Now say who manages it")
@@ -125,7 +121,7 @@ def managers(team_id: int):
             db.session.rollback()
             team = _maintained(team_id, "change_managers")
             candidates = teams.manager_choices(db.session, team)
-            _show_errors(form, invalid)
+            show_errors(form, invalid.errors)
         else:
             db.session.commit()
             flash(
@@ -168,7 +164,7 @@ def add_practitioner(team_id: int):
             db.session.rollback()
             team = _maintained(team_id, "add_practitioner")
             set_choices()
-            _show_errors(form, invalid)
+            show_errors(form, invalid.errors)
         else:
             db.session.commit()
             flash(f"{account.full_name} is now in {team.name}")

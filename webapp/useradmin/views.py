@@ -14,6 +14,7 @@ from webapp.access.permissions import Permission, Role
 from webapp.access.policy import may, requires
 from webapp.accounts.models import User
 from webapp.accounts.sessions import client_address
+from webapp.govuk_fields import show_errors
 from webapp.useradmin import grants, services
 from webapp.useradmin.forms import (
     ROLE_HINTS,
@@ -56,11 +57,6 @@ def _set_choices(form: AccountForm) -> None:
         (str(organisation.id), organisation.name)
         for organisation in services.organisations_of(db.session, current_user.borough_id)
     ]
-
-
-def _show_errors(form: AccountForm, invalid: services.AccountInvalid) -> None:
-    for name, message in invalid.errors.items():
-        getattr(form, name).errors = [message]
 
 
 def _role_items(form: AccountForm) -> list[dict]:
@@ -118,7 +114,7 @@ def new():
         except services.AccountInvalid as invalid:
             db.session.rollback()
             _set_choices(form)
-            _show_errors(form, invalid)
+            show_errors(form, invalid.errors)
         else:
             waiting = grants.waiting_roles(db.session, account)
             db.session.commit()
@@ -167,7 +163,7 @@ def edit(account_id: int):
             db.session.rollback()
             account = _maintained(account_id, "edit")
             _set_choices(form)
-            _show_errors(form, invalid)
+            show_errors(form, invalid.errors)
             # What they entered stays on the page; saving again applies it over the change.
             form.seen.data = services.seen_token(account)
         else:
