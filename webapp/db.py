@@ -76,6 +76,17 @@ def violates(error: IntegrityError, index: Index) -> bool:
     return f"UNIQUE constraint failed: {columns}" in str(error.orig)
 
 
+def flush_or_refuse(db_session: Session, refusal: Exception) -> None:
+    """Flush the caller's new rows in a savepoint. When a database rule refuses them (most
+    often a unique row that someone else saved at the same moment) raise `refusal`, in the
+    caller's words, with the session still usable for auditing the refusal."""
+    try:
+        with db_session.begin_nested():
+            db_session.flush()
+    except IntegrityError:
+        raise refusal from None
+
+
 def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["caf_db"] = sessionmaker(bind=engine, expire_on_commit=False)

@@ -19,7 +19,6 @@ from typing import Protocol
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from webapp.access.permissions import Role
@@ -29,6 +28,7 @@ from webapp.accounts.passwords import unusable_password_hash
 from webapp.accounts.services import normalise_email
 from webapp.audit import services as audit
 from webapp.boroughs.models import Borough, BoroughKind, Organisation, Sector
+from webapp.db import flush_or_refuse
 from webapp.useradmin import duties
 
 # A code names the borough's folders in formdefs/, workflows/ and templates/, and starts its
@@ -266,13 +266,13 @@ def add_organisation(
         phone=details.phone,
     )
     db_session.add(organisation)
-    try:
-        with db_session.begin_nested():
-            db_session.flush()
-    except IntegrityError:  # the same name saved by someone else at the same moment
-        raise OnboardingInvalid(
+    # Refused when someone else saved the same name at the same moment.
+    flush_or_refuse(
+        db_session,
+        OnboardingInvalid(
             {"name": f"The borough already has an organisation called {details.name}"}
-        ) from None
+        ),
+    )
     _record(
         db_session,
         "boroughs.organisation_added",
@@ -330,13 +330,11 @@ def add_borough(
         caf_contact_address=details.contact_address,
     )
     db_session.add(borough)
-    try:
-        with db_session.begin_nested():
-            db_session.flush()
-    except IntegrityError:  # the same code saved by someone else at the same moment
-        raise OnboardingInvalid(
-            {"code": f"A borough with the code {details.code} already exists"}
-        ) from None
+    # Refused when someone else saved the same code at the same moment.
+    flush_or_refuse(
+        db_session,
+        OnboardingInvalid({"code": f"A borough with the code {details.code} already exists"}),
+    )
     _record(
         db_session,
         "boroughs.borough_added",
@@ -389,13 +387,10 @@ def _first_administrator(
     duties.check_roles({Role.BOROUGH_ADMIN})
     account.role_grants.append(UserRole(role=Role.BOROUGH_ADMIN))
     db_session.add(account)
-    try:
-        with db_session.begin_nested():
-            db_session.flush()
-    except IntegrityError:
-        raise OnboardingInvalid(
-            {"admin_email": "An account with this email address already exists"}
-        ) from None
+    flush_or_refuse(
+        db_session,
+        OnboardingInvalid({"admin_email": "An account with this email address already exists"}),
+    )
     setup_links.send(db_session, account, actor)  # type: ignore[arg-type]
     _record(
         db_session,

@@ -15,13 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from webapp.access.permissions import Role
 from webapp.accounts.models import User, UserRole
 from webapp.audit import services as audit
-from webapp.db import utcnow
+from webapp.db import flush_or_refuse, utcnow
 from webapp.mail import messages, outbox
 from webapp.mail.models import MailKind
 from webapp.useradmin import duties
@@ -95,14 +94,14 @@ def grant_roles(
                 comment="",
             )
         )
-    try:
-        with db_session.begin_nested():
-            db_session.flush()
-    except IntegrityError:  # another administrator asked, or a database rule refused
-        raise duties.DutiesBreached(
+    # Refused when another administrator asked at the same moment, or by a database rule.
+    flush_or_refuse(
+        db_session,
+        duties.DutiesBreached(
             "Another administrator changed this account's roles at the same moment. Check "
             "its roles and save again"
-        ) from None
+        ),
+    )
     for role in sorted(given):
         _record_grant(db_session, account, role, granted_by, None, client_address)
     for request in _new_requests(db_session, account, requested):
@@ -339,11 +338,8 @@ def record_decision(
     locked.decided_at = utcnow()
     locked.outcome = RequestOutcome.APPROVED if approve else RequestOutcome.REJECTED
     locked.comment = comment.strip()
-    try:
-        with db_session.begin_nested():
-            db_session.flush()
-    except IntegrityError:  # the database's own separation-of-duties rules
-        raise duties.DutiesBreached(ALREADY_DECIDED) from None
+    # Refused by the database's own separation-of-duties rules.
+    flush_or_refuse(db_session, duties.DutiesBreached(ALREADY_DECIDED))
     audit.record(
         db_session,
         locked.decided_action,

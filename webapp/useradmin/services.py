@@ -17,7 +17,6 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from webapp.access.permissions import Role
@@ -28,7 +27,7 @@ from webapp.accounts.passwords import is_usable, unusable_password_hash
 from webapp.accounts.services import normalise_email
 from webapp.audit import services as audit
 from webapp.boroughs.models import Organisation
-from webapp.db import utcnow
+from webapp.db import flush_or_refuse, utcnow
 from webapp.mail import messages, outbox
 from webapp.mail.models import MailKind
 from webapp.useradmin import duties, grants
@@ -232,11 +231,8 @@ def create(
         created_by_id=admin.id,
     )
     db_session.add(account)
-    try:
-        with db_session.begin_nested():
-            db_session.flush()
-    except IntegrityError:  # the same address saved by someone else at the same moment
-        raise AccountInvalid({"email": EMAIL_TAKEN}) from None
+    # Refused when someone else saved the same address at the same moment.
+    flush_or_refuse(db_session, AccountInvalid({"email": EMAIL_TAKEN}))
     _grant(db_session, account, admin, details.roles, client_address)
     audit.record(
         db_session,

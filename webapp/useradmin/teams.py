@@ -16,13 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from webapp.access.permissions import Role
 from webapp.accounts.models import User, UserRole
 from webapp.audit import services as audit
 from webapp.boroughs.models import Organisation, Team
+from webapp.db import flush_or_refuse
 
 NAME_MAX = 160
 NOT_IN_LIST = "Select an option from the list"
@@ -156,11 +156,8 @@ def create(
         raise taken
     team = Team(organisation_id=organisation.id, name=name)
     db_session.add(team)
-    try:
-        with db_session.begin_nested():
-            db_session.flush()
-    except IntegrityError:  # the same name saved by another administrator at the same moment
-        raise taken from None
+    # Refused when another administrator saved the same name at the same moment.
+    flush_or_refuse(db_session, taken)
     _audit(db_session, "useradmin.team_created", admin, team, client_address, name=name)
     return team
 

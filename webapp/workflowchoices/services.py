@@ -12,13 +12,13 @@ from __future__ import annotations
 import json
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from webapp import counters
 from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.boroughs.models import Borough
+from webapp.db import flush_or_refuse
 from webapp.mail import messages
 from webapp.useradmin import grants
 from webapp.workflow import WorkflowDefinition
@@ -167,11 +167,8 @@ def request_change(
         comment="",
     )
     db_session.add(request)
-    try:
-        with db_session.begin_nested():
-            db_session.flush()
-    except IntegrityError:  # another administrator asked at the same moment
-        raise ChoiceRefused(ALREADY_WAITING, first_field) from None
+    # Refused when another administrator asked at the same moment.
+    flush_or_refuse(db_session, ChoiceRefused(ALREADY_WAITING, first_field))
     audit.record(
         db_session,
         "workflow.choices_change_requested",
