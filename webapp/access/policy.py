@@ -407,6 +407,13 @@ def visible_or_404(permission: Permission, target: object | None) -> Any:
     return target
 
 
+def visible_episode(episode_id: int) -> Episode:
+    """The episode, if the current user may see it; otherwise `visible_or_404`."""
+    from webapp import db  # as in `refuse`: policy is imported by the models
+
+    return visible_or_404(Permission.EPISODE_VIEW, db.session.get(Episode, episode_id))
+
+
 def refuse(
     status: int,
     reason: str,

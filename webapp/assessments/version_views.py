@@ -8,11 +8,11 @@ from flask_login import current_user
 
 from webapp import db
 from webapp.access.permissions import Permission
-from webapp.access.policy import may_move_form_versions, requires
+from webapp.access.policy import may_move_form_versions, requires, visible_episode
 from webapp.accounts.sessions import client_address
 from webapp.assessments import pins
 from webapp.assessments.forms import ConfirmForm
-from webapp.assessments.views import _audit, _episode, bp
+from webapp.assessments.views import _audit, bp
 from webapp.formadmin.drafts import compare
 
 
@@ -25,7 +25,7 @@ def _form_or_404(form_id: str) -> str:
 @bp.route("/episodes/<int:episode_id>/forms/versions/<form_key>", methods=["GET", "POST"])
 @requires(Permission.EPISODE_VIEW)
 def move_form_version(episode_id: int, form_key: str):
-    episode = _episode(episode_id)
+    episode = visible_episode(episode_id)
     form_id = _form_or_404(form_key)
     move = pins.plan_move(db.session, episode, form_id)
     allowed = may_move_form_versions(current_user, episode)

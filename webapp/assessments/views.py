@@ -16,7 +16,12 @@ from flask_login import current_user
 
 from webapp import db
 from webapp.access.permissions import Permission
-from webapp.access.policy import may_edit_part, requires, requires_episode, visible_or_404
+from webapp.access.policy import (
+    may_edit_part,
+    requires,
+    requires_episode,
+    visible_episode,
+)
 from webapp.access.rules import EVERY_PART
 from webapp.accounts.sessions import client_address
 from webapp.assessments import display, pages, pins, service_choices, services
@@ -32,10 +37,6 @@ bp = Blueprint("assessments", __name__)
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-def _episode(episode_id: int) -> Episode:
-    return visible_or_404(Permission.EPISODE_VIEW, db.session.get(Episode, episode_id))
 
 
 def _response(episode: Episode, response_id: int) -> FormResponse:
@@ -105,7 +106,7 @@ def _common(episode: Episode, response: FormResponse) -> dict[str, Any]:
 @bp.route("/episodes/<int:episode_id>/forms")
 @requires(Permission.EPISODE_VIEW)
 def overview(episode_id: int):
-    episode = _episode(episode_id)
+    episode = visible_episode(episode_id)
     responses = services.responses_of(db.session, episode.id)
     groups = []
     for kind in KINDS.values():
@@ -138,7 +139,7 @@ def overview(episode_id: int):
 @bp.route("/episodes/<int:episode_id>/forms/start/<kind_name>", methods=["POST"])
 @requires_episode(Permission.EPISODE_EDIT, part=EVERY_PART)
 def start(episode_id: int, kind_name: str):
-    episode = _episode(episode_id)
+    episode = visible_episode(episode_id)
     kind = KINDS.get(kind_name)
     if kind is None or kind.started_by_workflow:
         abort(404)
@@ -162,7 +163,7 @@ def start(episode_id: int, kind_name: str):
 @bp.route("/episodes/<int:episode_id>/forms/<int:response_id>")
 @requires(Permission.EPISODE_VIEW)
 def task_list(episode_id: int, response_id: int):
-    episode = _episode(episode_id)
+    episode = visible_episode(episode_id)
     response = _response(episode, response_id)
     form = services.definition(response)
     if not _may_edit(episode, response):
@@ -216,7 +217,7 @@ def _read_only(episode: Episode, response: FormResponse, form: FormDefinition):
 )
 @requires_episode(Permission.EPISODE_EDIT, part=EVERY_PART)
 def section(episode_id: int, response_id: int, section_key: str):
-    episode = _episode(episode_id)
+    episode = visible_episode(episode_id)
     response = _response(episode, response_id)
     form = services.definition(response)
     page_section = _section(response, form, section_key)
@@ -444,7 +445,7 @@ def _conflict(episode, response, page_section, row, raw, context, not_shared=fro
 @bp.route("/episodes/<int:episode_id>/forms/<int:response_id>/check", methods=["GET", "POST"])
 @requires(Permission.EPISODE_VIEW)
 def check(episode_id: int, response_id: int):
-    episode = _episode(episode_id)
+    episode = visible_episode(episode_id)
     response = _response(episode, response_id)
     form = services.definition(response)
     kind = services.kind(response)
@@ -495,7 +496,7 @@ def check(episode_id: int, response_id: int):
 @bp.route("/episodes/<int:episode_id>/forms/<int:response_id>/compare/<int:other_id>")
 @requires(Permission.EPISODE_VIEW)
 def compare(episode_id: int, response_id: int, other_id: int):
-    episode = _episode(episode_id)
+    episode = visible_episode(episode_id)
     response = _response(episode, response_id)
     other = _response(episode, other_id)
     if other.form_id != response.form_id or services.kind(other) is not services.kind(response):

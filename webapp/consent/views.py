@@ -13,7 +13,7 @@ from webapp.access.policy import (
     require_part,
     requires,
     requires_episode,
-    visible_or_404,
+    visible_episode,
 )
 from webapp.accounts.sessions import client_address
 from webapp.audit.requests import audited, audited_episode
@@ -44,10 +44,6 @@ from webapp.uploads import services as uploads
 from webapp.uploads.forms import SignedStatementForm
 
 bp = Blueprint("consent", __name__)
-
-
-def _episode(episode_id: int) -> Episode:
-    return visible_or_404(Permission.EPISODE_VIEW, db.session.get(Episode, episode_id))
 
 
 def _consent(episode: Episode, consent_id: int, *, current_only: bool) -> Consent:
@@ -96,7 +92,7 @@ def _refused_by_rules(form, episode: Episode, invalid: services.ConsentInvalid, 
 
 def _episode_consent(episode_id: int, consent_id: int, *, current_only: bool):
     """The episode and its consent record, for a page that changes the consent."""
-    episode = _episode(episode_id)
+    episode = visible_episode(episode_id)
     consent = _consent(episode, consent_id, current_only=current_only)
     require_part(episode, "consent")
     return episode, consent
@@ -109,7 +105,7 @@ def _may_edit_consent(episode: Episode) -> bool:
 @bp.route("/episodes/<int:episode_id>/consent")
 @requires(Permission.EPISODE_VIEW)
 def overview(episode_id: int):
-    episode = _episode(episode_id)
+    episode = visible_episode(episode_id)
     audited_episode(
         "consent.viewed",
         episode,
@@ -164,7 +160,7 @@ def _input_from(form: ConsentForm) -> services.ConsentInput:
 @bp.route("/episodes/<int:episode_id>/consent/new", methods=["GET", "POST"])
 @requires_episode(Permission.EPISODE_EDIT, part="consent")
 def record(episode_id: int):
-    episode = _episode(episode_id)
+    episode = visible_episode(episode_id)
     require_part(episode, "consent")
     form = ConsentForm()
     form.agencies.choices = _agency_choices(episode)
@@ -201,7 +197,7 @@ def _yes_no(value):
 def refusal(episode_id: int):
     """The family refused before agreeing to anything being recorded: nothing of the CAF is
     kept, and the practitioner takes a note for their own files (guidance 4.16-4.18)."""
-    episode = _episode(episode_id)
+    episode = visible_episode(episode_id)
     require_part(episode, "consent")
     initial_state = workflow.definition_for(episode).initial
     reason = refusals.why_not(db.session, episode, initial_state)

@@ -24,7 +24,13 @@ from sqlalchemy import select
 
 from webapp import db
 from webapp.access.permissions import Permission
-from webapp.access.policy import may, may_edit_part, requires, requires_episode, visible_or_404
+from webapp.access.policy import (
+    may,
+    may_edit_part,
+    requires,
+    requires_episode,
+    visible_episode,
+)
 from webapp.accounts.sessions import client_address
 from webapp.audit.requests import audited, audited_episode
 from webapp.boroughs.models import Organisation
@@ -44,10 +50,6 @@ from webapp.uploads.packages import PackageRefused
 bp = Blueprint("documents", __name__)
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _episode(episode_id: int) -> Episode:
-    return visible_or_404(Permission.EPISODE_VIEW, db.session.get(Episode, episode_id))
 
 
 def _may_share(episode: Episode) -> bool:
@@ -145,14 +147,14 @@ def _type_choices() -> list[tuple[str, str]]:
 @bp.route("/episodes/<int:episode_id>/documents")
 @requires(Permission.EPISODE_VIEW)
 def index(episode_id: int):
-    return _index_page(_episode(episode_id))
+    return _index_page(visible_episode(episode_id))
 
 
 @bp.route("/episodes/<int:episode_id>/documents/download")
 @requires(Permission.EPISODE_VIEW)
 def download(episode_id: int):
     """A copy for the records of the user's own agency."""
-    episode = _episode(episode_id)
+    episode = visible_episode(episode_id)
     item = services.find_available(db.session, episode, request.args.get("item", ""))
     if item is None:
         abort(404)
@@ -178,7 +180,7 @@ def download(episode_id: int):
 @bp.route("/episodes/<int:episode_id>/documents/share", methods=["GET", "POST"])
 @requires_episode(Permission.EPISODE_EDIT, part="documents")
 def share(episode_id: int):
-    episode = _episode(episode_id)
+    episode = visible_episode(episode_id)
     attempted = "produce a document for another agency"
     if not _may_share(episode):
         audited_refusal(
@@ -255,7 +257,7 @@ def share(episode_id: int):
 @bp.route("/episodes/<int:episode_id>/documents/signed", methods=["POST"])
 @requires_episode(Permission.EPISODE_EDIT, part="documents")
 def upload_signed(episode_id: int):
-    episode = _episode(episode_id)
+    episode = visible_episode(episode_id)
     if not _may_share(episode):
         audited_episode(
             "upload.refused",

@@ -9,7 +9,7 @@ from webapp.access.policy import (
     require_part,
     requires,
     requires_episode,
-    visible_or_404,
+    visible_episode,
 )
 from webapp.accounts.services import find_user_by_email
 from webapp.accounts.sessions import client_address
@@ -37,16 +37,12 @@ from webapp.tac.models import (
 bp = Blueprint("tac", __name__)
 
 
-def _episode(episode_id: int) -> Episode:
-    return visible_or_404(Permission.EPISODE_VIEW, db.session.get(Episode, episode_id))
-
-
 def _may_manage(episode: Episode) -> bool:
     return may_edit_part(current_user, episode, "tac")
 
 
 def _managed_episode(episode_id: int) -> Episode:
-    episode = _episode(episode_id)
+    episode = visible_episode(episode_id)
     require_part(episode, "tac")
     return episode
 
@@ -99,7 +95,7 @@ def _page(episode: Episode, **forms):
 @bp.route("/episodes/<int:episode_id>/tac")
 @requires(Permission.EPISODE_VIEW)
 def team(episode_id: int):
-    return _page(_episode(episode_id))
+    return _page(visible_episode(episode_id))
 
 
 @bp.route("/episodes/<int:episode_id>/tac/invite", methods=["POST"])

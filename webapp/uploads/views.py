@@ -2,9 +2,8 @@ from flask import Blueprint, abort, send_file
 
 from webapp import db
 from webapp.access.permissions import Permission
-from webapp.access.policy import requires, visible_or_404
+from webapp.access.policy import requires, visible_episode
 from webapp.audit.requests import audited_episode
-from webapp.episodes.models import Episode
 from webapp.uploads import services
 from webapp.uploads.models import StoredFile
 
@@ -14,7 +13,7 @@ bp = Blueprint("uploads", __name__)
 @bp.route("/episodes/<int:episode_id>/files/<int:file_id>")
 @requires(Permission.EPISODE_VIEW)
 def download(episode_id: int, file_id: int):
-    episode = visible_or_404(Permission.EPISODE_VIEW, db.session.get(Episode, episode_id))
+    episode = visible_episode(episode_id)
     stored = db.session.get(StoredFile, file_id)
     if stored is None or stored.episode_id != episode.id:
         abort(404)
