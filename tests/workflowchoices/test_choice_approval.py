@@ -5,6 +5,8 @@ be the second person: tests/useradmin/test_two_person_rules.py.)"""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select
 
@@ -140,3 +142,31 @@ def test_another_boroughs_administrator_cannot_see_the_request(client, other_cli
     assert refused.status_code == 404
     db.session.refresh(request)
     assert request.outcome is None
+
+
+def test_the_decision_is_audited_with_the_request_its_outcome_and_the_version(
+    client, other_client, people
+):
+    sign_in(client, people["admin"])
+    ask(client)
+    request = db.session.scalars(select(WorkflowChoiceRequest)).one()
+    sign_in(other_client, people["second_admin"])
+
+    other_client.post_form(
+        f"{PAGE}/requests/{request.id}", {"decision": "approve", "comment": "Agreed at panel"}
+    )
+
+    version = db.session.scalars(select(WorkflowChoiceVersion)).one()
+    (decided,) = events("workflow.choices_change_decided")
+    assert (decided.actor_id, decided.object_type, decided.object_id) == (
+        people["second_admin"].id,
+        "workflow_choice_request",
+        str(request.id),
+    )
+    assert json.loads(decided.detail) == {
+        "borough_id": people["borough"].id,
+        "outcome": "approved",
+        "requested_by": people["admin"].id,
+        "version": version.version,
+        "comment": "Agreed at panel",
+    }
