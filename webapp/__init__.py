@@ -61,14 +61,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         domain.init_app(app)
 
     # Invalid workflow or form definitions stop the app here, naming the file and key;
-    # except for `flask caf workflows ...`, which exists to say what is wrong with them.
+    # except for `flask caf workflows|formdefs ...`, which exist to say what is wrong.
     try:
         workflow.init_app(app)
-    except workflow.WorkflowConfigurationError:
-        if not cli.runs_workflow_command():
+        library.init_app(app)
+    except (workflow.WorkflowConfigurationError, library.FormDefinitionConfigurationError):
+        if not cli.runs_checking_command():
             raise
-        return cli.with_workflow_commands_only(app)
-    library.init_app(app)
+        return cli.with_checking_commands_only(app)
     documents.init_app(app)  # checks the Word templates against the form definitions
     db.init_app(app)
     mail.init_app(app)  # delivers, after each request, the e-mail it queued

@@ -68,22 +68,31 @@ def seed_demo(children: int, seed: int) -> None:
     )
 
 
-def runs_workflow_command(argv: Sequence[str] | None = None) -> bool:
-    """Whether this process is `flask ... caf workflows ...` (Flask sets FLASK_RUN_FROM_CLI
-    before it builds the app for a command)."""
+#: The command groups that exist to say what is wrong with the definitions: they run even
+#: when the workflow or form definitions stop the app from starting.
+CHECKING_GROUPS = ("workflows", "formdefs")
+
+
+def runs_checking_command(argv: Sequence[str] | None = None) -> bool:
+    """Whether this process is `flask ... caf workflows ...` or `flask ... caf formdefs ...`
+    (Flask sets FLASK_RUN_FROM_CLI before it builds the app for a command)."""
     args = list(sys.argv[1:] if argv is None else argv)
     return bool(os.environ.get("FLASK_RUN_FROM_CLI")) and any(
-        args[position : position + 2] == ["caf", "workflows"] for position in range(len(args))
+        args[position : position + 2] == ["caf", group]
+        for position in range(len(args))
+        for group in CHECKING_GROUPS
     )
 
 
-def with_workflow_commands_only(app: Flask) -> Flask:
-    """The app whose workflow definitions are invalid, with only `caf workflows`: it
-    checks and reports them, and serves nothing."""
+def with_checking_commands_only(app: Flask) -> Flask:
+    """The app whose workflow or form definitions are invalid, with only `caf workflows`
+    and `caf formdefs`: they check and report the definitions, and serve nothing."""
+    from webapp.formdefs.cli import formdefs
     from webapp.workflow.cli import workflows
 
-    group = click.Group("caf", help="eCAF workflow commands (the definitions are invalid).")
+    group = click.Group("caf", help="eCAF definition commands (the definitions are invalid).")
     group.add_command(workflows)
+    group.add_command(formdefs)
     app.cli.add_command(group)
     return app
 

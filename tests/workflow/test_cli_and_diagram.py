@@ -9,9 +9,11 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from tests.workflow.factories import MINIMAL, WORKFLOWS, national, riverside, write
+from webapp.formdefs.loader import default_root
 from webapp.workflow.cli import check_paths, workflows
 from webapp.workflow.diagram import dot, mermaid
 
@@ -191,3 +193,27 @@ def test_check_runs_when_the_live_folder_stops_the_app(tmp_path):
     served = flask_command(environment, "caf", "boroughs", "--help")
     assert served.returncode != 0
     assert "eCAF cannot start" in served.stderr
+
+
+@pytest.mark.parametrize("group", ["workflows", "formdefs"])
+def test_each_check_runs_when_the_live_form_definitions_stop_the_app(tmp_path, group):
+    """A broken form file stops the app as a broken workflow file does, and both checks
+    still say why, without a traceback; serving stays refused."""
+    live = tmp_path / "formdefs"
+    shutil.copytree(default_root(), live)
+    closure = live / "national" / "closure.v1.yaml"
+    closure.write_text(": not yaml [\n" + closure.read_text())
+    environment = {**os.environ, "CAF_FORMDEFS_PATH": str(live)}
+    environment.pop("FLASK_RUN_FROM_CLI", None)
+    finished = flask_command(environment, "caf", group, "check")
+    assert "Traceback" not in finished.stderr
+    if group == "formdefs":
+        assert finished.returncode == 1
+        assert "closure.v1.yaml: line 1: is not valid YAML" in finished.stderr
+    else:
+        # The workflows name no answer of the closure form: they are still valid.
+        assert finished.returncode == 0, finished.stderr
+        assert "No problems found" in finished.stdout
+    served = flask_command(environment, "caf", "boroughs", "--help")
+    assert served.returncode != 0
+    assert "eCAF cannot start: the form definitions" in served.stderr

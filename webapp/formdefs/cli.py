@@ -25,6 +25,7 @@ from webapp.formdefs.loader import (
     NATIONAL,
     FormLibrary,
     default_root,
+    live_root,
     parse_file,
     scan,
 )
@@ -123,8 +124,9 @@ def formdefs() -> None:
 @formdefs.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def check(paths: tuple[Path, ...]) -> None:
-    """Validate definition files or folders (default: the whole formdefs/ folder)."""
-    targets = list(paths) or [default_root()]
+    """Validate definition files or folders (default: the live formdefs/ folder,
+    CAF_FORMDEFS_PATH when it is set)."""
+    targets = list(paths) or [live_root()]
     problems = check_paths(targets)
     for problem in problems:
         click.echo(str(problem), err=True)

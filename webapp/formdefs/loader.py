@@ -12,6 +12,7 @@ keeps the version it was started with.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -39,6 +40,13 @@ BOROUGHS = "boroughs"
 def default_root() -> Path:
     """The repository's `formdefs/` folder (a function, so nothing is read at import)."""
     return Path(__file__).resolve().parents[2] / "formdefs"
+
+
+def live_root() -> Path:
+    """The folder the app serves its forms from: CAF_FORMDEFS_PATH, as the app reads it, or
+    else the repository's `formdefs/` folder. What the checking commands check by default."""
+    configured = os.environ.get("CAF_FORMDEFS_PATH")
+    return Path(configured) if configured else default_root()
 
 
 def parse_document(

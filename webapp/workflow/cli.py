@@ -18,7 +18,7 @@ from pathlib import Path
 
 import click
 
-from webapp.formdefs.loader import default_root, scan
+from webapp.formdefs.loader import live_root, scan
 from webapp.workflow import published
 from webapp.workflow.catalogue import UnknownWorkflow
 from webapp.workflow.diagram import FORMATS, render
@@ -39,8 +39,7 @@ def repository_forms() -> LibraryForms:
     """The live form definitions, which structured conditions name: CAF_FORMDEFS_PATH, as
     the app reads it, or else the repository's `formdefs/` folder. A form file with problems
     of its own is left out (`forms check` reports it)."""
-    configured = os.environ.get("CAF_FORMDEFS_PATH")
-    return _forms_in(Path(configured) if configured else default_root())
+    return _forms_in(live_root())
 
 
 @cache
