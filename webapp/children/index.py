@@ -80,6 +80,9 @@ class Result:
     episodes: list[CafSummary] = field(default_factory=list)
     workers: list[Worker] = field(default_factory=list)
     details_hidden: bool = False
+    #: How the child differs from what was searched for (matching.differences); empty for
+    #: a child who matches every detail given.
+    differences: tuple[str, ...] = ()
 
     @property
     def open_episode(self) -> CafSummary | None:
@@ -461,7 +464,9 @@ def search(
     for value, child in chosen:
         found = episodes[child.id]
         withheld = hidden(child)
-        results.append(Result(child, value, found, [] if withheld else _workers(found), withheld))
+        workers = [] if withheld else _workers(found)
+        unlike = matching.differences(query, child, address_hidden=withheld)
+        results.append(Result(child, value, found, workers, withheld, unlike))
     audit.record(
         db_session,
         "child_index.searched",

@@ -195,3 +195,50 @@ def score(query: Query, child) -> float:
         wanted, held = postcode_key(query.postcode), child.postcode_key
         points += 2 if wanted == held else (1 if held[:-3] == wanted[:-3] and held else 0)
     return points / possible if possible else 0.0
+
+
+def _same_family_name(query_name: str, child) -> bool:
+    wanted = normalise(query_name)
+    held = [child.family_name, *child.also_known_as.split(",")]
+    return any(
+        wanted in (normalise(name), normalise(name).rsplit(" ", 1)[-1])
+        for name in held
+        if normalise(name)
+    )
+
+
+def _same_given_name_exactly(query_name: str, child) -> bool:
+    wanted = first_given_name(query_name)
+    held = [child.given_names, *child.also_known_as.split(",")]
+    return any(wanted == first_given_name(name) for name in held if normalise(name))
+
+
+def differences(query: Query, child, address_hidden: bool = False) -> tuple[str, ...]:
+    """How a child found differs from what was searched for, in words for the results page
+    ("a similar family name"): empty when it matches every detail given exactly. Nothing is
+    said of the postcode of a child whose address the searcher may not see."""
+    found: list[str] = []
+    if query.reference and reference_key(query.reference) != reference_key(child.unique_reference):
+        found.append("a different unique reference number")
+    if query.family_name and not _same_family_name(query.family_name, child):
+        found.append("a family name that is spelt differently or sounds alike")
+    if query.given_name and not _same_given_name_exactly(query.given_name, child):
+        if any(
+            same_given_name(query.given_name, name)
+            for name in [child.given_names, *child.also_known_as.split(",")]
+        ):
+            found.append("another form of the given name (such as Bill for William)")
+        else:
+            found.append("a given name that is spelt differently or sounds alike")
+    if query.date_of_birth:
+        born = child.date_of_birth or child.expected_delivery_date
+        if born is not None and born == transposed(query.date_of_birth):
+            found.append("a date of birth with the day and month the other way round")
+        elif born != query.date_of_birth:
+            found.append("a different date of birth")
+    if query.postcode and not address_hidden:
+        wanted, held = postcode_key(query.postcode), child.postcode_key
+        if wanted != held:
+            same_area = bool(held) and held[:-3] == wanted[:-3]
+            found.append("a postcode in the same area" if same_area else "a different postcode")
+    return tuple(found)

@@ -3,6 +3,10 @@ import { initAll } from "/assets/govuk-frontend.min.js";
 
 initAll();
 
+// A page that answers a request (search results) says where to start reading: focus moves
+// there, so that a screen reader does not begin again at the top of the page.
+document.querySelector("[data-ecaf-focus]")?.focus();
+
 // Warn before the session times out, so nothing typed is lost. The server is the
 // authority: if the session has ended, a form sent now is carried through sign-in.
 function startIdleWarning(settings) {
