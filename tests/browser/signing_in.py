@@ -4,7 +4,7 @@ from tests.factories import PASSWORD
 from tests.two_factor import pass_second_step_in_browser
 
 
-def sign_in_in_browser(page, live_server: str, email: str) -> None:
+def sign_in(page, live_server: str, email: str) -> None:
     page.goto(f"{live_server}/sign-in")
     page.fill("#email", email)
     page.fill("#password", PASSWORD)

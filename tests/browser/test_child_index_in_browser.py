@@ -5,7 +5,7 @@ follow-up question is revealed, and axe-core finds nothing (no aria-expanded on 
 import pytest
 
 from tests.browser.axe import assert_no_axe_violations
-from tests.browser.signing_in import no_sideways_scroll, sign_in_in_browser
+from tests.browser.signing_in import no_sideways_scroll, sign_in
 from tests.factories import make_borough, make_child, make_organisation, make_user
 from webapp import db
 from webapp.boroughs.models import Sector
@@ -27,7 +27,7 @@ def test_the_results_take_the_focus_near_the_top_of_the_page(
     page, live_server, practitioner, width, artifacts
 ):
     page.set_viewport_size({"width": width, "height": 800})
-    sign_in_in_browser(page, live_server, practitioner)
+    sign_in(page, live_server, practitioner)
     page.goto(f"{live_server}/child-index")
     assert_no_axe_violations(page, "child index search")
 

@@ -8,15 +8,14 @@ from datetime import date
 import pytest
 
 from tests.browser.axe import assert_no_axe_violations
+from tests.browser.signing_in import sign_in
 from tests.factories import (
-    PASSWORD,
     make_borough,
     make_child,
     make_episode,
     make_organisation,
     make_user,
 )
-from tests.two_factor import pass_second_step_in_browser
 from webapp import db
 from webapp.boroughs.models import Sector
 
@@ -43,15 +42,6 @@ def people(live_app):
             "health_id": health.id,
             "episode_id": episode.id,
         }
-
-
-def sign_in(page, live_server, email):
-    page.goto(f"{live_server}/sign-in")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    pass_second_step_in_browser(page, email)
-    page.wait_for_url(f"{live_server}/")
 
 
 def test_consent_sharing_public_interest_and_withdrawal(page, live_server, people, artifacts):

@@ -4,9 +4,9 @@ real browser; axe-core finds nothing on the way."""
 import pytest
 
 from tests.browser.axe import assert_no_axe_violations
+from tests.browser.signing_in import sign_in
 from tests.directory.helpers import make_service
-from tests.factories import PASSWORD, make_borough, make_organisation, make_user
-from tests.two_factor import pass_second_step_in_browser
+from tests.factories import make_borough, make_organisation, make_user
 from webapp import db
 from webapp.access.permissions import Role
 from webapp.directory.models import ServiceLevel
@@ -32,15 +32,6 @@ def accounts(live_app):
         make_service(organisation.borough, admin, name="Bumps and Babies", max_age=1)
         db.session.commit()
         return {"practitioner": practitioner.email, "admin": admin.email}
-
-
-def sign_in(page, live_server, email):
-    page.goto(f"{live_server}/sign-in")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    pass_second_step_in_browser(page, email)
-    page.wait_for_url(f"{live_server}/")
 
 
 def test_a_practitioner_filters_the_directory_and_opens_a_service(

@@ -6,9 +6,8 @@ from your line manager"). axe-core checks each page."""
 import pytest
 
 from tests.browser.axe import assert_no_axe_violations
-from tests.factories import PASSWORD
+from tests.browser.signing_in import sign_in
 from tests.sharing.world import build_world
-from tests.two_factor import pass_second_step_in_browser
 
 FACTS = "Mum said her new partner has a conviction for violence; no harm seen yet."
 
@@ -23,15 +22,6 @@ def people(live_app):
             "episode_id": world.episode.id,
             "police_id": world.police.id,
         }
-
-
-def sign_in(page, live_server, email):
-    page.goto(f"{live_server}/sign-in")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    pass_second_step_in_browser(page, email)
-    page.wait_for_url(f"{live_server}/")
 
 
 def test_a_case_by_case_decision_is_recorded_and_reviewed_by_the_manager(

@@ -5,8 +5,8 @@ finds nothing on the list, the form with its error summary, or the account page.
 import pytest
 
 from tests.browser.axe import assert_no_axe_violations
-from tests.factories import PASSWORD, make_borough, make_organisation, make_user
-from tests.two_factor import pass_second_step_in_browser
+from tests.browser.signing_in import sign_in
+from tests.factories import make_borough, make_organisation, make_user
 from webapp import db
 from webapp.access.permissions import Role
 
@@ -22,15 +22,6 @@ def accounts(live_app):
         leaver.full_name = "Lee Leaver"
         db.session.commit()
         return {"admin": admin.email, "leaver": leaver.email}
-
-
-def sign_in(page, live_server, email):
-    page.goto(f"{live_server}/sign-in")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    pass_second_step_in_browser(page, email)
-    page.wait_for_url(f"{live_server}/")
 
 
 def test_an_administrator_creates_an_account_and_deactivates_another(
