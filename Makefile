@@ -1,5 +1,6 @@
 # eCAF: set up and run on a machine with Python 3.11, Node.js/npm and make.
-# `make run` serves the app on http://127.0.0.1:5000 with SQLite in instance/;
+# `make run` serves the app through gunicorn on http://127.0.0.1:5000 with SQLite in instance/
+# (gunicorn.conf.py: CAF_BIND, CAF_WORKERS, CAF_THREADS change it);
 # `make test` runs the whole test suite (on SQLite, and on PostgreSQL when it is reachable).
 
 PYTHON ?= python3.11
@@ -32,7 +33,7 @@ seed: migrate
 	$(FLASK) caf seed-demo
 
 run: seed
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(BIN)/gunicorn --config gunicorn.conf.py
 
 # The two databases' runs are independent: they go side by side, one a core, each printing
 # its output when it ends.
