@@ -36,6 +36,8 @@ DEFAULTS: dict[str, object] = {
     "ARGON2_PROFILE": "default",
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     "CHILD_INDEX_SEARCHES_PER_HOUR": 60,
+    # How long urgent ("break-glass") access to an episode lasts (README, "Access monitoring").
+    "BREAK_GLASS_MINUTES": 60,
     "WORKFLOWS_PATH": str(PROJECT_ROOT / "workflows"),
     "FORMDEFS_PATH": str(PROJECT_ROOT / "formdefs"),
     "DOCUMENT_TEMPLATES_PATH": str(PROJECT_ROOT / "templates"),
@@ -88,6 +90,7 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "CAF_UPLOAD_FOLDER": ("UPLOAD_FOLDER", str),
     "CAF_UPLOAD_MAX_BYTES": ("UPLOAD_MAX_BYTES", int),
     "CAF_TRUSTED_PROXIES": ("TRUSTED_PROXIES", int),
+    "CAF_BREAK_GLASS_MINUTES": ("BREAK_GLASS_MINUTES", int),
     "CAF_AUDIT_KEY": ("AUDIT_KEY", str),
     "CAF_TWO_FACTOR_KEY": ("TWO_FACTOR_KEY", str),
     "CAF_AUDIT_ANCHOR_PATH": ("AUDIT_ANCHOR_PATH", str),

@@ -29,6 +29,7 @@ from webapp.documents.models import GeneratedDocument, SignedCopy, UploadedTempl
 from webapp.episodes.models import Episode, EpisodeTransition, Notification
 from webapp.formadmin.models import DraftTransition, OverlayDraft, OverlayVersion
 from webapp.mail.models import OutboxMessage
+from webapp.monitoring.models import BreakGlassGrant, SearchHit
 from webapp.notes.models import ConfidentialNote
 from webapp.sharing.models import SharingDecision
 from webapp.tac.models import Involvement, LeadProfessionalChange, TacMember
@@ -42,6 +43,7 @@ __all__ = [
     "AccountStatusChange",
     "AuditChainHead",
     "AuditEvent",
+    "BreakGlassGrant",
     "Borough",
     "CentreRegistration",
     "CentreRegistrationChild",
@@ -72,6 +74,7 @@ __all__ = [
     "OverlayVersion",
     "PasswordSetupLink",
     "RoleGrantRequest",
+    "SearchHit",
     "SectionAnswers",
     "SignInSession",
     "Service",

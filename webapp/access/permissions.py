@@ -63,7 +63,13 @@ class Permission(StrEnum):
     CENTRE_REGISTRATION_VIEW = "centre-registration:view"
     BOROUGH_ADMINISTER = "borough:administer"
     WORKFLOW_VIEW = "workflow:view"
+    # Read who looked at a child's record (the borough CAF contact) or what a person looked
+    # at (their team's manager, the CAF contact of their borough): webapp/monitoring.
     AUDIT_VIEW = "audit:view"
+    # Open, for a short time and with a stated reason, an episode one may not normally see,
+    # for an urgent safeguarding need; and review such access afterwards (the CAF contact).
+    EPISODE_BREAK_GLASS = "episode:break-glass"
+    BREAK_GLASS_REVIEW = "break-glass:review"
     DIRECTORY_VIEW = "directory:view"
     DIRECTORY_MAINTAIN = "directory:maintain"
     USER_ACCOUNTS_MAINTAIN = "user-accounts:maintain"

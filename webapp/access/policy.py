@@ -22,6 +22,7 @@ from typing import Any, NoReturn, Protocol, TypeVar
 
 from flask import Flask, abort, current_app, request
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from webapp.access import rules
@@ -33,8 +34,10 @@ from webapp.boroughs.models import Borough, Team
 from webapp.centres.models import CentreRegistration
 from webapp.children.models import Child
 from webapp.crossborough.models import JoinRequest
+from webapp.db import utcnow
 from webapp.directory.models import Service
 from webapp.episodes.models import Episode
+from webapp.monitoring.models import BreakGlassGrant
 from webapp.sharing.models import SharingDecision
 
 ViewFunction = TypeVar("ViewFunction", bound=Callable[..., Any])
@@ -81,6 +84,9 @@ NEEDS_DBS = frozenset(
         Permission.CENTRE_REGISTRATION_RECORD,
         Permission.CENTRE_REGISTRATION_VIEW,
         Permission.CHILD_RECORD_MANAGE,
+        Permission.AUDIT_VIEW,
+        Permission.EPISODE_BREAK_GLASS,
+        Permission.BREAK_GLASS_REVIEW,
     }
 )
 
@@ -104,6 +110,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     | {
         Permission.CHILD_INDEX_SEARCH,
         Permission.EPISODE_START,
+        Permission.EPISODE_BREAK_GLASS,
         Permission.DIRECTORY_VIEW,
         Permission.TAC_REQUEST_JOIN,
         Permission.CENTRE_REGISTRATION_RECORD,
@@ -112,6 +119,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.MANAGER: WORKS_ON_EPISODES
     | {
         Permission.CHILD_INDEX_SEARCH,
+        Permission.AUDIT_VIEW,
+        Permission.EPISODE_BREAK_GLASS,
         Permission.DIRECTORY_VIEW,
         Permission.SHARING_REVIEW,
         Permission.CENTRE_REGISTRATION_VIEW,
@@ -120,6 +129,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     | {
         Permission.CHILD_INDEX_SEARCH,
         Permission.AUDIT_VIEW,
+        Permission.EPISODE_BREAK_GLASS,
+        Permission.BREAK_GLASS_REVIEW,
         Permission.DIRECTORY_VIEW,
         Permission.EPISODE_RECEIVE_TRANSFER,
         Permission.TAC_DECIDE_JOIN,
@@ -236,14 +247,28 @@ def _may(user: Any, permission: Permission, target: object | None) -> bool:
         return permission is Permission.SHARING_REVIEW and _may_review_sharing(user, target)
     if isinstance(target, Episode):
         allowed = EPISODE_GRANTS.get(permission, frozenset())
-        if not relationships_to(user, target) & allowed:
-            return False
         # The episode's workflow says who may see it in its current state.
-        return _episode_states().may_view(user, target)
+        if relationships_to(user, target) & allowed and _episode_states().may_view(user, target):
+            return True
+        # Urgent access, granted with a stated reason, lets its holder read the episode
+        # until it expires, and change nothing (webapp/monitoring/break_glass.py).
+        return permission is Permission.EPISODE_VIEW and holds_break_glass(user, target)
     if isinstance(target, Child):
-        # Shielding a child's record and answering a subject access request for it.
-        return permission is Permission.CHILD_RECORD_MANAGE and may_see_shielded_details(
-            user, target
+        if permission is Permission.EPISODE_BREAK_GLASS:
+            return True  # any child: the view asks that the user found it in the index
+        # Shielding a child's record, answering a subject access request for it, and
+        # reading who looked at it.
+        return permission in (
+            Permission.CHILD_RECORD_MANAGE,
+            Permission.AUDIT_VIEW,
+        ) and may_see_shielded_details(user, target)
+    if isinstance(target, BreakGlassGrant):
+        # Reviewed by a CAF contact of the episode's borough, never by its holder.
+        return (
+            permission is Permission.BREAK_GLASS_REVIEW
+            and user.has_role(Role.BOROUGH_CAF_CONTACT)
+            and user.borough_id == target.borough_id
+            and target.user_id != user.id
         )
     if isinstance(target, CentreRegistration):
         return _may_use_registration(user, permission, target)
@@ -261,12 +286,44 @@ def _may(user: Any, permission: Permission, target: object | None) -> bool:
             and target.organisation.borough_id == user.borough_id
         )
     if isinstance(target, User):
+        if permission is Permission.AUDIT_VIEW:
+            return _may_read_access_history(user, target)
         if permission is Permission.USER_ACCOUNTS_MAINTAIN:
             # A borough's administrators keep its accounts; the system administrators'
             # accounts are national, not the borough's to change.
             return target.borough_id == user.borough_id and not target.has_role(Role.SYSTEM_ADMIN)
         return target.id == user.id and permission is Permission.ACCOUNT_VIEW_OWN
     return False
+
+
+def holds_break_glass(user: User, episode: Episode) -> bool:
+    """Whether `user` holds unexpired urgent access to the episode."""
+    from webapp import db  # as in `refuse`: policy is imported by the models
+
+    return (
+        db.session.scalar(
+            select(BreakGlassGrant.id)
+            .where(
+                BreakGlassGrant.user_id == user.id,
+                BreakGlassGrant.episode_id == episode.id,
+                BreakGlassGrant.expires_at > utcnow(),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def _may_read_access_history(user: User, person: User) -> bool:
+    """A person's access history is read by the CAF contacts of their borough and by the
+    managers of their team; never by the person themselves."""
+    if person.id == user.id:
+        return False
+    if user.has_role(Role.BOROUGH_CAF_CONTACT) and user.borough_id == person.borough_id:
+        return True
+    return (
+        user.has_role(Role.MANAGER) and user.team_id is not None and user.team_id == person.team_id
+    )
 
 
 def _may_receive_transfer(user: User, episode: Episode) -> bool:

@@ -16,6 +16,8 @@ class AuditEvent(Base):
     __table_args__ = (
         # A user's recent events of one kind (the child index's hourly search count).
         Index("ix_audit_event_actor_id_action_occurred_at", "actor_id", "action", "occurred_at"),
+        # A person's access history, in time order (webapp/monitoring/history.py).
+        Index("ix_audit_event_actor_id_occurred_at", "actor_id", "occurred_at"),
     )
 
     id: Mapped[int] = mapped_column(

@@ -36,6 +36,7 @@ from webapp.children import matching
 from webapp.children.models import Child
 from webapp.db import utcnow
 from webapp.episodes.models import Episode, SocialCareInvolvement
+from webapp.monitoring import search_hits
 
 CANDIDATE_LIMIT = 500
 RESULT_LIMIT = 20
@@ -467,7 +468,7 @@ def search(
         workers = [] if withheld else _workers(found)
         unlike = matching.differences(query, child, address_hidden=withheld)
         results.append(Result(child, value, found, workers, withheld, unlike))
-    audit.record(
+    event = audit.record(
         db_session,
         "child_index.searched",
         actor_id=user.id,
@@ -480,4 +481,5 @@ def search(
         reference=query.reference,
         results=[result.child.id for result in results],
     )
+    search_hits.record(db_session, event, [result.child.id for result in results])
     return results

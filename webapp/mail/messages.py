@@ -27,6 +27,7 @@ SUBJECTS = {
     MailKind.ROLE_GRANTED: "{account_name} has been given the role {role}",
     MailKind.APPROVAL_WANTED: "A change is waiting for your approval in {service_name}",
     MailKind.REQUEST_DECIDED: "Your request in {service_name} has been decided",
+    MailKind.BREAK_GLASS: "Urgent access to CAF {reference}: review it",
 }
 
 

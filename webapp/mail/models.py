@@ -25,6 +25,7 @@ class MailKind(StrEnum):
     ROLE_GRANTED = "role_granted"  # to the borough's CAF contacts, for every role given
     APPROVAL_WANTED = "approval_wanted"  # to the other administrators of the borough
     REQUEST_DECIDED = "request_decided"  # to the administrator who asked
+    BREAK_GLASS = "break_glass"  # to the borough's CAF contacts: urgent access was taken
 
     @property
     def title(self) -> str:
@@ -43,6 +44,7 @@ KIND_TITLES = {
     MailKind.ROLE_GRANTED: "Role given (to CAF contacts)",
     MailKind.APPROVAL_WANTED: "Change waiting for approval",
     MailKind.REQUEST_DECIDED: "Request approved or rejected",
+    MailKind.BREAK_GLASS: "Urgent access to an episode (to CAF contacts)",
 }
 
 
