@@ -15,7 +15,7 @@ from sqlalchemy import select
 from tests.conftest import sign_in
 from tests.factories import make_organisation, make_user
 from tests.mailbox import text_of
-from tests.monitoring.world import build_world, events, refusals_by, search_for
+from tests.monitoring.world import events, refusals_by, search_for
 from webapp import db
 from webapp.access.permissions import Permission, Role
 from webapp.access.policy import may
@@ -32,15 +32,9 @@ def app_config():
 
 
 @pytest.fixture
-def world(app):
-    return build_world()
-
-
-@pytest.fixture
-def nurse(app, world):
+def nurse(signed_in, world):
     """The nurse, who does not work on the child's CAF, has found the child in the index."""
-    client = app.test_client()
-    sign_in(client, world.nurse)
+    client = signed_in(world.nurse)
     search_for(client, world.child)
     return client
 

@@ -11,32 +11,25 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 
 from tests.conftest import sign_in
 from tests.monitoring.world import (
-    build_world,
     events,
     refusals_by,
     search_for,
 )
 from tests.monitoring.world import history_rows as rows
 from webapp import db
+from webapp.monitoring import history
 from webapp.monitoring.models import SearchHit
 
 
 @pytest.fixture
-def world(app):
-    return build_world()
-
-
-@pytest.fixture
-def accessed(app, world):
+def accessed(signed_in, world):
     """The nurse searches for the child (a concern); the assessor opens the episode."""
-    nurse = app.test_client()
-    sign_in(nurse, world.nurse)
-    search_for(nurse, world.child)
-    assessor = app.test_client()
-    sign_in(assessor, world.assessor)
+    search_for(signed_in(world.nurse), world.child)
+    assessor = signed_in(world.assessor)
     assert assessor.get(f"/episodes/{world.episode.id}").status_code == 200
     return world
 
@@ -205,6 +198,20 @@ def test_no_one_else_reads_the_history_or_its_export_and_each_attempt_is_audited
         response = anonymous.get(path)
         assert response.status_code == 302
         assert response.headers["Location"].startswith("/sign-in")
+
+
+def test_a_long_history_comes_in_pages_that_keep_the_filters(client, accessed, monkeypatch):
+    world = accessed
+    monkeypatch.setattr(history, "PAGE_SIZE", 1)
+    sign_in(client, world.caf_contact)
+    client.get(history_path(world))  # a second page opened: this look at the history
+    first = client.get(history_path(world), query_string={"kind": "page"})
+    (opened,) = rows(first)
+    assert world.assessor.full_name in opened["Who"]
+    later = BeautifulSoup(first.get_data(as_text=True), "html.parser").select_one("a[rel=next]")
+    assert "kind=page" in later["href"] and "page=2" in later["href"]
+    (viewed,) = rows(client.get(later["href"]))
+    assert viewed["kind"] == "page" and world.caf_contact.full_name in viewed["Who"]
 
 
 def test_a_guessed_child_id_answers_404_as_a_hidden_one_does(client, world):

@@ -10,7 +10,6 @@ import pytest
 from tests.conftest import sign_in
 from tests.factories import make_child, make_organisation, make_user
 from tests.monitoring.world import (
-    build_world,
     events,
     refusals_by,
     search_for,
@@ -21,15 +20,8 @@ from webapp.access.permissions import Role
 
 
 @pytest.fixture
-def world(app):
-    return build_world()
-
-
-@pytest.fixture
-def nurse(app, world):
-    client = app.test_client()
-    sign_in(client, world.nurse)
-    return client
+def nurse(signed_in, world):
+    return signed_in(world.nurse)
 
 
 def history_path(person) -> str:

@@ -7,6 +7,7 @@ audited, whatever the id. Reading a history, and exporting one, are audited too.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from flask import (
     Blueprint,
@@ -65,42 +66,57 @@ def _history_form(people: list[User]) -> HistoryFilterForm:
     return form
 
 
+def _history_page(
+    template: str,
+    form: HistoryFilterForm,
+    read: Callable[[history.Filters, int], history.Page],
+    action: str,
+    about: dict[str, object],
+    **context: object,
+):
+    """A history's page, as filtered; reading it is audited with the filters asked for."""
+    filters = _filters(form)
+    page = read(filters, _page_number()) if filters else None
+    audited(action, filters=filters.described() if filters else None, **about)
+    db.session.commit()
+    return render_template(template, form=form, page=page, query=_query(), **context)
+
+
+def _readable_child(child_id: int) -> Child:
+    return visible_or_404(Permission.AUDIT_VIEW, db.session.get(Child, child_id))
+
+
+def _about_child(child: Child) -> dict[str, object]:
+    return {"object_type": "child", "object_id": child.id, "child_id": child.id}
+
+
 @bp.route("/children/<int:child_id>/access-history")
 @requires_child(Permission.AUDIT_VIEW, refused_by_view=True)
 def child_history(child_id: int):
-    child = visible_or_404(Permission.AUDIT_VIEW, db.session.get(Child, child_id))
-    form = _history_form(history.people_in_child_history(db.session, child))
-    filters = _filters(form)
-    page = history.child_page(db.session, child, filters, _page_number()) if filters else None
-    audited(
+    child = _readable_child(child_id)
+    return _history_page(
+        "monitoring/child_history.html",
+        _history_form(history.people_in_child_history(db.session, child)),
+        lambda filters, number: history.child_page(db.session, child, filters, number),
         "monitoring.child_history_viewed",
-        object_type="child",
-        object_id=child.id,
-        child_id=child.id,
-        filters=filters.described() if filters else None,
-    )
-    db.session.commit()
-    return render_template(
-        "monitoring/child_history.html", child=child, form=form, page=page, query=_query()
+        _about_child(child),
+        child=child,
     )
 
 
 @bp.route("/children/<int:child_id>/access-history.csv")
 @requires_child(Permission.AUDIT_VIEW, refused_by_view=True)
 def export_child_history(child_id: int):
-    child = visible_or_404(Permission.AUDIT_VIEW, db.session.get(Child, child_id))
-    form = _history_form(history.people_in_child_history(db.session, child))
-    filters = _filters(form)
+    child = _readable_child(child_id)
+    filters = _filters(_history_form(history.people_in_child_history(db.session, child)))
     if filters is None:
         return redirect(url_for(".child_history", child_id=child.id, **_query()))
     entries = history.child_export(db.session, child, filters)
     audited(
         kinds.EXPORTED_CHILD_HISTORY,
-        object_type="child",
-        object_id=child.id,
-        child_id=child.id,
         filters=filters.described(),
         rows=len(entries),
+        **_about_child(child),
     )
     db.session.commit()
     file_name = "access-history-" + re.sub(r"[^A-Za-z0-9-]", "", child.unique_reference) + ".csv"
@@ -122,17 +138,13 @@ def person_history(user_id: int):
     person = visible_or_404(Permission.AUDIT_VIEW, db.session.get(User, user_id))
     form = _history_form([])
     del form.person
-    filters = _filters(form)
-    page = history.person_page(db.session, person, filters, _page_number()) if filters else None
-    audited(
+    return _history_page(
+        "monitoring/person_history.html",
+        form,
+        lambda filters, number: history.person_page(db.session, person, filters, number),
         "monitoring.person_history_viewed",
-        object_type="user",
-        object_id=person.id,
-        filters=filters.described() if filters else None,
-    )
-    db.session.commit()
-    return render_template(
-        "monitoring/person_history.html", person=person, form=form, page=page, query=_query()
+        {"object_type": "user", "object_id": person.id},
+        person=person,
     )
 
 
