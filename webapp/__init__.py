@@ -111,6 +111,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.useradmin.team_views import bp as teams_bp
     from webapp.useradmin.two_factor_admin import bp as two_factor_admin_bp
     from webapp.useradmin.views import bp as useradmin_bp
+    from webapp.workflowadmin.views import bp as workflowadmin_bp
     from webapp.workflowchoices.views import bp as workflowchoices_bp
 
     for blueprint in (
@@ -135,6 +136,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         documentadmin_bp,
         formadmin_bp,
         workflowchoices_bp,
+        workflowadmin_bp,
         directory_bp,
         useradmin_bp,
         two_factor_admin_bp,

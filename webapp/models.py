@@ -35,6 +35,7 @@ from webapp.sharing.models import SharingDecision
 from webapp.tac.models import Involvement, LeadProfessionalChange, TacMember
 from webapp.uploads.models import StoredFile
 from webapp.useradmin.models import AccountStatusChange, RoleGrantRequest
+from webapp.workflowadmin.models import WorkflowDraft, WorkflowDraftStep, WorkflowVersion
 from webapp.workflowchoices.models import WorkflowChoiceRequest, WorkflowChoiceVersion
 
 metadata = Base.metadata
@@ -72,6 +73,9 @@ __all__ = [
     "OutboxMessage",
     "OverlayDraft",
     "OverlayVersion",
+    "WorkflowDraft",
+    "WorkflowDraftStep",
+    "WorkflowVersion",
     "PasswordSetupLink",
     "RoleGrantRequest",
     "SearchHit",

@@ -8,11 +8,12 @@ from flask_login import current_user
 
 from webapp import db
 from webapp.access.permissions import Permission
-from webapp.access.policy import requires
+from webapp.access.policy import may, requires
 from webapp.admin import workflows as workflow_pages
 from webapp.episodes import workflow
 from webapp.security import allow_inline_styles_on_this_page
 from webapp.workflow.diagram import render as render_diagram
+from webapp.workflowadmin import services as workflow_services
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -21,8 +22,12 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @requires(Permission.WORKFLOW_VIEW)
 def workflows():
     catalogue = workflow.catalogue()
+    own = None
+    if may(current_user, Permission.BOROUGH_ADMINISTER):
+        own = workflow_services.borough_workflow(db.session, current_user.borough.code)
     return render_template(
         "admin/workflows.html",
+        own=own,
         definitions=workflow_pages.visible_definitions(current_user, catalogue),
         starting=workflow_pages.boroughs_starting_with(db.session, current_user, catalogue),
         borough_names=workflow_pages.borough_names(db.session),

@@ -19,7 +19,14 @@ from sqlalchemy.orm import Session
 
 from webapp.audit import services as audit
 from webapp.episodes.models import Episode, Notification
-from webapp.workflow import DEFAULT_REGISTRY, Catalogue, EffectPhase, Firing, Needs
+from webapp.workflow import (
+    DEFAULT_REGISTRY,
+    Catalogue,
+    EffectPhase,
+    Firing,
+    Needs,
+    WorkflowDefinition,
+)
 
 if TYPE_CHECKING:
     from webapp.accounts.models import User
@@ -141,8 +148,13 @@ def facts(db_session: Session, episode: Episode) -> dict[str, object]:
     return collected
 
 
+def unimplemented(definitions: Iterable[WorkflowDefinition]) -> list[str]:
+    """The effects the definitions name that no domain has registered an implementation of."""
+    named = {name for item in definitions for step in item.transitions for name in step.effects}
+    return sorted(named - _EFFECTS.keys())
+
+
 def check_every_effect_is_implemented(catalogue: Catalogue) -> None:
-    named = {name for definition in catalogue for t in definition.transitions for name in t.effects}
-    missing = sorted(named - _EFFECTS.keys())
+    missing = unimplemented(catalogue)
     if missing:
         raise RuntimeError(f"eCAF cannot start: no implementation for workflow effects {missing}")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from webapp import db
 from webapp.access import policy
 from webapp.access.relationships import acts_for_lead_professional, workflow_roles
 from webapp.accounts.models import User
+from webapp.assessments.library import form_library
 from webapp.audit import services as audit
 from webapp.db import utcnow, violates
 from webapp.definitions_cache import load_once
@@ -39,6 +40,7 @@ from webapp.workflow import (
 )
 from webapp.workflow.expressions import LibraryForms
 from webapp.workflow.registry import ON_DEMAND_FACTS
+from webapp.workflowadmin import published
 from webapp.workflowchoices import services as choice_services
 
 
@@ -85,8 +87,25 @@ def _forms(path: Path) -> LibraryForms | None:
         return None
 
 
-def catalogue() -> Catalogue:
+def file_catalogue() -> Catalogue:
+    """The definitions in `workflows/` alone, as loaded at start-up."""
     return current_app.extensions["caf_workflows"]
+
+
+def catalogue() -> Catalogue:
+    """The files in `workflows/` with the versions published in the browser, as this
+    request sees them (looked up once per request)."""
+    if "caf_workflow_catalogue" not in g:
+        g.caf_workflow_catalogue = published.catalogue_for(
+            db.session, file_catalogue(), Path(current_app.config["WORKFLOWS_PATH"]), live_forms()
+        )
+    return g.caf_workflow_catalogue
+
+
+def live_forms() -> LibraryForms:
+    """The forms structured conditions are checked against: the files in `formdefs/` with
+    the form changes published in the browser."""
+    return _library_forms(form_library())
 
 
 def definition_for(episode: Episode) -> WorkflowDefinition:

@@ -3,7 +3,8 @@
 A published version is a row that is never updated (the YAML text it was published with
 is kept as it is); the form library merges these rows with the files in `formdefs/`.
 A draft moves through the publication workflow (`workflows/administration/`): each step is
-a history row, like an episode's."""
+a history row, like an episode's. `PublicationDraft` and `PublicationStep` are the columns
+every such draft and history row has (a borough's workflow drafts use them too)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from webapp.accounts.models import User
 from webapp.db import Base, utcnow
@@ -44,26 +45,11 @@ class DraftState(StrEnum):
     DISCARDED = "discarded"
 
 
-class OverlayDraft(Base):
-    __tablename__ = "form_overlay_draft"
-    __table_args__ = (
-        # One open draft (being edited or awaiting approval) per borough and form.
-        Index(
-            "uq_form_overlay_draft_open",
-            "borough",
-            "form_id",
-            unique=True,
-            sqlite_where=text("state IN ('draft', 'awaiting_approval')"),
-            postgresql_where=text("state IN ('draft', 'awaiting_approval')"),
-        ),
-    )
+class PublicationDraft:
+    """A borough's definition being drafted: its YAML text, where it is in the publication
+    workflow, who asked for it to be published and why."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     borough: Mapped[str] = mapped_column(String(40), index=True)
-    form_id: Mapped[str] = mapped_column(String(80))
-    base_version: Mapped[int] = mapped_column(Integer)
-    #: The published overlay version the draft started from (None: the national form).
-    starts_from_version: Mapped[int | None] = mapped_column(Integer)
     source_yaml: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(40), default=DraftState.DRAFT.value)
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
@@ -75,18 +61,29 @@ class OverlayDraft(Base):
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
-    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
-    history: Mapped[list[DraftTransition]] = relationship(
-        back_populates="draft", order_by="DraftTransition.id"
-    )
+    @declared_attr
+    def created_by(cls) -> Mapped[User]:
+        return relationship(User, foreign_keys=f"{cls.__name__}.created_by_id")
+
+    @declared_attr
+    def submitted_by(cls) -> Mapped[User | None]:
+        return relationship(User, foreign_keys=f"{cls.__name__}.submitted_by_id")
+
+    @staticmethod
+    def one_open_per(index_name: str, *columns: str) -> Index:
+        """One open draft (being edited or awaiting approval) per `columns`."""
+        return Index(
+            index_name,
+            *columns,
+            unique=True,
+            sqlite_where=text("state IN ('draft', 'awaiting_approval')"),
+            postgresql_where=text("state IN ('draft', 'awaiting_approval')"),
+        )
 
 
-class DraftTransition(Base):
-    __tablename__ = "form_overlay_draft_transition"
+class PublicationStep:
+    """A step a draft took in the publication workflow."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    draft_id: Mapped[int] = mapped_column(ForeignKey("form_overlay_draft.id"), index=True)
     trigger: Mapped[str] = mapped_column(String(80))
     source: Mapped[str] = mapped_column(String(40))
     dest: Mapped[str] = mapped_column(String(40))
@@ -94,5 +91,31 @@ class DraftTransition(Base):
     actor_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     occurred_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
+    @declared_attr
+    def actor(cls) -> Mapped[User]:
+        return relationship(User)
+
+
+class OverlayDraft(PublicationDraft, Base):
+    __tablename__ = "form_overlay_draft"
+    __table_args__ = (
+        PublicationDraft.one_open_per("uq_form_overlay_draft_open", "borough", "form_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form_id: Mapped[str] = mapped_column(String(80))
+    base_version: Mapped[int] = mapped_column(Integer)
+    #: The published overlay version the draft started from (None: the national form).
+    starts_from_version: Mapped[int | None] = mapped_column(Integer)
+    history: Mapped[list[DraftTransition]] = relationship(
+        back_populates="draft", order_by="DraftTransition.id"
+    )
+
+
+class DraftTransition(PublicationStep, Base):
+    __tablename__ = "form_overlay_draft_transition"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("form_overlay_draft.id"), index=True)
+
     draft: Mapped[OverlayDraft] = relationship(back_populates="history")
-    actor: Mapped[User] = relationship()

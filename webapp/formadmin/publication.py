@@ -1,5 +1,6 @@
-"""The vocabulary of the publication workflow (`workflows/administration/`): the facts its
-conditions judge, its roles and its effect. The engine is the episodes' engine."""
+"""The vocabulary of the publication workflows (`workflows/administration/`: a borough's
+form changes, a borough's workflow): the facts their conditions judge, their roles and
+effects. The engine is the episodes' engine."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from webapp.workflow.registry import Condition, Effect, EffectPhase, Registry
 
 ADMINISTRATION_FOLDER = "administration"
 WORKFLOW_ID = "form_publication"
+WORKFLOW_PUBLICATION_ID = "workflow_publication"
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ REGISTRY = Registry.build(
             "draft_is_valid",
             "Fix the problems with the draft first",
             lambda facts, actor: facts.draft_is_valid,
-            "The draft applies cleanly to its national form.",
+            "The draft applies cleanly to what it changes (the national form or workflow).",
         ),
         Condition(
             "draft_is_current",
@@ -64,11 +66,16 @@ REGISTRY = Registry.build(
             EffectPhase.IN_TRANSACTION,
             "Store the draft as the borough's next, immutable version of the form.",
         ),
+        Effect(
+            "publish_workflow_version",
+            EffectPhase.IN_TRANSACTION,
+            "Store the draft as the borough's next, immutable version of its workflow.",
+        ),
     ),
     roles={
         "borough_admin": "an administrator of the borough",
         "submitter": "the administrator who asked for approval",
     },
-    parts={"overlay": "The form changes"},
+    parts={"overlay": "The changes"},
     worklist_filters={},
 )

@@ -8,83 +8,37 @@ version and never touches what episodes have already pinned."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from flask import current_app, g
+from flask import g
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import Session
 
-from webapp.access.permissions import Role
-from webapp.accounts.models import User, UserRole
+from webapp.accounts.models import User
 from webapp.assessments.library import form_library
 from webapp.audit import services as audit
-from webapp.boroughs.models import Borough
 from webapp.db import utcnow
-from webapp.definitions_cache import load_once
-from webapp.formadmin import drafts
-from webapp.formadmin.models import DraftState, DraftTransition, OverlayDraft, OverlayVersion
-from webapp.formadmin.publication import ADMINISTRATION_FOLDER, REGISTRY, WORKFLOW_ID, DraftFacts
+from webapp.formadmin import drafts, publishing
+from webapp.formadmin.models import DraftTransition, OverlayDraft, OverlayVersion
+from webapp.formadmin.publication import WORKFLOW_ID, DraftFacts
+from webapp.formadmin.publishing import OPEN_STATES, DraftRefused, InvalidDraft, StaleDraft
 from webapp.formdefs import FormDefinition, FormLibrary
 from webapp.formdefs.yamlfile import parse_yaml_text
-from webapp.useradmin import duties
 from webapp.workflow.definition import WorkflowDefinition
-from webapp.workflow.engine import Engine, Firing
-from webapp.workflow.loader import load_files
-from webapp.workflow.problems import DefinitionError
-from webapp.workflow.registry import Actor
-
-OPEN_STATES = (DraftState.DRAFT.value, DraftState.AWAITING_APPROVAL.value)
-
-
-class DraftRefused(Exception):
-    """The change was not made; the message says why and what to do."""
-
-
-class StaleDraft(DraftRefused):
-    def __init__(self) -> None:
-        super().__init__(
-            "Someone else changed this draft while you were working on it. Your change was "
-            "not saved: look at the draft as it is now, then make your change again."
-        )
-
-
-class InvalidDraft(DraftRefused):
-    def __init__(self, checked: drafts.Checked) -> None:
-        self.checked = checked
-        super().__init__("; ".join(str(problem) for problem in checked.problems))
-
+from webapp.workflow.engine import Engine
 
 # --- the publication workflow ----------------------------------------------------------------
 
 
-def _load_publication(folder: Path) -> WorkflowDefinition:
-    files = sorted(path for path in folder.glob("*.y*ml") if path.is_file())
-    result = load_files(files, REGISTRY)
-    if result.problems:
-        raise DefinitionError(result.problems)
-    return next(item for item in result.definitions if item.id == WORKFLOW_ID)
+def engine() -> Engine:
+    return publishing.engine(WORKFLOW_ID)
 
 
 def publication_workflow() -> WorkflowDefinition:
-    folder = Path(current_app.config["WORKFLOWS_PATH"]) / ADMINISTRATION_FOLDER
-    return load_once("publication workflow", folder, _load_publication)
+    return publishing.publication_workflow(WORKFLOW_ID)
 
 
-def engine() -> Engine:
-    return Engine(publication_workflow(), REGISTRY)
-
-
-def administers(user: User, borough: str) -> bool:
-    return user.has_role(Role.BOROUGH_ADMIN) and user.borough.code == borough
-
-
-def actor_for(user: User, draft: OverlayDraft) -> Actor:
-    roles = set()
-    if administers(user, draft.borough):
-        roles.add("borough_admin")
-        if draft.submitted_by_id == user.id:
-            roles.add("submitter")
-    return Actor(user.id, frozenset(roles))
+administers = publishing.administers
+actor_for = publishing.actor_for
 
 
 # --- versions ----------------------------------------------------------------------------------
@@ -211,9 +165,7 @@ def save(
 ) -> drafts.Checked:
     """Store a changed draft document, if it applies cleanly; raise InvalidDraft (nothing
     stored) or StaleDraft."""
-    locked = db_session.scalars(
-        select(OverlayDraft).where(OverlayDraft.id == draft.id).with_for_update()
-    ).one()
+    locked = publishing.locked(db_session, draft)
     if locked.lock_version != expected_lock:
         raise StaleDraft()
     if not engine().may_edit(locked.state, "overlay", actor_for(user, locked)):
@@ -241,28 +193,7 @@ def facts_for(draft: OverlayDraft) -> DraftFacts:
         draft_is_current=not _superseded(draft, library),
         draft_has_changes=changed,
         submitted_by_id=draft.submitted_by_id,
-        independent_approver_ids=_independent_approvers(draft),
-    )
-
-
-def _independent_approvers(draft: OverlayDraft) -> frozenset[int]:
-    """The borough's administrators who may be the second person for the draft's request."""
-    if draft.submitted_by_id is None:
-        return frozenset()
-    db_session = object_session(draft)
-    administrators = db_session.scalars(
-        select(User)
-        .join(Borough, Borough.id == User.borough_id)
-        .where(
-            Borough.code == draft.borough,
-            User.active.is_(True),
-            User.role_grants.any(UserRole.role == Role.BOROUGH_ADMIN),
-        )
-    )
-    return frozenset(
-        administrator.id
-        for administrator in administrators
-        if duties.is_second_person(administrator, draft.submitted_by_id, draft.submitted_at)
+        independent_approver_ids=publishing.independent_approvers(draft),
     )
 
 
@@ -276,62 +207,6 @@ def _superseded(draft: OverlayDraft, library: FormLibrary) -> bool:
 
 def available(draft: OverlayDraft, user: User):
     return engine().available(draft.state, facts_for(draft), actor_for(user, draft))
-
-
-def fire(
-    db_session: Session,
-    draft: OverlayDraft,
-    user: User,
-    trigger: str,
-    *,
-    expected_state: str,
-    comment: str | None,
-) -> Firing:
-    """Take a step of the publication workflow in the caller's transaction."""
-    locked = db_session.scalars(
-        select(OverlayDraft).where(OverlayDraft.id == draft.id).with_for_update()
-    ).one()
-    firing = engine().fire(
-        trigger,
-        state=locked.state,
-        expected_state=expected_state,
-        facts=facts_for(locked),
-        actor=actor_for(user, locked),
-        comment=comment,
-    )
-    if trigger == "submit_for_approval":
-        locked.submitted_by_id = user.id
-        locked.submitted_at = utcnow()
-        locked.reason = firing.comment or ""
-    elif firing.dest == DraftState.DRAFT.value:
-        locked.submitted_by_id = None
-        locked.submitted_at = None
-    for effect in firing.effects:
-        if effect.name == "publish_overlay_version":
-            _publish(db_session, locked, user)
-    db_session.add(
-        DraftTransition(
-            draft_id=locked.id,
-            trigger=trigger,
-            source=firing.source,
-            dest=firing.dest,
-            comment=firing.comment or "",
-            actor_id=user.id,
-        )
-    )
-    locked.state = firing.dest
-    locked.lock_version += 1
-    _audit(
-        db_session,
-        "form_draft.transition",
-        locked,
-        user,
-        trigger=trigger,
-        source=firing.source,
-        dest=firing.dest,
-        comment=firing.comment,
-    )
-    return firing
 
 
 def _publish(db_session: Session, draft: OverlayDraft, approver: User) -> OverlayVersion:
@@ -364,6 +239,12 @@ def _publish(db_session: Session, draft: OverlayDraft, approver: User) -> Overla
     g.pop("caf_form_library", None)  # this request sees the new version from now on
     _audit(db_session, "form_overlay.published", draft, approver, version=row.version)
     return row
+
+
+PUBLICATION = publishing.Publication(
+    WORKFLOW_ID, facts_for, DraftTransition, _publish, _audit, "form_draft"
+)
+fire = PUBLICATION.fire
 
 
 @dataclass(frozen=True)

@@ -51,9 +51,9 @@ from webapp.formadmin.forms import (
     YamlForm,
 )
 from webapp.formadmin.models import OverlayDraft
+from webapp.formadmin.step_page import step_page
 from webapp.formdefs import FormDefinition, validate_section
 from webapp.formdefs.problems import UnknownFormError
-from webapp.workflow.engine import StaleState, WorkflowError
 
 bp = Blueprint("formadmin", __name__, url_prefix="/admin/forms")
 
@@ -485,49 +485,14 @@ def preview_document(draft_id: int):
 @requires(Permission.BOROUGH_ADMINISTER)
 def step(draft_id: int, trigger: str):
     draft = _draft(draft_id)
-    engine = services.engine()
-    transition = engine.definition.find_transition(trigger, draft.state)
-    if transition is None:
-        abort(404)
-    form = StepForm()
-    if request.method == "GET":
-        form.expected_state.data = draft.state
-    status = 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                services.fire(
-                    db.session,
-                    draft,
-                    current_user,
-                    trigger,
-                    expected_state=form.expected_state.data or "",
-                    comment=form.comment.data,
-                )
-            except WorkflowError as error:
-                db.session.rollback()
-                form.comment.errors = [str(error)]
-                status = 409 if isinstance(error, StaleState) else 400
-            except services.InvalidDraft as invalid:
-                db.session.rollback()
-                form.comment.errors = _messages(invalid.checked)
-                status = 400
-            else:
-                db.session.commit()
-                flash(f"{transition.title}: done")
-                return redirect(url_for(".draft", draft_id=draft.id))
-        else:
-            status = 400
-    availability = engine.check(
-        transition, services.facts_for(draft), services.actor_for(current_user, draft)
+    return step_page(
+        draft,
+        trigger,
+        publication=services.PUBLICATION,
+        messages=_messages,
+        caption=f"Draft {draft.id}: {draft.form_id}",
+        back=url_for(".draft", draft_id=draft.id),
     )
-    return render_template(
-        "formadmin/step.html",
-        draft=draft,
-        transition=transition,
-        availability=availability,
-        form=form,
-    ), status
 
 
 # --- published versions and the national base ------------------------------------------------

@@ -1,7 +1,7 @@
 """What waits for an administrator's approval, for their home page: roles (the borough CAF
-contact's and administrators'), changes to the workflow choices and form changes to
-publish that they, as an
-independent second person (webapp/useradmin/duties.py), may decide."""
+contact's and administrators'), changes to the workflow choices, and form changes and
+workflow versions to publish that they, as an independent second person
+(webapp/useradmin/duties.py), may decide."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from webapp.access.permissions import Role
 from webapp.accounts.models import User
 from webapp.formadmin.models import DraftState, OverlayDraft
 from webapp.useradmin import duties, grants
+from webapp.workflowadmin.models import WorkflowDraft
 from webapp.workflowchoices import services as choices
 
 
@@ -48,21 +49,29 @@ def waiting_for(db_session: Session, user: User) -> list[Approval]:
             for request in choices.waiting_requests(db_session, user.borough_id)
             if duties.is_second_person(user, request.requested_by_id, request.requested_at)
         ]
-        found += [
-            Approval(
-                f"Publish the changes to the form {draft.form_id}",
-                url_for("formadmin.draft", draft_id=draft.id),
-                draft.submitted_by.full_name,
-                draft.submitted_at,
-            )
-            for draft in db_session.scalars(
-                select(OverlayDraft).where(
-                    OverlayDraft.borough == user.borough.code,
-                    OverlayDraft.state == DraftState.AWAITING_APPROVAL.value,
+        for model, words, endpoint in [
+            (OverlayDraft, lambda draft: f"the changes to the form {draft.form_id}", "formadmin"),
+            (
+                WorkflowDraft,
+                lambda draft: "a new version of the borough's workflow",
+                "workflowadmin",
+            ),
+        ]:
+            found += [
+                Approval(
+                    f"Publish {words(draft)}",
+                    url_for(f"{endpoint}.draft", draft_id=draft.id),
+                    draft.submitted_by.full_name,
+                    draft.submitted_at,
                 )
-            )
-            if draft.submitted_by is not None
-            and draft.submitted_at is not None
-            and duties.is_second_person(user, draft.submitted_by_id, draft.submitted_at)
-        ]
+                for draft in db_session.scalars(
+                    select(model).where(
+                        model.borough == user.borough.code,
+                        model.state == DraftState.AWAITING_APPROVAL.value,
+                    )
+                )
+                if draft.submitted_by is not None
+                and draft.submitted_at is not None
+                and duties.is_second_person(user, draft.submitted_by_id, draft.submitted_at)
+            ]
     return sorted(found, key=lambda approval: approval.requested_at)

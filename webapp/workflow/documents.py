@@ -37,12 +37,17 @@ class Document:
 def read_document(path: Path, display: str | None = None) -> Document:
     """Parse one file. Problems (unreadable, not YAML, duplicate keys) go on the document."""
     file = display or str(path)
-    document = Document(file, None)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        document.problems.append(Problem(file, "", f"cannot be read: {error}"))
-        return document
+        return Document(file, None, problems=[Problem(file, "", f"cannot be read: {error}")])
+    return text_document(text, file)
+
+
+def text_document(text: str, file: str) -> Document:
+    """Parse a definition held as text (a draft typed in the browser, a version published
+    there); `file` names it in messages."""
+    document = Document(file, None)
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()

@@ -83,12 +83,19 @@ def load_catalogue(
 def load_files(
     paths: Iterable[Path], registry: Registry = DEFAULT_REGISTRY, forms: Forms | None = None
 ) -> LoadResult:
+    return load_documents([read_document(path) for path in paths], registry, forms)
+
+
+def load_documents(
+    read: Iterable[Document], registry: Registry = DEFAULT_REGISTRY, forms: Forms | None = None
+) -> LoadResult:
+    """Load parsed definitions (files, or texts published in the browser) together: an
+    override is checked against the national definition it extends among them."""
     result = LoadResult()
     documents: dict[str, Document] = {}
     national: list[Document] = []
     overrides: list[Document] = []
-    for path in paths:
-        document = read_document(path)
+    for document in read:
         documents[document.file] = document
         problems = document.problems or schema_problems(document.file, document.data)
         result.problems += problems
