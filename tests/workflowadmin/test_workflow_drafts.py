@@ -356,3 +356,50 @@ def test_a_published_version_can_never_be_changed_or_removed(client, other_clien
         db.session.flush()
     db.session.rollback()
     assert db.session.get(WorkflowVersion, row_id).reason == "Families register with a centre first"
+
+
+def test_an_episode_keeps_running_by_its_version_when_a_question_it_reads_has_gone(
+    app, client, eastmoor
+):
+    """A version published when a borough's form had a question its conditions read: a later
+    form change that hides the question must not strand the episodes that pinned it."""
+    source = """\
+id: caf-eastmoor
+version: 1
+title: CAF (Eastmoor)
+borough: eastmoor
+extends: {id: caf, version: 1}
+transitions:
+  - trigger: start_delivery
+    title: Start delivering the plan
+    source: assessed
+    dest: delivering
+    roles: [assessor, lead_professional, coordinator]
+    conditions:
+      - consent_to_share_exists
+      - lead_professional_nominated
+      - has_actions
+      - refusal: Record whether the family was asked about the question first
+        answer: {form: caf_assessment, field: a_question_since_hidden, answered: true}
+    effects: [notify_tac_of_plan]
+    core: true
+"""
+    db.session.add(
+        WorkflowVersion(
+            borough="eastmoor",
+            workflow_id="caf-eastmoor",
+            version=1,
+            extends_id="caf",
+            extends_version=1,
+            source_yaml=source,
+            reason="Published when the question was on the form",
+            published_by_id=eastmoor["first_admin"].id,
+            approved_by_id=eastmoor["second_admin"].id,
+        )
+    )
+    episode = make_episode(eastmoor["child"], eastmoor["practitioner"], workflow_id="caf-eastmoor")
+    db.session.commit()
+    practitioner = Person(app.test_client(), eastmoor["practitioner"])
+    assert "Needs identified" in practitioner.page(episode.id)
+    sign_in(client, eastmoor["first_admin"])
+    assert client.get("/admin/workflows/caf-eastmoor/1").status_code == 200

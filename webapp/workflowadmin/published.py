@@ -4,8 +4,9 @@ Several app processes share one database, so a version published in one is seen 
 others at their next request: `catalogue_for` asks for the newest published row (one
 indexed query) and reloads the merged catalogue only when it, or the form library the
 conditions are checked against, has changed. Each published text is checked again as it
-is loaded, exactly as a file is; one that no longer loads (only a changed national file
-could do that) is logged and left out, and the files load as before."""
+is loaded, exactly as a file is; one that no longer passes (a form published since hid a
+question its conditions read) is logged and built as it was published, so that the
+episodes that pinned it keep running."""
 
 from __future__ import annotations
 
@@ -16,9 +17,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from webapp.workflow.catalogue import Catalogue
+from webapp.workflow.definition import WorkflowDefinition
 from webapp.workflow.documents import Document, read_document, text_document
 from webapp.workflow.expressions import Forms
-from webapp.workflow.loader import LoadResult, definition_files, load_documents
+from webapp.workflow.loader import LoadResult, build, definition_files, load_documents
+from webapp.workflow.registry import DEFAULT_REGISTRY
+from webapp.workflow.spec import apply_override, national_spec
 from webapp.workflowadmin.models import WorkflowVersion
 
 log = logging.getLogger(__name__)
@@ -48,10 +52,34 @@ def rows(db_session: Session) -> list[WorkflowVersion]:
 def merged(directory: Path, published: list[WorkflowVersion], forms: Forms | None) -> Catalogue:
     texts = [text_document(row.source_yaml, source_name(row)) for row in published]
     result, names = load_with(directory, texts, forms)
+    failed = {problem.file for problem in result.problems if problem.file in names}
     for problem in result.problems:
         if problem.file in names:
             log.error("a workflow version published in eCAF cannot be used: %s", problem)
-    return Catalogue(result.definitions)
+    definitions = list(result.definitions)
+    for document in texts:
+        if document.file in failed:
+            definitions += as_published(directory, document)
+    return Catalogue(definitions)
+
+
+def as_published(directory: Path, document: Document) -> list[WorkflowDefinition]:
+    """A published version that no longer passes the check, built as it was published (it
+    passed then): episodes that pinned it must keep running by it, say when a form published
+    since hid a question its conditions read (such a condition then never holds, and the
+    step says what to do). Nothing, when it cannot even be built."""
+    extends = document.data["extends"]
+    for national in file_documents(directory):
+        data = national.data if isinstance(national.data, dict) else {}
+        if (data.get("id"), data.get("version")) == (extends["id"], extends["version"]):
+            try:
+                spec, _problems = apply_override(
+                    national_spec(national.file, data), document.file, document.data
+                )
+                return [build(spec, DEFAULT_REGISTRY)]
+            except (KeyError, TypeError, ValueError):
+                log.exception("%s cannot be built", document.file)
+    return []
 
 
 def catalogue_for(
