@@ -101,6 +101,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.home.views import bp as home_bp
     from webapp.imports.views import bp as imports_bp
     from webapp.mail.views import bp as mail_bp
+    from webapp.monitoring.alert_views import bp as alerts_bp
     from webapp.monitoring.views import bp as monitoring_bp
     from webapp.notes.views import bp as notes_bp
     from webapp.sharing.views import bp as sharing_bp
@@ -146,6 +147,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         boroughs_bp,
         imports_bp,
         monitoring_bp,
+        alerts_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -29,6 +29,7 @@ from webapp.documents.models import GeneratedDocument, SignedCopy, UploadedTempl
 from webapp.episodes.models import Episode, EpisodeTransition, Notification
 from webapp.formadmin.models import DraftTransition, OverlayDraft, OverlayVersion
 from webapp.mail.models import OutboxMessage
+from webapp.monitoring.alert_models import AccessAlert, AlertSetting
 from webapp.monitoring.models import BreakGlassGrant, SearchHit
 from webapp.notes.models import ConfidentialNote
 from webapp.sharing.models import SharingDecision
@@ -41,7 +42,9 @@ from webapp.workflowchoices.models import WorkflowChoiceRequest, WorkflowChoiceV
 metadata = Base.metadata
 
 __all__ = [
+    "AccessAlert",
     "AccountStatusChange",
+    "AlertSetting",
     "AuditChainHead",
     "AuditEvent",
     "BreakGlassGrant",

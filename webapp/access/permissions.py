@@ -70,6 +70,9 @@ class Permission(StrEnum):
     # for an urgent safeguarding need; and review such access afterwards (the CAF contact).
     EPISODE_BREAK_GLASS = "episode:break-glass"
     BREAK_GLASS_REVIEW = "break-glass:review"
+    # Look into alerts on patterns of access that suggest misuse, and tune their
+    # thresholds for the borough: the borough CAF contact.
+    ACCESS_ALERTS_REVIEW = "access-alerts:review"
     DIRECTORY_VIEW = "directory:view"
     DIRECTORY_MAINTAIN = "directory:maintain"
     USER_ACCOUNTS_MAINTAIN = "user-accounts:maintain"

@@ -37,6 +37,7 @@ from webapp.crossborough.models import JoinRequest
 from webapp.db import utcnow
 from webapp.directory.models import Service
 from webapp.episodes.models import Episode
+from webapp.monitoring.alert_models import AccessAlert
 from webapp.monitoring.models import BreakGlassGrant
 from webapp.sharing.models import SharingDecision
 
@@ -87,6 +88,7 @@ NEEDS_DBS = frozenset(
         Permission.AUDIT_VIEW,
         Permission.EPISODE_BREAK_GLASS,
         Permission.BREAK_GLASS_REVIEW,
+        Permission.ACCESS_ALERTS_REVIEW,
     }
 )
 
@@ -131,6 +133,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.AUDIT_VIEW,
         Permission.EPISODE_BREAK_GLASS,
         Permission.BREAK_GLASS_REVIEW,
+        Permission.ACCESS_ALERTS_REVIEW,
         Permission.DIRECTORY_VIEW,
         Permission.EPISODE_RECEIVE_TRANSFER,
         Permission.TAC_DECIDE_JOIN,
@@ -262,10 +265,16 @@ def _may(user: Any, permission: Permission, target: object | None) -> bool:
             Permission.CHILD_RECORD_MANAGE,
             Permission.AUDIT_VIEW,
         ) and may_see_shielded_details(user, target)
-    if isinstance(target, BreakGlassGrant):
-        # Reviewed by a CAF contact of the episode's borough, never by its holder.
+    if isinstance(target, BreakGlassGrant | AccessAlert):
+        # Reviewed by a CAF contact of the borough (the episode's; the person's), never by
+        # the person it is about.
+        reviewed_by = (
+            Permission.BREAK_GLASS_REVIEW
+            if isinstance(target, BreakGlassGrant)
+            else Permission.ACCESS_ALERTS_REVIEW
+        )
         return (
-            permission is Permission.BREAK_GLASS_REVIEW
+            permission is reviewed_by
             and user.has_role(Role.BOROUGH_CAF_CONTACT)
             and user.borough_id == target.borough_id
             and target.user_id != user.id

@@ -36,7 +36,7 @@ from webapp.children import matching
 from webapp.children.models import Child
 from webapp.db import utcnow
 from webapp.episodes.models import Episode, SocialCareInvolvement
-from webapp.monitoring import search_hits
+from webapp.monitoring import searches
 
 CANDIDATE_LIMIT = 500
 RESULT_LIMIT = 20
@@ -481,5 +481,5 @@ def search(
         reference=query.reference,
         results=[result.child.id for result in results],
     )
-    search_hits.record(db_session, event, [result.child.id for result in results])
+    searches.record(db_session, user, event, [result.child for result in results])
     return results

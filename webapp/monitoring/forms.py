@@ -1,8 +1,16 @@
 from flask_wtf import FlaskForm
-from wtforms.validators import DataRequired, ValidationError
+from wtforms.validators import DataRequired, Regexp, ValidationError
 
-from webapp.govuk_fields import GovukDateField, radios, select, submit_button, text_area
+from webapp.govuk_fields import (
+    GovukDateField,
+    radios,
+    select,
+    submit_button,
+    text_area,
+    text_input,
+)
 from webapp.monitoring import break_glass
+from webapp.monitoring.alert_models import ALERT_OUTCOME_TITLES
 from webapp.monitoring.kinds import KIND_TITLES
 from webapp.monitoring.models import OUTCOME_TITLES
 
@@ -74,3 +82,43 @@ class ReviewForm(FlaskForm):
     def validate_comment(self, field):
         if self.outcome.data == "not_justified" and not (field.data or "").strip():
             raise ValidationError("Enter why the urgent access was not justified")
+
+
+class AlertOutcomeForm(FlaskForm):
+    outcome = radios(
+        "What did the alert come to?",
+        [(outcome.value, title) for outcome, title in ALERT_OUTCOME_TITLES.items()],
+        required="Select what the alert came to",
+    )
+    comment = text_area(
+        "Comment",
+        required=DataRequired(message="Enter what you found"),
+        max_length=break_glass.COMMENT_MAX,
+        subject="The comment",
+        strip=True,
+        hint="Say what you found and who you spoke to.",
+    )
+    submit = submit_button("Record the outcome")
+
+
+def _whole_number(label: str, subject: str):
+    named = subject[0].upper() + subject[1:]
+    return text_input(
+        label,
+        required=DataRequired(message=f"Enter {subject}"),
+        max_length=6,
+        subject=named,
+        strip=True,
+        validators=[Regexp(r"^[0-9]+$", message=f"{named} must be a whole number")],
+    )
+
+
+class AlertSettingForm(FlaskForm):
+    threshold = _whole_number("Number of searches", "the number of searches")
+    window_hours = _whole_number("Within how many hours", "the number of hours")
+    enabled = radios(
+        "Check this rule?",
+        [("yes", "Yes"), ("no", "No, never raise this alert in the borough")],
+        required="Select whether to check this rule",
+    )
+    submit = submit_button("Save")
