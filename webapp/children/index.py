@@ -116,11 +116,6 @@ def searches_in_last_hour(db_session: Session, user: User, up_to: int | None = N
     )
 
 
-# Statements are built once per shape and reused: building and caching a statement costs
-# SQLAlchemy several times what running it costs.
-
-
-@lru_cache(maxsize=1)
 def child_found_recently(db_session: Session, user_id: int, child_id: int) -> bool:
     """Was the child in one of this user's own search results in the last hour? Starting a
     CAF, or a children's centre registration, goes through the index."""
@@ -135,6 +130,11 @@ def child_found_recently(db_session: Session, user_id: int, child_id: int) -> bo
     return any(child_id in json.loads(detail).get("results", []) for detail in details)
 
 
+# Statements are built once per shape and reused: building and caching a statement costs
+# SQLAlchemy several times what running it costs.
+
+
+@lru_cache(maxsize=1)
 def _recent_searches_statement() -> Select:
     recent = (
         select(AuditEvent.id)
