@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Enum, Index, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -45,7 +45,8 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "before_cursor_execute", _sqlite_write_lock_before_writing)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
@@ -61,9 +62,46 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _sqlite_begin_immediate(connection) -> None:
-    # Take the write lock at the start, so concurrent read-then-write cannot deadlock.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+# SQLite allows one writer at a time. A request that changes something (a POST) takes the
+# write lock when its transaction begins (BEGIN IMMEDIATE), so that what it reads cannot
+# change before it writes and two read-then-write transactions cannot deadlock. A request
+# that only shows something (a GET) changes nothing it read: it writes only records of
+# itself (its audit event, the session's last activity). It reads in a deferred
+# transaction, beside other readers and the writer, and takes the write lock at its first
+# write: it ends its read snapshot first (in WAL mode a reader that has read cannot become
+# the writer once another has committed) and starts a write transaction.
+# Whatever a record needs from the database under the lock it reads after taking it: the
+# audit chain's head is read with FOR UPDATE, which counts as a write here.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_READING = "caf_sqlite_reading"  # in a deferred transaction that has not written yet
+_READ_PREFIXES = ("SELECT", "PRAGMA", "EXPLAIN", "BEGIN")
+
+
+def _reads_first() -> bool:
+    return has_request_context() and request.method in SAFE_METHODS
+
+
+def _sqlite_begin(connection) -> None:
+    reading = _reads_first()
+    connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+    connection.info[_READING] = reading
+
+
+def _sqlite_write_lock_before_writing(
+    connection, _cursor, statement, _parameters, context, _executemany
+) -> None:
+    if not connection.info.get(_READING):
+        return
+    compiled = getattr(context, "compiled", None)
+    locks = getattr(getattr(compiled, "statement", None), "_for_update_arg", None) is not None
+    if statement.lstrip()[:7].upper().startswith(_READ_PREFIXES) and not locks:
+        return
+    # Nothing was written in this transaction yet: ending it loses nothing. The driver's
+    # own calls, below SQLAlchemy, which still sees one transaction and commits it later.
+    connection.info[_READING] = False
+    driver_connection = connection.connection.dbapi_connection
+    driver_connection.execute("COMMIT")
+    driver_connection.execute("BEGIN IMMEDIATE")
 
 
 def violates(error: IntegrityError, index: Index) -> bool:

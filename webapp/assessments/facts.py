@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from webapp.assessments import services
-from webapp.assessments.kinds import PLAN_FORM
+from webapp.assessments.kinds import KINDS, PLAN_FORM
 from webapp.assessments.models import FormResponse, ResponseStatus
 from webapp.episodes.models import Episode
 from webapp.workflow.expressions import Needs
@@ -22,50 +22,68 @@ PLAN_ACTIONS = "plan_actions"
 
 
 def for_episode(db_session: Session, episode: Episode) -> dict:
+    responses = _newest_first(db_session, episode.id)
     # Completing the assessment needs the draft's answers; a step after it (a quality check)
     # needs the newest version completed, which also means no newer draft has been opened.
-    assessment = services.latest(db_session, episode.id, "assessment")
+    assessment = _latest(responses, "assessment")
     completed = assessment is not None and assessment.is_completed
-    closure = services.latest(db_session, episode.id, "closure")
+    closure = _latest(responses, "closure")
+    plan = _latest(responses, "plan")
     return {
         "assessment_draft_complete": (
             assessment is not None and not completed and services.is_complete(assessment)
         ),
         "assessment_completed": completed,
-        "action_count": _actions(db_session, episode.id),
-        "review_count": _completed_reviews(db_session, episode.id),
+        "action_count": (
+            (_count_items(assessment.answers(), ASSESSMENT_ACTIONS) if assessment else 0)
+            + (_count_items(plan.answers(), PLAN_ACTIONS) if plan else 0)
+        ),
+        "review_count": sum(
+            1
+            for response in responses
+            if response.form_id == PLAN_FORM
+            and response.review_number > 0
+            and response.status is ResponseStatus.COMPLETED
+        ),
         "closure_form_complete": closure is not None and closure.is_completed,
     }
+
+
+_FACT_KINDS = ("assessment", "plan", "closure")
+
+
+def _newest_first(db_session: Session, episode_id: int) -> list[FormResponse]:
+    """Every response of the forms the facts read, in one query, in the order in which
+    `services.latest` takes the newest (an episode has a few versions and reviews)."""
+    return list(
+        db_session.scalars(
+            select(FormResponse)
+            .where(
+                FormResponse.episode_id == episode_id,
+                FormResponse.form_id.in_({KINDS[kind].form_id for kind in _FACT_KINDS}),
+            )
+            .order_by(FormResponse.review_number.desc(), FormResponse.sequence.desc())
+        )
+    )
+
+
+def _latest(responses: list[FormResponse], kind_name: str) -> FormResponse | None:
+    """What `services.latest` reads, from responses read newest first."""
+    form_id = KINDS[kind_name].form_id
+    for response in responses:
+        if response.form_id != form_id:
+            continue
+        if form_id == KINDS["review"].form_id and (response.review_number > 0) != (
+            kind_name == "review"
+        ):
+            continue
+        return response
+    return None
 
 
 def _count_items(answers: dict[str, Any], field_id: str) -> int:
     items = answers.get(field_id)
     return len(items) if isinstance(items, list) else 0
-
-
-def _actions(db_session: Session, episode_id: int) -> int:
-    count = 0
-    assessment = services.latest(db_session, episode_id, "assessment")
-    if assessment is not None:
-        count += _count_items(assessment.answers(), ASSESSMENT_ACTIONS)
-    plan = services.latest(db_session, episode_id, "plan")
-    if plan is not None:
-        count += _count_items(plan.answers(), PLAN_ACTIONS)
-    return count
-
-
-def _completed_reviews(db_session: Session, episode_id: int) -> int:
-    return (
-        db_session.scalar(
-            select(func.count(FormResponse.id)).where(
-                FormResponse.episode_id == episode_id,
-                FormResponse.form_id == PLAN_FORM,
-                FormResponse.review_number > 0,
-                FormResponse.status == ResponseStatus.COMPLETED,
-            )
-        )
-        or 0
-    )
 
 
 def for_conditions(db_session: Session, episode: Episode, needs: Needs) -> dict:

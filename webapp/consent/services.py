@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from webapp.accounts.models import User
 from webapp.audit import services as audit
@@ -108,7 +108,11 @@ class ConsentStatus:
 def status(db_session: Session, episode: Episode) -> ConsentStatus:
     result = ConsentStatus()
     for consent in db_session.scalars(
-        select(Consent).where(Consent.episode_id == episode.id).order_by(Consent.recorded_at)
+        select(Consent)
+        .where(Consent.episode_id == episode.id)
+        .order_by(Consent.recorded_at)
+        # `sharing_with` names the agencies of every consent: read them with the consents
+        .options(selectinload(Consent.agencies).joinedload(ConsentAgency.organisation))
     ):
         if consent.decision is ConsentDecision.REFUSED:
             result.refusals.append(consent)

@@ -1,6 +1,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from webapp import db
@@ -13,7 +14,7 @@ from webapp.consent import refusals
 from webapp.consent import services as consent_services
 from webapp.episodes import next_step, workflow
 from webapp.episodes.forms import SafeguardingReferralForm, TransferForm, TransitionForm
-from webapp.episodes.models import Episode
+from webapp.episodes.models import Episode, EpisodeTransition
 from webapp.errors import render_error
 from webapp.sharing import services as sharing_services
 from webapp.tac import services as tac_services
@@ -31,10 +32,22 @@ def _visible_episode(episode_id: int) -> Episode:
     return visible_or_404(Permission.EPISODE_VIEW, db.session.get(Episode, episode_id))
 
 
+# What the episode page shows of the episode, read with it: the child and the history (with
+# who took each step) would otherwise each be read as the page draws them.
+SHOWN_WITH = (
+    joinedload(Episode.child),
+    selectinload(Episode.history).options(
+        joinedload(EpisodeTransition.actor), joinedload(EpisodeTransition.on_behalf_of)
+    ),
+)
+
+
 @bp.route("/episodes/<int:episode_id>")
 @requires(Permission.EPISODE_VIEW)
 def show(episode_id: int):
-    episode = _visible_episode(episode_id)
+    episode = visible_or_404(
+        Permission.EPISODE_VIEW, db.session.get(Episode, episode_id, options=SHOWN_WITH)
+    )
     definition = workflow.definition_for(episode)
     facts = workflow.facts_for(db.session, episode)
     actions = [
@@ -42,23 +55,25 @@ def show(episode_id: int):
         for action in workflow.available_actions(db.session, episode, current_user, facts)
         if action.trigger != refusals.SUPERSEDED_STEP
     ]
-    may_note_refusal = refusals.offered(db.session, current_user, episode)
+    page = {
+        "episode": episode,
+        "state": definition.states[episode.state],
+        "states": definition.states,
+        "actions": [action for action in actions if not action.refused_for_role],
+        "refused_for_role": [action for action in actions if action.refused_for_role],
+        "may_note_refusal": refusals.offered(db.session, current_user, episode),
+        "consent": consent_services.status(db.session, episode),
+        "decisions": sharing_services.register(db.session, episode),
+        "lead_summary": tac_services.lead_professional_summary(episode),
+        "member_phrase": tac_services.member_phrase,
+        "next_step": next_step.describe(workflow.engine_for(episode), episode, facts, actions),
+    }
+    # Everything the page shows is read before its audit event, so drawing it reads nothing
+    # more, and the event is appended and committed last: on SQLite the write lock is held
+    # for that alone (webapp/db.py), on PostgreSQL the audit chain's head likewise.
     audited_episode("episode.viewed", episode)
     db.session.commit()
-    return render_template(
-        "episodes/show.html",
-        episode=episode,
-        state=definition.states[episode.state],
-        states=definition.states,
-        actions=[action for action in actions if not action.refused_for_role],
-        refused_for_role=[action for action in actions if action.refused_for_role],
-        may_note_refusal=may_note_refusal,
-        consent=consent_services.status(db.session, episode),
-        decisions=sharing_services.register(db.session, episode),
-        lead_summary=tac_services.lead_professional_summary(episode),
-        member_phrase=tac_services.member_phrase,
-        next_step=next_step.describe(workflow.engine_for(episode), episode, facts, actions),
-    )
+    return render_template("episodes/show.html", **page)
 
 
 # The step forms that ask more than a comment, by the transition's `form` name.
