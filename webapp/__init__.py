@@ -104,6 +104,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.monitoring.alert_views import bp as alerts_bp
     from webapp.monitoring.views import bp as monitoring_bp
     from webapp.notes.views import bp as notes_bp
+    from webapp.reports.views import bp as reports_bp
     from webapp.sharing.views import bp as sharing_bp
     from webapp.subject_access.views import bp as subject_access_bp
     from webapp.tac.views import bp as tac_bp
@@ -148,6 +149,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         imports_bp,
         monitoring_bp,
         alerts_bp,
+        reports_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -80,3 +80,7 @@ class Permission(StrEnum):
     # an administrator's): the borough's other administrators, or a system administrator.
     ROLE_GRANTS_DECIDE = "role-grants:decide"
     SYSTEM_ADMINISTER = "system:administer"
+    # Read counts of CAF episodes, small numbers suppressed: a manager their team's, a
+    # borough's CAF contact and administrators the borough's, a system administrator every
+    # borough's (webapp/reports/scope.py).
+    REPORTS_VIEW = "reports:view"

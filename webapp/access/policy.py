@@ -126,6 +126,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.DIRECTORY_VIEW,
         Permission.SHARING_REVIEW,
         Permission.CENTRE_REGISTRATION_VIEW,
+        Permission.REPORTS_VIEW,
     },
     Role.BOROUGH_CAF_CONTACT: WORKS_ON_EPISODES
     | {
@@ -138,6 +139,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.EPISODE_RECEIVE_TRANSFER,
         Permission.TAC_DECIDE_JOIN,
         Permission.CHILD_RECORD_MANAGE,
+        Permission.REPORTS_VIEW,
     },
     Role.BOROUGH_ADMIN: frozenset(
         {
@@ -147,10 +149,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.DIRECTORY_MAINTAIN,
             Permission.USER_ACCOUNTS_MAINTAIN,
             Permission.ROLE_GRANTS_DECIDE,
+            Permission.REPORTS_VIEW,
         }
     ),
     Role.SYSTEM_ADMIN: frozenset(
-        {Permission.SYSTEM_ADMINISTER, Permission.WORKFLOW_VIEW, Permission.ROLE_GRANTS_DECIDE}
+        {
+            Permission.SYSTEM_ADMINISTER,
+            Permission.WORKFLOW_VIEW,
+            Permission.ROLE_GRANTS_DECIDE,
+            Permission.REPORTS_VIEW,
+        }
     ),
 }
 

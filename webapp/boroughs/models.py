@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint, true
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.db import Base, enum_column
@@ -48,6 +48,8 @@ class Borough(Base):
     # Everyone signing in to an account of the borough needs a code from an authenticator
     # app as well as their password (the system administrators always do).
     two_factor_required: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Reports show a count below this as "fewer than N" (webapp/reports/suppression.py).
+    report_threshold: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
 
     organisations: Mapped[list[Organisation]] = relationship(back_populates="borough")
 

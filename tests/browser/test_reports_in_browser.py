@@ -1,0 +1,57 @@
+"""A manager reads their team's report in a real browser, changes the period, downloads the
+CSV; axe-core finds nothing on the page, its errors included."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.axe import assert_no_axe_violations
+from tests.browser.signing_in import sign_in
+from tests.reports.world import build_world
+from webapp import db
+
+
+@pytest.fixture
+def manager_email(live_app):
+    with live_app.app_context():
+        world = build_world()
+        db.session.commit()
+        return world.school_manager.email
+
+
+def test_a_manager_reads_their_report_changes_the_period_and_downloads_it(
+    page, live_server, manager_email, artifacts
+):
+    sign_in(page, live_server, manager_email)
+    page.get_by_role("link", name="See reports on how CAFs are going").click()
+    page.wait_for_url(f"{live_server}/reports")
+    assert page.locator("h1").inner_text() == "How CAFs are going"
+    assert page.locator("#summary caption").inner_text() == "CAFs in this report"
+    assert_no_axe_violations(page, "report")
+
+    page.fill("#since-day", "31")
+    page.fill("#since-month", "2")
+    page.fill("#since-year", "2026")
+    page.get_by_role("button", name="Show the report").click()
+    page.locator(".govuk-error-summary").wait_for(state="visible")
+    assert page.title().startswith("Error: ")
+    assert "must be a real date" in page.locator(".govuk-error-summary").inner_text()
+    assert_no_axe_violations(page, "report errors")
+
+    page.fill("#since-day", "1")
+    page.fill("#since-month", "1")
+    page.fill("#since-year", "2026")
+    page.select_option("#age", "5_10")
+    page.get_by_role("button", name="Show the report").click()
+    page.locator("#summary").wait_for(state="visible")
+    assert "since-year=2026" in page.url and "age=5_10" in page.url
+    assert page.locator("#period").inner_text().startswith("1 January 2026 to ")
+    assert_no_axe_violations(page, "filtered report")
+    page.screenshot(path=str(artifacts / "report.png"), full_page=True)
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download this report as a CSV file").click()
+    download = download_info.value
+    content = Path(download.path()).read_text(encoding="utf-8")
+    assert content.startswith("Report,")
+    assert "CAFs started in the period" in content

@@ -1,0 +1,26 @@
+"""reports: each borough's small-number suppression threshold
+
+Revision ID: 0025r
+Revises: 0025m
+Create Date: 2026-12-03 23:00:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0025r"
+down_revision = "0025m"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("borough") as batch:
+        batch.add_column(
+            sa.Column("report_threshold", sa.Integer(), server_default="5", nullable=False)
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("borough") as batch:
+        batch.drop_column("report_threshold")

@@ -1,0 +1,265 @@
+"""The counts behind a report, aggregated in the database.
+
+Each measure (CAFs started, open by stage, closed by reason...) is one grouped query over
+the episodes in the reader's scope, by agency sector, the child's age band and area (and,
+for every borough, the borough), and by the measure's own category. The result is the cube
+that webapp/reports/suppression.py protects; nothing here leaves the server unprotected.
+Waiting times are read as one duration per episode (no identifier) and summarised here.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import ColumnElement, Select, String, and_, case, func, literal, select, type_coerce
+from sqlalchemy.orm import Session, aliased
+
+from webapp.accounts.models import User
+from webapp.assessments.models import FormResponse, ResponseStatus, SectionAnswers
+from webapp.boroughs.models import Organisation, Sector
+from webapp.children.models import Child
+from webapp.episodes.models import Episode, EpisodeTransition
+from webapp.reports.scope import Scope
+from webapp.reports.sql import answer_text
+
+NOT_KNOWN = "not_known"
+IDLE_DAYS = 60
+
+# States of the national workflow the report counts moves into.
+REFERRED = "referred_to_social_care"
+TRANSFERRED = "transferred"
+ASSESSED = "assessed"
+REVIEWING = "reviewing"
+
+SECTOR_VALUES = [sector.value for sector in Sector] + [NOT_KNOWN]
+SECTOR_TITLES = {sector.value: sector.title for sector in Sector} | {NOT_KNOWN: "Not known"}
+
+# Age at the end of the period: (value, title, youngest age in years).
+AGE_BANDS = (
+    ("unborn", "Unborn", None),
+    ("0_4", "Under 5", 0),
+    ("5_10", "5 to 10", 5),
+    ("11_15", "11 to 15", 11),
+    ("16_plus", "16 and over", 16),
+)
+AGE_VALUES = [value for value, _title, _age in AGE_BANDS]
+AGE_TITLES = {value: title for value, title, _age in AGE_BANDS}
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date  # the first day counted
+    end: date  # the last day counted
+
+    @property
+    def start_at(self) -> datetime:
+        return datetime.combine(self.start, time())
+
+    @property
+    def end_at(self) -> datetime:
+        """The first moment after the period."""
+        return datetime.combine(self.end + timedelta(days=1), time())
+
+    def during(self, column) -> ColumnElement[bool]:
+        return and_(column >= self.start_at, column < self.end_at)
+
+    def months(self) -> list[tuple[str, datetime]]:
+        """Each calendar month the period touches: its value ("2026-03") and first moment."""
+        found = []
+        year, month = self.start.year, self.start.month
+        while (year, month) <= (self.end.year, self.end.month):
+            found.append((f"{year:04d}-{month:02d}", datetime(year, month, 1)))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return found
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _age_band(on: date) -> ColumnElement[str]:
+    whens = [(Child.born_on > on, literal("unborn"))]
+    for value, _title, youngest in reversed(AGE_BANDS[2:]):
+        whens.append((Child.born_on <= _years_before(on, youngest), literal(value)))
+    return case(*whens, else_=literal("0_4"))
+
+
+def _area() -> ColumnElement[str]:
+    """The postcode district (the outward code); a shielded child's is not known."""
+    key = Child.postcode_key
+    return case(
+        (Child.shielded.is_(True), literal(NOT_KNOWN)),
+        (func.length(key) >= 5, func.substr(key, 1, func.length(key) - 3)),
+        else_=literal(NOT_KNOWN),
+    )
+
+
+def _sector() -> ColumnElement[str]:
+    """The agency sector of the practitioner who assessed the child."""
+    return func.coalesce(type_coerce(Organisation.sector, String), literal(NOT_KNOWN))
+
+
+@dataclass(frozen=True)
+class Dimensions:
+    """The dimensions every measure is cut by, as (name, SQL expression)."""
+
+    columns: tuple[tuple[str, ColumnElement], ...]
+
+    @property
+    def names(self) -> list[str]:
+        return [name for name, _expression in self.columns]
+
+    def matching(self, chosen: dict[str, str | None]) -> list[ColumnElement[bool]]:
+        return [
+            expression == chosen[name]
+            for name, expression in self.columns
+            if chosen.get(name) is not None
+        ]
+
+
+def dimensions_for(scope: Scope, period: Period) -> Dimensions:
+    columns: list[tuple[str, ColumnElement]] = []
+    if scope.by_borough:
+        columns.append(("borough", type_coerce(Episode.borough_id, String)))
+    columns += [("sector", _sector()), ("age", _age_band(period.end)), ("area", _area())]
+    return Dimensions(tuple(columns))
+
+
+def _from_episodes(statement: Select, scope: Scope) -> Select:
+    assessor = aliased(User)
+    return (
+        statement.select_from(Episode)
+        .join(Child, Child.id == Episode.child_id)
+        .outerjoin(assessor, assessor.id == Episode.assessor_id)
+        .outerjoin(Organisation, Organisation.id == assessor.organisation_id)
+        .where(scope.episodes)
+    )
+
+
+def count_cube(
+    db_session: Session,
+    scope: Scope,
+    dimensions: Dimensions,
+    condition: ColumnElement[bool],
+    category: ColumnElement[str] | None = None,
+) -> dict[tuple[str, ...], int]:
+    """Episodes meeting `condition`, counted by every dimension (and `category`)."""
+    labelled = [expression.label(name) for name, expression in dimensions.columns]
+    if category is not None:
+        labelled.append(category.label("category"))
+    # Grouped outside: PostgreSQL does not see an expression with bound values in its
+    # SELECT and GROUP BY clauses as the same.
+    inner = _from_episodes(select(*labelled), scope).where(condition).subquery()
+    grouped = select(*inner.c, func.count()).group_by(*inner.c)
+    return {tuple(str(value) for value in row[:-1]): row[-1] for row in db_session.execute(grouped)}
+
+
+def month_of(period: Period) -> ColumnElement[str]:
+    """The month an episode started in (within the period), as its value."""
+    months = period.months()
+    whens = [
+        (Episode.opened_at < next_start, literal(value))
+        for (value, _start), (_next, next_start) in zip(months, months[1:], strict=False)
+    ]
+    if not whens:
+        return literal(months[0][0])
+    return case(*whens, else_=literal(months[-1][0]))
+
+
+def closure_reason() -> ColumnElement[str]:
+    """The reason on the episode's latest completed closure form."""
+    latest = aliased(FormResponse)
+    latest_id = (
+        select(func.max(latest.id))
+        .where(
+            latest.episode_id == Episode.id,
+            latest.form_id == "closure",
+            latest.status == ResponseStatus.COMPLETED,
+        )
+        .correlate(Episode)
+        .scalar_subquery()
+    )
+    reason = (
+        select(func.max(answer_text(SectionAnswers.answers_json, "closure_reason")))
+        .where(SectionAnswers.response_id == latest_id)
+        .correlate(Episode)
+        .scalar_subquery()
+    )
+    return func.coalesce(reason, literal(NOT_KNOWN))
+
+
+def moved_into(state: str, period: Period) -> ColumnElement[bool]:
+    """The episode moved into `state` during the period."""
+    return Episode.id.in_(
+        select(EpisodeTransition.episode_id).where(
+            EpisodeTransition.to_state == state, period.during(EpisodeTransition.occurred_at)
+        )
+    )
+
+
+def open_state_workflows(db_session: Session, scope: Scope) -> list[tuple[str, int, str]]:
+    """(workflow id, version, state) of the open episodes counted, to title the stages."""
+    statement = _from_episodes(
+        select(Episode.workflow_id, Episode.workflow_version, Episode.state).distinct(), scope
+    ).where(Episode.closed_at.is_(None))
+    return [tuple(row) for row in db_session.execute(statement)]
+
+
+def areas(db_session: Session, scope: Scope) -> list[str]:
+    """The postcode districts of the children counted."""
+    area = _area().label("area")
+    statement = _from_episodes(select(area).distinct(), scope)
+    return sorted(value for value in db_session.scalars(statement) if value != NOT_KNOWN)
+
+
+@dataclass(frozen=True)
+class WaitingTime:
+    title: str
+    measured: int
+    median_days: float | None
+    p90_days: float | None
+
+
+def waiting_time(
+    db_session: Session,
+    scope: Scope,
+    dimensions: Dimensions,
+    chosen: dict[str, str | None],
+    period: Period,
+    state: str,
+    title: str,
+) -> WaitingTime:
+    """From the start of each episode started in the period to its first move into
+    `state`, from its history: the median and 90th percentile, in days."""
+    first = func.min(EpisodeTransition.occurred_at)
+    statement = (
+        _from_episodes(select(Episode.opened_at, first), scope)
+        .join(EpisodeTransition, EpisodeTransition.episode_id == Episode.id)
+        .where(
+            EpisodeTransition.to_state == state,
+            period.during(Episode.opened_at),
+            *dimensions.matching(chosen),
+        )
+        .group_by(Episode.id, Episode.opened_at)
+    )
+    days = sorted(
+        (reached - opened).total_seconds() / 86400
+        for opened, reached in db_session.execute(statement)
+    )
+    return WaitingTime(title, len(days), *_median_and_p90(days))
+
+
+def _median_and_p90(days: Sequence[float]) -> tuple[float | None, float | None]:
+    if len(days) < 2:
+        return (days[0], days[0]) if days else (None, None)
+    return statistics.median(days), statistics.quantiles(days, n=10, method="inclusive")[8]
+
+
+def idle_since(now: datetime) -> datetime:
+    return now - timedelta(days=IDLE_DAYS)

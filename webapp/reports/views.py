@@ -1,0 +1,115 @@
+"""Reports in the browser, and their exports.
+
+Who may read a report, and whose episodes it counts, is decided by the access policy
+(`reports:view`) and webapp/reports/scope.py from the account alone; every other account
+is refused. Reading a report and exporting one are audited with the period and filters."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from webapp import db
+from webapp.access.permissions import Permission
+from webapp.access.policy import requires
+from webapp.audit.requests import audited
+from webapp.db import utcnow
+from webapp.episodes import workflow
+from webapp.reports import export, services
+from webapp.reports.forms import ReportForm
+from webapp.reports.queries import Period
+from webapp.reports.scope import Scope, scope_for
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+
+def _scope() -> Scope:
+    scope = scope_for(db.session, current_user)
+    if scope is None:  # the permission without a role that counts anything
+        abort(403)
+    return scope
+
+
+def _form(scope: Scope, today: date) -> ReportForm:
+    form = ReportForm(request.args, today=today)
+    if not scope.by_borough:
+        del form.borough
+    form.offer(services.filter_options(db.session, scope))
+    return form
+
+
+def _described(form: ReportForm) -> list[tuple[str, str]]:
+    """The filters chosen, as (label, the option's title)."""
+    described = []
+    for name in services.FILTER_NAMES:
+        field = getattr(form, name, None)
+        if field is not None and field.data:
+            title = dict(field.choices).get(field.data, field.data)
+            described.append((str(field.label.text), title))
+    return described
+
+
+def _report(form: ReportForm, scope: Scope, today: date) -> services.Report | None:
+    if request.args and not form.validate():
+        return None
+    start, end = form.period()
+    return services.build(
+        db.session,
+        scope,
+        Period(start, end),
+        form.chosen(),
+        workflow.catalogue(),
+        utcnow(),
+        today,
+    )
+
+
+def _audit_detail(report: services.Report, form: ReportForm) -> dict[str, object]:
+    return {
+        "scope": report.scope.kind,
+        "period": [report.period.start.isoformat(), report.period.end.isoformat()],
+        "filters": {name: value for name, value in form.chosen().items() if value},
+    }
+
+
+@bp.route("")
+@requires(Permission.REPORTS_VIEW)
+def index():
+    scope = _scope()
+    today = date.today()
+    form = _form(scope, today)
+    report = _report(form, scope, today)
+    if report is not None:
+        audited("reports.viewed", **_audit_detail(report, form))
+        db.session.commit()
+    return render_template(
+        "reports/index.html",
+        form=form,
+        report=report,
+        scope=scope,
+        filters=_described(form),
+        query=dict(request.args.items()),
+        waiting_text=export.waiting_text,
+    )
+
+
+@bp.route("/export.csv")
+@requires(Permission.REPORTS_VIEW)
+def export_csv():
+    scope = _scope()
+    today = date.today()
+    form = _form(scope, today)
+    report = _report(form, scope, today)
+    if report is None:
+        return redirect(url_for(".index", **request.args))
+    rows = export.rows(report, _described(form))
+    audited("reports.exported", format="csv", rows=len(rows), **_audit_detail(report, form))
+    db.session.commit()
+    file_name = f"caf-report-{report.period.start.isoformat()}-{report.period.end.isoformat()}.csv"
+    return Response(
+        export.csv_text(rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{file_name}"'},
+    )
