@@ -6,36 +6,13 @@ from itertools import product
 
 import pytest
 
+from tests.reports.attack import lines_of, worked_out
 from webapp.reports.suppression import TOTAL, Figure, Status, protect, rate, shown
 
 
 def _solve(figures: dict, dimensions) -> dict:
-    """What an attacker learns from every shown figure: each line of the cube whose cells
-    are all known but one gives that one, until nothing more follows."""
     known = {key: figure.value for key, figure in figures.items() if figure.shown}
-    lines = []
-    for key in figures:
-        for position, part in enumerate(key):
-            if part == TOTAL:
-                parts = [
-                    key[:position] + (value,) + key[position + 1 :]
-                    for value in dimensions[position]
-                ]
-                lines.append((key, parts))
-    changed = True
-    while changed:
-        changed = False
-        for total, parts in lines:
-            unknown = [cell for cell in [total, *parts] if cell not in known]
-            if len(unknown) != 1:
-                continue
-            (cell,) = unknown
-            if cell == total:
-                known[cell] = sum(known[part] for part in parts)
-            else:
-                known[cell] = known[total] - sum(known[part] for part in parts if part != cell)
-            changed = True
-    return known
+    return worked_out(known, lines_of(figures, dimensions))
 
 
 def test_a_count_below_the_threshold_is_shown_as_fewer_than_it():

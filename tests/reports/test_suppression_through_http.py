@@ -10,6 +10,7 @@ from itertools import product
 from sqlalchemy import select
 
 from tests.factories import make_child, make_episode
+from tests.reports.attack import lines_of, worked_out
 from tests.reports.world import PERIOD, csv_rows, months_ago, tables
 from webapp import db
 from webapp.audit.models import AuditEvent
@@ -76,36 +77,15 @@ def _read_everything(client, options):
 
 
 def _worked_out(seen):
-    """Every cell an attacker can work out: lines of each cube (a total and its parts, along
-    one dimension) with one unknown, solved until nothing more follows."""
+    """Every cell that can be worked out from the figures shown, along the lines of each
+    measure's cube (its first part names the measure)."""
     known = {
         key: int(text.replace(",", ""))
         for key, text in seen.items()
         if text.replace(",", "").isdigit()
     }
     values = [sorted({key[position] for key in seen} - {TOTAL}) for position in range(5)]
-    lines = []
-    for key in seen:
-        for position in range(1, 5):
-            if key[position] == TOTAL:
-                parts = [
-                    key[:position] + (value,) + key[position + 1 :]
-                    for value in values[position]
-                    if key[:position] + (value,) + key[position + 1 :] in seen
-                ]
-                lines.append((key, parts))
-    changed = True
-    while changed:
-        changed = False
-        for total, parts in lines:
-            unknown = [cell for cell in [total, *parts] if cell not in known]
-            if len(unknown) != 1:
-                continue
-            (cell,) = unknown
-            others = sum(known[part] for part in parts if part != cell)
-            known[cell] = others if cell == total else known[total] - others
-            changed = True
-    return known
+    return worked_out(known, lines_of(seen, values, first=1))
 
 
 def _options(world_client) -> dict[str, list[str]]:

@@ -51,11 +51,16 @@ def _described(form: ReportForm) -> list[tuple[str, str]]:
     return described
 
 
-def _report(form: ReportForm, scope: Scope, today: date) -> services.Report | None:
+def _requested() -> tuple[Scope, ReportForm, services.Report | None]:
+    """The reader's scope, the form of the period and filters the address asks for, and
+    the report (None when the form has a problem to show)."""
+    scope = _scope()
+    today = date.today()
+    form = _form(scope, today)
     if request.args and not form.validate():
-        return None
+        return scope, form, None
     start, end = form.period()
-    return services.build(
+    report = services.build(
         db.session,
         scope,
         Period(start, end),
@@ -64,6 +69,7 @@ def _report(form: ReportForm, scope: Scope, today: date) -> services.Report | No
         utcnow(),
         today,
     )
+    return scope, form, report
 
 
 def _audit_detail(report: services.Report, form: ReportForm) -> dict[str, object]:
@@ -77,10 +83,7 @@ def _audit_detail(report: services.Report, form: ReportForm) -> dict[str, object
 @bp.route("")
 @requires(Permission.REPORTS_VIEW)
 def index():
-    scope = _scope()
-    today = date.today()
-    form = _form(scope, today)
-    report = _report(form, scope, today)
+    scope, form, report = _requested()
     if report is not None:
         audited("reports.viewed", **_audit_detail(report, form))
         db.session.commit()
@@ -98,10 +101,7 @@ def index():
 @bp.route("/export.csv")
 @requires(Permission.REPORTS_VIEW)
 def export_csv():
-    scope = _scope()
-    today = date.today()
-    form = _form(scope, today)
-    report = _report(form, scope, today)
+    _, form, report = _requested()
     if report is None:
         return redirect(url_for(".index", **request.args))
     rows = export.rows(report, _described(form))
