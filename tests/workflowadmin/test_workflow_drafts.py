@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from tests.conftest import sign_in
 from tests.episodes.journey import Person, reload, start_caf
-from tests.factories import make_borough, make_child, make_episode, make_organisation, make_user
+from tests.factories import make_child, make_episode
 from tests.workflowadmin.helpers import (
     INTO_REGISTRATION,
     OUT_OF_REGISTRATION,
@@ -30,32 +30,8 @@ from tests.workflowadmin.helpers import (
     text,
 )
 from webapp import db
-from webapp.access.permissions import Role
 from webapp.audit.models import AuditEvent
-from webapp.boroughs.models import Sector
 from webapp.workflowadmin.models import WorkflowDraft, WorkflowVersion
-
-
-@pytest.fixture
-def eastmoor(app):
-    """Eastmoor (no workflow file of its own): two administrators, a practitioner with an
-    episode started before any change, a child to start a new one for, and Northgate's
-    administrator next door."""
-    borough = make_borough("eastmoor", name="London Borough of Eastmoor")
-    council = make_organisation(borough, name="Eastmoor Council")
-    school = make_organisation(borough, Sector.SCHOOL, name="Eastmoor School")
-    people = {
-        "first_admin": make_user(council, Role.BOROUGH_ADMIN),
-        "second_admin": make_user(council, Role.BOROUGH_ADMIN),
-        "practitioner": make_user(school),
-        "other_admin": make_user(make_organisation(make_borough("northgate")), Role.BOROUGH_ADMIN),
-    }
-    people["old_episode"] = make_episode(make_child(borough), people["practitioner"])
-    people["child"] = make_child(
-        borough, given_names="Noor", family_name="Drafted", date_of_birth=date(2015, 3, 2)
-    )
-    db.session.commit()
-    return people
 
 
 def publish(first, second, draft, reason: str = "Families register with a centre first"):

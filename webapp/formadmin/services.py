@@ -7,24 +7,28 @@ version and never touches what episodes have already pinned."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
-from flask import g
+from flask import current_app, g
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from webapp.accounts.models import User
 from webapp.assessments.library import form_library
 from webapp.audit import services as audit
 from webapp.db import utcnow
+from webapp.episodes import workflow
 from webapp.formadmin import drafts, publishing
 from webapp.formadmin.models import DraftTransition, OverlayDraft, OverlayVersion
 from webapp.formadmin.publication import WORKFLOW_ID, DraftFacts
 from webapp.formadmin.publishing import OPEN_STATES, DraftRefused, InvalidDraft, StaleDraft
 from webapp.formdefs import FormDefinition, FormLibrary
+from webapp.formdefs.overlay import overlay_from_dict
 from webapp.formdefs.yamlfile import parse_yaml_text
 from webapp.workflow.definition import WorkflowDefinition
 from webapp.workflow.engine import Engine
+from webapp.workflowadmin import form_changes
 
 # --- the publication workflow ----------------------------------------------------------------
 
@@ -143,7 +147,26 @@ def document_of(draft: OverlayDraft) -> dict:
 
 
 def checked(draft: OverlayDraft, library: FormLibrary | None = None) -> drafts.Checked:
-    return drafts.check(library or form_library(), document_of(draft))
+    return check(object_session(draft), library or form_library(), document_of(draft))
+
+
+def check(db_session: Session, library: FormLibrary, document: dict) -> drafts.Checked:
+    """The draft document checked as the command line checks an overlay file, and the
+    borough's workflows checked again against the forms it would leave: a change that hides
+    or alters a question a workflow's condition reads is refused until the workflow
+    changes."""
+    result = drafts.check(library, document)
+    if not result.valid or not result.operations:
+        return result
+    broken = form_changes.workflow_problems(
+        db_session,
+        directory=Path(current_app.config["WORKFLOWS_PATH"]),
+        catalogue=workflow.catalogue(),
+        library=library,
+        overlay=overlay_from_dict(document, drafts.DISPLAY),
+        display=drafts.DISPLAY,
+    )
+    return replace(result, problems=broken) if broken else result
 
 
 def starting_form(draft: OverlayDraft, library: FormLibrary | None = None) -> FormDefinition:
@@ -170,7 +193,7 @@ def save(
         raise StaleDraft()
     if not engine().may_edit(locked.state, "overlay", actor_for(user, locked)):
         raise DraftRefused("This draft cannot be changed now: it is waiting for approval")
-    result = drafts.check(form_library(), document)
+    result = check(db_session, form_library(), document)
     if not result.valid:
         raise InvalidDraft(result)
     locked.source_yaml = drafts.to_yaml(document)
@@ -219,7 +242,7 @@ def _publish(db_session: Session, draft: OverlayDraft, approver: User) -> Overla
     )
     version = max(newest_overlay_version(library, draft.borough, draft.form_id) or 0, taken or 0)
     document["version"] = version + 1
-    result = drafts.check(library, document)
+    result = check(db_session, library, document)
     if not result.valid:
         raise InvalidDraft(result)
     row = OverlayVersion(
