@@ -11,18 +11,19 @@ from pathlib import Path
 from flask import Flask, current_app, g
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from webapp import db
 from webapp.access import policy
 from webapp.access.relationships import acts_for_lead_professional, workflow_roles
 from webapp.accounts.models import User
-from webapp.assessments.library import form_library
+from webapp.assessments.library import file_library, form_library
 from webapp.audit import services as audit
 from webapp.db import utcnow, violates
 from webapp.definitions_cache import load_once
 from webapp.episodes import effects
 from webapp.episodes.models import OPEN_EPISODE_PER_CHILD, Episode, EpisodeTransition
+from webapp.formadmin.published import library_for
 from webapp.formdefs import DefinitionError as FormDefinitionError
 from webapp.formdefs import FormLibrary, load_library
 from webapp.workflow import (
@@ -92,12 +93,15 @@ def file_catalogue() -> Catalogue:
     return current_app.extensions["caf_workflows"]
 
 
-def catalogue() -> Catalogue:
+def catalogue(db_session: Session | None = None) -> Catalogue:
     """The files in `workflows/` with the versions published in the browser, as this
-    request sees them (looked up once per request)."""
+    request sees them (looked up once per request, through `db_session` when the caller
+    works in a session of its own)."""
     if "caf_workflow_catalogue" not in g:
+        session = db_session or db.session
+        forms = _library_forms(library_for(session, file_library()))
         g.caf_workflow_catalogue = published.catalogue_for(
-            db.session, file_catalogue(), Path(current_app.config["WORKFLOWS_PATH"]), live_forms()
+            session, file_catalogue(), Path(current_app.config["WORKFLOWS_PATH"]), forms
         )
     return g.caf_workflow_catalogue
 
@@ -119,8 +123,13 @@ def engine_for(episode: Episode) -> Engine:
     engines = current_app.extensions["caf_engines"]
     key = (episode.workflow_id, episode.workflow_version, episode.workflow_choices_id)
     if key not in engines:
-        definition = catalogue().get(episode.workflow_id, episode.workflow_version)
-        selections = choice_services.selections_of(db.session, episode.workflow_choices_id)
+        # Read through the session the episode was loaded in; a version in `workflows/`
+        # needs no query at all.
+        session = object_session(episode) or db.session
+        definition = file_catalogue().find(episode.workflow_id, episode.workflow_version)
+        if definition is None:
+            definition = catalogue(session).get(episode.workflow_id, episode.workflow_version)
+        selections = choice_services.selections_of(session, episode.workflow_choices_id)
         engines[key] = Engine(definition.with_choices(selections))
     return engines[key]
 
