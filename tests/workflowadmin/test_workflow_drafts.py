@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from tests.conftest import sign_in
 from tests.episodes.journey import Person, reload, start_caf
-from tests.factories import make_child, make_episode
+from tests.factories import make_borough, make_child, make_episode, make_organisation, make_user
 from tests.workflowadmin.helpers import (
     INTO_REGISTRATION,
     OUT_OF_REGISTRATION,
@@ -30,6 +30,7 @@ from tests.workflowadmin.helpers import (
     text,
 )
 from webapp import db
+from webapp.access.permissions import Role
 from webapp.audit.models import AuditEvent
 from webapp.workflowadmin.models import WorkflowDraft, WorkflowVersion
 
@@ -379,3 +380,21 @@ transitions:
     assert "Needs identified" in practitioner.page(episode.id)
     sign_in(client, eastmoor["first_admin"])
     assert client.get("/admin/workflows/caf-eastmoor/1").status_code == 200
+
+
+def test_a_borough_with_a_workflow_file_drafts_its_next_version_from_it(client, app):
+    riverside = make_organisation(make_borough("riverside"), name="Riverside Council")
+    admin = make_user(riverside, Role.BOROUGH_ADMIN)
+    db.session.commit()
+    sign_in(client, admin)
+    draft = start_draft(client)
+    assert (draft.workflow_id, draft.starts_from_version) == ("caf-riverside", 1)
+    assert "version: 2" in draft.source_yaml and "quality_check" in draft.source_yaml
+    page = text(client.get(f"/admin/workflow-drafts/{draft.id}"))
+    assert "No problems" in page
+    assert "Make a change to the workflow first" in page
+    renamed = {"state": "quality_checked", "title": "Checked by the CAF contact"}
+    assert change(client, draft, "rename-stage", renamed).status_code == 302
+    assert "Make a change to the workflow first" not in text(
+        client.get(f"/admin/workflow-drafts/{draft.id}")
+    )
