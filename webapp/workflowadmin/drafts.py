@@ -98,7 +98,9 @@ def check_text(
     wrong = fixed_problems(document.data, fixed) or schema_problems(DISPLAY, document.data)
     if wrong:
         return Checked(document.data, problems=[_located(problem, document) for problem in wrong])
-    result, _names = load_with(directory, [*published, document], forms)
+    result, _names = load_with(
+        directory, [*published, document], forms, borough=fixed.get("borough")
+    )
     problems = [problem for problem in result.problems if problem.file == DISPLAY]
     notes = [note for note in result.notes if note.file == DISPLAY]
     definition = next((item for item in result.definitions if item.source == DISPLAY), None)

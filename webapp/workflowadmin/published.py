@@ -38,11 +38,21 @@ def file_documents(directory: Path) -> list[Document]:
 
 
 def load_with(
-    directory: Path, texts: list[Document], forms: Forms | None
+    directory: Path, texts: list[Document], forms: Forms | None, *, borough: str | None = None
 ) -> tuple[LoadResult, set[str]]:
-    """The files of `directory` loaded together with `texts`; and the names of the texts."""
-    result = load_documents(file_documents(directory) + texts, forms=forms)
+    """The files of `directory` loaded together with `texts`; and the names of the texts.
+    With `borough`, only what a definition of that borough is checked with: the national
+    definitions and the borough's own (not every other borough's again)."""
+    documents = file_documents(directory) + texts
+    if borough is not None:
+        documents = [item for item in documents if _national_or_of(item, borough)]
+    result = load_documents(documents, forms=forms)
     return result, {document.file for document in texts}
+
+
+def _national_or_of(document: Document, borough: str) -> bool:
+    data = document.data if isinstance(document.data, dict) else {}
+    return data.get("borough") in (None, borough)
 
 
 def rows(db_session: Session) -> list[WorkflowVersion]:
