@@ -76,10 +76,8 @@ class AccessAlert(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     rule: Mapped[str] = mapped_column(String(40))
     summary: Mapped[str] = mapped_column(Text)
-    # The audit event that set it off (the search).
-    event_id: Mapped[int | None] = mapped_column(
-        BigInteger().with_variant(Integer, "sqlite"), ForeignKey("audit_event.id")
-    )
+    # The audit event that set it off; no foreign key, as for the search hits.
+    event_id: Mapped[int | None] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
     raised_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
