@@ -55,6 +55,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from benchmarks.readme_sections import replace_section  # noqa: E402
+
 RESULTS = ROOT / "benchmarks" / "results" / "child_index.json"
 README = ROOT / "benchmarks" / "README.md"
 START, END = "<!-- child_index:start -->", "<!-- child_index:end -->"
@@ -762,14 +764,7 @@ def readme_section(report: dict) -> str:
 
 
 def write_readme(report: dict) -> None:
-    section = readme_section(report)
-    text = README.read_text() if README.exists() else "# Benchmarks\n"
-    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END) + r"\n?", re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section, text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    README.write_text(text)
+    replace_section(README, START, END, readme_section(report))
 
 
 def main() -> None:

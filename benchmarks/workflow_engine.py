@@ -25,7 +25,6 @@ import json
 import os
 import platform
 import random
-import re
 import sqlite3
 import statistics
 import sys
@@ -37,6 +36,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.readme_sections import replace_section  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "workflow_engine.json"
 README = ROOT / "benchmarks" / "README.md"
@@ -324,17 +325,7 @@ are in `benchmarks/results/workflow_engine.json`.
 
 
 def write_readme(report: dict) -> None:
-    section = readme_section(report)
-    if README.exists():
-        text = README.read_text()
-        pattern = re.compile(re.escape(START) + r".*?" + re.escape(END) + r"\n?", re.DOTALL)
-        if pattern.search(text):
-            text = pattern.sub(lambda _: section, text)
-        else:
-            text = text.rstrip("\n") + "\n\n" + section
-    else:
-        text = "# Benchmarks\n\nFigures measured on this project's machines.\n\n" + section
-    README.write_text(text)
+    replace_section(README, START, END, readme_section(report))
 
 
 def main() -> None:
