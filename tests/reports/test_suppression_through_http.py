@@ -4,8 +4,11 @@ filter combination a borough's reader can ask for."""
 from __future__ import annotations
 
 import re
+import zipfile
 from datetime import datetime
+from io import BytesIO
 from itertools import product
+from xml.dom.minidom import parseString
 
 from sqlalchemy import select
 
@@ -155,3 +158,63 @@ def test_a_cell_a_spreadsheet_would_run_is_neutralised(world, signed_in):
     assert not [
         cell for row in rows for cell in row if cell[:1] in ("=", "+", "-", "@", "\t", "\r")
     ]
+
+
+def _ods_cells(response) -> list[list[str]]:
+    """The text of every row of an exported spreadsheet."""
+    content = zipfile.ZipFile(BytesIO(response.get_data())).read("content.xml")
+    rows = []
+    # The server's own output, read back in a test.
+    for row in parseString(content).getElementsByTagName("table:table-row"):  # noqa: S318
+        cells = []
+        for cell in row.getElementsByTagName("table:table-cell"):
+            assert cell.getAttribute("office:value-type") in ("string", "")
+            assert not cell.getAttribute("table:formula")
+            paragraphs = cell.getElementsByTagName("text:p")
+            cells.append(
+                paragraphs[0].firstChild.data if paragraphs and paragraphs[0].firstChild else ""
+            )
+        rows.append(cells)
+    return rows
+
+
+def test_the_spreadsheet_holds_exactly_the_csv_rows_and_is_audited(world, signed_in):
+    for _number in range(6):
+        child = make_child(world.borough, postcode="@SUM 1AA")
+        make_episode(child, world.school_practitioner, state="delivering", opened_at=months_ago(1))
+    db.session.commit()
+    client = signed_in(world.caf_contact)
+    query = PERIOD | {"sector": "school"}
+    ods = client.get("/reports/export.ods", query_string=query)
+    assert ods.status_code == 200
+    assert ods.mimetype == "application/vnd.oasis.opendocument.spreadsheet"
+    rows = _ods_cells(ods)
+    expected = csv_rows(client.get("/reports/export.csv", query_string=query))
+    assert [row for row in rows if row] == [row for row in expected if row]
+    assert "'@SUM" in [row[0] for row in rows if row]
+    formats = [
+        event.detail
+        for event in db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "reports.exported")
+        )
+    ]
+    assert len(formats) == 2 and '"format": "ods"' in formats[0]
+
+
+def test_a_boroughs_own_threshold_suppresses_more(world, signed_in):
+    world.borough.report_threshold = 10
+    db.session.commit()
+    found = tables(signed_in(world.caf_contact).get("/reports", query_string=PERIOD))
+    assert found["closed-by-reason"]["Stepped up to specialist services"] == "fewer than 10"
+    assert found["closed-by-reason"]["Needs met"] != "10"
+    page = signed_in(world.caf_contact).get("/reports", query_string=PERIOD)
+    assert "shown as “fewer than 10”" in page.get_data(as_text=True)
+
+
+def test_unknown_words_in_the_address_are_not_carried_into_links(world, signed_in):
+    client = signed_in(world.caf_contact)
+    for query in ({"file_format": "x"}, {"_scheme": "ftp"}, {"_external": "1", "_anchor": "x"}):
+        response = client.get("/reports", query_string=PERIOD | query)
+        assert response.status_code == 200
+        assert "_scheme" not in response.get_data(as_text=True)
+    assert client.get("/reports/export.xlsx").status_code == 404

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+from odswriter import ODSWriter
+
 from webapp.govuk_dates import govuk_date
 from webapp.reports.services import Report, Table
 
@@ -72,4 +74,13 @@ def csv_text(table_rows: list[list[str]]) -> str:
     writer = csv.writer(buffer)
     for row in table_rows:
         writer.writerow(neutralised(cell) for cell in row)
+    return buffer.getvalue()
+
+
+def ods_bytes(table_rows: list[list[str]]) -> bytes:
+    """The rows as an OpenDocument spreadsheet: every cell is text, neutralised as in CSV."""
+    buffer = io.BytesIO()
+    with ODSWriter(buffer) as sheet:
+        for row in table_rows:
+            sheet.writerow([neutralised(cell) for cell in row])
     return buffer.getvalue()

@@ -40,6 +40,17 @@ def _form(scope: Scope, today: date) -> ReportForm:
     return form
 
 
+# What a report's address may carry: its period and filters, nothing else is kept in links.
+QUERY_NAMES = frozenset(
+    [f"{date}-{part}" for date in ("since", "until") for part in ("day", "month", "year")]
+    + list(services.FILTER_NAMES)
+)
+
+
+def _query() -> dict[str, str]:
+    return {name: value for name, value in request.args.items() if name in QUERY_NAMES}
+
+
 def _described(form: ReportForm) -> list[tuple[str, str]]:
     """The filters chosen, as (label, the option's title)."""
     described = []
@@ -93,23 +104,32 @@ def index():
         report=report,
         scope=scope,
         filters=_described(form),
-        query=dict(request.args.items()),
+        query=_query(),
         waiting_text=export.waiting_text,
     )
 
 
-@bp.route("/export.csv")
+FORMATS = {
+    "csv": ("text/csv", export.csv_text),
+    "ods": ("application/vnd.oasis.opendocument.spreadsheet", export.ods_bytes),
+}
+
+
+@bp.route("/export.<any(csv, ods):file_format>")
 @requires(Permission.REPORTS_VIEW)
-def export_csv():
+def export_report(file_format: str):
     _, form, report = _requested()
     if report is None:
-        return redirect(url_for(".index", **request.args))
+        return redirect(url_for(".index", **_query()))
     rows = export.rows(report, _described(form))
-    audited("reports.exported", format="csv", rows=len(rows), **_audit_detail(report, form))
+    audited("reports.exported", format=file_format, rows=len(rows), **_audit_detail(report, form))
     db.session.commit()
-    file_name = f"caf-report-{report.period.start.isoformat()}-{report.period.end.isoformat()}.csv"
+    mimetype, write = FORMATS[file_format]
+    period = f"{report.period.start.isoformat()}-{report.period.end.isoformat()}"
     return Response(
-        export.csv_text(rows),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{file_name}"'},
+        write(rows),
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="caf-report-{period}.{file_format}"'
+        },
     )
