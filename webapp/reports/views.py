@@ -115,9 +115,19 @@ FORMATS = {
 }
 
 
-@bp.route("/export.<any(csv, ods):file_format>")
+@bp.route("/export.csv")
 @requires(Permission.REPORTS_VIEW)
-def export_report(file_format: str):
+def export_csv():
+    return _export("csv")
+
+
+@bp.route("/export.ods")
+@requires(Permission.REPORTS_VIEW)
+def export_ods():
+    return _export("ods")
+
+
+def _export(file_format: str):
     _, form, report = _requested()
     if report is None:
         return redirect(url_for(".index", **_query()))
