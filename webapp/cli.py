@@ -100,6 +100,7 @@ def with_checking_commands_only(app: Flask) -> Flask:
 def init_app(app: Flask) -> None:
     from webapp.audit.cli import audit_commands
     from webapp.boroughs.cli import boroughs
+    from webapp.children.import_cli import children
     from webapp.consent.cli import consent_commands
     from webapp.documents.cli import documents
     from webapp.episodes.reminders import reminders
@@ -115,4 +116,5 @@ def init_app(app: Flask) -> None:
     caf.add_command(consent_commands)
     caf.add_command(mail)
     caf.add_command(boroughs)
+    caf.add_command(children)
     app.cli.add_command(caf)

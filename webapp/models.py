@@ -18,6 +18,7 @@ from webapp.centres.models import (
     CentreRegistrationPartner,
     CentreRegistrationReview,
 )
+from webapp.children.import_models import ChildIdentifier, ChildImportRun, ChildSourceRecord
 from webapp.children.models import Child
 from webapp.children.shielding_models import ShieldingChange
 from webapp.consent.models import Consent, ConsentAgency, ConsentReview
@@ -56,6 +57,9 @@ __all__ = [
     "RecoveryCode",
     "TwoFactorChallenge",
     "Child",
+    "ChildIdentifier",
+    "ChildImportRun",
+    "ChildSourceRecord",
     "ConfidentialNote",
     "Consent",
     "ConsentAgency",

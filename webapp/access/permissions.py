@@ -84,3 +84,6 @@ class Permission(StrEnum):
     # borough's CAF contact and administrators the borough's, a system administrator every
     # borough's (webapp/reports/scope.py).
     REPORTS_VIEW = "reports:view"
+    # Read the counts of each run of the imports that feed the borough's child index (no
+    # child's details): the borough CAF contact.
+    CHILD_IMPORTS_VIEW = "child-imports:view"

@@ -140,6 +140,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.TAC_DECIDE_JOIN,
         Permission.CHILD_RECORD_MANAGE,
         Permission.REPORTS_VIEW,
+        Permission.CHILD_IMPORTS_VIEW,
     },
     Role.BOROUGH_ADMIN: frozenset(
         {

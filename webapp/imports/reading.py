@@ -67,11 +67,19 @@ def _header_name(text: str) -> str:
     return "_".join(text.replace("-", " ").split()).lower()
 
 
-def read(content: bytes, columns: tuple[Column, ...]) -> tuple[list[Record], list[Problem]]:
+def read(
+    content: bytes,
+    columns: tuple[Column, ...],
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_rows: int = MAX_ROWS,
+) -> tuple[list[Record], list[Problem]]:
     """The file's rows (blank ones left out) and the problems of their cells. Raises
-    ImportRefused when the file as a whole cannot be used."""
-    if len(content) > MAX_BYTES:
-        raise ImportRefused([f"The selected file must be smaller than {MAX_SIZE_TEXT}"])
+    ImportRefused when the file as a whole cannot be used. A file read on the server (a
+    nightly extract) may be allowed more than an upload's `max_bytes` and `max_rows`."""
+    if len(content) > max_bytes:
+        size = MAX_SIZE_TEXT if max_bytes == MAX_BYTES else f"{max_bytes // (1024 * 1024)}MB"
+        raise ImportRefused([f"The selected file must be smaller than {size}"])
     if not content.strip():
         raise ImportRefused(["The selected file is empty"])
     try:
@@ -112,8 +120,8 @@ def read(content: bytes, columns: tuple[Column, ...]) -> tuple[list[Record], lis
         records.append(Record(index, values))
     if not records and not problems:
         raise ImportRefused(["The selected file has no rows below the column names"])
-    if len(records) + len({problem.row for problem in problems}) > MAX_ROWS:
-        raise ImportRefused([f"The selected file must have {MAX_ROWS:,} rows or fewer"])
+    if len(records) + len({problem.row for problem in problems}) > max_rows:
+        raise ImportRefused([f"The selected file must have {max_rows:,} rows or fewer"])
     return records, problems
 
 
