@@ -2,7 +2,7 @@
 national identifiers they carry, and each import run's counts
 
 Revision ID: 0026i
-Revises: 0025r
+Revises: 0026m
 Create Date: 2026-12-03 22:49:00
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0026i"
-down_revision = "0025r"
+down_revision = "0026m"
 branch_labels = None
 depends_on = None
 
