@@ -75,7 +75,7 @@ def import_children(
             f"no borough has the code '{borough_code}'", param_hint="--borough"
         )
     request = imports.ImportRequest(
-        borough=borough,
+        borough_id=borough.id,
         source=source,
         filename=Path(file.name).name,
         complete=complete,

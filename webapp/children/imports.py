@@ -16,7 +16,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from webapp import counters
@@ -44,7 +44,7 @@ class ImportOutcome:
 
 @dataclass(frozen=True)
 class ImportRequest:
-    borough: Borough
+    borough_id: int
     source: str
     filename: str
     complete: bool = False
@@ -132,8 +132,11 @@ def import_file(
     """Import the file's rows, or none of them if one is wrong (unless `valid_rows_only`).
     Raises ImportRefused when the file as a whole cannot be read (and then records
     nothing); otherwise records the run, refused or not, and its audit event."""
-    borough = request.borough
     rows, problems, rows_read, named = parse(content, today)
+    # One run of a source at a time in a borough: the upsert of its counter holds the row
+    # until this transaction ends, so a second run reads what the first one wrote.
+    counters.allocate(db_session, f"child-import:{request.borough_id}:{request.source}")
+    borough = db_session.get_one(Borough, request.borough_id)
     index = _Index(db_session, borough.id, request.source)
     for item in rows:
         record = index.records.get(item.source_id)
@@ -257,3 +260,26 @@ def runs_of(db_session: Session, borough_id: int, limit: int = 200) -> list[Chil
             .limit(limit)
         )
     )
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    source: str
+    sending: int  # children the source still sends
+    left: int  # children a full extract from it no longer named
+
+
+def sources_of(db_session: Session, borough_id: int) -> list[SourceSummary]:
+    """Each source of the borough, with how many children it sends and how many left it."""
+    left = ChildSourceRecord.left_at.is_not(None)
+    rows = db_session.execute(
+        select(
+            ChildSourceRecord.source,
+            func.count(case((~left, 1))),
+            func.count(case((left, 1))),
+        )
+        .where(ChildSourceRecord.borough_id == borough_id)
+        .group_by(ChildSourceRecord.source)
+        .order_by(ChildSourceRecord.source)
+    )
+    return [SourceSummary(source, sending, left) for source, sending, left in rows]
