@@ -45,11 +45,11 @@ def world(app, runner_cli, tmp_path):
     return people
 
 
-def rows_of(response) -> list[list[str]]:
+def rows_of(response, table: str = "import-runs") -> list[list[str]]:
     soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     return [
         [cell.get_text(" ", strip=True) for cell in row.find_all("td")]
-        for row in soup.select("#import-runs tbody tr")
+        for row in soup.select(f"#{table} tbody tr")
     ]
 
 
@@ -62,6 +62,7 @@ def test_the_borough_caf_contact_sees_each_run_of_their_borough_with_its_counts(
         ["Health", "bad.csv", "Refused", "2", "0", "0", "0", "0", "0", "1"],
         ["School census", "census.csv", "Imported", "3", "3", "0", "0", "0", "0", "0"],
     ]
+    assert rows_of(response, "import-sources") == [["School census", "3", "0"]]
     assert "Eastmoor" not in response.get_data(as_text=True)
     assert db.session.query(AuditEvent).filter_by(action="children.import_runs_viewed").count() == 1
 

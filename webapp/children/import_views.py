@@ -22,4 +22,8 @@ def runs():
     found = imports.runs_of(db.session, current_user.borough_id)
     audited("children.import_runs_viewed", borough_id=current_user.borough_id, runs=len(found))
     db.session.commit()
-    return render_template("children/import_runs.html", runs=found)
+    return render_template(
+        "children/import_runs.html",
+        runs=found,
+        sources=imports.sources_of(db.session, current_user.borough_id),
+    )
