@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from webapp import yaml_bounds
 from webapp.formdefs.problems import Problem
 
 
@@ -46,11 +47,19 @@ def read_yaml(path: Path, display: str) -> tuple[Any, list[Problem]]:
 
 
 def parse_yaml_text(text: str, display: str) -> tuple[Any, list[Problem]]:
-    """YAML text (a file's, or a draft typed in the browser), refusing duplicate keys."""
+    """YAML text (a file's, or a draft typed in the browser), refusing duplicate keys and
+    text beyond the bounds of webapp/yaml_bounds.py."""
+    loader = _Loader(text)
     try:
-        return yaml.load(text, Loader=_Loader), []  # noqa: S506 - a SafeLoader subclass
+        node = yaml_bounds.compose(loader, text)
+        return (loader.construct_document(node) if node is not None else None), []
+    except yaml_bounds.YamlTooLarge as error:
+        where = f"line {error.line}" if error.line else ""
+        return None, [Problem(display, where, f"is not valid here: {error}")]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""
         problem = getattr(error, "problem", None) or str(error)
         return None, [Problem(display, where, f"is not valid YAML: {problem}")]
+    finally:
+        loader.dispose()

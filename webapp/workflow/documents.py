@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from webapp import yaml_bounds
 from webapp.workflow.problems import Problem, join_key
 
 
@@ -50,11 +51,14 @@ def text_document(text: str, file: str) -> Document:
     document = Document(file, None)
     loader = yaml.SafeLoader(text)
     try:
-        node = loader.get_single_node()
+        node = yaml_bounds.compose(loader, text)
         if node is None:
             document.problems.append(Problem(file, "", "is empty"))
             return document
         document.data = loader.construct_document(node)
+    except yaml_bounds.YamlTooLarge as error:
+        document.problems.append(Problem(file, "", str(error), error.line))
+        return document
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

@@ -11,6 +11,7 @@ import yaml
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput
 from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
 
+from webapp import yaml_bounds
 from webapp.formadmin.forms import DraftForm
 from webapp.govuk_fields import (
     YES_NO,
@@ -177,7 +178,9 @@ class ConditionFields:
 
     def _written(self) -> Any:
         try:
-            value = yaml.safe_load(self.written.data)
+            value = yaml_bounds.safe_load(self.written.data)
+        except yaml_bounds.YamlTooLarge as error:
+            raise ValueError(f"The condition {error}") from None
         except yaml.YAMLError as error:
             raise ValueError(f"The condition is not valid YAML: {error}") from None
         if not isinstance(value, dict):
