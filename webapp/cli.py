@@ -106,6 +106,7 @@ def init_app(app: Flask) -> None:
     from webapp.episodes.reminders import reminders
     from webapp.formdefs.cli import formdefs
     from webapp.mail.cli import mail
+    from webapp.reports.cli import reports
     from webapp.workflow.cli import workflows
 
     caf.add_command(workflows)
@@ -117,4 +118,5 @@ def init_app(app: Flask) -> None:
     caf.add_command(mail)
     caf.add_command(boroughs)
     caf.add_command(children)
+    caf.add_command(reports)
     app.cli.add_command(caf)

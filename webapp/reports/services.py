@@ -18,7 +18,7 @@ from webapp.episodes.models import Episode
 from webapp.reports import queries
 from webapp.reports.queries import NOT_KNOWN, Period
 from webapp.reports.scope import Scope
-from webapp.reports.suppression import TOTAL, Figure, protect, rate, shown
+from webapp.reports.suppression import TOTAL, Figure, protect, rate
 
 FILTER_NAMES = ("borough", "sector", "age", "area")
 
@@ -78,7 +78,7 @@ class Cube:
     def figure(self, chosen: dict[str, str | None], **fixed: str) -> Figure:
         key = tuple(fixed.get(name) or chosen.get(name) or TOTAL for name in self.names)
         # A value the cube has never seen counts no episode.
-        return self.figures.get(key, shown(0, self.threshold))
+        return self.figures[key]
 
     def rows(
         self,

@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from itertools import product
 
 #: The value of a dimension in a cell that adds up every value of it.
 TOTAL = "*"
@@ -62,40 +61,54 @@ def shown(value: int, threshold: int) -> Figure:
     return Figure(value, Status.SHOWN, threshold)
 
 
-def _cube(counts: Mapping[Key, int], dimensions: Sequence[Sequence[str]]) -> dict[Key, int]:
-    """Every cell of the cube, totals included; cells with no count are 0."""
-    axes = [list(values) + [TOTAL] for values in dimensions]
-    cube = dict.fromkeys(product(*axes), 0)
+def _margins(counts: Mapping[Key, int], dimensions: Sequence[Sequence[str]]) -> dict[Key, int]:
+    """The non-zero cells of the cube, totals included: each dimension in turn is summed
+    into its total, so the work follows the cells that hold a count, not the cube's size."""
     width = len(dimensions)
+    cube: dict[Key, int] = {}
     for key, count in counts.items():
-        if not count:
-            continue
         if len(key) != width or any(
             part not in values for part, values in zip(key, dimensions, strict=True)
         ):
             raise ValueError(f"{key!r} is not a cell of the dimensions")
-        for mask in product((False, True), repeat=width):
-            total_key = tuple(
-                TOTAL if masked else part for part, masked in zip(key, mask, strict=True)
-            )
-            cube[total_key] += count
+        if count:
+            cube[key] = cube.get(key, 0) + count
+    for position in range(width):
+        for key, count in list(cube.items()):
+            if key[position] != TOTAL:
+                total = key[:position] + (TOTAL,) + key[position + 1 :]
+                cube[total] = cube.get(total, 0) + count
     return cube
 
 
-def _lines(cube: Mapping[Key, int], dimensions: Sequence[Sequence[str]]) -> list[list[Key]]:
-    """Each line of the cube: a total first, then the cells that add up to it."""
-    lines = []
-    for key in cube:
-        for position, part in enumerate(key):
-            if part == TOTAL:
-                lines.append(
-                    [key]
-                    + [
-                        key[:position] + (value,) + key[position + 1 :]
-                        for value in dimensions[position]
-                    ]
-                )
-    return lines
+Line = tuple[Key, int]  # the line's total, and the dimension along which its cells vary
+
+
+def _lines_through(key: Key) -> list[Line]:
+    """The lines a cell is on: as a part along each dimension it has a value for, and as
+    the total along each dimension it adds up."""
+    return [
+        (key if part == TOTAL else key[:position] + (TOTAL,) + key[position + 1 :], position)
+        for position, part in enumerate(key)
+    ]
+
+
+def _members(line: Line, dimensions: Sequence[Sequence[str]]) -> list[Key]:
+    total, position = line
+    return [total] + [
+        total[:position] + (value,) + total[position + 1 :] for value in dimensions[position]
+    ]
+
+
+class Figures(dict):
+    """The cells of a protected cube; a cell that is not held counts nothing."""
+
+    def __init__(self, zero: Figure) -> None:
+        super().__init__()
+        self.zero = zero
+
+    def __missing__(self, key: Key) -> Figure:
+        return self.zero
 
 
 def protect(
@@ -104,28 +117,29 @@ def protect(
     threshold: int = DEFAULT_THRESHOLD,
 ) -> dict[Key, Figure]:
     """Every cell of the cube of `counts` (keyed by one value of each dimension), totals
-    included, as it may be shown."""
+    included, as it may be shown (a cell left out is 0, shown)."""
     if threshold < 1:
         raise ValueError("the threshold must be at least 1")
-    cube = _cube(counts, dimensions)
-    small = {key for key, value in cube.items() if 0 < value < threshold}
+    cube = _margins(counts, dimensions)
+    small = {key for key, value in cube.items() if value < threshold}
     hidden: set[Key] = set()
-    lines = _lines(cube, dimensions)
-    changed = bool(small)
-    while changed:
-        changed = False
-        for line in lines:
-            suppressed = [key for key in line if key in small or key in hidden]
-            if len(suppressed) != 1:
-                continue
-            # Parts before the total: the total is what the other cuts share.
-            candidates = [key for key in line[1:] + line[:1] if key not in suppressed]
-            candidates = [key for key in candidates if cube[key] > 0]
-            if not candidates:
-                continue  # every other cell is 0: then the suppressed one is 0 too
-            hidden.add(min(candidates, key=lambda key: (cube[key], key == line[0])))
-            changed = True
-    figures = {}
+    # Only the lines through a suppressed cell can need another one suppressed.
+    waiting = [line for key in small for line in _lines_through(key)]
+    while waiting:
+        members = _members(waiting.pop(), dimensions)
+        suppressed = [key for key in members if key in small or key in hidden]
+        if len(suppressed) != 1:
+            continue
+        # The smallest count still shown, a part before the total (the total is what the
+        # other cuts share); a cell of 0 hides nothing, and the total then is the one cell.
+        candidates = [key for key in members[1:] + members[:1] if key not in suppressed]
+        candidates = [key for key in candidates if cube.get(key, 0) > 0]
+        if not candidates:
+            continue
+        chosen = min(candidates, key=lambda key: (cube[key], key == members[0]))
+        hidden.add(chosen)
+        waiting.extend(_lines_through(chosen))
+    figures = Figures(shown(0, threshold))
     for key, value in cube.items():
         if key in small:
             figures[key] = Figure(None, Status.SMALL, threshold)
