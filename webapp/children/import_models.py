@@ -16,8 +16,9 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from webapp.children.models import Child
 from webapp.db import Base, enum_column, utcnow
 
 SOURCE_NAME_MAX = 80
@@ -45,6 +46,8 @@ class ChildSourceRecord(Base):
     # still sends it.
     left_at: Mapped[datetime | None] = mapped_column(DateTime)
 
+    child: Mapped[Child] = relationship()
+
 
 class ChildIdentifier(Base):
     __tablename__ = "child_identifier"
@@ -55,6 +58,8 @@ class ChildIdentifier(Base):
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
     kind: Mapped[IdentifierKind] = mapped_column(enum_column(IdentifierKind, 24))
     value: Mapped[str] = mapped_column(String(20))
+
+    child: Mapped[Child] = relationship()
 
 
 class ChildImportRun(Base):

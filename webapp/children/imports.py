@@ -34,6 +34,7 @@ from webapp.db import utcnow
 from webapp.imports.reading import Problem
 
 REFERENCE_PREFIX = "I"
+FLUSH_EVERY = 1000
 
 
 @dataclass
@@ -74,14 +75,15 @@ class _Index:
                 )
             )
         }
-        self.owners: dict[tuple[IdentifierKind, str], int] = {
+        # The child each identifier belongs to: its id, or a new child not yet written.
+        self.owners: dict[tuple[IdentifierKind, str], int | Child] = {
             (identifier.kind, identifier.value): identifier.child_id
             for identifier in db_session.scalars(
                 select(ChildIdentifier).where(ChildIdentifier.borough_id == borough_id)
             )
         }
 
-    def matching_child(self, item: ChildRow) -> int | None:
+    def matching_child(self, item: ChildRow) -> int | Child | None:
         """The child of the index the row's NHS number, else its pupil number, belongs to."""
         for key in _identifiers(item):
             if key in self.owners:
@@ -104,15 +106,20 @@ class _Index:
             "index: check the row, or ask the borough CAF contact to look into it",
         )
 
-    def keep_identifiers(self, item: ChildRow, child_id: int) -> None:
+    def keep_identifiers(self, item: ChildRow, child: int | Child) -> None:
         for kind, value in _identifiers(item):
             if (kind, value) not in self.owners:
-                self.db_session.add(
-                    ChildIdentifier(
-                        borough_id=self.borough_id, child_id=child_id, kind=kind, value=value
-                    )
-                )
-                self.owners[(kind, value)] = child_id
+                identifier = ChildIdentifier(borough_id=self.borough_id, kind=kind, value=value)
+                _link(identifier, child)
+                self.db_session.add(identifier)
+                self.owners[(kind, value)] = child
+
+
+def _link(row: ChildIdentifier | ChildSourceRecord, child: int | Child) -> None:
+    if isinstance(child, Child):
+        row.child = child
+    else:
+        row.child_id = child
 
 
 def _new_reference(db_session: Session, borough: Borough) -> str:
@@ -200,6 +207,16 @@ def counts(run: ChildImportRun) -> dict[str, int]:
 def _apply(
     db_session: Session, borough: Borough, index: _Index, rows: list[ChildRow], run: ChildImportRun
 ) -> None:
+    # New children are written together (a statement for many rows), not one at a time.
+    with db_session.no_autoflush:
+        for start in range(0, len(rows), FLUSH_EVERY):
+            _apply_rows(db_session, borough, index, rows[start : start + FLUSH_EVERY], run)
+            db_session.flush()
+
+
+def _apply_rows(
+    db_session: Session, borough: Borough, index: _Index, rows: list[ChildRow], run: ChildImportRun
+) -> None:
     now = utcnow()
     for item in rows:
         fingerprint = item.fingerprint()
@@ -217,26 +234,24 @@ def _apply(
             record.left_at = None
             run.updated += 1
             continue
-        child_id = index.matching_child(item)
-        if child_id is not None:
+        child = index.matching_child(item)
+        if child is not None:
             run.linked += 1
         else:
             child = Child(unique_reference=_new_reference(db_session, borough), borough=borough)
             _set_details(child, item)
             db_session.add(child)
-            db_session.flush()
-            child_id = child.id
             run.new += 1
-        index.keep_identifiers(item, child_id)
+        index.keep_identifiers(item, child)
         record = ChildSourceRecord(
             borough_id=borough.id,
             source=run.source,
             source_id=item.source_id,
-            child_id=child_id,
             row_hash=fingerprint,
             first_seen_at=now,
             last_seen_at=now,
         )
+        _link(record, child)
         db_session.add(record)
         index.records[item.source_id] = record
 
