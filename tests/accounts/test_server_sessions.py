@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from tests.conftest import sign_in
 from tests.factories import make_borough, make_organisation, make_user
+from tests.queries import statements_run
 from webapp import db
 from webapp.access.permissions import Role
 from webapp.accounts.session_store import SignInSession, describe_device
@@ -188,3 +189,18 @@ def test_a_forged_or_unknown_key_is_a_new_anonymous_session(app, people):
 )
 def test_devices_are_named_plainly(user_agent, device):
     assert describe_device(user_agent) == device
+
+
+@pytest.mark.parametrize("path", ["/static/ecaf.css", "/assets/govuk-frontend.min.css"])
+def test_styles_and_scripts_are_served_without_reading_or_writing_the_session(
+    app, client, people, path
+):
+    """A page brings several files with it: they need no session, so they cost no query,
+    and do not count as activity (the URL is only matched after the session is opened)."""
+    sign_in(client, people["person"])
+    with statements_run(app) as seen:
+        response = client.get(path)
+    assert response.status_code == 200
+    assert seen == []
+    assert "Set-Cookie" not in response.headers
+    assert signed_in(client)

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from flask import current_app
-from sqlalchemy import event
 
 from tests.assessments.answers import CAF_ASSESSMENT
 from tests.conftest import POSTGRES_URL, sign_in
@@ -23,7 +22,7 @@ from tests.factories import (
     make_organisation,
     make_user,
 )
-from tests.queries import is_page_query
+from tests.queries import is_page_query, statements_run
 from webapp import db
 from webapp.audit import services as audit
 from webapp.audit.verification import verify_chain
@@ -80,20 +79,10 @@ def assessed_episode(app):
 
 def page_statements(app, client, path: str) -> list[str]:
     """The statements one GET of `path` runs, the session store's own and BEGIN left out."""
-    seen: list[str] = []
-
-    def remember(_conn, _cursor, statement, *_rest):
-        if is_page_query(statement):
-            seen.append(statement)
-
-    engine = db.engine_for(app)
-    event.listen(engine, "before_cursor_execute", remember)
-    try:
+    with statements_run(app) as seen:
         response = client.get(path)
-    finally:
-        event.remove(engine, "before_cursor_execute", remember)
     assert response.status_code == 200
-    return seen
+    return [statement for statement in seen if is_page_query(statement)]
 
 
 def test_the_episode_page_runs_a_fixed_number_of_statements(app, client, assessed_episode):
@@ -157,15 +146,8 @@ def test_on_sqlite_the_page_reads_while_another_request_holds_the_write_lock(
     path = f"/episodes/{episode.id}"
     client.get(path)
     db.session.commit()
-    seen: list[str] = []
-
-    def remember(_conn, _cursor, statement, *_rest):
-        seen.append(statement)
-
-    engine = db.engine_for(app)
     writer = app.extensions["caf_db"]()  # another request's transaction, holding the lock
     audit.record(writer, "test.written_meanwhile")
-    event.listen(engine, "before_cursor_execute", remember)
     responses = []
 
     def read() -> None:
@@ -173,19 +155,19 @@ def test_on_sqlite_the_page_reads_while_another_request_holds_the_write_lock(
             responses.append(client.get(path))
 
     reader = threading.Thread(target=read)
-    try:
-        reader.start()
-        deadline = time.monotonic() + 20
-        while not any("FROM sharing_decision" in text for text in seen):
-            assert time.monotonic() < deadline, "the page did not read while the lock was held"
-            time.sleep(0.05)
-        time.sleep(0.3)
-        assert reader.is_alive(), "the page waits for the lock to append its event"
-        writer.commit()
-    finally:
-        writer.close()
-        reader.join(timeout=30)
-        event.remove(engine, "before_cursor_execute", remember)
+    with statements_run(app) as seen:
+        try:
+            reader.start()
+            deadline = time.monotonic() + 20
+            while not any("FROM sharing_decision" in text for text in seen):
+                assert time.monotonic() < deadline, "the page did not read while locked out"
+                time.sleep(0.05)
+            time.sleep(0.3)
+            assert reader.is_alive(), "the page waits for the lock to append its event"
+            writer.commit()
+        finally:
+            writer.close()
+            reader.join(timeout=30)
     assert responses and responses[0].status_code == 200
     actions = [event.action for event in audit.events_in_order(db.session)][-2:]
     assert actions == ["test.written_meanwhile", "episode.viewed"]

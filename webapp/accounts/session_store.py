@@ -111,12 +111,27 @@ def _signed_in_user_id(data: dict) -> int | None:
     return int(user_id) if user_id.isdigit() else None
 
 
+def _for_static_file(app: Flask, path: str) -> bool:
+    """Whether `path` is a static file's. Flask matches the URL only after opening the
+    session, so `request.endpoint` is not known yet: the static routes' paths are compared
+    instead."""
+    prefixes = app.extensions.get("caf_static_prefixes")
+    if prefixes is None:
+        prefixes = tuple(
+            rule.rule.partition("<")[0]
+            for rule in app.url_map.iter_rules()
+            if rule.endpoint in STATIC_ENDPOINTS
+        )
+        app.extensions["caf_static_prefixes"] = prefixes
+    return path.startswith(prefixes)
+
+
 class DatabaseSessionInterface(SessionInterface):
     serializer = TaggedJSONSerializer()
 
     def open_session(self, app: Flask, request) -> ServerSession:
         key = request.cookies.get(self.get_cookie_name(app))
-        if request.endpoint in STATIC_ENDPOINTS:
+        if _for_static_file(app, request.path):
             # Styles, scripts and fonts need no session: they never touch the database.
             return StaticSession()
         if not key or len(key) > 100:
