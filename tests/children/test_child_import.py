@@ -249,3 +249,20 @@ def test_the_published_template_imports_as_it_is(runner_cli, borough):
     result = run_import(runner_cli, TEMPLATE)
     assert result.exit_code == 0, result.output
     assert count(Child) == 3
+
+
+def test_an_unknown_borough_or_a_blank_source_is_refused_before_reading(
+    runner_cli, borough, tmp_path
+):
+    from webapp.cli import caf
+
+    path = write(tmp_path, AMELIA)
+    result = runner_cli.invoke(
+        caf, ["children", "import", str(path), "--borough", "nowhere", "--source", "Census"]
+    )
+    assert result.exit_code == 2
+    assert "no borough has the code 'nowhere'" in result.output
+    result = run_import(runner_cli, path, source="   ")
+    assert result.exit_code == 2
+    assert "the source's name must be 1 to 80 characters" in result.output
+    assert (count(Child), count(ChildImportRun)) == (0, 0)
