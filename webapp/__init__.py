@@ -53,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.consent import effects as consent_effects
     from webapp.crossborough import effects as transfer_effects
     from webapp.episodes import episode_effects, workflow
+    from webapp.monitoring import alerts
     from webapp.sharing import effects as sharing_effects
 
     # Each domain plugs its workflow effects and facts in; the workflow then checks that
@@ -72,6 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     documents.init_app(app)  # checks the Word templates against the form definitions
     db.init_app(app)
     mail.init_app(app)  # delivers, after each request, the e-mail it queued
+    alerts.init_app(app)  # checks the alert rules as documents leave the service
     passwords.init_app(app)
     security.init_app(app)  # CSRF and sign-in before the idle check that relies on them
     session_store.init_app(app)  # the cookie carries only an opaque key

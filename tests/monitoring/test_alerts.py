@@ -231,3 +231,25 @@ def test_a_caf_contact_never_decides_an_alert_about_themselves(app, world):
     colleague = app.test_client()
     sign_in(colleague, second)
     assert colleague.get(f"/access-alerts/{alert.id}").status_code == 200
+
+
+def test_bulk_downloads_raise_an_alert_for_another_caf_contact_to_decide(
+    signed_in, contact, nurse, world
+):
+    second = make_user(make_organisation(world.child.borough), Role.BOROUGH_CAF_CONTACT)
+    db.session.commit()
+    assert tune(contact, "bulk_downloads", 2, 1).status_code == 302
+    for _ in range(3):
+        search_for(nurse, world.child)  # searches are not documents
+    export = f"/children/{world.child.id}/access-history.csv"
+    assert contact.get(export).status_code == 200
+    assert alerts("bulk_downloads") == []
+
+    assert contact.get(export).status_code == 200
+
+    (alert,) = alerts("bulk_downloads")
+    assert alert.user_id == world.caf_contact.id
+    assert alert.summary.startswith("2 documents in 1 hour: ")
+    assert contact.get(f"/access-alerts/{alert.id}").status_code == 404
+    colleague = signed_in(second)
+    assert f"/access-alerts/{alert.id}" in colleague.get("/access-alerts").get_data(as_text=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Protocol
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
@@ -115,7 +115,20 @@ def record(
     }
     values["hash"] = _digest_values(audit_key(), previous_hash, values)
     event_id = db_session.execute(_INSERT_EVENT, values).scalar_one()
-    return AuditEvent(id=event_id, **values)
+    event = AuditEvent(id=event_id, **values)
+    for listener in current_app.extensions.get(LISTENERS, {}).get(action, ()):
+        listener(db_session, event)
+    return event
+
+
+LISTENERS = "audit_listeners"
+
+
+def listen(app: Flask, action: str, listener: Callable[[Session, AuditEvent], None]) -> None:
+    """Call `listener` with each `action` event as it is recorded, in its transaction: a
+    domain that watches what others do (webapp/monitoring) registers here, so that the
+    domains it watches need not know of it."""
+    app.extensions.setdefault(LISTENERS, {}).setdefault(action, []).append(listener)
 
 
 def events_in_order(db_session: Session) -> Iterator[AuditEvent]:

@@ -122,4 +122,9 @@ def tune(rule_key: str):
             db.session.commit()
             flash(f"{rule.title}: the borough's threshold has been saved")
             return redirect(url_for(".rules"))
-    return render_template("monitoring/alert_rule.html", rule=rule, form=form, default=rule.default)
+    return render_template(
+        "monitoring/alert_rule.html",
+        rule=rule,
+        form=form,
+        default_text=alerts.describe(rule, rule.default),
+    )

@@ -1,9 +1,10 @@
-"""Alert rules: patterns of child index searches that suggest someone is looking where they
-should not. Each rule is code, named here; its threshold (how many matching searches),
+"""Alert rules: patterns of access that suggest someone is looking where they should not.
+Each rule is code, named here; its threshold (how many matching searches or documents),
 window (over how many hours) and whether it runs are data, the national defaults below
-tuned by each borough (`AlertSetting`). Rules are checked as each search is recorded, in
-its transaction; an alert goes to the worklist of the CAF contacts of the searcher's
-borough, one open alert per person and rule in a window."""
+tuned by each borough (`AlertSetting`). Rules are checked as each search is recorded, and
+each document leaves the service (`init_app`), in its transaction; an alert goes to the
+worklist of the CAF contacts of the person's borough, one open alert per person and rule
+in a window."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import Flask
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -22,7 +24,7 @@ from webapp.audit.models import AuditEvent
 from webapp.children.models import Child
 from webapp.db import utcnow
 from webapp.monitoring.alert_models import AccessAlert, AlertOutcome, AlertSetting
-from webapp.monitoring.kinds import SEARCHED
+from webapp.monitoring.kinds import DOCUMENT_ACTIONS, SEARCHED
 from webapp.monitoring.models import SearchHit
 
 # What may follow a search: without one of these, it led nowhere.
@@ -46,8 +48,8 @@ def _reason(event: AuditEvent) -> str:
 
 
 @dataclass(frozen=True)
-class Search:
-    """The search being recorded, and what the rules read about it."""
+class Access:
+    """The access being recorded (a search, a document), and what the rules read about it."""
 
     db_session: Session
     user: User
@@ -92,15 +94,18 @@ class Search:
 class Rule:
     key: str
     title: str
-    #: What it looks for, with {threshold} and {hours} filled in from the setting.
+    #: What it looks for, with {threshold} and {hours} ("24 hours") filled in from the setting.
     looks_for: str
     default: Setting
-    #: How many matching searches there are (this one included), or 0 if this one does
-    #: not match (a rule is checked only when the search in hand is of its pattern).
-    count: Callable[[Search, Setting], int]
+    #: How many matching accesses there are (this one included), or 0 if this one does
+    #: not match (a rule is checked only when the access in hand is of its pattern).
+    count: Callable[[Access, Setting], int]
+    #: The audit actions it is checked on, and what it counts.
+    on: frozenset[str] = frozenset({SEARCHED})
+    counts: tuple[str, str] = ("search", "searches")
 
 
-def _without_follow_up(search: Search, setting: Setting) -> int:
+def _without_follow_up(search: Access, setting: Setting) -> int:
     followed = search.db_session.scalar(
         select(func.count())
         .select_from(AuditEvent)
@@ -113,7 +118,7 @@ def _without_follow_up(search: Search, setting: Setting) -> int:
     return 0 if followed else search.count_searches_since(setting)
 
 
-def _outside_borough(search: Search, setting: Setting) -> int:
+def _outside_borough(search: Access, setting: Setting) -> int:
     """Searches whose every result was a child of another borough."""
     home = search.user.borough_id
     if not search.children or any(child.borough_id == home for child in search.children):
@@ -132,7 +137,7 @@ def _outside_borough(search: Search, setting: Setting) -> int:
     return sum(1 for found in boroughs.values() if home not in found)
 
 
-def _shielded(search: Search, setting: Setting) -> int:
+def _shielded(search: Access, setting: Setting) -> int:
     """A shielded child found by someone who may not see their details: the borough CAF
     contact of the child's borough is the one person who may."""
 
@@ -166,7 +171,7 @@ def _surname(user: User) -> str:
     return parts[-1].casefold() if parts else ""
 
 
-def _same_surname(search: Search, setting: Setting) -> int:
+def _same_surname(search: Access, setting: Setting) -> int:
     surname = _surname(search.user)
     if not surname or not any(child.family_name.casefold() == surname for child in search.children):
         return 0
@@ -185,7 +190,7 @@ def _same_surname(search: Search, setting: Setting) -> int:
     )
 
 
-def _unusual_hours(search: Search, setting: Setting) -> int:
+def _unusual_hours(search: Access, setting: Setting) -> int:
     if search.event.occurred_at.hour in WORKING_HOURS:
         return 0
     return sum(
@@ -193,12 +198,28 @@ def _unusual_hours(search: Search, setting: Setting) -> int:
     )
 
 
-def _other_reasons(search: Search, setting: Setting) -> int:
+def _other_reasons(search: Access, setting: Setting) -> int:
     if not search.reason.startswith(OTHER_REASON):
         return 0
     return sum(
         1 for event in search.searches_since(setting) if _reason(event).startswith(OTHER_REASON)
     )
+
+
+def _documents(search: Access, setting: Setting) -> int:
+    """Documents produced or downloaded in the window, counting no further than the
+    threshold."""
+    recent = (
+        select(AuditEvent.id)
+        .where(
+            AuditEvent.actor_id == search.user.id,
+            AuditEvent.action.in_(DOCUMENT_ACTIONS),
+            AuditEvent.occurred_at >= search.since(setting),
+        )
+        .limit(setting.threshold)
+        .subquery()
+    )
+    return search.db_session.scalar(select(func.count()).select_from(recent)) or 0
 
 
 RULES: dict[str, Rule] = {
@@ -207,7 +228,7 @@ RULES: dict[str, Rule] = {
         Rule(
             "no_follow_up",
             "Many searches with no follow-up",
-            "{threshold} or more searches within {hours} hours, and no CAF started, no "
+            "{threshold} or more searches within {hours}, and no CAF started, no "
             "request to join a team and no urgent access in that time",
             Setting(10, 24),
             _without_follow_up,
@@ -215,7 +236,7 @@ RULES: dict[str, Rule] = {
         Rule(
             "outside_borough",
             "Searches for children far outside the person's borough",
-            "{threshold} or more searches within {hours} hours that found only children of "
+            "{threshold} or more searches within {hours} that found only children of "
             "other boroughs",
             Setting(3, 24),
             _outside_borough,
@@ -223,14 +244,14 @@ RULES: dict[str, Rule] = {
         Rule(
             "shielded_child",
             "Searches that found a shielded child",
-            "{threshold} or more searches within {hours} hours that found a shielded child",
+            "{threshold} or more searches within {hours} that found a shielded child",
             Setting(1, 24),
             _shielded,
         ),
         Rule(
             "same_surname",
             "Searches for a child who shares the person's surname",
-            "{threshold} or more searches within {hours} hours that found a child with the "
+            "{threshold} or more searches within {hours} that found a child with the "
             "person's own family name",
             Setting(1, 24),
             _same_surname,
@@ -238,16 +259,25 @@ RULES: dict[str, Rule] = {
         Rule(
             "unusual_hours",
             "Searches at unusual hours",
-            "{threshold} or more searches within {hours} hours made between 20:00 and 07:00 (UTC)",
+            "{threshold} or more searches within {hours} made between 20:00 and 07:00 (UTC)",
             Setting(3, 24),
             _unusual_hours,
         ),
         Rule(
             "other_reasons",
             "Repeated \u201canother reason\u201d",
-            "{threshold} or more searches within {hours} hours giving \u201canother reason\u201d",
+            "{threshold} or more searches within {hours} giving \u201canother reason\u201d",
             Setting(5, 24),
             _other_reasons,
+        ),
+        Rule(
+            "bulk_downloads",
+            "Bulk downloads",
+            "{threshold} or more documents produced or downloaded within {hours}",
+            Setting(20, 1),
+            _documents,
+            on=DOCUMENT_ACTIONS,
+            counts=("document", "documents"),
         ),
     )
 }
@@ -266,8 +296,12 @@ def settings_for(db_session: Session, borough_id: int) -> dict[str, Setting]:
     return {key: tuned.get(key, rule.default) for key, rule in RULES.items()}
 
 
+def hours(count: int) -> str:
+    return f"{count} hour" if count == 1 else f"{count} hours"
+
+
 def describe(rule: Rule, setting: Setting) -> str:
-    return rule.looks_for.format(threshold=setting.threshold, hours=setting.window_hours)
+    return rule.looks_for.format(threshold=setting.threshold, hours=hours(setting.window_hours))
 
 
 class SettingInvalid(ValueError):
@@ -320,16 +354,17 @@ def tune(
     )
 
 
-def check_search(
-    db_session: Session, user: User, event: AuditEvent, children: Sequence[Child]
+def check(
+    db_session: Session, user: User, event: AuditEvent, children: Sequence[Child] = ()
 ) -> list[AccessAlert]:
-    """Check the rules against a search being recorded; raise the alerts it sets off."""
-    search = Search(db_session, user, event, children)
+    """Check the rules on the event's action against an access being recorded (a search,
+    with the children it found; a document); raise the alerts it sets off."""
+    search = Access(db_session, user, event, children)
     raised = []
     for key, setting in settings_for(db_session, user.borough_id).items():
-        if not setting.enabled:
-            continue
         rule = RULES[key]
+        if not setting.enabled or event.action not in rule.on:
+            continue
         found = rule.count(search, setting)
         if found < setting.threshold or _open_alert(db_session, user, key, search.since(setting)):
             continue
@@ -337,8 +372,8 @@ def check_search(
             borough_id=user.borough_id,
             user_id=user.id,
             rule=key,
-            summary=f"{found} {'search' if found == 1 else 'searches'} in {setting.window_hours} "
-            f"hours: {describe(rule, setting)}.",
+            summary=f"{found} {rule.counts[found != 1]} in {hours(setting.window_hours)}: "
+            f"{describe(rule, setting)}.",
             event_id=event.id,
             raised_at=event.occurred_at,
         )
@@ -434,3 +469,15 @@ def record_outcome(
         outcome=outcome.value,
         comment=comment,
     )
+
+
+def _document_recorded(db_session: Session, event: AuditEvent) -> None:
+    user = db_session.get(User, event.actor_id) if event.actor_id is not None else None
+    if user is not None:
+        check(db_session, user, event)
+
+
+def init_app(app: Flask) -> None:
+    """Check the document rules as each document leaves the service."""
+    for action in DOCUMENT_ACTIONS:
+        audit.listen(app, action, _document_recorded)

@@ -23,4 +23,4 @@ def record(db_session: Session, user: User, event: AuditEvent, children: Sequenc
     ]
     if rows:
         db_session.execute(insert(SearchHit), rows)
-    alerts.check_search(db_session, user, event, children)
+    alerts.check(db_session, user, event, children)
