@@ -14,7 +14,6 @@ plain page. Writes benchmarks/results/reports_page.json.
 from __future__ import annotations
 
 import argparse
-import contextvars
 import json
 import os
 import platform
@@ -28,10 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from flask.testing import FlaskClient  # noqa: E402
+from forms_render import BenchClient  # noqa: E402 - benchmarks/, the script's folder
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from tests.conftest import CheckedClient, make_test_config, sign_in  # noqa: E402
+from tests.conftest import make_test_config, sign_in  # noqa: E402
 from tests.factories import make_borough, make_organisation, make_user  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp import db as database  # noqa: E402
@@ -44,15 +43,6 @@ from webapp.reports import services, synthetic  # noqa: E402
 from webapp.reports.forms import default_start  # noqa: E402
 from webapp.reports.queries import Period  # noqa: E402
 from webapp.reports.scope import scope_for  # noqa: E402
-
-
-class BenchClient(CheckedClient):
-    """The test suite's client without its page checks (parsing every page would be timed)."""
-
-    def open(self, *args, **kwargs):
-        kwargs.setdefault("base_url", "https://localhost")
-        database.session.commit()
-        return contextvars.Context().run(FlaskClient.open, self, *args, **kwargs)
 
 
 def timed(action, rounds: int) -> dict[str, float]:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from sqlalchemy import select
 
-from tests.reports.world import PERIOD, tables
+from tests.factories import make_child, make_episode
+from tests.reports.world import PERIOD, SINCE, months_ago, tables
 from webapp import db
 from webapp.audit.models import AuditEvent
+from webapp.govuk_dates import govuk_date
+from webapp.reports.forms import end_of_month
 
 
 def test_a_manager_reads_their_teams_figures(world, signed_in):
@@ -150,3 +155,23 @@ def test_reading_a_report_is_audited(world, signed_in):
     )
     assert len(events) == 1 and events[0].actor_id == world.caf_contact.id
     assert '"sector": "school"' in events[0].detail
+
+
+def test_a_report_counts_whole_months_so_days_cannot_be_subtracted(world, signed_in):
+    one_day = months_ago(2, day=14)
+    make_episode(
+        make_child(world.borough), world.health_practitioner, state="delivering", opened_at=one_day
+    )
+    db.session.commit()
+    client = signed_in(world.caf_contact)
+
+    def report_to(day: date):
+        query = PERIOD | {"until-day": day.day, "until-month": day.month, "until-year": day.year}
+        return client.get("/reports", query_string=query)
+
+    before, on = report_to(one_day.date() - timedelta(days=1)), report_to(one_day.date())
+    assert tables(before) == tables(on)
+    page = before.get_data(as_text=True)
+    heading = page.split('id="period">')[1].split("<")[0]
+    last_day = end_of_month(one_day.date())
+    assert heading == f"{govuk_date(SINCE)} to {govuk_date(last_day)}"

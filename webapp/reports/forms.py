@@ -19,6 +19,11 @@ def default_start(today: date) -> date:
     return date(month_index // 12, month_index % 12 + 1, 1)
 
 
+def end_of_month(day: date) -> date:
+    month_index = day.year * 12 + day.month  # the next month's
+    return date(month_index // 12, month_index % 12 + 1, 1) - timedelta(days=1)
+
+
 class ReportForm(FlaskForm):
     """No CSRF token: the form changes nothing, and a report has its own address."""
 
@@ -65,12 +70,16 @@ class ReportForm(FlaskForm):
             raise ValidationError(
                 "The date the report ends must be the same as or after the date it starts"
             )
-        if until - since > timedelta(days=LONGEST_DAYS):
+        if end_of_month(until) - since.replace(day=1) > timedelta(days=LONGEST_DAYS):
             field.wrong_parts = ("day", "month", "year")
             raise ValidationError("The report must cover 3 years or less")
 
     def period(self) -> tuple[date, date]:
-        return (self.since.data or default_start(self.today), self.until.data or self.today)
+        """The whole calendar months the dates fall in: a report never counts part of a
+        month, so that two reports a day apart cannot be subtracted to isolate the CAFs
+        of one day."""
+        since = self.since.data or default_start(self.today)
+        return since.replace(day=1), end_of_month(self.until.data or self.today)
 
     def chosen(self) -> dict[str, str | None]:
         return {

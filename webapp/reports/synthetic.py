@@ -51,34 +51,27 @@ def generate(db_session: Session, borough: Borough, episodes: int, seed: int = 2
         size = min(BATCH, episodes - added)
         numbers = range(added, added + size)
         children = [_child(chance, borough, f"{prefix}{number:07d}", now) for number in numbers]
-        db_session.execute(insert(Child), children)
-        ids = dict(
-            db_session.execute(
-                select(Child.unique_reference, Child.id).where(
-                    Child.unique_reference.in_([child["unique_reference"] for child in children])
-                )
-            ).all()
-        )
+        ids = _inserted(db_session, Child, Child.unique_reference, children, "unique_reference")
         rows, history = [], []
         for child in children:
             state = chance.choices(states, weights)[0]
             rows.append(
                 _episode(chance, child, ids[child["unique_reference"]], state, assessors, now)
             )
-        db_session.execute(insert(Episode), rows)
-        episode_ids = dict(
-            db_session.execute(
-                select(Episode.reference, Episode.id).where(
-                    Episode.reference.in_([row["reference"] for row in rows])
-                )
-            ).all()
-        )
+        episode_ids = _inserted(db_session, Episode, Episode.reference, rows, "reference")
         for row in rows:
             history += _history(chance, row, episode_ids[row["reference"]])
         if history:
             db_session.execute(insert(EpisodeTransition), history)
         added += size
     return added
+
+
+def _inserted(db_session: Session, model, key_column, rows: list[dict], key: str) -> dict:
+    """Insert the rows in one statement; their ids, by `key`."""
+    db_session.execute(insert(model), rows)
+    found = select(key_column, model.id).where(key_column.in_([row[key] for row in rows]))
+    return dict(db_session.execute(found).all())
 
 
 def _child(chance: random.Random, borough: Borough, reference: str, now: datetime) -> dict:
@@ -134,6 +127,21 @@ def _episode(
     }
 
 
+def _step(episode: dict, episode_id: int, at: datetime, state: str) -> dict:
+    return {
+        "episode_id": episode_id,
+        "occurred_at": at,
+        "actor_id": episode["assessor_id"],
+        "trigger": state,
+        "title": state,
+        "from_state": "",
+        "to_state": state,
+        "comment": "",
+        "workflow_id": "caf",
+        "workflow_version": 1,
+    }
+
+
 def _history(chance: random.Random, episode: dict, episode_id: int) -> list[dict]:
     steps = []
     at = episode["opened_at"]
@@ -141,33 +149,8 @@ def _history(chance: random.Random, episode: dict, episode_id: int) -> list[dict
         if episode["state"] not in reached:
             break
         at = at + timedelta(days=chance.randint(5, 90))
-        steps.append(
-            {
-                "episode_id": episode_id,
-                "occurred_at": at,
-                "actor_id": episode["assessor_id"],
-                "trigger": state,
-                "title": state,
-                "from_state": "",
-                "to_state": state,
-                "comment": "",
-                "workflow_id": "caf",
-                "workflow_version": 1,
-            }
-        )
+        steps.append(_step(episode, episode_id, at, state))
     if episode["state"] in ("referred_to_social_care", "transferred"):
-        steps.append(
-            {
-                "episode_id": episode_id,
-                "occurred_at": episode["closed_at"] or at + timedelta(days=20),
-                "actor_id": episode["assessor_id"],
-                "trigger": episode["state"],
-                "title": episode["state"],
-                "from_state": "",
-                "to_state": episode["state"],
-                "comment": "",
-                "workflow_id": "caf",
-                "workflow_version": 1,
-            }
-        )
+        at = episode["closed_at"] or at + timedelta(days=20)
+        steps.append(_step(episode, episode_id, at, episode["state"]))
     return steps
