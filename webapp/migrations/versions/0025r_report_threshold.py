@@ -22,5 +22,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("borough") as batch:
-        batch.drop_column("report_threshold")
+    # Not a batch (which would copy the table): on SQLite the copy drops the borough table
+    # that every other table's foreign keys point at. SQLite drops a plain column itself.
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE borough DROP COLUMN report_threshold")
+    else:
+        op.drop_column("borough", "report_threshold")
