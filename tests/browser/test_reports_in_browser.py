@@ -12,17 +12,18 @@ from webapp import db
 
 
 @pytest.fixture
-def manager_email(live_app):
+def emails(live_app):
+    """The report world's people's addresses, by their part in it."""
     with live_app.app_context():
         world = build_world()
         db.session.commit()
-        return world.school_manager.email
+        return {"manager": world.school_manager.email, "administrator": world.borough_admin.email}
 
 
 def test_a_manager_reads_their_report_changes_the_period_and_downloads_it(
-    page, live_server, manager_email, artifacts
+    page, live_server, emails, artifacts
 ):
-    sign_in(page, live_server, manager_email)
+    sign_in(page, live_server, emails["manager"])
     page.get_by_role("link", name="See reports on how CAFs are going").click()
     page.wait_for_url(f"{live_server}/reports")
     assert page.locator("h1").inner_text() == "How CAFs are going"
@@ -55,3 +56,17 @@ def test_a_manager_reads_their_report_changes_the_period_and_downloads_it(
     content = Path(download.path()).read_text(encoding="utf-8")
     assert content.startswith("Report,")
     assert "CAFs started in the period" in content
+
+
+def test_an_administrator_sets_the_threshold_by_keyboard(page, live_server, emails):
+    sign_in(page, live_server, emails["administrator"])
+    page.goto(f"{live_server}/reports/threshold")
+    assert_no_axe_violations(page, "threshold")
+    page.fill("#threshold", "4")
+    page.keyboard.press("Enter")
+    page.locator(".govuk-error-summary").wait_for(state="visible")
+    assert_no_axe_violations(page, "threshold errors")
+    page.fill("#threshold", "8")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server}/reports")
+    assert "fewer than 8" in page.locator("main").inner_text()

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
 
-from webapp.govuk_fields import GovukDateField, select
+from webapp.govuk_fields import GovukDateField, select, submit_button, text_input
 
 ANY = ""
 LONGEST_DAYS = 3 * 366
@@ -86,3 +86,29 @@ class ReportForm(FlaskForm):
             name: (getattr(self, name).data or None) if getattr(self, name, None) else None
             for name in ("borough", "sector", "age", "area")
         }
+
+
+THRESHOLD_MIN = 5
+THRESHOLD_MAX = 50
+THRESHOLD_MESSAGE = (
+    f"Enter a whole number from {THRESHOLD_MIN} to {THRESHOLD_MAX}, like {THRESHOLD_MIN}"
+)
+
+
+class ThresholdForm(FlaskForm):
+    """A borough's suppression threshold: never below the national default of 5."""
+
+    threshold = text_input(
+        "Smallest count shown",
+        required=THRESHOLD_MESSAGE,
+        max_length=3,
+        strip=True,
+        hint=f"Counts below it are shown as “fewer than …”. From {THRESHOLD_MIN} to "
+        f"{THRESHOLD_MAX}.",
+    )
+    submit = submit_button("Save the threshold")
+
+    def validate_threshold(self, field):
+        text = field.data or ""
+        if not text.isdigit() or not THRESHOLD_MIN <= int(text) <= THRESHOLD_MAX:
+            raise ValidationError(THRESHOLD_MESSAGE)

@@ -42,12 +42,13 @@ class Scope:
 
 
 def _threshold(db_session: Session, borough_id: int | None) -> int:
-    """The borough's suppression threshold; for every borough, the strictest of them."""
+    """The borough's suppression threshold; for every borough, the strictest of them;
+    never below the national default."""
     statement = select(func.max(Borough.report_threshold))
     if borough_id is not None:
         statement = statement.where(Borough.id == borough_id)
     value = db_session.scalar(statement)
-    return value if value and value > 1 else DEFAULT_THRESHOLD
+    return max(value or DEFAULT_THRESHOLD, DEFAULT_THRESHOLD)
 
 
 def scope_for(db_session: Session, user: User) -> Scope | None:

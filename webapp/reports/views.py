@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp import db
@@ -18,7 +18,7 @@ from webapp.audit.requests import audited
 from webapp.db import utcnow
 from webapp.episodes import workflow
 from webapp.reports import export, services
-from webapp.reports.forms import ReportForm
+from webapp.reports.forms import ReportForm, ThresholdForm
 from webapp.reports.queries import Period
 from webapp.reports.scope import Scope, scope_for
 
@@ -143,3 +143,27 @@ def _export(file_format: str):
             "Content-Disposition": f'attachment; filename="caf-report-{period}.{file_format}"'
         },
     )
+
+
+@bp.route("/threshold", methods=["GET", "POST"])
+@requires(Permission.BOROUGH_ADMINISTER)
+def threshold():
+    """A borough administrator sets the borough's suppression threshold."""
+    borough = current_user.borough
+    form = ThresholdForm(data={"threshold": str(borough.report_threshold)})
+    if form.validate_on_submit():
+        previous, borough.report_threshold = borough.report_threshold, int(form.threshold.data)
+        audited(
+            "reports.threshold_changed",
+            object_type="borough",
+            object_id=borough.id,
+            previous=previous,
+            threshold=borough.report_threshold,
+        )
+        db.session.commit()
+        flash(
+            f"Reports now show counts below {borough.report_threshold} as “fewer than "
+            f"{borough.report_threshold}”"
+        )
+        return redirect(url_for(".index"))
+    return render_template("reports/threshold.html", form=form, borough=borough)
