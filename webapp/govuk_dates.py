@@ -5,8 +5,9 @@ and by the code that words documents, so that every place says a date the same w
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -20,6 +21,17 @@ def govuk_date(value: date) -> str:
 def govuk_date_time(value: datetime) -> str:
     """ "5 March 2024 at 14:30", on the 24-hour clock."""
     return f"{govuk_date(value)} at {value.strftime('%H:%M')}"
+
+
+UK = ZoneInfo("Europe/London")
+
+
+def uk_time(value: datetime) -> datetime:
+    """A time kept in UTC (without a zone, as the database keeps it) on the UK's clocks:
+    GMT in winter, BST in summer."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UK)
 
 
 def init_app(app: Flask) -> None:

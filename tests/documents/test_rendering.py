@@ -69,7 +69,7 @@ def test_every_document_shows_its_provenance(filled):
     assert opened.answer_to("Form") == "Common Assessment Framework (CAF) assessment, version 1"
     assert opened.answer_to("Borough") == episode.borough.name
     generated = opened.answer_to("Generated")
-    assert filled.world["assessor"].full_name in generated and " UTC by " in generated
+    assert filled.world["assessor"].full_name in generated and " (UK time) by " in generated
     number = opened.answer_to("Document number")
     assert number.isdigit()
     assert episode.reference in opened.footer and f"document {number}" in opened.footer
@@ -148,7 +148,7 @@ def test_the_consent_statement_has_signature_blocks_with_printed_names(filled):
     assert rows["Parent or carer"][2] == "Pat Parent"
     assert rows["Practitioner"][2] == filled.world["assessor"].full_name
     assert rows["Child or young person"][2].startswith("____")
-    assert all(row[3] == "____ / ____ / ________" for row in rows.values())
+    assert all(row[3] == "____\u00a0/\u00a0____\u00a0/\u00a0________" for row in rows.values())
     assert opened.answer_to("To share the information with the agencies named below") == "Agreed"
     assert "Who is giving consent" in opened.headings
 

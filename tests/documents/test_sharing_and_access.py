@@ -83,7 +83,7 @@ def test_a_copy_for_a_consented_agency_leaves_out_the_answer_and_is_in_the_regis
     opened = Opened(response.get_data())
     assert SECRET_ADDRESS not in opened.text
     assert opened.answer_to("Address") == "Not shared at the family’s request"
-    assert opened.answer_to("Prepared for") == "To share with Riverside Health Visiting"
+    assert opened.answer_to("Prepared for") == "Riverside Health Visiting"
 
     (entry,) = register_entries()
     assert entry.basis is SharingBasis.CONSENT

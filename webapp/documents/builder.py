@@ -57,6 +57,24 @@ def _paragraph(
     return paragraph
 
 
+def _keep_with_next(*paragraphs) -> None:
+    for paragraph in paragraphs:
+        paragraph.paragraph_format.keep_with_next = True
+
+
+def _keep_row_together(row, *, header: bool = False, with_next: bool = True) -> None:
+    """A table row that is never split across pages; a header row is repeated on each page
+    the table runs onto; with `with_next`, the row stays on the page of the row after it,
+    so that a table's header is never left alone at the bottom of a page."""
+    properties = row._tr.get_or_add_trPr()
+    properties.append(OxmlElement("w:cantSplit"))
+    if header:
+        properties.append(OxmlElement("w:tblHeader"))
+    if with_next:
+        for cell in row.cells:
+            _keep_with_next(*cell.paragraphs)
+
+
 def _tag(document, tag: str) -> None:
     """A paragraph holding only a docxtpl `{%p ... %}` tag (removed when rendered)."""
     document.add_paragraph(tag)
@@ -129,7 +147,7 @@ def _question_table(document) -> None:
 
 
 def _repeating_table(document) -> None:
-    _paragraph(document, "{{ block.label }}", bold=True)
+    _keep_with_next(_paragraph(document, "{{ block.label }}", bold=True))
     table = document.add_table(rows=4, cols=3)
     table.style = "Table Grid"
     table.cell(0, 0).text = "{%tc for column in block.columns %}"
@@ -137,6 +155,8 @@ def _repeating_table(document) -> None:
     table.cell(0, 1).paragraphs[0].runs[0].bold = True
     _set_cell_shading(table.cell(0, 1), "F3F2F1")
     table.cell(0, 2).text = "{%tc endfor %}"
+    _keep_row_together(table.rows[0], header=True)
+    _keep_row_together(table.rows[2], with_next=False)
     table.cell(1, 0).text = "{%tr for entry in block.entries %}"
     table.cell(2, 0).text = "{%tc for cell in entry %}"
     table.cell(2, 1).text = "{{ cell }}"
@@ -160,27 +180,41 @@ def _sections(document) -> None:
     _tag(document, "{%p endfor %}")
 
 
+#: The signature table's columns and their widths: room to sign, and a date line that fits.
+SIGNATURE_COLUMNS = (("Signed by", 3.2), ("Signature", 4.6), ("Printed name", 4.4), ("Date", 4.8))
+
+
 def _signatures(document) -> None:
+    """The signatures on one page, header and all: the heading, its sentence and every row
+    keep with the next, and no row splits across pages."""
     _tag(document, "{%p if signatures %}")
-    document.add_heading("Signatures", level=1)
-    _paragraph(
-        document,
-        "By signing, you confirm that the information above is correct and that you "
-        "understand who it will be shared with and why.",
-        size=9,
+    _keep_with_next(document.add_heading("Signatures", level=1))
+    _keep_with_next(
+        _paragraph(
+            document,
+            "By signing, you confirm that the information above is correct and that you "
+            "understand who it will be shared with and why.",
+            size=9,
+        )
     )
     table = document.add_table(rows=4, cols=4)
     table.style = "Table Grid"
-    for index, heading in enumerate(("Signed by", "Signature", "Printed name", "Date")):
+    table.autofit = False
+    for index, (heading, width) in enumerate(SIGNATURE_COLUMNS):
         table.cell(0, index).text = heading
         table.cell(0, index).paragraphs[0].runs[0].bold = True
         _set_cell_shading(table.cell(0, index), "F3F2F1")
+        table.columns[index].width = Cm(width)  # the grid, which LibreOffice reads
+        for row in table.rows:
+            row.cells[index].width = Cm(width)  # each cell, which Word reads
     table.cell(1, 0).text = "{%tr for signature in signatures %}"
     table.cell(2, 0).text = "{{ signature.role }}"
     table.cell(2, 1).text = "\n\n"
     table.cell(2, 2).text = "{{ signature.name }}"
     table.cell(2, 3).text = "{{ signature.date }}"
     table.cell(3, 0).text = "{%tr endfor %}"
+    _keep_row_together(table.rows[0], header=True)
+    _keep_row_together(table.rows[2])
     _tag(document, "{%p endif %}")
 
 

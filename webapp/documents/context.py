@@ -214,10 +214,14 @@ def field_ids(sections: list[Section]) -> set[str]:
     return ids
 
 
+#: A date to write by hand, in no-break spaces: the line never wraps in its column.
+DATE_LINE = "____\u00a0/\u00a0____\u00a0/\u00a0________"
+
+
 def signature_blocks(roles: list[tuple[str, str, str]]) -> list[dict[str, str]]:
     """(role, printed name, date) for each signature; unknown names and dates are lines."""
     return [
-        {"role": role, "name": name or BLANK_LINE[:20], "date": date or "____ / ____ / ________"}
+        {"role": role, "name": name or BLANK_LINE[:20], "date": date or DATE_LINE}
         for role, name, date in roles
     ]
 

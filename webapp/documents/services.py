@@ -29,11 +29,12 @@ from webapp.documents.render import render_docx
 from webapp.documents.templates import TemplateSource, check_template, find_template
 from webapp.documents.types import CONSENT_STATEMENT, DOCUMENT_TYPES, DocumentType, for_form
 from webapp.episodes.models import Episode
-from webapp.govuk_dates import govuk_date_time
+from webapp.govuk_dates import govuk_date_time, uk_time
 from webapp.sharing import services as sharing
 from webapp.sharing.sensitive import SENSITIVE_NOTICE, covers_sensitive, withhold_sensitive
 
-FOR_OWN_RECORDS = "For the records of {organisation}"
+#: What "Prepared for" says of a copy the practitioner's own agency keeps.
+FOR_OWN_RECORDS = "{organisation}, for its own records"
 NOT_SHARED_NOTICE = (
     "Made to be shared: answers the family asked not to be shared are left out. "
     "Check a copy against eCAF's record with its document number."
@@ -95,7 +96,9 @@ def templates_root() -> Path:
 
 
 def _long_time(moment: datetime) -> str:
-    return f"{govuk_date_time(moment)} UTC"
+    """A time as it was on the clocks of the UK (GMT or BST), where the family read it; the
+    database keeps UTC."""
+    return f"{govuk_date_time(uk_time(moment))} (UK time)"
 
 
 def _response_label(response: FormResponse) -> str:
@@ -157,7 +160,7 @@ def _prepared_for(db_session: Session, user: User, recipient: Recipient) -> str:
             names.append(organisation.name)
     if recipient.name.strip():
         names.append(recipient.name.strip())
-    return "To share with " + ", ".join(names)
+    return ", ".join(names)
 
 
 def _template_for(episode: Episode, document_type: DocumentType) -> tuple[TemplateSource, bytes]:

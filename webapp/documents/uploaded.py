@@ -191,7 +191,7 @@ def sample(library, source: TemplateSource, borough_name: str, borough: str, doc
                 "form_version": str(form.version) if form is not None else "",
                 "version_label": "Sample",
                 "borough": borough_name,
-                "generated_at": "1 January 2026 at 09:00 UTC",
+                "generated_at": "1 January 2026 at 09:00 (UK time)",
                 "generated_by": user.full_name,
                 "generated_by_organisation": user.organisation.name,
                 "prepared_for": "Sample only: not for use with a family",
