@@ -12,10 +12,10 @@ import ipaddress
 import time
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, flash, render_template, request, session
+from flask import Flask, current_app, render_template, request, session
 from flask_login import current_user, logout_user
 
-from webapp import db
+from webapp import db, flashes
 from webapp.accounts.forms import SignInForm
 from webapp.audit import services as audit
 
@@ -66,7 +66,7 @@ def expire_idle_session():
     session["expired_user_id"] = user_id
     minutes = current_app.config["SESSION_IDLE_MINUTES"]
     if carried is None:
-        flash(f"You were signed out because you were inactive for {minutes} minutes")
+        flashes.important(f"You were signed out because you were inactive for {minutes} minutes")
         return None  # the view's access check sends the user to sign in
     session["resume_to"] = request.full_path.rstrip("?")
     return render_template(

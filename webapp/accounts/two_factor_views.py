@@ -11,7 +11,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     current_app,
-    flash,
     make_response,
     redirect,
     render_template,
@@ -21,7 +20,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from webapp import db
+from webapp import db, flashes
 from webapp.access.permissions import Permission
 from webapp.access.policy import public, requires
 from webapp.accounts import known_devices, two_factor
@@ -75,7 +74,7 @@ def _challenge() -> TwoFactorChallenge | None:
 
 def _start_again():
     session.pop(SESSION_KEY, None)
-    flash(EXPIRED)
+    flashes.important(EXPIRED)
     return redirect(url_for("accounts.sign_in"))
 
 
@@ -101,7 +100,7 @@ def _finish(challenge: TwoFactorChallenge, second_factor: str, page=None, messag
     db.session.commit()
     response = make_response(complete_sign_in(user, next_page))
     if message:  # after signing in, which starts a fresh session
-        flash(message)
+        flashes.important(message)
     if page is not None:  # a page to show instead (new recovery codes), once signed in
         response = make_response(page())
     known_devices.remember(request, response, user.email)
@@ -230,7 +229,7 @@ def new_recovery_codes():
     """New recovery codes, replacing the old ones, once a code from the app shows it is the
     person themselves."""
     if not two_factor.is_enrolled(current_user):
-        flash("Set up two-factor sign-in first")
+        flashes.important("Set up two-factor sign-in first")
         return redirect(url_for("two_factor.account"))
     form = AppCodeForm()
     form.submit.label.text = "Create new recovery codes"

@@ -6,7 +6,7 @@ from datetime import date
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from webapp import db
+from webapp import db, flashes
 from webapp.access.permissions import Permission
 from webapp.access.policy import (
     may,
@@ -211,7 +211,7 @@ def start_caf_consent(episode_id: int, registration_id: int):
         services.start_caf_consent(db.session, episode, registration, current_user, date.today())
     except services.RegistrationInvalid as invalid:
         db.session.rollback()
-        flash(invalid.errors["registration"])
+        flashes.important(invalid.errors["registration"])
         return redirect(url_for("consent.overview", episode_id=episode.id))
     db.session.commit()
     flash(

@@ -1,7 +1,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from webapp import db
+from webapp import db, flashes
 from webapp.access.permissions import Permission
 from webapp.access.policy import may, requires
 from webapp.accounts.sessions import client_address
@@ -114,7 +114,7 @@ def start_episode(child_id: int):
         )
     except AnotherOpenEpisode:
         db.session.rollback()
-        flash(
+        flashes.important(
             "This child already has an open CAF. Contact its lead professional, or ask to "
             "join its team around the child, instead of starting another."
         )

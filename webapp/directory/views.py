@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from webapp import db
+from webapp import db, flashes
 from webapp.access.permissions import Permission
 from webapp.access.policy import may, requires
 from webapp.accounts.sessions import client_address
@@ -162,7 +162,7 @@ def edit(service_id: int):
             form.form_errors.append(str(stale))
         else:
             db.session.commit()
-            flash("Your changes have been saved" if changed else "Nothing was changed")
+            flashes.saved_or_unchanged("Your changes have been saved", changed)
             return redirect(url_for(".show", service_id=service.id))
     return _edit_page(form, service)
 

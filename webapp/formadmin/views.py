@@ -24,7 +24,7 @@ from flask import url_for as real_url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from webapp import db
+from webapp import db, flashes
 from webapp.access.permissions import Permission
 from webapp.access.policy import requires
 from webapp.assessments import pages
@@ -191,7 +191,7 @@ def change(draft_id: int, kind: str):
     title, form_class = CHANGES[kind]
     result = services.checked(draft)
     if result.form is None:
-        flash("Fix the draft in the YAML view first")
+        flashes.important("Fix the draft in the YAML view first")
         return redirect(url_for(".yaml_view", draft_id=draft.id))
     change_form = form_class()
     _prepare(kind, change_form, result.form)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from webapp import db
+from webapp import db, flashes
 from webapp.access.permissions import Permission
 from webapp.access.policy import may, requires
 from webapp.accounts.sessions import client_address
@@ -124,11 +124,7 @@ def managers(team_id: int):
             show_errors(form, invalid.errors)
         else:
             db.session.commit()
-            flash(
-                f"The managers of {team.name} have been changed"
-                if changed
-                else "Nothing was changed"
-            )
+            flashes.saved_or_unchanged(f"The managers of {team.name} have been changed", changed)
             return redirect(url_for(".show", team_id=team.id))
     return render_template(
         "teams/managers.html", form=form, team=team, items=_manager_items(team, candidates)
@@ -182,7 +178,7 @@ def remove_member(team_id: int, account_id: int):
         db.session, team, current_user, account_id, client_address=client_address()
     )
     if account is None:
-        flash("That person is not in the team")
+        flashes.important("That person is not in the team")
     else:
         db.session.commit()
         flash(f"{account.full_name} is no longer in {team.name}")

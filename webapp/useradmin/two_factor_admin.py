@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 from wtforms.validators import DataRequired
 
-from webapp import db
+from webapp import db, flashes
 from webapp.access.permissions import Permission
 from webapp.access.policy import requires
 from webapp.accounts import two_factor
@@ -151,12 +151,11 @@ def requirement():
             client_address=client_address(),
         )
         db.session.commit()
-        flash(
-            "Nothing was changed"
-            if not changed
-            else "Everyone in the borough now needs a code from an authenticator app to sign in"
+        flashes.saved_or_unchanged(
+            "Everyone in the borough now needs a code from an authenticator app to sign in"
             if borough.two_factor_required
-            else "Only people who have set up an authenticator app now need a code to sign in"
+            else "Only people who have set up an authenticator app now need a code to sign in",
+            changed,
         )
         return redirect(url_for(".requirement"))
     return render_template("useradmin/two_factor_requirement.html", form=form, borough=borough)

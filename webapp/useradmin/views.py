@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from webapp import db
+from webapp import db, flashes
 from webapp.access.permissions import Permission, Role
 from webapp.access.policy import may, requires
 from webapp.accounts.models import User
@@ -120,7 +120,7 @@ def new():
             db.session.commit()
             flash(f"Account created. We have sent a link to set a password to {account.email}")
             if waiting:
-                flash(_waiting_message(waiting))
+                flashes.important(_waiting_message(waiting))
             return redirect(url_for(".show", account_id=account.id))
     return render_template("useradmin/new.html", form=form, role_items=_role_items(form))
 
@@ -170,9 +170,11 @@ def edit(account_id: int):
             db.session.commit()
             requested = changes.pop("roles_requested", None)
             if changes or not requested:
-                flash("The account has been changed" if changes else "Nothing was changed")
+                flashes.saved_or_unchanged("The account has been changed", changes)
             if requested:
-                flash(_waiting_message(frozenset(Role(value) for value in requested[1])))
+                flashes.important(
+                    _waiting_message(frozenset(Role(value) for value in requested[1]))
+                )
             return redirect(url_for(".show", account_id=account.id))
     return render_template(
         "useradmin/edit.html", form=form, account=account, role_items=_role_items(form)
@@ -184,7 +186,9 @@ def _change_status(account_id: int, active: bool):
     account = _maintained(account_id, attempted)
     form = StatusForm()
     if account.active is active:
-        flash("The account is already active" if active else "The account is already deactivated")
+        flashes.important(
+            "The account is already active" if active else "The account is already deactivated"
+        )
         return redirect(url_for(".show", account_id=account.id))
     if form.validate_on_submit():
         try:
@@ -238,7 +242,7 @@ def new_link(account_id: int):
         db.session, account, current_user, client_address=client_address()
     )
     if not sent:
-        flash(
+        flashes.important(
             "A new link can only be sent for an active account whose owner has not set a "
             "password yet"
         )
