@@ -52,6 +52,15 @@ class Row:
     anchor: str
 
 
+def section_title(section: Section) -> str:
+    """A section's name on the task list and pages. The national form's three domains of
+    strengths and needs say so: its "Parents and carers" domain (how they care for the
+    child) is then not read as the section of that name about who they are."""
+    if any(field.type is FieldType.STRENGTHS_NEEDS for field in section.fields):
+        return f"Strengths and needs: {section.title}"
+    return section.title
+
+
 def format_date(value: Any) -> str:
     try:
         day = date.fromisoformat(value)

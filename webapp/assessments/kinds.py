@@ -28,6 +28,8 @@ class Kind:
     #: is exempt: it must be writable after consent is withdrawn, to close the episode.
     needs_consent_to_record: bool = True
     start_label: str = "Start"
+    #: The button's words when the episode has none yet (default: `start_label`).
+    first_start_label: str | None = None
 
 
 KINDS: dict[str, Kind] = {
@@ -56,6 +58,7 @@ KINDS: dict[str, Kind] = {
             sections=("plan",),
             copy_previous=True,
             start_label="Start a new version of the delivery plan",
+            first_start_label="Start the delivery plan",
         ),
         Kind("review", PLAN_FORM, "reviews", "Review", start_label="Record a review"),
         Kind(

@@ -24,7 +24,7 @@ from webapp.access.policy import (
 )
 from webapp.access.rules import EVERY_PART
 from webapp.accounts.sessions import client_address
-from webapp.assessments import display, pages, pins, service_choices, services
+from webapp.assessments import display, pages, pins, read_back, service_choices, services
 from webapp.assessments.forms import ConfirmForm, SectionForm
 from webapp.assessments.kinds import KINDS
 from webapp.assessments.models import FormResponse
@@ -34,6 +34,7 @@ from webapp.episodes.models import Episode
 from webapp.formdefs import FormDefinition, Section, validate_section
 
 bp = Blueprint("assessments", __name__)
+bp.add_app_template_filter(display.section_title, "section_title")
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -54,12 +55,7 @@ def _may_edit(episode: Episode, response: FormResponse) -> bool:
 
 def _audit(action: str, episode: Episode, response: FormResponse | None = None, **detail: Any):
     if response is not None:
-        detail.update(
-            response_id=response.id,
-            form_id=response.form_id,
-            sequence=response.sequence,
-            review_number=response.review_number,
-        )
+        detail.update(read_back.audit_detail(response))
     audited_episode(action, episode, **detail)
 
 
@@ -78,15 +74,7 @@ def _refused(
     ), status
 
 
-def _title(response: FormResponse) -> str:
-    kind = services.kind(response)
-    if kind.name == "assessment":
-        return f"CAF assessment, version {response.sequence}"
-    if kind.name == "review":
-        return f"Review {response.review_number}"
-    if response.sequence > 1:
-        return f"{kind.title}, version {response.sequence}"
-    return kind.title
+_title = read_back.title
 
 
 def _section(response: FormResponse, form: FormDefinition, section_key: str) -> Section:
@@ -183,10 +171,7 @@ def task_list(episode_id: int, response_id: int):
 
 
 def _summaries(response: FormResponse, form: FormDefinition, answers: dict[str, Any]):
-    """Each section with its summary rows; answers naming directory services link to them."""
-    sections = services.sections(response, form)
-    links = service_choices.links(db.session, sections, answers)
-    return [(section, display.summary_rows(section, answers, links)) for section in sections]
+    return read_back.summaries(db.session, response, form, answers)
 
 
 def _read_only(episode: Episode, response: FormResponse, form: FormDefinition):
