@@ -24,12 +24,38 @@ FIRST = " first"
 
 
 @dataclass(frozen=True)
+class NextButton:
+    """The signed-in person's next step as the page's main button: the step itself
+    (`trigger`), or the episode part where what it needs first is done (`part`)."""
+
+    text: str
+    trigger: str | None = None
+    part: str | None = None
+
+
+#: What a step needs first, by the condition that asks for it: the button's words and the
+#: episode part (the workflow's) where it is done.
+DONE_FIRST_IN = {
+    "consent_to_record_exists": ("Record the family's consent", "consent"),
+    "consent_to_share_exists": ("Record consent to share", "consent"),
+    "consent_withdrawal_recorded": ("Record the withdrawal of consent", "consent"),
+    "assessment_complete": ("Continue the assessment", "assessment"),
+    "lead_professional_nominated": ("Choose the lead professional", "tac"),
+    "has_actions": ("Agree the actions in the delivery plan", "plan"),
+    "review_recorded": ("Record the review", "reviews"),
+    "closure_form_complete": ("Complete the closure form", "closure"),
+}
+
+
+@dataclass(frozen=True)
 class NextStep:
     text: str
     #: True when the signed-in person is the one to act next.
     yours: bool
     #: Other usual steps the signed-in person can take now, by title.
     also: tuple[str, ...] = ()
+    #: The main button, when the next step is the signed-in person's.
+    button: NextButton | None = None
 
     @property
     def also_text(self) -> str:
@@ -70,7 +96,8 @@ def describe(
 
     if first in mine:
         doing = _doing(first, [first])
-        return NextStep(f"You can {doing}." if final else f"Next: {doing}.", True, my_others)
+        text = f"You can {doing}." if final else f"Next: {doing}."
+        return NextStep(text, True, my_others, _button(first))
 
     alike = [
         judgement
@@ -85,6 +112,24 @@ def describe(
     if final:
         return NextStep(f"Only {who} can {doing}.", False, my_steps)
     return NextStep(f"Waiting for {who} to {doing}.", False, my_steps)
+
+
+def who_can(engine: Engine, episode: Episode, transition: Transition) -> str:
+    """For someone who holds none of the step's roles: who can take it, by name where the
+    episode names them ("Only Sam Jones (the lead professional) can request closure.")."""
+    who = _people(engine, transition.roles, names_on(episode, engine.registry))
+    return f"Only {who} can {_lower(transition.title)}."
+
+
+def _button(first: Availability) -> NextButton | None:
+    """The step, if it can be taken now; else where to do the first thing it needs."""
+    if first.allowed:
+        return NextButton(first.title, trigger=first.trigger)
+    for use in first.transition.conditions:
+        if use.refusal in first.reasons and use.name in DONE_FIRST_IN:
+            text, part = DONE_FIRST_IN[use.name]
+            return NextButton(text, part=part)
+    return None
 
 
 def _open(availability: Availability) -> bool:

@@ -6,18 +6,22 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from webapp import db
 from webapp.access.permissions import Permission
-from webapp.access.policy import requires, visible_or_404
+from webapp.access.policy import may_edit_part, requires, visible_or_404
 from webapp.accounts.sessions import client_address
+from webapp.assessments import read_back
+from webapp.assessments import services as form_services
+from webapp.assessments.kinds import KINDS
 from webapp.audit.requests import audited_episode
 from webapp.boroughs.models import Borough, Organisation
 from webapp.consent import refusals
 from webapp.consent import services as consent_services
-from webapp.episodes import next_step, workflow
+from webapp.episodes import next_step, step_done, workflow
 from webapp.episodes.forms import SafeguardingReferralForm, TransferForm, TransitionForm
 from webapp.episodes.models import Episode, EpisodeTransition
 from webapp.errors import render_error
 from webapp.sharing import services as sharing_services
 from webapp.tac import services as tac_services
+from webapp.tac.models import MemberStatus
 from webapp.workflow import (
     CommentRequired,
     StaleState,
@@ -55,6 +59,7 @@ def show(episode_id: int):
         for action in workflow.available_actions(db.session, episode, current_user, facts)
         if action.trigger != refusals.SUPERSEDED_STEP
     ]
+    described = next_step.describe(workflow.engine_for(episode), episode, facts, actions)
     page = {
         "episode": episode,
         "state": definition.states[episode.state],
@@ -66,7 +71,9 @@ def show(episode_id: int):
         "decisions": sharing_services.register(db.session, episode),
         "lead_summary": tac_services.lead_professional_summary(episode),
         "member_phrase": tac_services.member_phrase,
-        "next_step": next_step.describe(workflow.engine_for(episode), episode, facts, actions),
+        "next_step": described,
+        "next_button_href": _next_button_href(episode, described.button),
+        "workflow_title": definition.title,
     }
     # Everything the page shows is read before its audit event, so drawing it reads nothing
     # more, and the event is appended and committed last: on SQLite the write lock is held
@@ -74,6 +81,30 @@ def show(episode_id: int):
     audited_episode("episode.viewed", episode)
     db.session.commit()
     return render_template("episodes/show.html", **page)
+
+
+#: The page where each part an episode's next step may need is done, other than its forms.
+PART_PAGES = {"consent": "consent.record", "tac": "tac.team"}
+
+
+def _next_button_href(episode: Episode, button: next_step.NextButton | None) -> str | None:
+    """Where the main button goes: the step's own page, or the page where what it needs
+    first is done, if this person may do it there (else there is no main button)."""
+    if button is None:
+        return None
+    if button.trigger is not None:
+        return url_for(".take_step", episode_id=episode.id, trigger=button.trigger)
+    if button.part is None or not may_edit_part(current_user, episode, button.part):
+        return None
+    if button.part in PART_PAGES:
+        return url_for(PART_PAGES[button.part], episode_id=episode.id)
+    kind = next((kind for kind in KINDS.values() if kind.part == button.part), None)
+    if kind is None:
+        return None
+    draft = form_services.current_draft(db.session, episode.id, kind.name)
+    if draft is None:
+        return url_for("assessments.overview", episode_id=episode.id)
+    return url_for("assessments.task_list", episode_id=episode.id, response_id=draft.id)
 
 
 # The step forms that ask more than a comment, by the transition's `form` name.
@@ -125,16 +156,21 @@ def take_step(episode_id: int, trigger: str):
     if request.method == "GET":
         form.expected_state.data = episode.state
     if not form.validate_on_submit():
+        engine = workflow.engine_for(episode)
+        availability = engine.check(
+            transition,
+            workflow.facts_for(db.session, episode),
+            workflow.actor_for(current_user, episode),
+        )
         return render_template(
             "episodes/step.html",
             episode=episode,
             transition=transition,
             form=form,
-            availability=workflow.engine_for(episode).check(
-                transition,
-                workflow.facts_for(db.session, episode),
-                workflow.actor_for(current_user, episode),
-            ),
+            availability=availability,
+            who_can=next_step.who_can(engine, episode, transition),
+            closure=_closure_to_decide(episode, transition) if availability.allowed else None,
+            member_phrase=tac_services.member_phrase,
         )
     form_data = {"to_borough_id": getattr(form, "to_borough_id", None) and form.to_borough_id.data}
     if isinstance(form, TransferForm):
@@ -193,11 +229,40 @@ def take_step(episode_id: int, trigger: str):
             availability=None,
         )
     workflow.run_after_commit(db.session, episode_id, outcome, current_user)
-    flash(
-        f"{transition.title}: done. "
-        f"The episode is now ‘{definition.states[outcome.firing.dest].title}’."
-    )
+    flash(step_done.confirmation(transition, definition.states[outcome.firing.dest].title))
     return redirect(url_for(".show", episode_id=episode_id))
+
+
+#: The condition that makes a step a decision on a closure request (approve, send back).
+CLOSURE_DECISION = "approver_is_not_requester"
+
+
+def _closure_to_decide(episode: Episode, transition) -> dict | None:
+    """What a manager deciding on closure reads first: the request (who made it, when, and
+    its comment), the closure form (the reason, the needs and their outcomes, the family's
+    views), the last review and the team's last meeting, as they may read them; and who is
+    in the team. Each form shown is audited as read."""
+    if not any(use.name == CLOSURE_DECISION for use in transition.conditions):
+        return None
+    forms = {
+        name: read_back.latest(db.session, episode, kind, current_user)
+        for name, kind in (("closure_form", "closure"), ("review", "review"), ("meeting", "tac"))
+    }
+    for shown in forms.values():
+        if shown is not None:
+            audited_episode(
+                "form.viewed",
+                episode,
+                shown_for=transition.trigger,
+                **read_back.audit_detail(shown.response),
+            )
+    db.session.commit()
+    requests = [entry for entry in episode.history if entry.to_state == episode.state]
+    return {
+        **forms,
+        "request": requests[-1] if requests else None,
+        "members": tac_services.members(episode, MemberStatus.ACTIVE),
+    }
 
 
 def _refused(episode_id: int, trigger: str, reason: str, status: int):
