@@ -22,7 +22,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
-from webapp import db
+from webapp import db, flashes
 from webapp.access.permissions import Permission, Role
 from webapp.access.policy import may, refuse, requires, requires_child, visible_or_404
 from webapp.accounts.models import User
@@ -195,10 +195,10 @@ def urgent_access(child_id: int):
     child = _child_for_urgent_access(child_id)
     episode = break_glass.episode_of(db.session, child)
     if episode is None:
-        flash("This child has no CAF to open")
+        flashes.important("This child has no CAF to open")
         return redirect(url_for("children.search"))
     if may(current_user, Permission.EPISODE_VIEW, episode):
-        flash(f"You can already see CAF {episode.reference}")
+        flashes.important(f"You can already see CAF {episode.reference}")
         return redirect(url_for("episodes.show", episode_id=episode.id))
     form = BreakGlassForm()
     if form.validate_on_submit():
@@ -268,7 +268,7 @@ def record_review(grant_id: int):
         )
     except break_glass.AlreadyReviewed:
         db.session.rollback()
-        flash("Someone else has already reviewed this urgent access")
+        flashes.important("Someone else has already reviewed this urgent access")
         return redirect(url_for(".review", grant_id=grant_id))
     db.session.commit()
     flash("Review recorded")

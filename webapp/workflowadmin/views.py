@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from webapp import db
+from webapp import db, flashes
 from webapp.access.permissions import Permission
 from webapp.access.policy import requires
 from webapp.admin import workflows as workflow_pages
@@ -165,7 +165,7 @@ def change(draft_id: int, kind: str):
     result = services.check(db.session, draft)
     national_definition = services.extended(result.data or {})
     if national_definition is None:
-        flash("Fix the problems in the draft's YAML first")
+        flashes.important("Fix the problems in the draft's YAML first")
         return redirect(url_for(".draft", draft_id=draft.id))
     outline = drafts.outline(result.data, national_definition)
     change_form = form_class()
