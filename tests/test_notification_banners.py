@@ -35,3 +35,10 @@ def test_a_change_saved_is_a_success_and_nothing_changed_is_important(client, ap
     )
     page = client.get(changed.headers["Location"]).get_data(as_text=True)
     assert _banners(page) == [("Success", "The account has been changed", "alert")]
+
+
+def test_being_asked_to_sign_in_is_important_not_a_success(client, app):
+    asked = client.get("/")
+    assert asked.status_code == 302 and "/sign-in" in asked.headers["Location"]
+    page = client.get(asked.headers["Location"]).get_data(as_text=True)
+    assert _banners(page) == [("Important", "Sign in to continue", "region")]

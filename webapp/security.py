@@ -13,7 +13,7 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from webapp import db
+from webapp import db, flashes
 from webapp.access.permissions import Permission
 from webapp.access.policy import may
 from webapp.accounts.forms import SignOutForm
@@ -122,6 +122,7 @@ def init_app(app: Flask) -> None:
     login_manager.user_loader(_load_user)
     login_manager.login_view = "accounts.sign_in"
     login_manager.login_message = "Sign in to continue"
+    login_manager.login_message_category = flashes.IMPORTANT  # not a confirmation
     login_manager.session_protection = "basic"
     app.after_request(_security_headers)
     app.context_processor(_template_helpers)
