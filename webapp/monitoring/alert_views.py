@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from webapp import db
+from webapp import db, flashes
 from webapp.access.permissions import Permission
 from webapp.access.policy import requires, visible_or_404
 from webapp.accounts.sessions import client_address
@@ -65,7 +65,7 @@ def record_outcome(alert_id: int):
         )
     except alerts.AlreadyReviewed:
         db.session.rollback()
-        flash("Someone else has already recorded what this alert came to")
+        flashes.important("Someone else has already recorded what this alert came to")
         return redirect(url_for(".show", alert_id=alert_id))
     db.session.commit()
     flash("Outcome recorded")
