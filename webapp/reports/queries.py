@@ -14,7 +14,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, Select, String, and_, case, func, literal, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    case,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session, aliased
 
 from webapp.accounts.models import User
@@ -142,22 +154,41 @@ def _from_episodes(statement: Select, scope: Scope) -> Select:
     )
 
 
-def count_cube(
-    db_session: Session,
-    scope: Scope,
-    dimensions: Dimensions,
-    condition: ColumnElement[bool],
-    category: ColumnElement[str] | None = None,
-) -> dict[tuple[str, ...], int]:
-    """Episodes meeting `condition`, counted by every dimension (and `category`)."""
+@dataclass(frozen=True)
+class Measure:
+    """What one of a report's counts counts: the episodes meeting `condition`, by every
+    dimension and, if given, by `category` too."""
+
+    condition: ColumnElement[bool]
+    category: ColumnElement[str] | None = None
+
+
+def count_measures(
+    db_session: Session, scope: Scope, dimensions: Dimensions, measures: dict[str, Measure]
+) -> dict[str, dict[tuple[str, ...], int]]:
+    """Every measure's counts by every dimension (and its category), in one grouped read of
+    the episodes in scope: each measure is a column that holds its category (or 1) for the
+    episodes it counts, and nothing for the others."""
     labelled = [expression.label(name) for name, expression in dimensions.columns]
-    if category is not None:
-        labelled.append(category.label("category"))
+    for position, measure in enumerate(measures.values()):
+        value = measure.category if measure.category is not None else literal("1")
+        labelled.append(case((measure.condition, value), else_=null()).label(f"measure_{position}"))
     # Grouped outside: PostgreSQL does not see an expression with bound values in its
     # SELECT and GROUP BY clauses as the same.
-    inner = _from_episodes(select(*labelled), scope).where(condition).subquery()
+    wanted = or_(*(measure.condition for measure in measures.values()))
+    inner = _from_episodes(select(*labelled), scope).where(wanted).subquery()
     grouped = select(*inner.c, func.count()).group_by(*inner.c)
-    return {tuple(str(value) for value in row[:-1]): row[-1] for row in db_session.execute(grouped)}
+    width = len(dimensions.columns)
+    counts: dict[str, dict[tuple[str, ...], int]] = {name: {} for name in measures}
+    for row in db_session.execute(grouped):
+        cell = tuple(str(value) for value in row[:width])
+        number = row[-1]
+        for (name, measure), value in zip(measures.items(), row[width:-1], strict=True):
+            if value is None:
+                continue
+            key = cell + (str(value),) if measure.category is not None else cell
+            counts[name][key] = counts[name].get(key, 0) + number
+    return counts
 
 
 def month_of(period: Period) -> ColumnElement[str]:

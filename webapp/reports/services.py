@@ -107,19 +107,11 @@ def _values(counts: dict[tuple[str, ...], int], names: list[str], fixed: dict[st
 
 
 def _cube(
-    db_session: Session,
+    counts: dict[tuple[str, ...], int],
     scope: Scope,
-    dimensions: queries.Dimensions,
-    condition,
-    category=None,
+    names: list[str],
     category_values: list[str] | None = None,
 ) -> Cube:
-    counts = (
-        {}
-        if scope.empty
-        else queries.count_cube(db_session, scope, dimensions, condition, category)
-    )
-    names = dimensions.names + (["category"] if category is not None else [])
     fixed = {"sector": queries.SECTOR_VALUES, "age": queries.AGE_VALUES}
     if category_values is not None:
         fixed["category"] = category_values
@@ -172,38 +164,29 @@ def build(
 ) -> Report:
     dimensions = queries.dimensions_for(scope, period)
     months = [value for value, _start in period.months()]
-    started = _cube(
-        db_session,
-        scope,
-        dimensions,
-        period.during(Episode.opened_at),
-        queries.month_of(period),
-        months,
+    still_open = Episode.closed_at.is_(None)
+    measures = {
+        "started": queries.Measure(period.during(Episode.opened_at), queries.month_of(period)),
+        "open": queries.Measure(still_open, Episode.state),
+        "closed": queries.Measure(period.during(Episode.closed_at), queries.closure_reason()),
+        "stepped_up": queries.Measure(queries.moved_into(queries.REFERRED, period)),
+        "transferred": queries.Measure(queries.moved_into(queries.TRANSFERRED, period)),
+        "overdue": queries.Measure(still_open & (Episode.next_review_on < today)),
+        "idle": queries.Measure(still_open & (Episode.last_activity_at < queries.idle_since(now))),
+    }
+    counts = (
+        {name: {} for name in measures}
+        if scope.empty
+        else queries.count_measures(db_session, scope, dimensions, measures)
     )
-    open_now = _cube(db_session, scope, dimensions, Episode.closed_at.is_(None), Episode.state)
-    closed = _cube(
-        db_session,
-        scope,
-        dimensions,
-        period.during(Episode.closed_at),
-        queries.closure_reason(),
-    )
-    stepped_up = _cube(db_session, scope, dimensions, queries.moved_into(queries.REFERRED, period))
-    transferred = _cube(
-        db_session, scope, dimensions, queries.moved_into(queries.TRANSFERRED, period)
-    )
-    overdue = _cube(
-        db_session,
-        scope,
-        dimensions,
-        Episode.closed_at.is_(None) & (Episode.next_review_on < today),
-    )
-    idle = _cube(
-        db_session,
-        scope,
-        dimensions,
-        Episode.closed_at.is_(None) & (Episode.last_activity_at < queries.idle_since(now)),
-    )
+    by_category = dimensions.names + ["category"]
+    started = _cube(counts["started"], scope, by_category, months)
+    open_now = _cube(counts["open"], scope, by_category)
+    closed = _cube(counts["closed"], scope, by_category)
+    stepped_up = _cube(counts["stepped_up"], scope, dimensions.names)
+    transferred = _cube(counts["transferred"], scope, dimensions.names)
+    overdue = _cube(counts["overdue"], scope, dimensions.names)
+    idle = _cube(counts["idle"], scope, dimensions.names)
     summary = Table(
         "summary",
         "CAFs in this report",
