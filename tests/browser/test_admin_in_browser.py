@@ -42,7 +42,9 @@ def test_the_workflow_diagram_is_drawn_with_no_accessibility_violations(
     pass_second_step_in_browser(page, administrator)
     page.wait_for_url(f"{live_server}/")
     page.get_by_role("link", name="See the CAF workflows you configure").click()
-    page.get_by_role("link", name="Common Assessment Framework episode (Riverside)").click()
+    page.get_by_role("table").get_by_role(
+        "link", name="Common Assessment Framework episode (Riverside)"
+    ).click()
 
     page.locator("#workflow-diagram[data-rendered]").wait_for(state="attached")
     assert page.locator("#workflow-diagram").get_attribute("data-rendered") == "true"
