@@ -8,6 +8,14 @@ Create Date: 2026-11-23 17:55:57.977819
 import sqlalchemy as sa
 from alembic import op
 
+from webapp.migrations.helpers import (
+    allow_update_and_delete,
+    create_indexes,
+    drop_indexes,
+    foreign_key,
+    refuse_update_and_delete,
+)
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -82,17 +90,11 @@ def upgrade() -> None:
             "date_of_birth IS NOT NULL OR expected_delivery_date IS NOT NULL",
             name=op.f("ck_child_born_or_expected"),
         ),
-        sa.ForeignKeyConstraint(
-            ["borough_id"], ["borough.id"], name=op.f("fk_child_borough_id_borough")
-        ),
+        foreign_key("child", "borough_id", "borough"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_child")),
         sa.UniqueConstraint("unique_reference", name=op.f("uq_child_unique_reference")),
     )
-    with op.batch_alter_table("child", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_child_borough_id"), ["borough_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_child_date_of_birth"), ["date_of_birth"], unique=False)
-        batch_op.create_index(batch_op.f("ix_child_family_name"), ["family_name"], unique=False)
-        batch_op.create_index(batch_op.f("ix_child_postcode"), ["postcode"], unique=False)
+    create_indexes("child", "borough_id", "date_of_birth", "family_name", "postcode")
 
     op.create_table(
         "organisation",
@@ -119,34 +121,22 @@ def upgrade() -> None:
         ),
         sa.Column("email", sa.String(length=254), nullable=False),
         sa.Column("phone", sa.String(length=40), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["borough_id"], ["borough.id"], name=op.f("fk_organisation_borough_id_borough")
-        ),
+        foreign_key("organisation", "borough_id", "borough"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_organisation")),
         sa.UniqueConstraint("borough_id", "name", name=op.f("uq_organisation_borough_id_name")),
     )
-    with op.batch_alter_table("organisation", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_organisation_borough_id"), ["borough_id"], unique=False
-        )
+    create_indexes("organisation", "borough_id")
 
     op.create_table(
         "team",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("organisation_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=160), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["organisation_id"],
-            ["organisation.id"],
-            name=op.f("fk_team_organisation_id_organisation"),
-        ),
+        foreign_key("team", "organisation_id", "organisation"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_team")),
         sa.UniqueConstraint("organisation_id", "name", name=op.f("uq_team_organisation_id_name")),
     )
-    with op.batch_alter_table("team", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_team_organisation_id"), ["organisation_id"], unique=False
-        )
+    create_indexes("team", "organisation_id")
 
     op.create_table(
         "user_account",
@@ -165,28 +155,13 @@ def upgrade() -> None:
         sa.Column("session_token", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("last_login_at", sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["borough_id"], ["borough.id"], name=op.f("fk_user_account_borough_id_borough")
-        ),
-        sa.ForeignKeyConstraint(
-            ["organisation_id"],
-            ["organisation.id"],
-            name=op.f("fk_user_account_organisation_id_organisation"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["team_id"], ["team.id"], name=op.f("fk_user_account_team_id_team")
-        ),
+        foreign_key("user_account", "borough_id", "borough"),
+        foreign_key("user_account", "organisation_id", "organisation"),
+        foreign_key("user_account", "team_id", "team"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_user_account")),
         sa.UniqueConstraint("email", name=op.f("uq_user_account_email")),
     )
-    with op.batch_alter_table("user_account", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_user_account_borough_id"), ["borough_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_user_account_organisation_id"), ["organisation_id"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_user_account_team_id"), ["team_id"], unique=False)
+    create_indexes("user_account", "borough_id", "organisation_id", "team_id")
 
     op.create_table(
         "episode",
@@ -203,37 +178,23 @@ def upgrade() -> None:
         sa.Column("opened_at", sa.DateTime(), nullable=False),
         sa.Column("closed_at", sa.DateTime(), nullable=True),
         sa.Column("lock_version", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["assessor_id"], ["user_account.id"], name=op.f("fk_episode_assessor_id_user_account")
-        ),
-        sa.ForeignKeyConstraint(
-            ["borough_id"], ["borough.id"], name=op.f("fk_episode_borough_id_borough")
-        ),
-        sa.ForeignKeyConstraint(["child_id"], ["child.id"], name=op.f("fk_episode_child_id_child")),
-        sa.ForeignKeyConstraint(
-            ["coordinator_id"],
-            ["user_account.id"],
-            name=op.f("fk_episode_coordinator_id_user_account"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["lead_professional_id"],
-            ["user_account.id"],
-            name=op.f("fk_episode_lead_professional_id_user_account"),
-        ),
+        foreign_key("episode", "assessor_id", "user_account"),
+        foreign_key("episode", "borough_id", "borough"),
+        foreign_key("episode", "child_id", "child"),
+        foreign_key("episode", "coordinator_id", "user_account"),
+        foreign_key("episode", "lead_professional_id", "user_account"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_episode")),
         sa.UniqueConstraint("reference", name=op.f("uq_episode_reference")),
     )
-    with op.batch_alter_table("episode", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_episode_assessor_id"), ["assessor_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_episode_borough_id"), ["borough_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_episode_child_id"), ["child_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_episode_coordinator_id"), ["coordinator_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_episode_lead_professional_id"), ["lead_professional_id"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_episode_state"), ["state"], unique=False)
+    create_indexes(
+        "episode",
+        "assessor_id",
+        "borough_id",
+        "child_id",
+        "coordinator_id",
+        "lead_professional_id",
+        "state",
+    )
 
     op.create_table(
         "user_role",
@@ -252,12 +213,7 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["user_account.id"],
-            name=op.f("fk_user_role_user_id_user_account"),
-            ondelete="CASCADE",
-        ),
+        foreign_key("user_role", "user_id", "user_account", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("user_id", "role", name=op.f("pk_user_role")),
     )
     op.create_table(
@@ -279,69 +235,44 @@ def upgrade() -> None:
         sa.Column("detail", sa.Text(), nullable=False),
         sa.Column("previous_hash", sa.String(length=64), nullable=False),
         sa.Column("hash", sa.String(length=64), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["actor_id"], ["user_account.id"], name=op.f("fk_audit_event_actor_id_user_account")
-        ),
-        sa.ForeignKeyConstraint(
-            ["child_id"], ["child.id"], name=op.f("fk_audit_event_child_id_child")
-        ),
-        sa.ForeignKeyConstraint(
-            ["episode_id"], ["episode.id"], name=op.f("fk_audit_event_episode_id_episode")
-        ),
+        foreign_key("audit_event", "actor_id", "user_account"),
+        foreign_key("audit_event", "child_id", "child"),
+        foreign_key("audit_event", "episode_id", "episode"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_event")),
         sa.UniqueConstraint("hash", name=op.f("uq_audit_event_hash")),
     )
-    with op.batch_alter_table("audit_event", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_audit_event_action"), ["action"], unique=False)
-        batch_op.create_index(batch_op.f("ix_audit_event_actor_id"), ["actor_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_audit_event_child_id"), ["child_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_audit_event_episode_id"), ["episode_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_audit_event_occurred_at"), ["occurred_at"], unique=False
-        )
+    create_indexes("audit_event", "action", "actor_id", "child_id", "episode_id", "occurred_at")
 
     _make_audit_append_only()
 
 
 def downgrade() -> None:
     _drop_audit_triggers()
-    with op.batch_alter_table("audit_event", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_audit_event_occurred_at"))
-        batch_op.drop_index(batch_op.f("ix_audit_event_episode_id"))
-        batch_op.drop_index(batch_op.f("ix_audit_event_child_id"))
-        batch_op.drop_index(batch_op.f("ix_audit_event_actor_id"))
-        batch_op.drop_index(batch_op.f("ix_audit_event_action"))
+    drop_indexes("audit_event", "occurred_at", "episode_id", "child_id", "actor_id", "action")
 
     op.drop_table("audit_event")
     op.drop_table("user_role")
-    with op.batch_alter_table("episode", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_episode_state"))
-        batch_op.drop_index(batch_op.f("ix_episode_lead_professional_id"))
-        batch_op.drop_index(batch_op.f("ix_episode_coordinator_id"))
-        batch_op.drop_index(batch_op.f("ix_episode_child_id"))
-        batch_op.drop_index(batch_op.f("ix_episode_borough_id"))
-        batch_op.drop_index(batch_op.f("ix_episode_assessor_id"))
+    drop_indexes(
+        "episode",
+        "state",
+        "lead_professional_id",
+        "coordinator_id",
+        "child_id",
+        "borough_id",
+        "assessor_id",
+    )
 
     op.drop_table("episode")
-    with op.batch_alter_table("user_account", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_user_account_team_id"))
-        batch_op.drop_index(batch_op.f("ix_user_account_organisation_id"))
-        batch_op.drop_index(batch_op.f("ix_user_account_borough_id"))
+    drop_indexes("user_account", "team_id", "organisation_id", "borough_id")
 
     op.drop_table("user_account")
-    with op.batch_alter_table("team", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_team_organisation_id"))
+    drop_indexes("team", "organisation_id")
 
     op.drop_table("team")
-    with op.batch_alter_table("organisation", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_organisation_borough_id"))
+    drop_indexes("organisation", "borough_id")
 
     op.drop_table("organisation")
-    with op.batch_alter_table("child", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_child_postcode"))
-        batch_op.drop_index(batch_op.f("ix_child_family_name"))
-        batch_op.drop_index(batch_op.f("ix_child_date_of_birth"))
-        batch_op.drop_index(batch_op.f("ix_child_borough_id"))
+    drop_indexes("child", "postcode", "family_name", "date_of_birth", "borough_id")
 
     op.drop_table("child")
     op.drop_table("login_throttle")
@@ -349,29 +280,13 @@ def downgrade() -> None:
     op.drop_table("audit_chain_head")
 
 
+AUDIT_MESSAGE = "audit events are append-only"
+
+
 def _make_audit_append_only() -> None:
     """The audit trail cannot be edited silently: the database refuses UPDATE and DELETE."""
-    if op.get_bind().dialect.name == "sqlite":
-        for verb in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER audit_event_no_{verb.lower()} BEFORE {verb} ON audit_event "
-                "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END"
-            )
-        return
-    op.execute(
-        "CREATE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        "BEGIN RAISE EXCEPTION 'audit events are append-only'; END $$"
-    )
-    op.execute(
-        "CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event "
-        "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()"
-    )
+    refuse_update_and_delete("audit_event", AUDIT_MESSAGE, "audit_event_append_only")
 
 
 def _drop_audit_triggers() -> None:
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
-        op.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
-        return
-    op.execute("DROP TRIGGER IF EXISTS audit_event_append_only ON audit_event")
-    op.execute("DROP FUNCTION IF EXISTS audit_event_append_only()")
+    allow_update_and_delete("audit_event", "audit_event_append_only")

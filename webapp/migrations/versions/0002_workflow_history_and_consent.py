@@ -8,6 +8,8 @@ Create Date: 2026-11-23 18:12:17.833780
 import sqlalchemy as sa
 from alembic import op
 
+from webapp.migrations.helpers import create_indexes, drop_indexes, foreign_key
+
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
@@ -50,23 +52,12 @@ def upgrade() -> None:
         sa.Column("withdrawn_at", sa.DateTime(), nullable=True),
         sa.Column("withdrawn_by_id", sa.Integer(), nullable=True),
         sa.Column("withdrawal_reason", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["episode_id"], ["episode.id"], name=op.f("fk_consent_episode_id_episode")
-        ),
-        sa.ForeignKeyConstraint(
-            ["recorded_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_consent_recorded_by_id_user_account"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["withdrawn_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_consent_withdrawn_by_id_user_account"),
-        ),
+        foreign_key("consent", "episode_id", "episode"),
+        foreign_key("consent", "recorded_by_id", "user_account"),
+        foreign_key("consent", "withdrawn_by_id", "user_account"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_consent")),
     )
-    with op.batch_alter_table("consent", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_consent_episode_id"), ["episode_id"], unique=False)
+    create_indexes("consent", "episode_id")
 
     op.create_table(
         "episode_transition",
@@ -81,20 +72,11 @@ def upgrade() -> None:
         sa.Column("comment", sa.Text(), nullable=False),
         sa.Column("workflow_id", sa.String(length=80), nullable=False),
         sa.Column("workflow_version", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["actor_id"],
-            ["user_account.id"],
-            name=op.f("fk_episode_transition_actor_id_user_account"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["episode_id"], ["episode.id"], name=op.f("fk_episode_transition_episode_id_episode")
-        ),
+        foreign_key("episode_transition", "actor_id", "user_account"),
+        foreign_key("episode_transition", "episode_id", "episode"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_episode_transition")),
     )
-    with op.batch_alter_table("episode_transition", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_episode_transition_episode_id"), ["episode_id"], unique=False
-        )
+    create_indexes("episode_transition", "episode_id")
 
     op.create_table(
         "notification",
@@ -105,19 +87,11 @@ def upgrade() -> None:
         sa.Column("message", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("read_at", sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["episode_id"], ["episode.id"], name=op.f("fk_notification_episode_id_episode")
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["user_account.id"], name=op.f("fk_notification_user_id_user_account")
-        ),
+        foreign_key("notification", "episode_id", "episode"),
+        foreign_key("notification", "user_id", "user_account"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notification")),
     )
-    with op.batch_alter_table("notification", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_notification_episode_id"), ["episode_id"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_notification_user_id"), ["user_id"], unique=False)
+    create_indexes("notification", "episode_id", "user_id")
 
     op.create_table(
         "consent_agency",
@@ -125,23 +99,11 @@ def upgrade() -> None:
         sa.Column("consent_id", sa.Integer(), nullable=False),
         sa.Column("organisation_id", sa.Integer(), nullable=True),
         sa.Column("service_name", sa.String(length=160), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["consent_id"],
-            ["consent.id"],
-            name=op.f("fk_consent_agency_consent_id_consent"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["organisation_id"],
-            ["organisation.id"],
-            name=op.f("fk_consent_agency_organisation_id_organisation"),
-        ),
+        foreign_key("consent_agency", "consent_id", "consent", ondelete="CASCADE"),
+        foreign_key("consent_agency", "organisation_id", "organisation"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_consent_agency")),
     )
-    with op.batch_alter_table("consent_agency", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_consent_agency_consent_id"), ["consent_id"], unique=False
-        )
+    create_indexes("consent_agency", "consent_id")
 
     with op.batch_alter_table("episode", schema=None) as batch_op:
         batch_op.add_column(
@@ -190,20 +152,15 @@ def downgrade() -> None:
         batch_op.drop_column("next_review_on")
         batch_op.drop_column("last_activity_at")
 
-    with op.batch_alter_table("consent_agency", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_consent_agency_consent_id"))
+    drop_indexes("consent_agency", "consent_id")
 
     op.drop_table("consent_agency")
-    with op.batch_alter_table("notification", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_notification_user_id"))
-        batch_op.drop_index(batch_op.f("ix_notification_episode_id"))
+    drop_indexes("notification", "user_id", "episode_id")
 
     op.drop_table("notification")
-    with op.batch_alter_table("episode_transition", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_episode_transition_episode_id"))
+    drop_indexes("episode_transition", "episode_id")
 
     op.drop_table("episode_transition")
-    with op.batch_alter_table("consent", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_consent_episode_id"))
+    drop_indexes("consent", "episode_id")
 
     op.drop_table("consent")

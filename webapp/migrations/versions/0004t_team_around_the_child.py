@@ -8,6 +8,8 @@ Create Date: 2026-11-23 18:30:00
 import sqlalchemy as sa
 from alembic import op
 
+from webapp.migrations.helpers import create_indexes, drop_indexes, foreign_key
+
 revision = "0004t"
 down_revision = "0003a"
 branch_labels = None
@@ -49,32 +51,14 @@ def upgrade() -> None:
         sa.Column("removed_at", sa.DateTime(), nullable=True),
         sa.Column("removed_by_id", sa.Integer(), nullable=True),
         sa.Column("removal_reason", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["episode_id"], ["episode.id"], name=op.f("fk_tac_member_episode_id_episode")
-        ),
-        sa.ForeignKeyConstraint(
-            ["invited_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_tac_member_invited_by_id_user_account"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["organisation_id"],
-            ["organisation.id"],
-            name=op.f("fk_tac_member_organisation_id_organisation"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["removed_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_tac_member_removed_by_id_user_account"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["user_account.id"], name=op.f("fk_tac_member_user_id_user_account")
-        ),
+        foreign_key("tac_member", "episode_id", "episode"),
+        foreign_key("tac_member", "invited_by_id", "user_account"),
+        foreign_key("tac_member", "organisation_id", "organisation"),
+        foreign_key("tac_member", "removed_by_id", "user_account"),
+        foreign_key("tac_member", "user_id", "user_account"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tac_member")),
     )
-    with op.batch_alter_table("tac_member", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_tac_member_episode_id"), ["episode_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_tac_member_user_id"), ["user_id"], unique=False)
+    create_indexes("tac_member", "episode_id", "user_id")
 
     op.create_table(
         "lead_professional_change",
@@ -87,32 +71,13 @@ def upgrade() -> None:
         sa.Column("proposed_by_id", sa.Integer(), nullable=False),
         sa.Column("proposed_at", sa.DateTime(), nullable=False),
         sa.Column("decided_at", sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["episode_id"],
-            ["episode.id"],
-            name=op.f("fk_lead_professional_change_episode_id_episode"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["from_member_id"],
-            ["tac_member.id"],
-            name=op.f("fk_lead_professional_change_from_member_id_tac_member"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["proposed_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_lead_professional_change_proposed_by_id_user_account"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["to_member_id"],
-            ["tac_member.id"],
-            name=op.f("fk_lead_professional_change_to_member_id_tac_member"),
-        ),
+        foreign_key("lead_professional_change", "episode_id", "episode"),
+        foreign_key("lead_professional_change", "from_member_id", "tac_member"),
+        foreign_key("lead_professional_change", "proposed_by_id", "user_account"),
+        foreign_key("lead_professional_change", "to_member_id", "tac_member"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_lead_professional_change")),
     )
-    with op.batch_alter_table("lead_professional_change", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_lead_professional_change_episode_id"), ["episode_id"], unique=False
-        )
+    create_indexes("lead_professional_change", "episode_id")
 
     op.create_table(
         "involvement",
@@ -127,27 +92,13 @@ def upgrade() -> None:
         sa.Column("started_on", sa.Date(), nullable=False),
         sa.Column("ended_on", sa.Date(), nullable=True),
         sa.Column("recorded_by_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["child_id"], ["child.id"], name=op.f("fk_involvement_child_id_child")
-        ),
-        sa.ForeignKeyConstraint(
-            ["recorded_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_involvement_recorded_by_id_user_account"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["tac_member_id"],
-            ["tac_member.id"],
-            name=op.f("fk_involvement_tac_member_id_tac_member"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["user_account.id"], name=op.f("fk_involvement_user_id_user_account")
-        ),
+        foreign_key("involvement", "child_id", "child"),
+        foreign_key("involvement", "recorded_by_id", "user_account"),
+        foreign_key("involvement", "tac_member_id", "tac_member"),
+        foreign_key("involvement", "user_id", "user_account"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_involvement")),
     )
-    with op.batch_alter_table("involvement", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_involvement_child_id"), ["child_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_involvement_user_id"), ["user_id"], unique=False)
+    create_indexes("involvement", "child_id", "user_id")
 
     with op.batch_alter_table("episode", schema=None) as batch_op:
         batch_op.add_column(sa.Column("lead_member_id", sa.Integer(), nullable=True))
@@ -160,14 +111,9 @@ def downgrade() -> None:
     with op.batch_alter_table("episode", schema=None) as batch_op:
         batch_op.drop_constraint("fk_episode_lead_member_id_tac_member", type_="foreignkey")
         batch_op.drop_column("lead_member_id")
-    with op.batch_alter_table("involvement", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_involvement_user_id"))
-        batch_op.drop_index(batch_op.f("ix_involvement_child_id"))
+    drop_indexes("involvement", "user_id", "child_id")
     op.drop_table("involvement")
-    with op.batch_alter_table("lead_professional_change", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_lead_professional_change_episode_id"))
+    drop_indexes("lead_professional_change", "episode_id")
     op.drop_table("lead_professional_change")
-    with op.batch_alter_table("tac_member", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_tac_member_user_id"))
-        batch_op.drop_index(batch_op.f("ix_tac_member_episode_id"))
+    drop_indexes("tac_member", "user_id", "episode_id")
     op.drop_table("tac_member")

@@ -8,6 +8,8 @@ Create Date: 2026-11-23 18:40:00
 import sqlalchemy as sa
 from alembic import op
 
+from webapp.migrations.helpers import create_indexes, drop_indexes, foreign_key
+
 revision = "0006"
 down_revision = "0005"
 branch_labels = None
@@ -60,33 +62,14 @@ def upgrade() -> None:
             "organisation_id IS NOT NULL OR recipient_user_id IS NOT NULL OR recipient_name <> ''",
             name=op.f("ck_sharing_decision_has_recipient"),
         ),
-        sa.ForeignKeyConstraint(
-            ["consent_id"], ["consent.id"], name=op.f("fk_sharing_decision_consent_id_consent")
-        ),
-        sa.ForeignKeyConstraint(
-            ["decided_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_sharing_decision_decided_by_id_user_account"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["episode_id"], ["episode.id"], name=op.f("fk_sharing_decision_episode_id_episode")
-        ),
-        sa.ForeignKeyConstraint(
-            ["organisation_id"],
-            ["organisation.id"],
-            name=op.f("fk_sharing_decision_organisation_id_organisation"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["recipient_user_id"],
-            ["user_account.id"],
-            name=op.f("fk_sharing_decision_recipient_user_id_user_account"),
-        ),
+        foreign_key("sharing_decision", "consent_id", "consent"),
+        foreign_key("sharing_decision", "decided_by_id", "user_account"),
+        foreign_key("sharing_decision", "episode_id", "episode"),
+        foreign_key("sharing_decision", "organisation_id", "organisation"),
+        foreign_key("sharing_decision", "recipient_user_id", "user_account"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sharing_decision")),
     )
-    with op.batch_alter_table("sharing_decision", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_sharing_decision_episode_id"), ["episode_id"], unique=False
-        )
+    create_indexes("sharing_decision", "episode_id")
 
     op.create_table(
         "confidential_note",
@@ -95,23 +78,11 @@ def upgrade() -> None:
         sa.Column("author_id", sa.Integer(), nullable=False),
         sa.Column("written_at", sa.DateTime(), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["author_id"],
-            ["user_account.id"],
-            name=op.f("fk_confidential_note_author_id_user_account"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["episode_id"], ["episode.id"], name=op.f("fk_confidential_note_episode_id_episode")
-        ),
+        foreign_key("confidential_note", "author_id", "user_account"),
+        foreign_key("confidential_note", "episode_id", "episode"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_confidential_note")),
     )
-    with op.batch_alter_table("confidential_note", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_confidential_note_author_id"), ["author_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_confidential_note_episode_id"), ["episode_id"], unique=False
-        )
+    create_indexes("confidential_note", "author_id", "episode_id")
 
     op.create_table(
         "child_shielding_change",
@@ -121,32 +92,19 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("changed_by_id", sa.Integer(), nullable=False),
         sa.Column("changed_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["changed_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_child_shielding_change_changed_by_id_user_account"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["child_id"], ["child.id"], name=op.f("fk_child_shielding_change_child_id_child")
-        ),
+        foreign_key("child_shielding_change", "changed_by_id", "user_account"),
+        foreign_key("child_shielding_change", "child_id", "child"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_child_shielding_change")),
     )
-    with op.batch_alter_table("child_shielding_change", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_child_shielding_change_child_id"), ["child_id"], unique=False
-        )
+    create_indexes("child_shielding_change", "child_id")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("child_shielding_change", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_child_shielding_change_child_id"))
+    drop_indexes("child_shielding_change", "child_id")
     op.drop_table("child_shielding_change")
 
-    with op.batch_alter_table("confidential_note", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_confidential_note_episode_id"))
-        batch_op.drop_index(batch_op.f("ix_confidential_note_author_id"))
+    drop_indexes("confidential_note", "episode_id", "author_id")
     op.drop_table("confidential_note")
 
-    with op.batch_alter_table("sharing_decision", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_sharing_decision_episode_id"))
+    drop_indexes("sharing_decision", "episode_id")
     op.drop_table("sharing_decision")

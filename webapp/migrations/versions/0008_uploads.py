@@ -8,6 +8,8 @@ Create Date: 2026-11-24 10:00:00
 import sqlalchemy as sa
 from alembic import op
 
+from webapp.migrations.helpers import create_indexes, drop_indexes, foreign_key
+
 revision = "0008"
 down_revision = "0007"
 branch_labels = None
@@ -26,19 +28,12 @@ def upgrade() -> None:
         sa.Column("stored_path", sa.String(length=255), nullable=False),
         sa.Column("uploaded_by_id", sa.Integer(), nullable=False),
         sa.Column("uploaded_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["episode_id"], ["episode.id"], name=op.f("fk_stored_file_episode_id_episode")
-        ),
-        sa.ForeignKeyConstraint(
-            ["uploaded_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_stored_file_uploaded_by_id_user_account"),
-        ),
+        foreign_key("stored_file", "episode_id", "episode"),
+        foreign_key("stored_file", "uploaded_by_id", "user_account"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stored_file")),
         sa.UniqueConstraint("stored_path", name=op.f("uq_stored_file_stored_path")),
     )
-    with op.batch_alter_table("stored_file", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_stored_file_episode_id"), ["episode_id"], unique=False)
+    create_indexes("stored_file", "episode_id")
 
     with op.batch_alter_table("consent", schema=None) as batch_op:
         batch_op.add_column(sa.Column("signed_statement_id", sa.Integer(), nullable=True))
@@ -57,6 +52,5 @@ def downgrade() -> None:
         )
         batch_op.drop_column("signed_statement_id")
 
-    with op.batch_alter_table("stored_file", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_stored_file_episode_id"))
+    drop_indexes("stored_file", "episode_id")
     op.drop_table("stored_file")

@@ -8,6 +8,8 @@ Create Date: 2026-12-01 23:50:00
 import sqlalchemy as sa
 from alembic import op
 
+from webapp.migrations.helpers import create_indexes, drop_indexes, foreign_key
+
 revision = "0009d"
 down_revision = "0008"
 branch_labels = None
@@ -57,31 +59,17 @@ def upgrade() -> None:
             "min_age >= 0 AND max_age >= min_age AND max_age <= 25",
             name=op.f("ck_directory_service_age_range"),
         ),
-        sa.ForeignKeyConstraint(
-            ["borough_id"], ["borough.id"], name=op.f("fk_directory_service_borough_id_borough")
-        ),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_directory_service_created_by_id_user_account"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["updated_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_directory_service_updated_by_id_user_account"),
-        ),
+        foreign_key("directory_service", "borough_id", "borough"),
+        foreign_key("directory_service", "created_by_id", "user_account"),
+        foreign_key("directory_service", "updated_by_id", "user_account"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_directory_service")),
         sa.UniqueConstraint(
             "borough_id", "name", name=op.f("uq_directory_service_borough_id_name")
         ),
     )
-    with op.batch_alter_table("directory_service", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_directory_service_borough_id"), ["borough_id"], unique=False
-        )
+    create_indexes("directory_service", "borough_id")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("directory_service", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_directory_service_borough_id"))
+    drop_indexes("directory_service", "borough_id")
     op.drop_table("directory_service")

@@ -8,6 +8,8 @@ Create Date: 2026-12-02 00:00:00
 import sqlalchemy as sa
 from alembic import op
 
+from webapp.migrations.helpers import create_indexes, drop_indexes, foreign_key
+
 revision = "0009w"
 down_revision = "0008"
 branch_labels = None
@@ -37,39 +39,15 @@ def upgrade() -> None:
         sa.Column("size_bytes", sa.Integer(), nullable=False),
         sa.Column("generated_by_id", sa.Integer(), nullable=False),
         sa.Column("generated_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["consent_id"], ["consent.id"], name=op.f("fk_generated_document_consent_id_consent")
-        ),
-        sa.ForeignKeyConstraint(
-            ["episode_id"], ["episode.id"], name=op.f("fk_generated_document_episode_id_episode")
-        ),
-        sa.ForeignKeyConstraint(
-            ["generated_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_generated_document_generated_by_id_user_account"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["recipient_organisation_id"],
-            ["organisation.id"],
-            name=op.f("fk_generated_document_recipient_organisation_id_organisation"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["response_id"],
-            ["form_response.id"],
-            name=op.f("fk_generated_document_response_id_form_response"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["sharing_decision_id"],
-            ["sharing_decision.id"],
-            name=op.f("fk_generated_document_sharing_decision_id_sharing_decision"),
-        ),
+        foreign_key("generated_document", "consent_id", "consent"),
+        foreign_key("generated_document", "episode_id", "episode"),
+        foreign_key("generated_document", "generated_by_id", "user_account"),
+        foreign_key("generated_document", "recipient_organisation_id", "organisation"),
+        foreign_key("generated_document", "response_id", "form_response"),
+        foreign_key("generated_document", "sharing_decision_id", "sharing_decision"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_generated_document")),
     )
-    with op.batch_alter_table("generated_document", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_generated_document_episode_id"), ["episode_id"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_generated_document_sha256"), ["sha256"], unique=False)
+    create_indexes("generated_document", "episode_id", "sha256")
 
     op.create_table(
         "signed_copy",
@@ -78,31 +56,17 @@ def upgrade() -> None:
         sa.Column("document_type", sa.String(length=40), nullable=False),
         sa.Column("stored_file_id", sa.Integer(), nullable=False),
         sa.Column("generated_document_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["episode_id"], ["episode.id"], name=op.f("fk_signed_copy_episode_id_episode")
-        ),
-        sa.ForeignKeyConstraint(
-            ["generated_document_id"],
-            ["generated_document.id"],
-            name=op.f("fk_signed_copy_generated_document_id_generated_document"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["stored_file_id"],
-            ["stored_file.id"],
-            name=op.f("fk_signed_copy_stored_file_id_stored_file"),
-        ),
+        foreign_key("signed_copy", "episode_id", "episode"),
+        foreign_key("signed_copy", "generated_document_id", "generated_document"),
+        foreign_key("signed_copy", "stored_file_id", "stored_file"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_signed_copy")),
         sa.UniqueConstraint("stored_file_id", name=op.f("uq_signed_copy_stored_file_id")),
     )
-    with op.batch_alter_table("signed_copy", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_signed_copy_episode_id"), ["episode_id"], unique=False)
+    create_indexes("signed_copy", "episode_id")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("signed_copy", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_signed_copy_episode_id"))
+    drop_indexes("signed_copy", "episode_id")
     op.drop_table("signed_copy")
-    with op.batch_alter_table("generated_document", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_generated_document_sha256"))
-        batch_op.drop_index(batch_op.f("ix_generated_document_episode_id"))
+    drop_indexes("generated_document", "sha256", "episode_id")
     op.drop_table("generated_document")

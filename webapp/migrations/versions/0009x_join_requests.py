@@ -8,6 +8,8 @@ Create Date: 2026-12-02 12:00:00
 import sqlalchemy as sa
 from alembic import op
 
+from webapp.migrations.helpers import foreign_key
+
 revision = "0009x"
 down_revision = "0008"
 branch_labels = None
@@ -33,29 +35,11 @@ def upgrade() -> None:
         sa.Column("decision_comment", sa.Text(), nullable=False),
         sa.Column("tac_member_id", sa.Integer(), nullable=True),
         sa.Column("sharing_decision_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["decided_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_join_request_decided_by_id_user_account"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["episode_id"], ["episode.id"], name=op.f("fk_join_request_episode_id_episode")
-        ),
-        sa.ForeignKeyConstraint(
-            ["requester_id"],
-            ["user_account.id"],
-            name=op.f("fk_join_request_requester_id_user_account"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["sharing_decision_id"],
-            ["sharing_decision.id"],
-            name=op.f("fk_join_request_sharing_decision_id_sharing_decision"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["tac_member_id"],
-            ["tac_member.id"],
-            name=op.f("fk_join_request_tac_member_id_tac_member"),
-        ),
+        foreign_key("join_request", "decided_by_id", "user_account"),
+        foreign_key("join_request", "episode_id", "episode"),
+        foreign_key("join_request", "requester_id", "user_account"),
+        foreign_key("join_request", "sharing_decision_id", "sharing_decision"),
+        foreign_key("join_request", "tac_member_id", "tac_member"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_join_request")),
     )
     with op.batch_alter_table("join_request", schema=None) as batch_op:

@@ -8,6 +8,8 @@ Create Date: 2026-12-02 00:20:00
 import sqlalchemy as sa
 from alembic import op
 
+from webapp.migrations.helpers import create_indexes, drop_indexes, foreign_key
+
 revision = "0010f"
 down_revision = "0009w"
 branch_labels = None
@@ -32,27 +34,12 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(), nullable=True),
         sa.Column("submitted_by_id", sa.Integer(), nullable=True),
         sa.Column("submitted_at", sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_form_overlay_draft_created_by_id_user_account"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["submitted_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_form_overlay_draft_submitted_by_id_user_account"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["updated_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_form_overlay_draft_updated_by_id_user_account"),
-        ),
+        foreign_key("form_overlay_draft", "created_by_id", "user_account"),
+        foreign_key("form_overlay_draft", "submitted_by_id", "user_account"),
+        foreign_key("form_overlay_draft", "updated_by_id", "user_account"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_form_overlay_draft")),
     )
-    with op.batch_alter_table("form_overlay_draft", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_form_overlay_draft_borough"), ["borough"], unique=False
-        )
+    create_indexes("form_overlay_draft", "borough")
 
     op.create_table(
         "form_overlay_draft_transition",
@@ -64,22 +51,11 @@ def upgrade() -> None:
         sa.Column("comment", sa.Text(), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=False),
         sa.Column("occurred_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["actor_id"],
-            ["user_account.id"],
-            name=op.f("fk_form_overlay_draft_transition_actor_id_user_account"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["draft_id"],
-            ["form_overlay_draft.id"],
-            name=op.f("fk_form_overlay_draft_transition_draft_id_form_overlay_draft"),
-        ),
+        foreign_key("form_overlay_draft_transition", "actor_id", "user_account"),
+        foreign_key("form_overlay_draft_transition", "draft_id", "form_overlay_draft"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_form_overlay_draft_transition")),
     )
-    with op.batch_alter_table("form_overlay_draft_transition", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_form_overlay_draft_transition_draft_id"), ["draft_id"], unique=False
-        )
+    create_indexes("form_overlay_draft_transition", "draft_id")
 
     op.create_table(
         "form_overlay_version",
@@ -94,21 +70,9 @@ def upgrade() -> None:
         sa.Column("published_by_id", sa.Integer(), nullable=False),
         sa.Column("approved_by_id", sa.Integer(), nullable=False),
         sa.Column("published_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["approved_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_form_overlay_version_approved_by_id_user_account"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["draft_id"],
-            ["form_overlay_draft.id"],
-            name=op.f("fk_form_overlay_version_draft_id_form_overlay_draft"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["published_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_form_overlay_version_published_by_id_user_account"),
-        ),
+        foreign_key("form_overlay_version", "approved_by_id", "user_account"),
+        foreign_key("form_overlay_version", "draft_id", "form_overlay_draft"),
+        foreign_key("form_overlay_version", "published_by_id", "user_account"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_form_overlay_version")),
         sa.UniqueConstraint(
             "borough",
@@ -117,22 +81,16 @@ def upgrade() -> None:
             name=op.f("uq_form_overlay_version_borough_form_id_version"),
         ),
     )
-    with op.batch_alter_table("form_overlay_version", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_form_overlay_version_borough"), ["borough"], unique=False
-        )
+    create_indexes("form_overlay_version", "borough")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("form_overlay_version", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_form_overlay_version_borough"))
+    drop_indexes("form_overlay_version", "borough")
 
     op.drop_table("form_overlay_version")
-    with op.batch_alter_table("form_overlay_draft_transition", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_form_overlay_draft_transition_draft_id"))
+    drop_indexes("form_overlay_draft_transition", "draft_id")
 
     op.drop_table("form_overlay_draft_transition")
-    with op.batch_alter_table("form_overlay_draft", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_form_overlay_draft_borough"))
+    drop_indexes("form_overlay_draft", "borough")
 
     op.drop_table("form_overlay_draft")

@@ -9,6 +9,8 @@ Create Date: 2026-12-02 01:10:00
 import sqlalchemy as sa
 from alembic import op
 
+from webapp.migrations.helpers import create_indexes, drop_indexes, foreign_key
+
 revision = "0011c"
 down_revision = "0010f"
 branch_labels = None
@@ -26,16 +28,8 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("chosen_by_id", sa.Integer(), nullable=False),
         sa.Column("chosen_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["borough_id"],
-            ["borough.id"],
-            name=op.f("fk_workflow_choice_version_borough_id_borough"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["chosen_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_workflow_choice_version_chosen_by_id_user_account"),
-        ),
+        foreign_key("workflow_choice_version", "borough_id", "borough"),
+        foreign_key("workflow_choice_version", "chosen_by_id", "user_account"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_workflow_choice_version")),
         sa.UniqueConstraint(
             "borough_id",
@@ -44,10 +38,7 @@ def upgrade() -> None:
             name=op.f("uq_workflow_choice_version_borough_id_workflow_id_version"),
         ),
     )
-    with op.batch_alter_table("workflow_choice_version", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_workflow_choice_version_borough_id"), ["borough_id"], unique=False
-        )
+    create_indexes("workflow_choice_version", "borough_id")
 
     with op.batch_alter_table("episode", schema=None) as batch_op:
         batch_op.add_column(sa.Column("workflow_choices_id", sa.Integer(), nullable=True))
@@ -72,11 +63,7 @@ def upgrade() -> None:
         sa.Column("uploaded_by_id", sa.Integer(), nullable=False),
         sa.Column("uploaded_at", sa.DateTime(), nullable=False),
         sa.Column("withdrawn_at", sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["uploaded_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_uploaded_template_uploaded_by_id_user_account"),
-        ),
+        foreign_key("uploaded_template", "uploaded_by_id", "user_account"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_uploaded_template")),
         sa.UniqueConstraint(
             "borough",
@@ -85,13 +72,11 @@ def upgrade() -> None:
             name=op.f("uq_uploaded_template_borough_document_type_version"),
         ),
     )
-    with op.batch_alter_table("uploaded_template", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_uploaded_template_borough"), ["borough"], unique=False)
+    create_indexes("uploaded_template", "borough")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("uploaded_template", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_uploaded_template_borough"))
+    drop_indexes("uploaded_template", "borough")
     op.drop_table("uploaded_template")
     with op.batch_alter_table("episode", schema=None) as batch_op:
         batch_op.drop_constraint(
@@ -99,6 +84,5 @@ def downgrade() -> None:
             type_="foreignkey",
         )
         batch_op.drop_column("workflow_choices_id")
-    with op.batch_alter_table("workflow_choice_version", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_workflow_choice_version_borough_id"))
+    drop_indexes("workflow_choice_version", "borough_id")
     op.drop_table("workflow_choice_version")

@@ -8,6 +8,8 @@ Create Date: 2026-12-02 01:20:00
 import sqlalchemy as sa
 from alembic import op
 
+from webapp.migrations.helpers import create_indexes, drop_indexes, foreign_key
+
 revision = "0011g"
 down_revision = "0010f"
 branch_labels = None
@@ -28,23 +30,13 @@ def upgrade() -> None:
         sa.Column("next_review_on", sa.Date(), nullable=True),
         sa.Column("reviewed_by_id", sa.Integer(), nullable=False),
         sa.Column("recorded_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["consent_id"], ["consent.id"], name=op.f("fk_consent_review_consent_id_consent")
-        ),
-        sa.ForeignKeyConstraint(
-            ["reviewed_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_consent_review_reviewed_by_id_user_account"),
-        ),
+        foreign_key("consent_review", "consent_id", "consent"),
+        foreign_key("consent_review", "reviewed_by_id", "user_account"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_consent_review")),
     )
-    with op.batch_alter_table("consent_review", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_consent_review_consent_id"), ["consent_id"], unique=False
-        )
+    create_indexes("consent_review", "consent_id")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("consent_review", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_consent_review_consent_id"))
+    drop_indexes("consent_review", "consent_id")
     op.drop_table("consent_review")

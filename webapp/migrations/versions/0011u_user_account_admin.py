@@ -8,6 +8,8 @@ Create Date: 2026-12-02 01:00:00
 import sqlalchemy as sa
 from alembic import op
 
+from webapp.migrations.helpers import create_indexes, drop_indexes, foreign_key
+
 revision = "0011u"
 down_revision = "0010f"
 branch_labels = None
@@ -24,23 +26,12 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("expires_at", sa.DateTime(), nullable=False),
         sa.Column("used_at", sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_password_setup_link_created_by_id_user_account"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["user_account.id"],
-            name=op.f("fk_password_setup_link_user_id_user_account"),
-        ),
+        foreign_key("password_setup_link", "created_by_id", "user_account"),
+        foreign_key("password_setup_link", "user_id", "user_account"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_password_setup_link")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_password_setup_link_token_hash")),
     )
-    with op.batch_alter_table("password_setup_link", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_password_setup_link_user_id"), ["user_id"], unique=False
-        )
+    create_indexes("password_setup_link", "user_id")
 
     op.create_table(
         "account_status_change",
@@ -50,28 +41,15 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("changed_by_id", sa.Integer(), nullable=False),
         sa.Column("changed_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["changed_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_account_status_change_changed_by_id_user_account"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["user_account.id"],
-            name=op.f("fk_account_status_change_user_id_user_account"),
-        ),
+        foreign_key("account_status_change", "changed_by_id", "user_account"),
+        foreign_key("account_status_change", "user_id", "user_account"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_account_status_change")),
     )
-    with op.batch_alter_table("account_status_change", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_account_status_change_user_id"), ["user_id"], unique=False
-        )
+    create_indexes("account_status_change", "user_id")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("account_status_change", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_account_status_change_user_id"))
+    drop_indexes("account_status_change", "user_id")
     op.drop_table("account_status_change")
-    with op.batch_alter_table("password_setup_link", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_password_setup_link_user_id"))
+    drop_indexes("password_setup_link", "user_id")
     op.drop_table("password_setup_link")

@@ -8,6 +8,8 @@ Create Date: 2026-12-03 09:10:00
 import sqlalchemy as sa
 from alembic import op
 
+from webapp.migrations.helpers import foreign_key
+
 revision = "0015"
 down_revision = "0014"
 branch_labels = None
@@ -26,14 +28,8 @@ def upgrade() -> None:
         sa.Column("overlay_version", sa.Integer(), nullable=True),
         sa.Column("pinned_at", sa.DateTime(), nullable=False),
         sa.Column("moved_by_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["episode_id"], ["episode.id"], name=op.f("fk_episode_form_pin_episode_id_episode")
-        ),
-        sa.ForeignKeyConstraint(
-            ["moved_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_episode_form_pin_moved_by_id_user_account"),
-        ),
+        foreign_key("episode_form_pin", "episode_id", "episode"),
+        foreign_key("episode_form_pin", "moved_by_id", "user_account"),
         sa.PrimaryKeyConstraint("episode_id", "form_id", name=op.f("pk_episode_form_pin")),
     )
 

@@ -8,6 +8,8 @@ Create Date: 2026-12-04 09:00:00
 import sqlalchemy as sa
 from alembic import op
 
+from webapp.migrations.helpers import foreign_key
+
 revision = "0016m"
 down_revision = "0015"
 branch_labels = None
@@ -32,11 +34,7 @@ def upgrade() -> None:
         sa.Column("sent_at", sa.DateTime(), nullable=True),
         sa.Column("expires_at", sa.DateTime(), nullable=True),
         sa.Column("last_error", sa.String(length=200), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["recipient_user_id"],
-            ["user_account.id"],
-            name=op.f("fk_outbox_message_recipient_user_id_user_account"),
-        ),
+        foreign_key("outbox_message", "recipient_user_id", "user_account"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox_message")),
     )
     op.create_index("ix_outbox_message_due", "outbox_message", ["status", "next_attempt_at"])

@@ -11,6 +11,8 @@ Create Date: 2026-12-04 09:00:00
 
 from alembic import op
 
+from webapp.migrations.helpers import on_sqlite, sqlite_refusal
+
 revision = "0016r"
 down_revision = "0016m"
 branch_labels = None
@@ -34,12 +36,11 @@ def downgrade() -> None:
 def _restore_sqlite_triggers() -> None:
     """SQLite alters a table by copying it, which drops its triggers: put back the ones of
     migrations 0001 (append-only) and 0013 (the chain head follows the newest event)."""
-    if op.get_bind().dialect.name != "sqlite":
+    if not on_sqlite():
         return
     for verb in ("UPDATE", "DELETE"):
-        op.execute(
-            f"CREATE TRIGGER audit_event_no_{verb.lower()} BEFORE {verb} ON audit_event "
-            "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END"
+        sqlite_refusal(
+            f"audit_event_no_{verb.lower()}", verb, "audit_event", "audit events are append-only"
         )
     op.execute(
         "CREATE TRIGGER audit_event_moves_chain_head AFTER INSERT ON audit_event "

@@ -9,6 +9,8 @@ Create Date: 2026-12-04 14:00:00
 import sqlalchemy as sa
 from alembic import op
 
+from webapp.migrations.helpers import foreign_key
+
 revision = "0019p"
 down_revision = "0018s"
 branch_labels = None
@@ -39,16 +41,8 @@ def upgrade() -> None:
         sa.Column("reviewed_at", sa.DateTime(), nullable=False),
         sa.Column("agreed", sa.Boolean(), nullable=False),
         sa.Column("comment", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["decision_id"],
-            ["sharing_decision.id"],
-            name=op.f("fk_sharing_review_decision_id_sharing_decision"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["reviewed_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_sharing_review_reviewed_by_id_user_account"),
-        ),
+        foreign_key("sharing_review", "decision_id", "sharing_decision"),
+        foreign_key("sharing_review", "reviewed_by_id", "user_account"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sharing_review")),
         sa.UniqueConstraint("decision_id", name=op.f("uq_sharing_review_decision_id")),
     )

@@ -9,6 +9,8 @@ Create Date: 2026-12-03 13:00:00
 import sqlalchemy as sa
 from alembic import op
 
+from webapp.migrations.helpers import foreign_key
+
 revision = "0020c"
 down_revision = "0020t"
 branch_labels = None
@@ -33,24 +35,10 @@ def upgrade() -> None:
         sa.Column("withdrawn_at", sa.DateTime(), nullable=True),
         sa.Column("withdrawn_by_id", sa.Integer(), nullable=True),
         sa.Column("withdrawal_reason", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["centre_id"],
-            ["organisation.id"],
-            name=op.f("fk_centre_registration_centre_id_organisation"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["borough_id"], ["borough.id"], name=op.f("fk_centre_registration_borough_id_borough")
-        ),
-        sa.ForeignKeyConstraint(
-            ["recorded_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_centre_registration_recorded_by_id_user_account"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["withdrawn_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_centre_registration_withdrawn_by_id_user_account"),
-        ),
+        foreign_key("centre_registration", "centre_id", "organisation"),
+        foreign_key("centre_registration", "borough_id", "borough"),
+        foreign_key("centre_registration", "recorded_by_id", "user_account"),
+        foreign_key("centre_registration", "withdrawn_by_id", "user_account"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_centre_registration")),
     )
     op.create_index(op.f("ix_centre_registration_centre_id"), "centre_registration", ["centre_id"])
@@ -62,15 +50,13 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("registration_id", sa.Integer(), nullable=False),
         sa.Column("child_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["registration_id"],
-            ["centre_registration.id"],
-            name=op.f("fk_centre_registration_child_registration_id_centre_registration"),
+        foreign_key(
+            "centre_registration_child",
+            "registration_id",
+            "centre_registration",
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["child_id"], ["child.id"], name=op.f("fk_centre_registration_child_child_id_child")
-        ),
+        foreign_key("centre_registration_child", "child_id", "child"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_centre_registration_child")),
         sa.UniqueConstraint(
             "registration_id",
@@ -92,17 +78,13 @@ def upgrade() -> None:
         sa.Column("registration_id", sa.Integer(), nullable=False),
         sa.Column("organisation_id", sa.Integer(), nullable=True),
         sa.Column("service_name", sa.String(length=160), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["registration_id"],
-            ["centre_registration.id"],
-            name=op.f("fk_centre_registration_partner_registration_id_centre_registration"),
+        foreign_key(
+            "centre_registration_partner",
+            "registration_id",
+            "centre_registration",
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["organisation_id"],
-            ["organisation.id"],
-            name=op.f("fk_centre_registration_partner_organisation_id_organisation"),
-        ),
+        foreign_key("centre_registration_partner", "organisation_id", "organisation"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_centre_registration_partner")),
     )
     op.create_index(
@@ -119,17 +101,13 @@ def upgrade() -> None:
         sa.Column("comment", sa.Text(), nullable=False),
         sa.Column("reviewed_by_id", sa.Integer(), nullable=False),
         sa.Column("recorded_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["registration_id"],
-            ["centre_registration.id"],
-            name=op.f("fk_centre_registration_review_registration_id_centre_registration"),
+        foreign_key(
+            "centre_registration_review",
+            "registration_id",
+            "centre_registration",
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["reviewed_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_centre_registration_review_reviewed_by_id_user_account"),
-        ),
+        foreign_key("centre_registration_review", "reviewed_by_id", "user_account"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_centre_registration_review")),
     )
     op.create_index(

@@ -11,6 +11,8 @@ Create Date: 2026-12-03 12:30:00
 import sqlalchemy as sa
 from alembic import op
 
+from webapp.migrations.helpers import foreign_key
+
 revision = "0020d"
 down_revision = "0020c"
 branch_labels = None
@@ -125,19 +127,9 @@ def _request_constraints(table: str) -> list:
             "decided_by_id IS NULL OR decided_by_id <> requested_by_id",
             name=op.f(f"ck_{table}_decider_is_not_requester"),
         ),
-        sa.ForeignKeyConstraint(
-            ["requested_by_id"],
-            ["user_account.id"],
-            name=op.f(f"fk_{table}_requested_by_id_user_account"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["decided_by_id"],
-            ["user_account.id"],
-            name=op.f(f"fk_{table}_decided_by_id_user_account"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["borough_id"], ["borough.id"], name=op.f(f"fk_{table}_borough_id_borough")
-        ),
+        foreign_key(table, "requested_by_id", "user_account"),
+        foreign_key(table, "decided_by_id", "user_account"),
+        foreign_key(table, "borough_id", "borough"),
         sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}")),
     ]
 
@@ -150,11 +142,7 @@ def _tables() -> None:
         sa.Column("borough_id", sa.Integer(), nullable=False),
         sa.Column("role", sa.String(length=32), nullable=False),
         *_request_columns(),
-        sa.ForeignKeyConstraint(
-            ["account_id"],
-            ["user_account.id"],
-            name=op.f("fk_role_grant_request_account_id_user_account"),
-        ),
+        foreign_key("role_grant_request", "account_id", "user_account"),
         *_request_constraints("role_grant_request"),
     )
     with op.batch_alter_table("role_grant_request", schema=None) as batch_op:
@@ -180,11 +168,7 @@ def _tables() -> None:
         sa.Column("reason", sa.Text(), nullable=False),
         *_request_columns(),
         sa.Column("version_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["version_id"],
-            ["workflow_choice_version.id"],
-            name=op.f("fk_workflow_choice_request_version_id_workflow_choice_version"),
-        ),
+        foreign_key("workflow_choice_request", "version_id", "workflow_choice_version"),
         *_request_constraints("workflow_choice_request"),
     )
     with op.batch_alter_table("workflow_choice_request", schema=None) as batch_op:

@@ -10,6 +10,8 @@ Create Date: 2026-12-03 12:30:00
 import sqlalchemy as sa
 from alembic import op
 
+from webapp.migrations.helpers import foreign_key
+
 revision = "0020t"
 down_revision = "0019p"
 branch_labels = None
@@ -35,12 +37,7 @@ def upgrade() -> None:
         sa.Column("digest", sa.String(length=128), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("used_at", sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["user_account.id"],
-            name=op.f("fk_recovery_code_user_id_user_account"),
-            ondelete="CASCADE",
-        ),
+        foreign_key("recovery_code", "user_id", "user_account", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_recovery_code")),
     )
     op.create_index(op.f("ix_recovery_code_user_id"), "recovery_code", ["user_id"])
@@ -53,12 +50,7 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.DateTime(), nullable=False),
         sa.Column("next_path", sa.String(length=500), nullable=False),
         sa.Column("pending_secret", sa.String(length=255), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["user_account.id"],
-            name=op.f("fk_two_factor_challenge_user_id_user_account"),
-            ondelete="CASCADE",
-        ),
+        foreign_key("two_factor_challenge", "user_id", "user_account", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_two_factor_challenge")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_two_factor_challenge_token_hash")),
     )

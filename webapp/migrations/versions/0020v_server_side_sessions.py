@@ -8,6 +8,8 @@ Create Date: 2026-12-03 13:30:00
 import sqlalchemy as sa
 from alembic import op
 
+from webapp.migrations.helpers import foreign_key
+
 revision = "0020v"
 down_revision = "0020s"
 branch_labels = None
@@ -28,12 +30,7 @@ def upgrade() -> None:
         sa.Column("user_agent", sa.String(length=200), nullable=False),
         sa.Column("ended_at", sa.DateTime(), nullable=True),
         sa.Column("ended_reason", sa.String(length=40), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["user_account.id"],
-            name=op.f("fk_sign_in_session_user_id_user_account"),
-            ondelete="CASCADE",
-        ),
+        foreign_key("sign_in_session", "user_id", "user_account", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sign_in_session")),
         sa.UniqueConstraint("key_digest", name=op.f("uq_sign_in_session_key_digest")),
     )

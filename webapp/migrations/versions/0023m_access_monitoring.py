@@ -11,6 +11,8 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
+from webapp.migrations.helpers import foreign_key
+
 revision = "0023m"
 down_revision = "0021w"
 branch_labels = None
@@ -26,9 +28,7 @@ def upgrade() -> None:
         sa.Column("event_id", EVENT_ID, nullable=False),
         sa.Column("child_id", sa.Integer(), nullable=False),
         sa.Column("occurred_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["event_id"], ["audit_event.id"], name=op.f("fk_audit_search_hit_event_id_audit_event")
-        ),
+        foreign_key("audit_search_hit", "event_id", "audit_event"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_search_hit")),
     )
     op.create_index(op.f("ix_audit_search_hit_event_id"), "audit_search_hit", ["event_id"])
@@ -49,23 +49,11 @@ def upgrade() -> None:
         sa.Column("reviewed_by_id", sa.Integer(), nullable=True),
         sa.Column("outcome", sa.String(length=20), nullable=True),
         sa.Column("review_comment", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["user_account.id"], name=op.f("fk_break_glass_grant_user_id_user_account")
-        ),
-        sa.ForeignKeyConstraint(
-            ["episode_id"], ["episode.id"], name=op.f("fk_break_glass_grant_episode_id_episode")
-        ),
-        sa.ForeignKeyConstraint(
-            ["child_id"], ["child.id"], name=op.f("fk_break_glass_grant_child_id_child")
-        ),
-        sa.ForeignKeyConstraint(
-            ["borough_id"], ["borough.id"], name=op.f("fk_break_glass_grant_borough_id_borough")
-        ),
-        sa.ForeignKeyConstraint(
-            ["reviewed_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_break_glass_grant_reviewed_by_id_user_account"),
-        ),
+        foreign_key("break_glass_grant", "user_id", "user_account"),
+        foreign_key("break_glass_grant", "episode_id", "episode"),
+        foreign_key("break_glass_grant", "child_id", "child"),
+        foreign_key("break_glass_grant", "borough_id", "borough"),
+        foreign_key("break_glass_grant", "reviewed_by_id", "user_account"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_break_glass_grant")),
     )
     op.create_index(op.f("ix_break_glass_grant_child_id"), "break_glass_grant", ["child_id"])

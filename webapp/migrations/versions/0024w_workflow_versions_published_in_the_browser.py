@@ -9,6 +9,14 @@ Create Date: 2026-12-03 22:10:00
 import sqlalchemy as sa
 from alembic import op
 
+from webapp.migrations.helpers import (
+    allow_update_and_delete,
+    create_indexes,
+    drop_indexes,
+    foreign_key,
+    refuse_update_and_delete,
+)
+
 revision = "0024w"
 down_revision = "0023m"
 branch_labels = None
@@ -32,21 +40,9 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(), nullable=True),
         sa.Column("submitted_by_id", sa.Integer(), nullable=True),
         sa.Column("submitted_at", sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_workflow_override_draft_created_by_id_user_account"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["submitted_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_workflow_override_draft_submitted_by_id_user_account"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["updated_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_workflow_override_draft_updated_by_id_user_account"),
-        ),
+        foreign_key("workflow_override_draft", "created_by_id", "user_account"),
+        foreign_key("workflow_override_draft", "submitted_by_id", "user_account"),
+        foreign_key("workflow_override_draft", "updated_by_id", "user_account"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_workflow_override_draft")),
     )
     with op.batch_alter_table("workflow_override_draft", schema=None) as batch_op:
@@ -71,22 +67,11 @@ def upgrade() -> None:
         sa.Column("comment", sa.Text(), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=False),
         sa.Column("occurred_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["actor_id"],
-            ["user_account.id"],
-            name=op.f("fk_workflow_override_draft_transition_actor_id_user_account"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["draft_id"],
-            ["workflow_override_draft.id"],
-            name=op.f("fk_workflow_override_draft_transition_draft_id_workflow_override_draft"),
-        ),
+        foreign_key("workflow_override_draft_transition", "actor_id", "user_account"),
+        foreign_key("workflow_override_draft_transition", "draft_id", "workflow_override_draft"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_workflow_override_draft_transition")),
     )
-    with op.batch_alter_table("workflow_override_draft_transition", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_workflow_override_draft_transition_draft_id"), ["draft_id"], unique=False
-        )
+    create_indexes("workflow_override_draft_transition", "draft_id")
 
     op.create_table(
         "workflow_override_version",
@@ -102,42 +87,25 @@ def upgrade() -> None:
         sa.Column("published_by_id", sa.Integer(), nullable=False),
         sa.Column("approved_by_id", sa.Integer(), nullable=False),
         sa.Column("published_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["approved_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_workflow_override_version_approved_by_id_user_account"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["draft_id"],
-            ["workflow_override_draft.id"],
-            name=op.f("fk_workflow_override_version_draft_id_workflow_override_draft"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["published_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_workflow_override_version_published_by_id_user_account"),
-        ),
+        foreign_key("workflow_override_version", "approved_by_id", "user_account"),
+        foreign_key("workflow_override_version", "draft_id", "workflow_override_draft"),
+        foreign_key("workflow_override_version", "published_by_id", "user_account"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_workflow_override_version")),
         sa.UniqueConstraint(
             "workflow_id", "version", name=op.f("uq_workflow_override_version_workflow_id_version")
         ),
     )
-    with op.batch_alter_table("workflow_override_version", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_workflow_override_version_borough"), ["borough"], unique=False
-        )
+    create_indexes("workflow_override_version", "borough")
 
     _create_immutability_trigger()
 
 
 def downgrade() -> None:
     _drop_immutability_trigger()
-    with op.batch_alter_table("workflow_override_version", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_workflow_override_version_borough"))
+    drop_indexes("workflow_override_version", "borough")
 
     op.drop_table("workflow_override_version")
-    with op.batch_alter_table("workflow_override_draft_transition", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_workflow_override_draft_transition_draft_id"))
+    drop_indexes("workflow_override_draft_transition", "draft_id")
 
     op.drop_table("workflow_override_draft_transition")
     with op.batch_alter_table("workflow_override_draft", schema=None) as batch_op:
@@ -155,31 +123,10 @@ MESSAGE = "a published workflow version never changes: publish a new version"
 
 
 def _create_immutability_trigger() -> None:
-    if op.get_bind().dialect.name == "sqlite":
-        for verb in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER workflow_override_version_no_{verb.lower()} "
-                f"BEFORE {verb} ON workflow_override_version "
-                f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
-            )
-        return
-    op.execute(
-        "CREATE FUNCTION workflow_override_version_immutable() RETURNS trigger "
-        f"LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '{MESSAGE}'; END $$"
-    )
-    op.execute(
-        "CREATE TRIGGER workflow_override_version_immutable BEFORE UPDATE OR DELETE "
-        "ON workflow_override_version "
-        "FOR EACH ROW EXECUTE FUNCTION workflow_override_version_immutable()"
+    refuse_update_and_delete(
+        "workflow_override_version", MESSAGE, "workflow_override_version_immutable"
     )
 
 
 def _drop_immutability_trigger() -> None:
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute("DROP TRIGGER IF EXISTS workflow_override_version_no_update")
-        op.execute("DROP TRIGGER IF EXISTS workflow_override_version_no_delete")
-        return
-    op.execute(
-        "DROP TRIGGER IF EXISTS workflow_override_version_immutable ON workflow_override_version"
-    )
-    op.execute("DROP FUNCTION IF EXISTS workflow_override_version_immutable()")
+    allow_update_and_delete("workflow_override_version", "workflow_override_version_immutable")

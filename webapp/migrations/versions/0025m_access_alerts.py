@@ -9,6 +9,8 @@ Create Date: 2026-12-03 22:40:00
 import sqlalchemy as sa
 from alembic import op
 
+from webapp.migrations.helpers import foreign_key
+
 revision = "0025m"
 down_revision = "0024w"
 branch_labels = None
@@ -26,14 +28,8 @@ def upgrade() -> None:
         sa.Column("enabled", sa.Boolean(), nullable=False),
         sa.Column("changed_by_id", sa.Integer(), nullable=False),
         sa.Column("changed_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["borough_id"], ["borough.id"], name=op.f("fk_alert_setting_borough_id_borough")
-        ),
-        sa.ForeignKeyConstraint(
-            ["changed_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_alert_setting_changed_by_id_user_account"),
-        ),
+        foreign_key("alert_setting", "borough_id", "borough"),
+        foreign_key("alert_setting", "changed_by_id", "user_account"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_alert_setting")),
         sa.UniqueConstraint("borough_id", "rule", name=op.f("uq_alert_setting_borough_id_rule")),
     )
@@ -50,20 +46,10 @@ def upgrade() -> None:
         sa.Column("reviewed_by_id", sa.Integer(), nullable=True),
         sa.Column("outcome", sa.String(length=20), nullable=True),
         sa.Column("outcome_comment", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["borough_id"], ["borough.id"], name=op.f("fk_access_alert_borough_id_borough")
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["user_account.id"], name=op.f("fk_access_alert_user_id_user_account")
-        ),
-        sa.ForeignKeyConstraint(
-            ["event_id"], ["audit_event.id"], name=op.f("fk_access_alert_event_id_audit_event")
-        ),
-        sa.ForeignKeyConstraint(
-            ["reviewed_by_id"],
-            ["user_account.id"],
-            name=op.f("fk_access_alert_reviewed_by_id_user_account"),
-        ),
+        foreign_key("access_alert", "borough_id", "borough"),
+        foreign_key("access_alert", "user_id", "user_account"),
+        foreign_key("access_alert", "event_id", "audit_event"),
+        foreign_key("access_alert", "reviewed_by_id", "user_account"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_access_alert")),
     )
     op.create_index(

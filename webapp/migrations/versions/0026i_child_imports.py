@@ -9,6 +9,8 @@ Create Date: 2026-12-03 22:49:00
 import sqlalchemy as sa
 from alembic import op
 
+from webapp.migrations.helpers import create_indexes, drop_indexes, foreign_key
+
 revision = "0026i"
 down_revision = "0026m"
 branch_labels = None
@@ -34,15 +36,10 @@ def upgrade() -> None:
         sa.Column("unchanged", sa.Integer(), nullable=False),
         sa.Column("left", sa.Integer(), nullable=False),
         sa.Column("rejected", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["borough_id"], ["borough.id"], name=op.f("fk_child_import_run_borough_id_borough")
-        ),
+        foreign_key("child_import_run", "borough_id", "borough"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_child_import_run")),
     )
-    with op.batch_alter_table("child_import_run", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_child_import_run_borough_id"), ["borough_id"], unique=False
-        )
+    create_indexes("child_import_run", "borough_id")
 
     op.create_table(
         "child_identifier",
@@ -61,21 +58,14 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("value", sa.String(length=20), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["borough_id"], ["borough.id"], name=op.f("fk_child_identifier_borough_id_borough")
-        ),
-        sa.ForeignKeyConstraint(
-            ["child_id"], ["child.id"], name=op.f("fk_child_identifier_child_id_child")
-        ),
+        foreign_key("child_identifier", "borough_id", "borough"),
+        foreign_key("child_identifier", "child_id", "child"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_child_identifier")),
         sa.UniqueConstraint(
             "borough_id", "kind", "value", name=op.f("uq_child_identifier_borough_id_kind_value")
         ),
     )
-    with op.batch_alter_table("child_identifier", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_child_identifier_child_id"), ["child_id"], unique=False
-        )
+    create_indexes("child_identifier", "child_id")
 
     op.create_table(
         "child_source_record",
@@ -88,12 +78,8 @@ def upgrade() -> None:
         sa.Column("first_seen_at", sa.DateTime(), nullable=False),
         sa.Column("last_seen_at", sa.DateTime(), nullable=False),
         sa.Column("left_at", sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["borough_id"], ["borough.id"], name=op.f("fk_child_source_record_borough_id_borough")
-        ),
-        sa.ForeignKeyConstraint(
-            ["child_id"], ["child.id"], name=op.f("fk_child_source_record_child_id_child")
-        ),
+        foreign_key("child_source_record", "borough_id", "borough"),
+        foreign_key("child_source_record", "child_id", "child"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_child_source_record")),
         sa.UniqueConstraint(
             "borough_id",
@@ -102,22 +88,16 @@ def upgrade() -> None:
             name=op.f("uq_child_source_record_borough_id_source_source_id"),
         ),
     )
-    with op.batch_alter_table("child_source_record", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_child_source_record_child_id"), ["child_id"], unique=False
-        )
+    create_indexes("child_source_record", "child_id")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("child_source_record", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_child_source_record_child_id"))
+    drop_indexes("child_source_record", "child_id")
 
     op.drop_table("child_source_record")
-    with op.batch_alter_table("child_identifier", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_child_identifier_child_id"))
+    drop_indexes("child_identifier", "child_id")
 
     op.drop_table("child_identifier")
-    with op.batch_alter_table("child_import_run", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_child_import_run_borough_id"))
+    drop_indexes("child_import_run", "borough_id")
 
     op.drop_table("child_import_run")

@@ -1,0 +1,82 @@
+"""What many migrations do the same way: named foreign keys, one-column indexes, and tables
+the database itself refuses to change (a trigger on SQLite and on PostgreSQL).
+
+Every name follows the naming convention of `webapp.models.metadata`, so a migration that
+uses these helpers builds the same schema as one that spells each constraint out.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+
+def foreign_key(
+    table: str, column: str, target: str, *, ondelete: str | None = None
+) -> sa.ForeignKeyConstraint:
+    """The foreign key from `table.column` to `target.id`, named fk_<table>_<column>_<target>."""
+    return sa.ForeignKeyConstraint(
+        [column],
+        [f"{target}.id"],
+        name=op.f(f"fk_{table}_{column}_{target}"),
+        ondelete=ondelete,
+    )
+
+
+def create_indexes(table: str, *columns: str) -> None:
+    """One (not unique) index on each column, named ix_<table>_<column>."""
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        for column in columns:
+            batch_op.create_index(batch_op.f(f"ix_{table}_{column}"), [column], unique=False)
+
+
+def drop_indexes(table: str, *columns: str) -> None:
+    """Drop the indexes `create_indexes` made on these columns."""
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        for column in columns:
+            batch_op.drop_index(batch_op.f(f"ix_{table}_{column}"))
+
+
+def on_sqlite() -> bool:
+    return op.get_bind().dialect.name == "sqlite"
+
+
+def refuse_update_and_delete(table: str, message: str, function: str) -> None:
+    """The database refuses every UPDATE and DELETE of a row of `table` with `message`:
+    SQLite by the triggers <table>_no_update and <table>_no_delete, PostgreSQL by the trigger
+    `function` calling the function of that name."""
+    if on_sqlite():
+        for verb in ("UPDATE", "DELETE"):
+            sqlite_refusal(f"{table}_no_{verb.lower()}", verb, table, message)
+        return
+    op.execute(
+        f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN RAISE EXCEPTION '{message}'; END $$"
+    )
+    op.execute(
+        f"CREATE TRIGGER {function} BEFORE UPDATE OR DELETE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {function}()"
+    )
+
+
+def allow_update_and_delete(table: str, function: str) -> None:
+    """Undo `refuse_update_and_delete`."""
+    if on_sqlite():
+        for verb in ("update", "delete"):
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{verb}")
+        return
+    drop_postgresql_trigger(table, function)
+
+
+def sqlite_refusal(name: str, verb: str, table: str, message: str) -> None:
+    """A SQLite trigger that aborts every `verb` on `table` with `message`."""
+    op.execute(
+        f"CREATE TRIGGER {name} BEFORE {verb} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+    )
+
+
+def drop_postgresql_trigger(table: str, function: str) -> None:
+    """Drop the PostgreSQL trigger `function` on `table` and the function it calls."""
+    op.execute(f"DROP TRIGGER IF EXISTS {function} ON {table}")
+    op.execute(f"DROP FUNCTION IF EXISTS {function}()")
