@@ -12,8 +12,10 @@ from alembic import op
 from webapp.migrations.helpers import (
     allow_update_and_delete,
     create_indexes,
+    create_publication_steps,
     drop_indexes,
-    foreign_key,
+    publication_draft_columns,
+    published_version_columns,
     refuse_update_and_delete,
 )
 
@@ -30,19 +32,7 @@ def upgrade() -> None:
         sa.Column("workflow_id", sa.String(length=80), nullable=False),
         sa.Column("starts_from_version", sa.Integer(), nullable=True),
         sa.Column("borough", sa.String(length=40), nullable=False),
-        sa.Column("source_yaml", sa.Text(), nullable=False),
-        sa.Column("state", sa.String(length=40), nullable=False),
-        sa.Column("lock_version", sa.Integer(), nullable=False),
-        sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column("created_by_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("updated_by_id", sa.Integer(), nullable=True),
-        sa.Column("updated_at", sa.DateTime(), nullable=True),
-        sa.Column("submitted_by_id", sa.Integer(), nullable=True),
-        sa.Column("submitted_at", sa.DateTime(), nullable=True),
-        foreign_key("workflow_override_draft", "created_by_id", "user_account"),
-        foreign_key("workflow_override_draft", "submitted_by_id", "user_account"),
-        foreign_key("workflow_override_draft", "updated_by_id", "user_account"),
+        *publication_draft_columns("workflow_override_draft"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_workflow_override_draft")),
     )
     with op.batch_alter_table("workflow_override_draft", schema=None) as batch_op:
@@ -57,21 +47,7 @@ def upgrade() -> None:
             postgresql_where=sa.text("state IN ('draft', 'awaiting_approval')"),
         )
 
-    op.create_table(
-        "workflow_override_draft_transition",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("draft_id", sa.Integer(), nullable=False),
-        sa.Column("trigger", sa.String(length=80), nullable=False),
-        sa.Column("source", sa.String(length=40), nullable=False),
-        sa.Column("dest", sa.String(length=40), nullable=False),
-        sa.Column("comment", sa.Text(), nullable=False),
-        sa.Column("actor_id", sa.Integer(), nullable=False),
-        sa.Column("occurred_at", sa.DateTime(), nullable=False),
-        foreign_key("workflow_override_draft_transition", "actor_id", "user_account"),
-        foreign_key("workflow_override_draft_transition", "draft_id", "workflow_override_draft"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_workflow_override_draft_transition")),
-    )
-    create_indexes("workflow_override_draft_transition", "draft_id")
+    create_publication_steps("workflow_override_draft_transition", "workflow_override_draft")
 
     op.create_table(
         "workflow_override_version",
@@ -81,15 +57,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("extends_id", sa.String(length=80), nullable=False),
         sa.Column("extends_version", sa.Integer(), nullable=False),
-        sa.Column("source_yaml", sa.Text(), nullable=False),
-        sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column("draft_id", sa.Integer(), nullable=True),
-        sa.Column("published_by_id", sa.Integer(), nullable=False),
-        sa.Column("approved_by_id", sa.Integer(), nullable=False),
-        sa.Column("published_at", sa.DateTime(), nullable=False),
-        foreign_key("workflow_override_version", "approved_by_id", "user_account"),
-        foreign_key("workflow_override_version", "draft_id", "workflow_override_draft"),
-        foreign_key("workflow_override_version", "published_by_id", "user_account"),
+        *published_version_columns("workflow_override_version", "workflow_override_draft"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_workflow_override_version")),
         sa.UniqueConstraint(
             "workflow_id", "version", name=op.f("uq_workflow_override_version_workflow_id_version")
