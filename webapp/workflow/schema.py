@@ -23,6 +23,29 @@ NAMES = {"type": "array", "items": NAME, "uniqueItems": True}
 #: A choice's value as a condition compares it (YAML reads an unquoted yes as true).
 CHOICE = {"type": ["string", "boolean"], "minLength": 1}
 COUNT = {"type": "integer", "minimum": 0}
+
+
+def by_name(
+    values: dict[str, Any], *, description: str | None = None, min_properties: int | None = None
+) -> dict[str, Any]:
+    """A mapping from names to `values`."""
+    mapping: dict[str, Any] = {} if description is None else {"description": description}
+    mapping.update(type="object", propertyNames=NAME)
+    if min_properties is not None:
+        mapping["minProperties"] = min_properties
+    return {**mapping, "additionalProperties": values}
+
+
+def titled(*required: str, **properties: Any) -> dict[str, Any]:
+    """An object with a title, an optional description and these other properties."""
+    return {
+        "type": "object",
+        "required": ["title", *required],
+        "additionalProperties": False,
+        "properties": {"title": TEXT, "description": {"type": "string"}, **properties},
+    }
+
+
 #: The structured conditions (webapp/workflow/expressions.py); nesting goes through
 #: `expression`, which has no refusal of its own.
 OPERATORS: dict[str, Any] = {
@@ -35,18 +58,11 @@ OPERATORS: dict[str, Any] = {
 }
 
 DEFS: dict[str, Any] = {
-    "state": {
-        "type": "object",
-        "required": ["title"],
-        "additionalProperties": False,
-        "properties": {
-            "title": TEXT,
-            "description": {"type": "string"},
-            "terminal": {"type": "boolean"},
-            "view": NAMES,
-            "edit": {"type": "object", "propertyNames": NAME, "additionalProperties": NAMES},
-        },
-    },
+    "state": titled(
+        terminal={"type": "boolean"},
+        view=NAMES,
+        edit=by_name(NAMES),
+    ),
     "source": {
         "description": (
             'give a state, a list of states, "*" (every open state) or {all_open_except: [states]}'
@@ -161,73 +177,39 @@ DEFS: dict[str, Any] = {
                     },
                 ],
             },
-            "move_effects": {
-                "description": "give {effect: trigger}: the later step that runs the effect",
-                "type": "object",
-                "propertyNames": NAME,
-                "minProperties": 1,
-                "additionalProperties": NAME,
-            },
-            "when": {
-                "description": "give {choice: option} or {choice: [options]}",
-                "type": "object",
-                "propertyNames": NAME,
-                "minProperties": 1,
-                "additionalProperties": {"oneOf": [NAME, {**NAMES, "minItems": 1}]},
-            },
+            "move_effects": by_name(
+                NAME,
+                description="give {effect: trigger}: the later step that runs the effect",
+                min_properties=1,
+            ),
+            "when": by_name(
+                {"oneOf": [NAME, {**NAMES, "minItems": 1}]},
+                description="give {choice: option} or {choice: [options]}",
+                min_properties=1,
+            ),
         },
     },
-    "choice_option": {
-        "type": "object",
-        "required": ["title"],
-        "additionalProperties": False,
-        "properties": {
-            "title": TEXT,
-            "description": {"type": "string"},
-            "roles": {"type": "object", "propertyNames": NAME, "additionalProperties": NAMES},
-            "refusal": {
-                "type": "object",
-                "propertyNames": NAME,
-                "additionalProperties": TEXT,
-            },
-            "worklist_roles": {
-                "type": "object",
-                "propertyNames": NAME,
-                "additionalProperties": NAMES,
-            },
+    "choice_option": titled(
+        roles=by_name(NAMES),
+        refusal=by_name(TEXT),
+        worklist_roles=by_name(NAMES),
+    ),
+    "choice": titled(
+        "default",
+        "options",
+        default=NAME,
+        options=by_name({"$ref": "#/$defs/choice_option"}, min_properties=2),
+    ),
+    "worklist": titled(
+        "states",
+        "roles",
+        states={
+            "description": 'give a list of states, or "*" for every open state',
+            "oneOf": [{"const": "*"}, NAMES],
         },
-    },
-    "choice": {
-        "type": "object",
-        "required": ["title", "default", "options"],
-        "additionalProperties": False,
-        "properties": {
-            "title": TEXT,
-            "description": {"type": "string"},
-            "default": NAME,
-            "options": {
-                "type": "object",
-                "propertyNames": NAME,
-                "minProperties": 2,
-                "additionalProperties": {"$ref": "#/$defs/choice_option"},
-            },
-        },
-    },
-    "worklist": {
-        "type": "object",
-        "required": ["title", "states", "roles"],
-        "additionalProperties": False,
-        "properties": {
-            "title": TEXT,
-            "description": {"type": "string"},
-            "states": {
-                "description": 'give a list of states, or "*" for every open state',
-                "oneOf": [{"const": "*"}, NAMES],
-            },
-            "roles": NAMES,
-            "filter": NAME,
-        },
-    },
+        roles=NAMES,
+        filter=NAME,
+    ),
     "options": {
         "type": "object",
         "additionalProperties": False,
@@ -243,23 +225,11 @@ HEADER: dict[str, Any] = {
     "version": {"type": "integer", "minimum": 1},
     "title": TEXT,
     "description": {"type": "string"},
-    "states": {
-        "type": "object",
-        "propertyNames": NAME,
-        "additionalProperties": {"$ref": "#/$defs/state"},
-    },
+    "states": by_name({"$ref": "#/$defs/state"}),
     "transitions": {"type": "array", "items": {"$ref": "#/$defs/transition"}},
-    "worklists": {
-        "type": "object",
-        "propertyNames": NAME,
-        "additionalProperties": {"$ref": "#/$defs/worklist"},
-    },
+    "worklists": by_name({"$ref": "#/$defs/worklist"}),
     "options": {"$ref": "#/$defs/options"},
-    "choices": {
-        "type": "object",
-        "propertyNames": NAME,
-        "additionalProperties": {"$ref": "#/$defs/choice"},
-    },
+    "choices": by_name({"$ref": "#/$defs/choice"}),
 }
 
 # In an override a state names only what it changes (a new state still needs a title, which
@@ -298,12 +268,9 @@ OVERRIDE_SCHEMA: dict[str, Any] = {
             "properties": {"id": HEADER["id"], "version": HEADER["version"]},
         },
         "remove_transitions": NAMES,
-        "choice_defaults": {
-            "description": "give {choice: option}: the national choice's new default",
-            "type": "object",
-            "propertyNames": NAME,
-            "additionalProperties": NAME,
-        },
+        "choice_defaults": by_name(
+            NAME, description="give {choice: option}: the national choice's new default"
+        ),
     },
     "$defs": OVERRIDE_DEFS,
 }

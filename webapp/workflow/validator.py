@@ -75,8 +75,15 @@ def _has_dangling_state(spec: Spec) -> bool:
 def _names(
     located: Located, key: str, names: Iterable[str], kind: str, known: Mapping[str, object]
 ) -> list[Problem]:
+    return _unknown_names(located.file, join_key(located.key, key), names, kind, known)
+
+
+def _unknown_names(
+    file: str, key: str, names: Iterable[str], kind: str, known: Mapping[str, object]
+) -> list[Problem]:
+    """A problem for each of `names` (listed under `key`) that is not one of `known`."""
     return [
-        Problem(located.file, join_key(located.key, key, position), unknown(kind, name, known))
+        Problem(file, join_key(key, position), unknown(kind, name, known))
         for position, name in enumerate(names)
         if name not in known
     ]
@@ -475,15 +482,7 @@ def _check_choices(spec: Spec, registry: Registry) -> list[Problem]:
                             "(deny by default): list the roles that may",
                         )
                     )
-                problems += [
-                    Problem(
-                        located.file,
-                        join_key(key, position),
-                        unknown("role", role, registry.roles),
-                    )
-                    for position, role in enumerate(roles)
-                    if role not in registry.roles
-                ]
+                problems += _unknown_names(located.file, key, roles, "role", registry.roles)
             for trigger in option.get("refusal", {}):
                 if trigger not in option.get("roles", {}):
                     problems.append(
@@ -500,15 +499,7 @@ def _check_choices(spec: Spec, registry: Registry) -> list[Problem]:
                         Problem(located.file, key, unknown("worklist", worklist, spec.worklists))
                     )
                     continue
-                problems += [
-                    Problem(
-                        located.file,
-                        join_key(key, position),
-                        unknown("role", role, registry.roles),
-                    )
-                    for position, role in enumerate(roles)
-                    if role not in registry.roles
-                ]
+                problems += _unknown_names(located.file, key, roles, "role", registry.roles)
     for transition in spec.transitions:
         for choice, wanted in when_options(transition.value).items():
             key = join_key(transition.key, "when", choice)
