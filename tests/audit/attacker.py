@@ -1,6 +1,6 @@
 """What someone who can write to the database, but cannot read the application's files, can
 do to the audit trail: get round the append-only triggers, edit or delete events, recompute
-the hashes after an edit and move the chain head."""
+the hashes after an edit and move the chain heads."""
 
 from __future__ import annotations
 
@@ -82,12 +82,16 @@ def edit_detail(event_id: int, detail: str) -> None:
 
 
 def rehash_from(event_id: int, digest: Digest) -> None:
-    """Recompute the hash of every event from `event_id` on, each chained to the one before,
-    and move the chain head to the new last hash, so that the chain holds together again."""
+    """Recompute the hash of every event of `event_id`'s chain from it on, each chained to
+    the one before, and move the chain's head to the new last hash, so that the chain holds
+    together again."""
+    chain = next(event.chain for event in all_events() if event.id == event_id)
     statements = []
     previous_hash = None
     last = None
     for event in all_events():
+        if event.chain != chain:
+            continue
         if event.id < event_id:
             previous_hash = event.hash
             continue
@@ -102,22 +106,29 @@ def rehash_from(event_id: int, digest: Digest) -> None:
         )
         previous_hash, last = new_hash, event
     assert last is not None
-    statements.append(
-        (
-            "UPDATE audit_chain_head SET last_hash = :hash, last_event_id = :id WHERE id = 1",
-            {"hash": previous_hash, "id": last.id},
-        )
-    )
+    statements.append(move_head(chain, last.id, previous_hash))
     behind_the_triggers(*statements)
 
 
+def move_head(chain: int, event_id: int, event_hash: str) -> tuple[str, dict]:
+    return (
+        "UPDATE audit_chain_head SET last_hash = :hash, last_event_id = :id WHERE id = :chain",
+        {"hash": event_hash, "id": event_id, "chain": chain},
+    )
+
+
 def remove_events_from(event_id: int) -> None:
-    """Delete the newest events, from `event_id` on, and move the chain head back."""
-    kept = [event for event in all_events() if event.id < event_id]
+    """Delete the newest events, from `event_id` on, and move back the head of every chain
+    they were in."""
+    events = all_events()
+    chains = {event.chain for event in events if event.id >= event_id}
+    kept = {event.chain: event for event in events if event.id < event_id}
     behind_the_triggers(
         ("DELETE FROM audit_event WHERE id >= :id", {"id": event_id}),
-        (
-            "UPDATE audit_chain_head SET last_hash = :hash, last_event_id = :id WHERE id = 1",
-            {"hash": kept[-1].hash, "id": kept[-1].id},
+        *(
+            move_head(chain, kept[chain].id, kept[chain].hash)
+            if chain in kept
+            else move_head(chain, 0, "0" * 64)
+            for chain in chains
         ),
     )

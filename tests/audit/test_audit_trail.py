@@ -9,7 +9,7 @@ from sqlalchemy.exc import DatabaseError
 
 from webapp import db
 from webapp.audit import services as audit
-from webapp.audit.models import AuditChainHead, AuditEvent
+from webapp.audit.models import NATIONAL_CHAIN, AuditChainHead, AuditEvent
 from webapp.audit.verification import verify_chain as verify_with
 
 
@@ -92,7 +92,8 @@ def test_the_verify_command_reports_tampering_with_a_failing_exit(app, events):
 
 
 def test_the_chain_head_follows_the_newest_event(events):
-    head = db.session.get(AuditChainHead, 1, populate_existing=True)
+    assert {event.chain for event in events} == {NATIONAL_CHAIN}  # no one acting
+    head = db.session.get(AuditChainHead, NATIONAL_CHAIN, populate_existing=True)
     assert (head.last_event_id, head.last_hash) == (events[2].id, events[2].hash)
     stored = db.session.get(AuditEvent, events[2].id)
     assert (stored.previous_hash, stored.hash) == (events[1].hash, events[2].hash)

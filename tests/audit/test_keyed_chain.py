@@ -22,7 +22,7 @@ def test_an_edit_recomputed_with_plain_sha256_through_the_chain_head_fails_verif
     target = searched[1]
     edit_detail(target.id, json.dumps({"reason": "other", "reference": "RIV0000002"}))
     rehash_from(target.id, unkeyed_sha256)
-    head = db.session.get(AuditChainHead, 1, populate_existing=True)
+    head = db.session.get(AuditChainHead, target.chain, populate_existing=True)
     assert head.last_event_id == trail[-1].id  # the head moved on with the forged chain
 
     result = audit_cli("verify")
@@ -80,7 +80,8 @@ def test_the_audit_key_is_not_the_session_secret_key(app, trail):
 
 def test_an_append_is_still_two_statements(app, client, practitioner):
     """The child index search's statement budget counts on it (lock the head, insert)."""
-    sign_in(client, practitioner)  # the chain head exists
+    sign_in(client, practitioner)  # the head of the practitioner's borough's chain exists
+    actor_id = practitioner.id
     statements: list[str] = []
 
     def remember(_conn, _cursor, statement, *_rest):
@@ -91,7 +92,13 @@ def test_an_append_is_still_two_statements(app, client, practitioner):
     db.session.connection()  # the transaction begins outside the count
     sqlalchemy_event.listen(engine, "before_cursor_execute", remember)
     try:
-        audit.record(db.session, "test.appended", object_type="thing", object_id=1)
+        audit.record(
+            db.session,
+            "test.appended",
+            actor_id=actor_id,
+            object_type="thing",
+            object_id=1,
+        )
     finally:
         sqlalchemy_event.remove(engine, "before_cursor_execute", remember)
     db.session.commit()

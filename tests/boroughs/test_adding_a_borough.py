@@ -16,6 +16,7 @@ from webapp import db
 from webapp.access.permissions import Role
 from webapp.accounts.models import User
 from webapp.accounts.passwords import is_usable
+from webapp.audit.models import NATIONAL_CHAIN
 from webapp.boroughs.models import Borough, BoroughKind, Organisation, Sector
 
 NEW = "/admin/boroughs/new"
@@ -232,3 +233,17 @@ def test_nobody_but_the_system_administrator_adds_boroughs(app, client, world, w
     assert response.status_code == 403
     assert boroughs_count() == before
     assert written(app) == []
+
+
+def test_adding_a_borough_is_audited_in_the_national_chain(app, system_client, world):
+    """National administration belongs to no borough: not the administrator's own borough's
+    chain, nor the new borough's."""
+    assert system_client.post_form(NEW, good()).status_code == 302
+    added = (
+        events("boroughs.borough_added")
+        + events("boroughs.organisation_added")
+        + events("useradmin.account_created")
+    )
+    assert len(added) >= 3
+    assert {event.chain for event in added} == {NATIONAL_CHAIN}
+    assert app.test_cli_runner().invoke(args=["caf", "audit", "verify"]).exit_code == 0

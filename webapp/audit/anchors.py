@@ -1,11 +1,15 @@
-"""Anchors: the chain head written, with an HMAC, to an append-only file outside the database.
+"""Anchors: the chain heads written, with an HMAC, to an append-only file outside the database.
 
 The keyed chain stops anyone without the key from editing an event; it cannot stop someone
 who can write to the database from deleting the newest events and moving the chain head
 back, since what remains is still a valid chain. An anchor records that event N had hash H
 at time T, somewhere the database cannot reach, so `caf audit verify` can tell. Each anchor
 is also an `audit.anchored` event in the trail, so a lost or rolled-back anchors file shows
-too."""
+too.
+
+The trail is one chain per borough and a national one: each line names an `audit.anchored`
+event of the national chain, and that event's detail names every other chain's head as it
+stood, so the line anchors every chain."""
 
 from __future__ import annotations
 
@@ -23,8 +27,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.audit.models import AuditEvent
-from webapp.audit.services import record
+from webapp.audit.models import NATIONAL_CHAIN, AuditEvent
+from webapp.audit.services import chain_heads, record
 from webapp.db import utcnow
 
 ANCHORED = "audit.anchored"
@@ -94,7 +98,17 @@ def take_anchor(db_session: Session, key: bytes, path: Path) -> Anchor:
                 f"the audit trail records anchors (the newest at event {unwritten[-1].id}) but "
                 f"{path} holds none: restore the anchors file, or set CAF_AUDIT_ANCHOR_PATH to it"
             )
-        event = record(db_session, ANCHORED, object_type="audit_anchors", path=str(path))
+        # The line names this event, in the national chain; the event names every other
+        # chain's head, so that the line anchors them all.
+        heads = [head for head in chain_heads(db_session) if head[0] != NATIONAL_CHAIN]
+        event = record(
+            db_session,
+            ANCHORED,
+            object_type="audit_anchors",
+            national=True,
+            path=str(path),
+            heads=heads,
+        )
         db_session.commit()
         anchored_at = utcnow()
         anchors = [Anchor(anchored_at, each.id, each.hash) for each in [*unwritten, event]]

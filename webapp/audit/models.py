@@ -7,10 +7,19 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.db import Base, utcnow
 
+NATIONAL_CHAIN = 0
+
 
 class AuditEvent(Base):
     """One audited action. Rows are never updated or deleted (database triggers refuse it),
-    and each row's hash covers the previous row's, so a removed or altered row shows."""
+    and each row's hash covers the previous row's in its chain, so a removed or altered row
+    shows.
+
+    The trail is one chain per borough, so that boroughs do not queue on one another to
+    append: an event is in the chain of the borough of the person acting. Events of no
+    borough (no one signed in, national administration) are in the national chain, which
+    also carries on the single chain that held every event before there was one per borough.
+    """
 
     __tablename__ = "audit_event"
     __table_args__ = (
@@ -34,16 +43,20 @@ class AuditEvent(Base):
     child_id: Mapped[int | None] = mapped_column(ForeignKey("child.id"), index=True)
     client_address: Mapped[str] = mapped_column(String(64), default="")
     detail: Mapped[str] = mapped_column(Text, default="{}")
+    # The borough's id, or NATIONAL_CHAIN; not a foreign key, like the other ids here.
+    chain: Mapped[int] = mapped_column(Integer, default=NATIONAL_CHAIN, server_default="0")
     previous_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
 class AuditChainHead(Base):
-    """A single row holding the newest hash; locking it serialises appends across processes.
-    A database trigger moves it on with every event inserted (migration 0013)."""
+    """One row per chain holding its newest hash; locking it serialises the chain's appends
+    across processes. A database trigger moves it on with every event inserted (migrations
+    0013 and 0027a)."""
 
     __tablename__ = "audit_chain_head"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    # The chain: the borough's id, or NATIONAL_CHAIN.
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last_hash: Mapped[str] = mapped_column(String(64))
     last_event_id: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 from webapp.audit.anchors import ANCHORED, Anchor, read_anchors, take_anchor
 from webapp.audit.models import AuditChainHead, AuditEvent
 from webapp.audit.services import (
-    GENESIS_HASH,
+    Chains,
+    chain_heads,
     digest,
     events_in_order,
     record,
@@ -58,41 +59,43 @@ def rekey(db_session: Session, key: bytes, anchors_path: Path) -> Rekeyed | None
             f"the audit trail has been anchored ({anchors_path}), so every event must already "
             "carry the key: run `flask --app webapp caf audit verify`"
         )
-    old_head = db_session.execute(
-        select(_HEADS.c.last_event_id, _HEADS.c.last_hash).where(_HEADS.c.id == 1).with_for_update()
-    ).one_or_none()
-    if old_head is None:
+    # Every chain's head locked: no append until the rehash commits.
+    db_session.execute(select(_HEADS.c.id).order_by(_HEADS.c.id).with_for_update()).all()
+    old_heads = chain_heads(db_session)
+    if not old_heads:
         return None
-    unkeyed_events = _unkeyed_events_at_the_start(db_session, key, old_head)
+    unkeyed_events = _unkeyed_events_at_the_start(db_session, key)
     if unkeyed_events == 0:
         return None
     with _append_only_lifted(db_session):
         events = _rehash(db_session, key)
+    _chain, newest_id, newest_hash = max(old_heads, key=lambda head: head[1])
     record(
         db_session,
         REKEYED,
         object_type="audit_trail",
+        national=True,
         events=events,
         unkeyed_events=unkeyed_events,
-        previous_head_event_id=old_head.last_event_id,
-        previous_head_hash=old_head.last_hash,
+        previous_head_event_id=newest_id,
+        previous_head_hash=newest_hash,
+        previous_heads=old_heads,
     )
     db_session.commit()
     db_session.expire_all()
     return Rekeyed(events, unkeyed_events, take_anchor(db_session, key, anchors_path))
 
 
-def _unkeyed_events_at_the_start(db_session: Session, key: bytes, head) -> int:
+def _unkeyed_events_at_the_start(db_session: Session, key: bytes) -> int:
     """How many events, from the first, carry the old unkeyed digest; refused unless every
-    event after them carries the key and the chain and its head hold together."""
+    event after them carries the key and every chain and its head hold together."""
     unkeyed = 0
-    expected_previous = GENESIS_HASH
-    last_id = 0
+    chains = Chains()
     for seen, event in enumerate(events_in_order(db_session)):
         where = f"event {event.id} ({event.occurred_at:%Y-%m-%d %H:%M:%S} UTC, {event.action})"
         if event.action == ANCHORED:
             raise RekeyRefused(f"{where} records an anchor: the trail has been anchored before")
-        if event.previous_hash != expected_previous:
+        if event.previous_hash != chains.previous_hash(event):
             raise RekeyRefused(f"{where}: the event before it is missing or changed")
         if digest(key, event.previous_hash, event) == event.hash:
             pass
@@ -100,17 +103,19 @@ def _unkeyed_events_at_the_start(db_session: Session, key: bytes, head) -> int:
             unkeyed += 1
         else:
             raise RekeyRefused(f"{where}: its content has been changed")
-        expected_previous = event.hash
-        last_id = event.id
-    if (head.last_event_id, head.last_hash) != (last_id, expected_previous):
-        raise RekeyRefused(f"events after event {last_id} have been removed")
+        chains.follow(event)
+    for _chain, last_event in chains.heads_out_of_step(db_session):
+        raise RekeyRefused(
+            f"events after event {last_event.id if last_event else 0} have been removed"
+        )
     return unkeyed
 
 
 def _rehash(db_session: Session, key: bytes) -> int:
-    """Every event's hash recomputed with the key, in pages, and the chain head moved to
-    the new last hash (the trigger only follows inserts). Returns how many events."""
-    previous_hash = GENESIS_HASH
+    """Every event's hash recomputed with the key, in pages, chain by chain, and each chain
+    head moved to its new last hash (the trigger only follows inserts). Returns how many
+    events."""
+    chains = Chains()
     last_id = 0
     events = 0
     while True:
@@ -125,19 +130,21 @@ def _rehash(db_session: Session, key: bytes) -> int:
             break
         rows = []
         for event in page:
+            previous_hash = chains.previous_hash(event)
             new_hash = digest(key, previous_hash, event)
             rows.append(
                 {"event_id": event.id, "new_previous_hash": previous_hash, "new_hash": new_hash}
             )
-            previous_hash = new_hash
+            chains.follow(event, new_hash)
         db_session.execute(_REHASH, rows)
         last_id = page[-1].id
         events += len(page)
-    db_session.execute(
-        update(_HEADS)
-        .where(_HEADS.c.id == 1)
-        .values(last_hash=previous_hash, last_event_id=last_id)
-    )
+    for chain, (event, new_hash) in chains.ends.items():
+        db_session.execute(
+            update(_HEADS)
+            .where(_HEADS.c.id == chain)
+            .values(last_hash=new_hash, last_event_id=event.id)
+        )
     return events
 
 

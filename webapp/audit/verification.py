@@ -1,7 +1,9 @@
-"""Verify the audit trail: every event's keyed hash, the chain head, and the anchors."""
+"""Verify the audit trail: every chain's events and keyed hashes, the chain heads, and the
+anchors."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -10,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.audit.anchors import ANCHORED, AnchorsFile, no_anchor_being_taken, read_anchors
-from webapp.audit.models import AuditChainHead, AuditEvent
-from webapp.audit.services import GENESIS_HASH, digest, events_in_order, unkeyed_digest
+from webapp.audit.models import AuditEvent
+from webapp.audit.services import Chains, digest, events_in_order, unkeyed_digest
 
 CHANGED = "this event's content has been changed"
 WRITTEN_BEFORE_THE_KEY = (
@@ -55,17 +57,16 @@ LISTED = 100
 
 
 def verify_chain(db_session: Session, key: bytes, anchors_path: Path) -> Verification:
-    """Recompute every hash in order with the key; report rows altered, removed or inserted
-    out of turn, then check the chain against every anchor. Problems come in chain order,
-    those of the anchors file itself last."""
+    """Recompute every hash of every chain in order with the key; report rows altered,
+    removed or inserted out of turn, then check the chains against every anchor. Problems
+    come in the order of the events, those of the anchors file itself last."""
     problems: list[ChainProblem] = []
     problem_count = 0
     # Events hashed without a key from the very first one: how many, and the last one's id.
     unkeyed_from_the_start = 0
     last_unkeyed_from_the_start = 0
     anchored_events: list[AuditEvent] = []
-    expected_previous = GENESIS_HASH
-    last_event: AuditEvent | None = None
+    chains = Chains()
     events = 0
 
     def report(problem: ChainProblem) -> None:
@@ -75,7 +76,7 @@ def verify_chain(db_session: Session, key: bytes, anchors_path: Path) -> Verific
             problems.append(problem)
 
     for event in events_in_order(db_session):
-        if event.previous_hash != expected_previous:
+        if event.previous_hash != chains.previous_hash(event):
             report(_problem(event, "the event before this one is missing or changed"))
         if digest(key, event.previous_hash, event) != event.hash:
             if unkeyed_from_the_start == events and (
@@ -86,14 +87,11 @@ def verify_chain(db_session: Session, key: bytes, anchors_path: Path) -> Verific
             report(_problem(event, CHANGED))
         if event.action == ANCHORED:
             anchored_events.append(event)
-        expected_previous = event.hash
-        last_event = event
+        chains.follow(event)
         events += 1
-    head = db_session.get(AuditChainHead, 1, populate_existing=True)
-    last_id = last_event.id if last_event else 0
-    if head is not None and (head.last_hash != expected_previous or head.last_event_id != last_id):
-        removed = "events after this one have been removed"
-        report(_problem(last_event, removed) if last_event else ChainProblem(removed, last_id))
+    removed = "events after this one have been removed"
+    for _chain, last_event in chains.heads_out_of_step(db_session):
+        report(_problem(last_event, removed) if last_event else ChainProblem(removed, 0))
 
     # Read after the walk, and while no anchor is half taken, so that every `audit.anchored`
     # event seen above already has its line.
@@ -121,11 +119,17 @@ def verify_chain(db_session: Session, key: bytes, anchors_path: Path) -> Verific
 def _check_anchors(
     db_session: Session, anchors_file: AnchorsFile, anchored_events: list[AuditEvent]
 ) -> list[ChainProblem]:
-    """Each anchor's event must still be there with the same hash, and each anchor the trail
-    records taking must be in the file."""
+    """Each anchor's event must still be there with the same hash, and so must each chain
+    head that an anchor's event names; each anchor the trail records taking must be in the
+    file."""
     problems: list[ChainProblem] = []
     path = anchors_file.path
-    stored = _events_named(db_session, {anchor.event_id for anchor in anchors_file.anchors})
+    heads = {event: _heads_named(event) for event in anchored_events}
+    stored = _events_named(
+        db_session,
+        {anchor.event_id for anchor in anchors_file.anchors}
+        | {event_id for named in heads.values() for event_id in named},
+    )
     for anchor in anchors_file.anchors:
         event = stored.get(anchor.event_id)
         if event is None:
@@ -138,6 +142,20 @@ def _check_anchors(
             )
         elif event.hash != anchor.event_hash:
             problems.append(_problem(event, f"its hash is not the one in {anchor.where(path)}"))
+    for anchored, named_heads in heads.items():
+        taken = f"the anchor taken by event {anchored.id}"
+        for event_id, event_hash in named_heads.items():
+            event = stored.get(event_id)
+            if event is None:
+                problems.append(
+                    ChainProblem(
+                        f"this event is missing, though {taken} names it as the head of its "
+                        "chain: events have been removed",
+                        event_id,
+                    )
+                )
+            elif event.hash != event_hash:
+                problems.append(_problem(event, f"its hash is not the one {taken} names"))
     named = {anchor.event_id for anchor in anchors_file.anchors}
     for event in anchored_events:
         if event.id in named:
@@ -149,6 +167,16 @@ def _check_anchors(
                 _problem(event, f"an anchor was taken by this event, but {path} does not exist")
             )
     return problems
+
+
+def _heads_named(anchored: AuditEvent) -> dict[int, str]:
+    """The other chains' heads an `audit.anchored` event names: event id to hash (none in
+    anchors taken while there was one chain)."""
+    try:
+        heads = json.loads(anchored.detail).get("heads", [])
+        return {int(event_id): str(event_hash) for _chain, event_id, event_hash in heads}
+    except (ValueError, TypeError, AttributeError):
+        return {}
 
 
 def _events_named(db_session: Session, event_ids: set[int]) -> dict[int, AuditEvent]:

@@ -240,6 +240,7 @@ def _record(db_session: Session, action: str, actor: Actor, client_address: str,
         action,
         actor_id=actor.id,
         client_address=client_address,
+        national=True,  # national administration: in no borough's chain
         **via,
         **detail,
     )
