@@ -10,6 +10,8 @@ Create Date: 2026-12-04 06:00:00
 import sqlalchemy as sa
 from alembic import op
 
+from webapp.migrations.helpers import on_sqlite
+
 revision = "0027a"
 down_revision = "0026i"
 branch_labels = None
@@ -44,14 +46,14 @@ def downgrade() -> None:
         )
     _move_head_by(_MOVE_THE_ONE_HEAD)
     op.execute("UPDATE audit_chain_head SET id = 1 WHERE id = 0")
-    if bind.dialect.name == "sqlite":
+    if on_sqlite():
         op.execute("ALTER TABLE audit_event DROP COLUMN chain")
     else:
         op.drop_column("audit_event", "chain")
 
 
 def _move_head_by(update: str) -> None:
-    if op.get_bind().dialect.name == "sqlite":
+    if on_sqlite():
         op.execute("DROP TRIGGER audit_event_moves_chain_head")
         op.execute(
             "CREATE TRIGGER audit_event_moves_chain_head AFTER INSERT ON audit_event "
