@@ -105,6 +105,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.imports.views import bp as imports_bp
     from webapp.mail.views import bp as mail_bp
     from webapp.monitoring.alert_views import bp as alerts_bp
+    from webapp.monitoring.review_views import bp as access_reviews_bp
     from webapp.monitoring.views import bp as monitoring_bp
     from webapp.notes.views import bp as notes_bp
     from webapp.reports.views import bp as reports_bp
@@ -153,6 +154,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         imports_bp,
         monitoring_bp,
         alerts_bp,
+        access_reviews_bp,
         reports_bp,
     ):
         app.register_blueprint(blueprint)

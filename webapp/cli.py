@@ -106,6 +106,7 @@ def init_app(app: Flask) -> None:
     from webapp.episodes.reminders import reminders
     from webapp.formdefs.cli import formdefs
     from webapp.mail.cli import mail
+    from webapp.monitoring.cli import access_review_commands
     from webapp.reports.cli import reports
     from webapp.workflow.cli import workflows
 
@@ -119,4 +120,5 @@ def init_app(app: Flask) -> None:
     caf.add_command(boroughs)
     caf.add_command(children)
     caf.add_command(reports)
+    caf.add_command(access_review_commands)
     app.cli.add_command(caf)

@@ -32,6 +32,7 @@ from webapp.formadmin.models import DraftTransition, OverlayDraft, OverlayVersio
 from webapp.mail.models import OutboxMessage
 from webapp.monitoring.alert_models import AccessAlert, AlertSetting
 from webapp.monitoring.models import BreakGlassGrant, SearchHit
+from webapp.monitoring.review_models import AccessReview
 from webapp.notes.models import ConfidentialNote
 from webapp.sharing.models import SharingDecision
 from webapp.tac.models import Involvement, LeadProfessionalChange, TacMember
@@ -44,6 +45,7 @@ metadata = Base.metadata
 
 __all__ = [
     "AccessAlert",
+    "AccessReview",
     "AccountStatusChange",
     "AlertSetting",
     "AuditChainHead",

@@ -73,6 +73,10 @@ class Permission(StrEnum):
     # Look into alerts on patterns of access that suggest misuse, and tune their
     # thresholds for the borough: the borough CAF contact.
     ACCESS_ALERTS_REVIEW = "access-alerts:review"
+    # Attest each quarter that a team's access was appropriate: the team's managers. Read
+    # the reviews: those managers, and the CAF contacts of the team's borough.
+    ACCESS_REVIEW_ATTEST = "access-review:attest"
+    ACCESS_REVIEW_VIEW = "access-review:view"
     DIRECTORY_VIEW = "directory:view"
     DIRECTORY_MAINTAIN = "directory:maintain"
     USER_ACCOUNTS_MAINTAIN = "user-accounts:maintain"

@@ -89,6 +89,8 @@ NEEDS_DBS = frozenset(
         Permission.EPISODE_BREAK_GLASS,
         Permission.BREAK_GLASS_REVIEW,
         Permission.ACCESS_ALERTS_REVIEW,
+        Permission.ACCESS_REVIEW_ATTEST,
+        Permission.ACCESS_REVIEW_VIEW,
     }
 )
 
@@ -122,6 +124,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     | {
         Permission.CHILD_INDEX_SEARCH,
         Permission.AUDIT_VIEW,
+        Permission.ACCESS_REVIEW_ATTEST,
+        Permission.ACCESS_REVIEW_VIEW,
         Permission.EPISODE_BREAK_GLASS,
         Permission.DIRECTORY_VIEW,
         Permission.SHARING_REVIEW,
@@ -135,6 +139,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.EPISODE_BREAK_GLASS,
         Permission.BREAK_GLASS_REVIEW,
         Permission.ACCESS_ALERTS_REVIEW,
+        Permission.ACCESS_REVIEW_VIEW,
         Permission.DIRECTORY_VIEW,
         Permission.EPISODE_RECEIVE_TRANSFER,
         Permission.TAC_DECIDE_JOIN,
@@ -298,6 +303,8 @@ def _may(user: Any, permission: Permission, target: object | None) -> bool:
             return True
         return permission is Permission.DIRECTORY_MAINTAIN and user.borough_id == target.borough_id
     if isinstance(target, Team):
+        if permission in (Permission.ACCESS_REVIEW_ATTEST, Permission.ACCESS_REVIEW_VIEW):
+            return _may_review_team_access(user, permission, target)
         # A borough's administrators keep the teams of its organisations.
         return (
             permission is Permission.USER_ACCOUNTS_MAINTAIN
@@ -341,6 +348,18 @@ def _may_read_access_history(user: User, person: User) -> bool:
         return True
     return (
         user.has_role(Role.MANAGER) and user.team_id is not None and user.team_id == person.team_id
+    )
+
+
+def _may_review_team_access(user: User, permission: Permission, team: Team) -> bool:
+    """A team's quarterly access review is attested by its managers, and read by them and
+    by the CAF contacts of the team's borough."""
+    if user.has_role(Role.MANAGER) and user.team_id == team.id:
+        return True
+    return (
+        permission is Permission.ACCESS_REVIEW_VIEW
+        and user.has_role(Role.BOROUGH_CAF_CONTACT)
+        and user.borough_id == team.organisation.borough_id
     )
 
 

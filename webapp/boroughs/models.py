@@ -50,6 +50,9 @@ class Borough(Base):
     two_factor_required: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # Reports show a count below this as "fewer than N" (webapp/reports/suppression.py).
     report_threshold: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    # A team's quarterly access review is overdue this many days after the quarter ends
+    # (webapp/monitoring/access_reviews.py).
+    access_review_days: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
 
     organisations: Mapped[list[Organisation]] = relationship(back_populates="borough")
 

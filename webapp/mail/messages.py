@@ -28,6 +28,7 @@ SUBJECTS = {
     MailKind.APPROVAL_WANTED: "A change is waiting for your approval in {service_name}",
     MailKind.REQUEST_DECIDED: "Your request in {service_name} has been decided",
     MailKind.BREAK_GLASS: "Urgent access to CAF {reference}: review it",
+    MailKind.ACCESS_REVIEW_OVERDUE: "Your team's access review for {quarter} is overdue",
 }
 
 

@@ -26,6 +26,7 @@ class MailKind(StrEnum):
     APPROVAL_WANTED = "approval_wanted"  # to the other administrators of the borough
     REQUEST_DECIDED = "request_decided"  # to the administrator who asked
     BREAK_GLASS = "break_glass"  # to the borough's CAF contacts: urgent access was taken
+    ACCESS_REVIEW_OVERDUE = "access_review_overdue"  # to a team's managers
 
     @property
     def title(self) -> str:
@@ -45,6 +46,7 @@ KIND_TITLES = {
     MailKind.APPROVAL_WANTED: "Change waiting for approval",
     MailKind.REQUEST_DECIDED: "Request approved or rejected",
     MailKind.BREAK_GLASS: "Urgent access to an episode (to CAF contacts)",
+    MailKind.ACCESS_REVIEW_OVERDUE: "Quarterly access review overdue (to managers)",
 }
 
 

@@ -9,7 +9,7 @@ from webapp.govuk_fields import (
     text_area,
     text_input,
 )
-from webapp.monitoring import break_glass
+from webapp.monitoring import access_reviews, break_glass
 from webapp.monitoring.alert_models import ALERT_OUTCOME_TITLES
 from webapp.monitoring.kinds import KIND_TITLES
 from webapp.monitoring.models import OUTCOME_TITLES
@@ -121,4 +121,33 @@ class AlertSettingForm(FlaskForm):
         [("yes", "Yes"), ("no", "No, never raise this alert in the borough")],
         required="Select whether to check this rule",
     )
+    submit = submit_button("Save")
+
+
+class AccessReviewForm(FlaskForm):
+    appropriate = radios(
+        "Was your team's access to children's records in this quarter appropriate?",
+        [
+            ("yes", "Yes, the access was appropriate"),
+            ("no", "No, some access was not appropriate"),
+        ],
+        required="Select whether your team's access was appropriate",
+    )
+    comment = text_area(
+        "Comment",
+        max_length=access_reviews.COMMENT_MAX,
+        strip=True,
+        skip_blank=False,  # the check below needs a blank comment too
+        hint="Say what you checked. When access was not appropriate, say whose and why: "
+        "the borough CAF contact is told.",
+    )
+    submit = submit_button("Record the review")
+
+    def validate_comment(self, field):
+        if self.appropriate.data == "no" and not (field.data or "").strip():
+            raise ValidationError("Enter why the access was not appropriate")
+
+
+class OverdueDaysForm(FlaskForm):
+    days = _whole_number("Number of days", "the number of days")
     submit = submit_button("Save")

@@ -79,7 +79,7 @@ def _not_erased() -> ColumnElement[bool]:
     )
 
 
-def _kind_condition(kind: AccessKind) -> ColumnElement[bool]:
+def kind_condition(kind: AccessKind) -> ColumnElement[bool]:
     """`kinds.kind_of` as SQL, each kind excluding those it gives way to."""
     action = AuditEvent.action
     search = action == kinds.SEARCHED
@@ -109,7 +109,7 @@ def _filtered(statement: Select, filters: Filters) -> Select:
     if filters.actor_id is not None:
         statement = statement.where(AuditEvent.actor_id == filters.actor_id)
     if filters.kind is not None:
-        statement = statement.where(_kind_condition(filters.kind))
+        statement = statement.where(kind_condition(filters.kind))
     return statement
 
 
