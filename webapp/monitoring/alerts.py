@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import Flask
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from webapp.access.permissions import Role
@@ -62,6 +62,17 @@ class Access:
 
     def since(self, setting: Setting) -> datetime:
         return self.event.occurred_at - timedelta(hours=setting.window_hours)
+
+    def by_the_user_since(self, setting: Setting) -> tuple[ColumnElement[bool], ...]:
+        """The user's search hits in the window: bounded on the event's time as well as the
+        hit's (the same), so that the user's events are read through the actor-and-time
+        index for the window only, not for all time."""
+        since = self.since(setting)
+        return (
+            AuditEvent.actor_id == self.user.id,
+            AuditEvent.occurred_at >= since,
+            SearchHit.occurred_at >= since,
+        )
 
     def count_searches_since(self, setting: Setting) -> int:
         """How many searches the user made in the window, counting no further than the
@@ -129,8 +140,7 @@ def _outside_borough(search: Access, setting: Setting) -> int:
         .join(Child, Child.id == SearchHit.child_id)
         .join(AuditEvent, AuditEvent.id == SearchHit.event_id)
         .where(
-            AuditEvent.actor_id == search.user.id,
-            SearchHit.occurred_at >= search.since(setting),
+            *search.by_the_user_since(setting),
         )
     ):
         boroughs.setdefault(event_id, set()).add(borough_id)
@@ -157,8 +167,7 @@ def _shielded(search: Access, setting: Setting) -> int:
             select(func.count(func.distinct(SearchHit.event_id)))
             .join(AuditEvent, AuditEvent.id == SearchHit.event_id)
             .where(
-                AuditEvent.actor_id == search.user.id,
-                SearchHit.occurred_at >= search.since(setting),
+                *search.by_the_user_since(setting),
                 SearchHit.child_id.in_(shielded_ids),
             )
         )
@@ -181,8 +190,7 @@ def _same_surname(search: Access, setting: Setting) -> int:
             .join(AuditEvent, AuditEvent.id == SearchHit.event_id)
             .join(Child, Child.id == SearchHit.child_id)
             .where(
-                AuditEvent.actor_id == search.user.id,
-                SearchHit.occurred_at >= search.since(setting),
+                *search.by_the_user_since(setting),
                 func.lower(Child.family_name) == surname,
             )
         )
