@@ -28,6 +28,7 @@ import platform
 import statistics
 import sys
 import tempfile
+import textwrap
 import time
 from pathlib import Path
 
@@ -197,20 +198,37 @@ def main() -> None:
 def _write_readme() -> None:
     """The section of benchmarks/README.md, from every label's results file."""
     rows = []
-    for path in sorted((ROOT / "benchmarks" / "results").glob("audit_appends_*.json")):
+    paths = (ROOT / "benchmarks" / "results").glob("audit_appends_*.json")
+    for path in sorted(paths, key=lambda path: (path.stem != "audit_appends_before", path)):
         result = json.loads(path.read_text())
         for writers, by_mode in result["appends_per_second"].items():
             one, three = by_mode[ONE_CHAIN], by_mode[THREE_BOROUGHS]
             rows.append(f"| {result['label']} | {writers} | {one} | {three} | {three / one:.2f}× |")
+    about = (
+        "Appends per second on PostgreSQL, one event per transaction, each writer a process "
+        'with its own connection, median of the rounds. "one chain": every event in one '
+        'chain, the same head row locked by every append; "three boroughs": the writers act '
+        'for users of three boroughs. The code column says which code ran: "before", the '
+        "trail as one chain (every append in the country locked the one head row, so both "
+        'kinds of run were one chain); "after", one chain per borough (migration 0027a): an '
+        "event goes to the chain of the acting user's borough, each chain with its own head "
+        "row, events of no borough to the national chain. Ratio: three boroughs over one "
+        "chain, in the same run."
+    )
+    run = (
+        "Run: `.venv/bin/python benchmarks/audit_appends.py --database-url "
+        "postgresql+psycopg://postgres@127.0.0.1:5432/bench_audit --label after` (the "
+        'database is emptied). The "before" rows come from the same script run on the code '
+        "of the commit before the chain per borough."
+    )
     section = "\n".join(
         [
             START,
             "## Audit appends (`benchmarks/audit_appends.py`)",
             "",
-            "Appends per second on PostgreSQL, one event per transaction, each writer a "
-            'process with its own connection, median of the rounds. "one chain": every '
-            'event in one chain, the same head row locked by every append; "three '
-            'boroughs": the writers act for users of three boroughs.',
+            textwrap.fill(about, 92),
+            "",
+            textwrap.fill(run, 92),
             "",
             "| code | writers | one chain | three boroughs | ratio |",
             "| --- | --- | --- | --- | --- |",
