@@ -31,6 +31,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     config.load(app, test_config)
 
+    from webapp.templating import ImportOnceTemplate
+
     app.jinja_loader = ChoiceLoader(
         [
             FileSystemLoader(app.root_path + "/templates"),
@@ -46,6 +48,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     # The test suite builds an app per test and shares compiled templates between them.
     app.jinja_env.bytecode_cache = app.config.get("TEMPLATE_BYTECODE_CACHE")
     app.jinja_env.lstrip_blocks = True
+    # GOV.UK macros import their own macros on every call: answered once per template.
+    app.jinja_env.template_class = ImportOnceTemplate
 
     from webapp import assets, cli, db, documents, errors, govuk_dates, mail, models, security  # noqa: F401 - maps every model
     from webapp.accounts import passwords, session_store, sessions
