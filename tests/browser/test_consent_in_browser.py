@@ -76,12 +76,17 @@ def test_consent_sharing_public_interest_and_withdrawal(page, live_server, peopl
     # A practitioner from the consented agency can be invited.
     page.goto(f"{episode}/tac")
     assert_no_axe_violations(page, "team around the child")
+    page.get_by_role("link", name="Invite a practitioner").click()
+    page.wait_for_url(f"{episode}/tac/invite")
+    assert_no_axe_violations(page, "invite a practitioner")
     page.fill("input[name='invite-email']", people["nurse"])
     page.get_by_role("button", name="Send invitation").click()
     page.wait_for_url(f"{episode}/tac")
     assert f"Invitation sent to {people['nurse_name']}" in page.inner_text("main")
 
     # One from an agency the family did not agree to is refused, with the reason shown.
+    page.get_by_role("link", name="Invite a practitioner").click()
+    page.wait_for_url(f"{episode}/tac/invite")
     page.fill("input[name='invite-email']", people["officer"])
     page.get_by_role("button", name="Send invitation").click()
     summary = page.locator(".govuk-error-summary")
@@ -90,7 +95,7 @@ def test_consent_sharing_public_interest_and_withdrawal(page, live_server, peopl
     assert "Riverside Police is not in the agencies the family agreed to share with" in (
         summary.inner_text()
     )
-    assert_no_axe_violations(page, "team around the child, refused")
+    assert_no_axe_violations(page, "invite a practitioner, refused")
 
     # A public-interest decision lets the invitation go through, and is recorded.
     details = page.locator("details.govuk-details", has_text="Share without consent")

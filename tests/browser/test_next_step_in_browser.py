@@ -4,6 +4,7 @@ led by a parent, whose steps the coordinator takes in eCAF, with no axe-core vio
 import pytest
 
 from tests.browser.axe import assert_no_axe_violations
+from tests.browser.signing_in import sign_in
 from tests.factories import (
     PASSWORD,
     make_borough,
@@ -57,7 +58,12 @@ def people(live_app):
         episode.lead_member_id = members[1].id
         episode.acting_for_lead_id = nurse.id
         db.session.commit()
-        return {"assessor": assessor.email, "nurse_name": nurse.full_name, "id": episode.id}
+        return {
+            "assessor": assessor.email,
+            "nurse": nurse.email,
+            "nurse_name": nurse.full_name,
+            "id": episode.id,
+        }
 
 
 def test_what_happens_next_and_a_parent_lead_are_accessible(page, live_server, people):
@@ -83,3 +89,16 @@ def test_what_happens_next_and_a_parent_lead_are_accessible(page, live_server, p
         "steps in eCAF."
     )
     assert_no_axe_violations(page, "team around the child")
+
+    # The coordinator, who acts for the parent, sees the saved choice on the lead page.
+    page.context.clear_cookies()
+    sign_in(page, live_server, people["nurse"])
+    page.goto(f"{live_server}/episodes/{people['id']}/tac")
+    page.get_by_role("link", name="Change the lead professional").click()
+    page.wait_for_url(f"{live_server}/episodes/{people['id']}/tac/lead")
+    chosen = page.locator("select[name='lead-member_id'] option:checked").inner_text()
+    assert chosen.startswith("Pat Example")
+    acting = page.locator("select[name='lead-acting_member_id'] option:checked").inner_text()
+    assert acting.startswith(people["nurse_name"])
+    assert people["nurse_name"] in page.locator("#who-acts").inner_text()
+    assert_no_axe_violations(page, "lead professional")

@@ -147,7 +147,7 @@ def join_request(world) -> JoinRequest:
 @pytest.mark.parametrize(
     ("page", "who", "prefix", "asks_shared"),
     [
-        ("/episodes/{episode}/tac", "lead_professional", "invite-public_interest_", True),
+        ("/episodes/{episode}/tac/invite", "lead_professional", "invite-public_interest_", True),
         ("/episodes/{episode}/steps/transfer_out", "lead_professional", "public_interest_", True),
         ("/episodes/{episode}/documents/share", "lead_professional", "public_interest_", True),
         ("/join-requests/{request}", "caf_contact", "public_interest_", True),

@@ -8,6 +8,7 @@ from webapp.episodes import workflow
 from webapp.home import approvals, notifications
 from webapp.home.worklists import DUE_SOON_DAYS, worklists_for
 from webapp.sharing import services as sharing_services
+from webapp.tac import services as tac_services
 
 bp = Blueprint("home", __name__)
 
@@ -34,6 +35,7 @@ def index():
         else [],
         notifications=notifications.unread(db.session, current_user),
         unread_count=notifications.unread_count(db.session, current_user),
+        waiting_answers=tac_services.waiting_answers(db.session, current_user),
         administers_workflows=may(current_user, Permission.BOROUGH_ADMINISTER)
         or may(current_user, Permission.SYSTEM_ADMINISTER),
         # A manager acts for the team they are in (webapp/useradmin/teams.py): none, nothing.

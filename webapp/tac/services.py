@@ -280,7 +280,10 @@ def lead_professional_summary(episode: Episode) -> str:
     if member is not None and member.user_id is None:
         said = member_phrase(member)
         if acting is None:
-            return f"{said} is the lead professional"
+            return (
+                f"{said} is the lead professional; nobody takes their steps in eCAF yet: "
+                "a practitioner in the team must be chosen to act for them"
+            )
         return f"{said} is the lead professional; {acting.full_name} takes their steps in eCAF"
     if episode.lead_professional is not None:
         return episode.lead_professional.full_name
@@ -456,3 +459,25 @@ def set_coordinator(db_session: Session, episode: Episode, actor: User, member: 
         raise TacRefused("Select an active practitioner in the team", "member_id")
     episode.coordinator_id = member.user_id
     _audit(db_session, "tac.coordinator_set", actor, episode, member=member.id)
+
+
+def waiting_answers(db_session: Session, user: User) -> dict[tuple[str, int], int]:
+    """What waits for `user` to answer, by (notification kind, episode id): the id of the
+    invitation to a team (a member) or of the handover of the lead (a change). A notification
+    of either links to its answer, since the episode opens only once they have accepted."""
+    invitations = db_session.execute(
+        select(TacMember.episode_id, TacMember.id).where(
+            TacMember.user_id == user.id, TacMember.status == MemberStatus.INVITED
+        )
+    )
+    handovers = db_session.execute(
+        select(LeadProfessionalChange.episode_id, LeadProfessionalChange.id)
+        .join(TacMember, TacMember.id == LeadProfessionalChange.to_member_id)
+        .where(
+            TacMember.user_id == user.id,
+            LeadProfessionalChange.status == HandoverStatus.PROPOSED,
+        )
+    )
+    answers = {("tac_invitation", episode): member for episode, member in invitations}
+    answers.update({("lead_handover", episode): change for episode, change in handovers})
+    return answers

@@ -13,6 +13,9 @@ from webapp.access.policy import (
 )
 from webapp.accounts.services import find_user_by_email
 from webapp.accounts.sessions import client_address
+from webapp.assessments import services as assessments
+from webapp.assessments.forms import ConfirmForm
+from webapp.assessments.kinds import KINDS
 from webapp.children.shielding import hides_contacts_from
 from webapp.episodes.models import Episode
 from webapp.sharing.requests import audited_refusal
@@ -56,32 +59,104 @@ def _member_choices(episode: Episode, with_account_only: bool = False):
     ]
 
 
-def _page(episode: Episode, **forms):
-    lead_form = forms.get("lead_form") or LeadProfessionalForm(formdata=None, prefix="lead")
-    lead_form.member_id.choices = _member_choices(episode)
-    lead_form.acting_member_id.choices = _member_choices(episode, True)
-    coordinator_form = forms.get("coordinator_form") or CoordinatorForm(
-        formdata=None, prefix="coordinator"
+def _lead_form(episode: Episode) -> LeadProfessionalForm:
+    """The lead professional's form, showing who is lead now (and who takes their steps in
+    eCAF for them) until the user chooses someone else."""
+    form = LeadProfessionalForm(
+        prefix="lead",
+        data={
+            "member_id": episode.lead_member_id,
+            "acting_member_id": _acting_member_id(episode),
+        },
     )
-    coordinator_form.member_id.choices = _member_choices(episode, True)
+    form.member_id.choices = _member_choices(episode)
+    form.acting_member_id.choices = _member_choices(episode, True)
+    return form
+
+
+def _acting_member_id(episode: Episode) -> int | None:
+    acting = services.acting_for_lead(episode)
+    if acting is None:
+        return None
+    return next(
+        (m.id for m in services.members(episode, MemberStatus.ACTIVE) if m.user_id == acting.id),
+        None,
+    )
+
+
+def _coordinator_form(episode: Episode) -> CoordinatorForm:
+    current = next(
+        (
+            m.id
+            for m in services.members(episode, MemberStatus.ACTIVE)
+            if m.user_id is not None and m.user_id == episode.coordinator_id
+        ),
+        None,
+    )
+    form = CoordinatorForm(prefix="coordinator", data={"member_id": current})
+    form.member_id.choices = _member_choices(episode, True)
+    return form
+
+
+def _lead_context(episode: Episode) -> dict:
+    """What the lead page says of who acts in eCAF for a lead professional without an account
+    (the child, a parent or a carer): the coordinator by default, else someone to name."""
+    practitioners = [
+        m for m in services.members(episode, MemberStatus.ACTIVE) if m.user_id is not None
+    ]
+    return {
+        "coordinator": episode.coordinator,
+        "practitioners": practitioners,
+        "lead_member": services.lead_member(episode),
+        "lead_summary": services.lead_professional_summary(episode),
+    }
+
+
+def _task(episode: Episode, template: str, form, **context):
+    """One task of the team's, on a page of its own (GOV.UK: one thing per page)."""
+    return render_template(
+        f"tac/{template}.html",
+        episode=episode,
+        form=form,
+        back=url_for(".team", episode_id=episode.id),
+        **context,
+    )
+
+
+def _meeting_task(episode: Episode) -> dict | None:
+    """Recording a TAC meeting, for who may: the record being written, or a new one."""
+    if not _may_manage(episode):
+        return None
+    open_record = next(
+        (
+            response
+            for response in assessments.responses_of(db.session, episode.id)
+            if assessments.kind(response).name == "tac" and not response.is_completed
+        ),
+        None,
+    )
+    if open_record is not None:
+        return {"continue": open_record}
+    return {"start": KINDS["tac"]}
+
+
+def _page(episode: Episode):
+    members = services.members(episode)
     return render_template(
         "tac/team.html",
         episode=episode,
-        members=services.members(episode),
+        members=members,
         former=services.members(episode, MemberStatus.REMOVED, MemberStatus.DECLINED),
         may_manage=_may_manage(episode),
         # A shielded child's family are reached through the borough CAF contact.
         family_contacts_withheld=hides_contacts_from(current_user, episode.child),
-        is_member=any(m.user_id == current_user.id for m in services.members(episode)),
+        is_member=any(m.user_id == current_user.id for m in members),
         lead_member=services.lead_member(episode),
         acting_for_lead=services.acting_for_lead(episode),
         lead_summary=services.lead_professional_summary(episode),
-        invite_form=forms.get("invite_form") or InviteForm(formdata=None, prefix="invite"),
-        family_form=forms.get("family_form") or FamilyMemberForm(formdata=None, prefix="family"),
-        lead_form=lead_form,
-        coordinator_form=coordinator_form,
+        meeting=_meeting_task(episode),
+        confirm=ConfirmForm(),
         join_form=JoinForm(formdata=None, prefix="join"),
-        form=next((f for f in forms.values() if f is not None and f.errors), None),
         handovers=db.session.scalars(
             select(LeadProfessionalChange)
             .where(LeadProfessionalChange.episode_id == episode.id)
@@ -98,7 +173,7 @@ def team(episode_id: int):
     return _page(visible_episode(episode_id))
 
 
-@bp.route("/episodes/<int:episode_id>/tac/invite", methods=["POST"])
+@bp.route("/episodes/<int:episode_id>/tac/invite", methods=["GET", "POST"])
 @requires_episode(Permission.EPISODE_EDIT, part="tac")
 def invite(episode_id: int):
     episode = _managed_episode(episode_id)
@@ -134,7 +209,7 @@ def invite(episode_id: int):
             db.session.commit()
             flash(f"Invitation sent to {invitee.full_name}")
             return redirect(url_for(".team", episode_id=episode.id))
-    return _page(episode, invite_form=form), 200
+    return _task(episode, "invite", form)
 
 
 @bp.route("/episodes/<int:episode_id>/tac/join", methods=["POST"])
@@ -150,7 +225,7 @@ def join(episode_id: int):
     return redirect(url_for(".team", episode_id=episode.id))
 
 
-@bp.route("/episodes/<int:episode_id>/tac/family", methods=["POST"])
+@bp.route("/episodes/<int:episode_id>/tac/family", methods=["GET", "POST"])
 @requires_episode(Permission.EPISODE_EDIT, part="tac")
 def add_family(episode_id: int):
     episode = _managed_episode(episode_id)
@@ -169,7 +244,7 @@ def add_family(episode_id: int):
         db.session.commit()
         flash(f"{member.name} has been added to the team")
         return redirect(url_for(".team", episode_id=episode.id))
-    return _page(episode, family_form=form), 200
+    return _task(episode, "family", form)
 
 
 def _member_of(episode: Episode, member_id: int) -> TacMember:
@@ -198,13 +273,11 @@ def remove(episode_id: int, member_id: int):
     return render_template("tac/remove.html", episode=episode, member=member, form=form)
 
 
-@bp.route("/episodes/<int:episode_id>/tac/lead", methods=["POST"])
+@bp.route("/episodes/<int:episode_id>/tac/lead", methods=["GET", "POST"])
 @requires_episode(Permission.EPISODE_EDIT, part="tac")
 def lead(episode_id: int):
     episode = _managed_episode(episode_id)
-    form = LeadProfessionalForm(prefix="lead")
-    form.member_id.choices = _member_choices(episode)
-    form.acting_member_id.choices = _member_choices(episode, True)
+    form = _lead_form(episode)
     if form.validate_on_submit():
         member = _member_of(episode, form.member_id.data)
         try:
@@ -231,7 +304,7 @@ def lead(episode_id: int):
             db.session.commit()
             flash(message)
             return redirect(url_for(".team", episode_id=episode.id))
-    return _page(episode, lead_form=form), 200
+    return _task(episode, "lead", form, **_lead_context(episode))
 
 
 def _chosen_practitioner(episode: Episode, member_id: int | None) -> TacMember | None:
@@ -245,12 +318,11 @@ def _chosen_practitioner(episode: Episode, member_id: int | None) -> TacMember |
     return member
 
 
-@bp.route("/episodes/<int:episode_id>/tac/coordinator", methods=["POST"])
+@bp.route("/episodes/<int:episode_id>/tac/coordinator", methods=["GET", "POST"])
 @requires_episode(Permission.EPISODE_EDIT, part="tac")
 def coordinator(episode_id: int):
     episode = _managed_episode(episode_id)
-    form = CoordinatorForm(prefix="coordinator")
-    form.member_id.choices = _member_choices(episode, True)
+    form = _coordinator_form(episode)
     if form.validate_on_submit():
         member = _member_of(episode, form.member_id.data)
         try:
@@ -262,7 +334,7 @@ def coordinator(episode_id: int):
             db.session.commit()
             flash(f"{member.name} is now the episode coordinator")
             return redirect(url_for(".team", episode_id=episode.id))
-    return _page(episode, coordinator_form=form), 200
+    return _task(episode, "coordinator", form)
 
 
 @bp.route("/tac/invitations/<int:member_id>", methods=["GET", "POST"])
