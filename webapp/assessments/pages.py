@@ -60,6 +60,8 @@ class Node:
     restriction_options: list[dict[str, Any]] = field(default_factory=list)
     #: for a `service` question: the directory services it may name (see build_nodes)
     service_options: tuple[Option, ...] = ()
+    #: where a pre-filled answer came from ("the child index"), for the hint
+    prefilled_from: str = ""
 
     @property
     def anchor(self) -> str:
@@ -187,17 +189,27 @@ def build_nodes(
     not_shared: frozenset[str] = frozenset(),
     offer_restriction: bool = True,
     service_options: tuple[Option, ...] = (),
+    origins: Mapping[str, str] | None = None,
 ) -> list[Node]:
     """The page's questions. `withheld`: answers this user may not see (drawn as "not
     shared", never as inputs holding them); `shielded`: the address and contact questions
     whose answers are withheld because the record is shielded (drawn the same way when
     answered); `not_shared`: the ticked restrictions;
     `offer_restriction`: whether this user may mark answers as not to be shared;
-    `service_options`: the directory services a `service` question offers (value: id)."""
+    `service_options`: the directory services a `service` question offers (value: id);
+    `origins`: where pre-filled answers came from, by field id (see prefill.py)."""
     nodes = _build(section.visible_fields, raw, errors, context, "", top_level=raw)
     _mark(nodes, withheld, not_shared, offer_restriction, shielded)
     _offer_services(nodes, service_options)
+    _say_where_from(nodes, origins or {})
     return nodes
+
+
+def _say_where_from(nodes: list[Node], origins: Mapping[str, str]) -> None:
+    for node in nodes:
+        node.prefilled_from = "" if node.withheld else origins.get(node.field.id, "")
+        for revealed in node.reveals.values():
+            _say_where_from(revealed, origins)
 
 
 def _offer_services(nodes: list[Node], options: tuple[Option, ...]) -> None:

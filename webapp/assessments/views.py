@@ -24,7 +24,15 @@ from webapp.access.policy import (
 )
 from webapp.access.rules import EVERY_PART
 from webapp.accounts.sessions import client_address
-from webapp.assessments import display, pages, pins, read_back, service_choices, services
+from webapp.assessments import (
+    display,
+    pages,
+    pins,
+    prefill,
+    read_back,
+    service_choices,
+    services,
+)
 from webapp.assessments.forms import ConfirmForm, SectionForm
 from webapp.assessments.kinds import KINDS
 from webapp.assessments.models import FormResponse
@@ -218,12 +226,33 @@ def section(episode_id: int, response_id: int, section_key: str):
     if request.method == "GET":
         section_form.section_version.data = str(row.version if row else 0)
         shown = services.visible_values(row, current_user)
-        raw = pages.raw_from_stored(page_section.visible_fields, shown)
-        _audit("form.section_viewed", episode, response, section=page_section.id)
+        # A section never saved starts from what the service already holds (bindings).
+        filled = (
+            prefill.for_section(db.session, response, page_section, current_user)
+            if row is None
+            else prefill.Prefilled()
+        )
+        raw = pages.raw_from_stored(page_section.visible_fields, {**filled.values, **shown})
+        _audit(
+            "form.section_viewed",
+            episode,
+            response,
+            section=page_section.id,
+            **({"prefilled": sorted(filled.values)} if filled.values else {}),
+        )
         db.session.commit()
         not_shared = row.not_shared if row is not None else frozenset()
         return _render_section(
-            episode, response, page_section, section_form, raw, {}, context, row, not_shared
+            episode,
+            response,
+            page_section,
+            section_form,
+            raw,
+            {},
+            context,
+            row,
+            not_shared,
+            origins=filled.origins,
         )
     return _save_section(episode, response, page_section, section_form, row, context)
 
@@ -239,6 +268,7 @@ def _render_section(
     row,
     not_shared: frozenset[str],
     status: int = 200,
+    origins: dict[str, str] | None = None,
 ):
     """The page, as the current user may see it: answers another agency recorded as not to
     be shared are never put in the page (nor are answers elsewhere that would tell them)."""
@@ -261,6 +291,7 @@ def _render_section(
         not_shared=frozenset() if withheld else not_shared,
         offer_restriction=not withheld,
         service_options=options,
+        origins=origins or {},
     )
     return render_template(
         "assessments/section.html",

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from webapp.formdefs import FormDefinition, FormLibrary, Problem, overlay_from_dict
+from webapp.formdefs.bindings import overlay_binding_problems
 from webapp.formdefs.classification import operation_key, unclassified_problems
 from webapp.formdefs.definition import Field, walk_fields
 from webapp.formdefs.overlay import Overlay, apply_overlay
@@ -108,6 +109,10 @@ def check(library: FormLibrary, data: dict[str, Any]) -> Checked:
     )
     if unclassified:
         return Checked(data, base, problems=unclassified)
+    # A question pre-filled from a source must be able to hold what the source gives.
+    unbound = overlay_binding_problems(form, base, library, DISPLAY)
+    if unbound:
+        return Checked(data, base, problems=unbound)
     return Checked(data, base, form)
 
 

@@ -37,7 +37,7 @@ from webapp.formdefs.definition import (
     Section,
 )
 from webapp.formdefs.problems import Problem, key_path
-from webapp.formdefs.yamlfile import read_yaml
+from webapp.formdefs.yamlfile import parse_by_form, read_by_form
 
 CLASSIFICATION_FILE = "classification.yaml"
 
@@ -62,24 +62,7 @@ class Classification:
 
 def parse_classification(data: Any, display: str) -> tuple[Classification, list[Problem]]:
     """The classification file's tables, and what is wrong with it (by key)."""
-    if data is None:
-        return Classification(source=display), []
-    if not isinstance(data, dict):
-        return Classification(source=display), [
-            Problem(display, "", "must be a mapping with the keys national and boroughs")
-        ]
-    problems: list[Problem] = []
-    for key in data:
-        if key not in ("national", "boroughs"):
-            problems.append(Problem(display, str(key), "unknown key; use national or boroughs"))
-    national = _forms(data.get("national") or {}, "national", display, problems)
-    boroughs: dict[str, dict[str, dict[str, DataClass]]] = {}
-    given = data.get("boroughs") or {}
-    if not isinstance(given, dict):
-        problems.append(Problem(display, "boroughs", "must be a mapping of boroughs"))
-        given = {}
-    for borough, forms in given.items():
-        boroughs[str(borough)] = _forms(forms or {}, f"boroughs.{borough}", display, problems)
+    national, boroughs, problems = parse_by_form(data, display, _forms)
     return Classification(national, boroughs, display), problems
 
 
@@ -117,14 +100,7 @@ def _forms(
 
 def read_classification(root: Path) -> tuple[Classification, list[Problem]]:
     """`root/classification.yaml`, if the folder has one (no file: nothing classified)."""
-    path = root / CLASSIFICATION_FILE
-    display = f"{root.name}/{CLASSIFICATION_FILE}"
-    if not path.is_file():
-        return Classification(source=display), []
-    data, problems = read_yaml(path, display)
-    if problems:
-        return Classification(source=display), problems
-    return parse_classification(data, display)
+    return read_by_form(root, CLASSIFICATION_FILE, parse_classification)
 
 
 # --- applying the tables -------------------------------------------------------------------

@@ -12,6 +12,11 @@ from pathlib import Path
 import click
 import yaml
 
+from webapp.formdefs.bindings import (
+    form_binding_problems,
+    library_binding_problems,
+    overlay_binding_problems,
+)
 from webapp.formdefs.classification import (
     classify,
     library_problems,
@@ -49,6 +54,7 @@ def check_paths(paths: Iterable[str | Path]) -> list[Problem]:
             problems.extend(found)
             if not found:
                 problems.extend(library_problems(library))
+                problems.extend(library_binding_problems(library))
         elif path.is_file():
             problems.extend(_check_file(path, str(given)))
         else:
@@ -63,7 +69,9 @@ def _check_file(path: Path, display: str) -> list[Problem]:
     library, _ = scan(_tree_root(path))
     if not isinstance(document, Overlay):
         national = classify(document, library.classification.for_national(document.id))
-        return unclassified_problems(national, display)
+        return unclassified_problems(national, display) + form_binding_problems(
+            national, library, display
+        )
     base = library.find_base(document.form_id, document.base_version)
     if base is None:
         versions = ", ".join(str(number) for number in library.versions(document.form_id))
@@ -81,7 +89,7 @@ def _check_file(path: Path, display: str) -> list[Problem]:
         display,
         skip=frozenset(item.id for item in base.all_fields()),
         key_of=lambda field_id: operation_key(document.operations, field_id),
-    )
+    ) + overlay_binding_problems(merged, base, library, display)
 
 
 def _tree_root(path: Path) -> Path:

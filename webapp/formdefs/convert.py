@@ -79,6 +79,9 @@ def field_properties(data: Mapping[str, Any]) -> dict[str, Any]:
         properties["date_rule"] = DateRule(data["date_rule"])
     if "data_class" in data:
         properties["data_class"] = DataClass(data["data_class"])
+    if "prefill" in data:
+        given = data["prefill"]
+        properties["prefill"] = (given,) if isinstance(given, str) else tuple(given)
     if "min" in data:
         properties["minimum"] = data["min"]
     if "max" in data:
@@ -161,6 +164,7 @@ def field_to_dict(field: Field) -> dict[str, Any]:
         "errors": {key.value: text for key, text in field.errors},
         "shareable_restriction": field.shareable_restriction,
         "data_class": field.data_class.value if field.data_class else None,
+        "prefill": (list(field.prefill) or None),
         "date_rule": None if field.date_rule is DateRule.ANY else field.date_rule.value,
         "unborn_if": condition_to_dict(field.unborn_if) if field.unborn_if else None,
         "min": field.minimum,

@@ -146,6 +146,9 @@ class Field:
     #: basic or sensitive personal data; None until classified (by the definition, an
     #: overlay, or `formdefs/classification.yaml`), and treated as sensitive until then
     data_class: DataClass | None = None
+    #: where the answer is pre-filled from when the section is first opened, the first
+    #: source with a value winning (`webapp/formdefs/bindings.py` lists the sources)
+    prefill: tuple[str, ...] = ()
     date_rule: DateRule = DateRule.ANY
     unborn_if: Condition | None = None
     minimum: int | None = None

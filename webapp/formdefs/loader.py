@@ -19,6 +19,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from webapp.formdefs.bindings import (
+    BINDINGS_FILE,
+    Bindings,
+    bind,
+    library_binding_problems,
+    read_bindings,
+)
 from webapp.formdefs.checks import check_form
 from webapp.formdefs.classification import (
     CLASSIFICATION_FILE,
@@ -94,6 +101,8 @@ class FormLibrary:
     merged: dict[tuple[str, str, int], FormDefinition] = field(default_factory=dict)
     #: basic and sensitive questions of the published files (`classification.yaml`)
     classification: Classification = field(default_factory=Classification)
+    #: where the published questions are pre-filled from (`bindings.yaml`)
+    bindings: Bindings = field(default_factory=Bindings)
 
     @classmethod
     def build(
@@ -101,13 +110,18 @@ class FormLibrary:
         forms: Iterable[FormDefinition],
         overlays: Iterable[Overlay],
         classification: Classification | None = None,
+        bindings: Bindings | None = None,
     ) -> tuple[FormLibrary, list[Problem]]:
         """A library of everything that is valid, and the problems with the rest. The
-        classification file's classes are given to the questions that have none."""
-        library = cls(classification=classification or Classification())
+        classification file's classes and the bindings file's sources are given to the
+        questions that have none."""
+        library = cls(
+            classification=classification or Classification(), bindings=bindings or Bindings()
+        )
         problems: list[Problem] = []
         for form in forms:
             form = classify(form, library.classification.for_national(form.id))
+            form = bind(form, library.bindings.for_national(form.id))
             key = (form.id, form.version)
             if key in library.bases:
                 message = f"{form.label} is already defined in {library.bases[key].source}"
@@ -149,8 +163,11 @@ class FormLibrary:
         return []
 
     def classify_overlay(self, merged: FormDefinition) -> FormDefinition:
-        """A borough's merged form with the classes the file gives the borough's fields."""
-        return classify(merged, self.classification.for_borough(merged.borough or "", merged.id))
+        """A borough's merged form with the classes and bindings the files give the
+        borough's fields."""
+        borough = merged.borough or ""
+        classified = classify(merged, self.classification.for_borough(borough, merged.id))
+        return bind(classified, self.bindings.for_borough(borough, merged.id))
 
     # --- queries -------------------------------------------------------------------
 
@@ -234,9 +251,11 @@ def scan(root: Path) -> tuple[FormLibrary, list[Problem]]:
     forms: list[FormDefinition] = []
     overlays: list[Overlay] = []
     classification, problems = read_classification(root)
+    bindings, binding_problems = read_bindings(root)
+    problems.extend(binding_problems)
     for path in sorted([*root.rglob("*.yaml"), *root.rglob("*.yml")]):
         relative = path.relative_to(root)
-        if relative.as_posix() == CLASSIFICATION_FILE:
+        if relative.as_posix() in (CLASSIFICATION_FILE, BINDINGS_FILE):
             continue
         display = f"{root.name}/{relative.as_posix()}"
         document, found = parse_file(path, display)
@@ -248,7 +267,7 @@ def scan(root: Path) -> tuple[FormLibrary, list[Problem]]:
             forms.append(document)
         elif isinstance(document, Overlay):
             overlays.append(document)
-    library, build_problems = FormLibrary.build(forms, overlays, classification)
+    library, build_problems = FormLibrary.build(forms, overlays, classification, bindings)
     return library, problems + build_problems
 
 
@@ -270,8 +289,11 @@ def _placement_problems(
 
 
 def load_library(root: Path | None = None) -> FormLibrary:
-    """Load a definitions folder, refusing it if any file has a problem."""
+    """Load a definitions folder, refusing it if any file has a problem (a binding to a
+    question that cannot hold its source's value included)."""
     library, problems = scan(root or default_root())
+    if not problems:
+        problems = library_binding_problems(library)
     if problems:
         raise DefinitionError(problems)
     return library

@@ -364,7 +364,7 @@ def modify(form: FormDefinition, args: Mapping[str, Any]) -> FormDefinition:
 
 #: What a modify operation may change on a core field (within the limits below).
 _CORE_CHANGEABLE = {"label", "short_label", "hint", "errors", "required", "max_length"}
-_CORE_CHANGEABLE |= {"options", "shareable_restriction", "core", "data_class"}
+_CORE_CHANGEABLE |= {"options", "shareable_restriction", "core", "data_class", "prefill"}
 
 
 def _refuse_weakening(field: Field, changes: Mapping[str, Any]) -> None:

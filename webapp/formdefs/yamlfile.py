@@ -4,13 +4,16 @@ classification file, the same strict way (YAML 1.2 booleans, duplicate keys refu
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
 from webapp import yaml_bounds
 from webapp.formdefs.problems import Problem
+
+T = TypeVar("T")
 
 
 class _Loader(yaml.SafeLoader):
@@ -63,3 +66,52 @@ def parse_yaml_text(text: str, display: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(display, where, f"is not valid YAML: {problem}")]
     finally:
         loader.dispose()
+
+
+# --- files about the published questions, by form id (classification.yaml, bindings.yaml) ---
+
+FormTables = Callable[[Any, str, str, list[Problem]], dict[str, Any]]
+
+
+def parse_by_form(
+    data: Any, display: str, forms: FormTables
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]], list[Problem]]:
+    """A file keyed `national.<form id>` and `boroughs.<borough>.<form id>`: the national
+    tables, the boroughs' tables, and what is wrong with it. `forms(data, where, display,
+    problems)` reads one mapping of form ids."""
+    if data is None:
+        return {}, {}, []
+    if not isinstance(data, dict):
+        return (
+            {},
+            {},
+            [Problem(display, "", "must be a mapping with the keys national and boroughs")],
+        )
+    problems = [
+        Problem(display, str(key), "unknown key; use national or boroughs")
+        for key in data
+        if key not in ("national", "boroughs")
+    ]
+    national = forms(data.get("national") or {}, "national", display, problems)
+    boroughs: dict[str, dict[str, Any]] = {}
+    given = data.get("boroughs") or {}
+    if not isinstance(given, dict):
+        problems.append(Problem(display, "boroughs", "must be a mapping of boroughs"))
+        given = {}
+    for borough, tables in given.items():
+        boroughs[str(borough)] = forms(tables or {}, f"boroughs.{borough}", display, problems)
+    return national, boroughs, problems
+
+
+def read_by_form(
+    root: Path, name: str, parse: Callable[[Any, str], tuple[T, list[Problem]]]
+) -> tuple[T, list[Problem]]:
+    """`root/<name>` parsed by `parse(data, display)`; no file is the same as an empty one."""
+    path = root / name
+    display = f"{root.name}/{name}"
+    if not path.is_file():
+        return parse(None, display)
+    data, problems = read_yaml(path, display)
+    if problems:
+        return parse(None, display)[0], problems
+    return parse(data, display)
