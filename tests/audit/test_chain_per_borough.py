@@ -8,12 +8,15 @@ from datetime import date
 import pytest
 from flask import Flask
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from tests.audit.attacker import behind_the_triggers, edit_detail, move_head, remove_events_from
 from tests.audit.conftest import all_events
-from tests.conftest import sign_in
+from tests.conftest import POSTGRES_URL, sign_in
 from tests.factories import make_borough, make_child, make_organisation, make_user
 from webapp import db
+from webapp.audit import services as audit
 from webapp.audit.anchors import ANCHORED
 from webapp.audit.models import NATIONAL_CHAIN, AuditChainHead, AuditEvent
 from webapp.audit.services import GENESIS_HASH, audit_key, digest
@@ -306,3 +309,33 @@ def test_the_migration_does_not_go_down_once_a_borough_has_a_chain(app, boroughs
     db.session.close()
     with pytest.raises(RuntimeError, match="cannot be put back into one chain"):
         runner.downgrade(db.engine_for(app), "0026i")
+
+
+# Boroughs do not wait for one another --------------------------------------------------
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="row locks: SQLite has one write lock")
+def test_a_borough_appends_while_another_boroughs_append_is_in_flight(
+    app, boroughs, trail, audit_cli
+):
+    """The point of a chain per borough: an append holds its own borough's head only."""
+    riverside, hillford = (user.id for user in boroughs)
+    engine = db.engine_for(app)
+    db.session.commit()
+    with Session(engine) as holding, Session(engine) as other, Session(engine) as same:
+        audit.record(holding, "test.in_flight", actor_id=riverside)  # not yet committed
+        for waiting in (other, same):
+            waiting.execute(text("SET LOCAL lock_timeout = '1s'"))
+
+        audit.record(other, "test.other_borough", actor_id=hillford)
+        other.commit()
+        with pytest.raises(OperationalError, match="lock"):
+            audit.record(same, "test.same_borough", actor_id=riverside)
+        same.rollback()
+        holding.commit()
+
+    assert sorted(event.action for event in all_events()[-2:]) == [
+        "test.in_flight",
+        "test.other_borough",
+    ]
+    assert audit_cli("verify").exit_code == 0
