@@ -27,6 +27,10 @@ class AuditEvent(Base):
         Index("ix_audit_event_actor_id_action_occurred_at", "actor_id", "action", "occurred_at"),
         # A person's access history, in time order (webapp/monitoring/history.py).
         Index("ix_audit_event_actor_id_occurred_at", "actor_id", "occurred_at"),
+        # A child's access history: the events naming the child, and those of each of their
+        # episodes, each read in time order as far as the page goes (migration 0028m).
+        Index("ix_audit_event_child_id_occurred_at", "child_id", "occurred_at"),
+        Index("ix_audit_event_episode_id_occurred_at", "episode_id", "occurred_at"),
     )
 
     id: Mapped[int] = mapped_column(
@@ -39,8 +43,8 @@ class AuditEvent(Base):
     object_id: Mapped[str] = mapped_column(String(40), default="")
     # No foreign key: an episode erased after a refusal of consent to record (nothing of
     # it may be kept) leaves its earlier events here, which are never changed or shown.
-    episode_id: Mapped[int | None] = mapped_column(index=True)
-    child_id: Mapped[int | None] = mapped_column(ForeignKey("child.id"), index=True)
+    episode_id: Mapped[int | None] = mapped_column()
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("child.id"))
     client_address: Mapped[str] = mapped_column(String(64), default="")
     detail: Mapped[str] = mapped_column(Text, default="{}")
     # The borough's id, or NATIONAL_CHAIN; not a foreign key, like the other ids here.
