@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms.validators import ValidationError
 
-from webapp.govuk_fields import email_input, radios, select, text_area, text_input
+from webapp.govuk_fields import checkboxes, email_input, radios, select, text_area, text_input
 
 
 class Questions(FlaskForm):
@@ -65,3 +65,23 @@ def test_a_hint_is_given_only_where_one_is_written(app):
     form, _ = _errors(app)
     assert form.member.description == "One person"
     assert form.answer.description == ""
+
+
+class Ticks(FlaskForm):
+    class Meta:
+        csrf = False
+
+    must = checkboxes("Which?", [("a", "A"), ("b", "B")], required="Select at least one")
+    may = checkboxes("Which else?", [("a", "A"), ("b", "B")], hint="Select all that apply.")
+
+
+def test_checkboxes_need_a_tick_only_when_required_and_refuse_unknown_choices(app):
+    with app.test_request_context(method="POST", data=MultiDict()):
+        form = Ticks()
+        form.validate()
+        assert form.errors == {"must": ["Select at least one"]}
+        assert form.may.description == "Select all that apply."
+    with app.test_request_context(method="POST", data=MultiDict([("must", "a"), ("may", "z")])):
+        form = Ticks()
+        form.validate()
+        assert "must" not in form.errors and list(form.errors) == ["may"]

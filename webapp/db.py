@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import Enum, Index, MetaData, create_engine, event
+from sqlalchemy import Enum, Index, MetaData, create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -102,6 +102,18 @@ def _sqlite_write_lock_before_writing(
     driver_connection = connection.connection.dbapi_connection
     driver_connection.execute("COMMIT")
     driver_connection.execute("BEGIN IMMEDIATE")
+
+
+def unique_where(name: str, *columns: str, where: str) -> Index:
+    """A unique index over the rows that meet `where` only (a partial index, the same on
+    SQLite and PostgreSQL): one open episode per child, one waiting request, and the like."""
+    return Index(
+        name,
+        *columns,
+        unique=True,
+        sqlite_where=text(where),
+        postgresql_where=text(where),
+    )
 
 
 def violates(error: IntegrityError, index: Index) -> bool:

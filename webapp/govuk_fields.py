@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
     GovDateInput,
     GovRadioInput,
     GovSelect,
@@ -265,6 +266,25 @@ def radios(
         widget=GovRadioInput(),
         choices=choices,
         **_choice_options(required, hint, options),
+    )
+
+
+def checkboxes(
+    label: str,
+    choices: Any = None,
+    *,
+    required: str | None = None,
+    hint: str | None = None,
+    **options: Any,
+) -> GovukCheckboxesField:
+    """A checkboxes question; `required` is the message when none is ticked (without it,
+    ticking none is an answer)."""
+    if required is None:
+        options.setdefault("validators", [Optional()])
+    if choices is not None:
+        options["choices"] = choices
+    return GovukCheckboxesField(
+        label, widget=GovCheckboxesInput(), **_choice_options(required, hint, options)
     )
 
 

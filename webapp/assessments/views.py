@@ -182,15 +182,34 @@ def _summaries(response: FormResponse, form: FormDefinition, answers: dict[str, 
     return read_back.summaries(db.session, response, form, answers)
 
 
-def _read_only(episode: Episode, response: FormResponse, form: FormDefinition):
+def _answers_page(
+    template: str,
+    action: str,
+    episode: Episode,
+    response: FormResponse,
+    form: FormDefinition,
+    **context: Any,
+):
+    """A page that reads back the answers the user may see; the reading is audited."""
     answers = services.visible_answers(response, current_user, form)
-    _audit("form.viewed", episode, response)
+    _audit(action, episode, response)
     db.session.commit()
     return render_template(
-        "assessments/show.html",
+        template,
         **_common(episode, response),
         definition=form,
         summaries=_summaries(response, form, answers),
+        **context,
+    )
+
+
+def _read_only(episode: Episode, response: FormResponse, form: FormDefinition):
+    return _answers_page(
+        "assessments/show.html",
+        "form.viewed",
+        episode,
+        response,
+        form,
         others=[
             other
             for other in services.responses_of(db.session, episode.id)
@@ -487,14 +506,12 @@ def check(episode_id: int, response_id: int):
             flash(f"{_title(response)} submitted. It can no longer be changed.")
             return redirect(url_for(".task_list", episode_id=episode.id, response_id=response.id))
     statuses = services.statuses(response, form)
-    answers = services.visible_answers(response, current_user, form)
-    _audit("form.answers_checked", episode, response)
-    db.session.commit()
-    return render_template(
+    return _answers_page(
         "assessments/check.html",
-        **_common(episode, response),
-        definition=form,
-        summaries=_summaries(response, form, answers),
+        "form.answers_checked",
+        episode,
+        response,
+        form,
         incomplete=[
             section
             for section in services.sections(response, form)

@@ -1,7 +1,4 @@
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-)
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
@@ -11,6 +8,7 @@ from webapp.govuk_fields import (
     YES_NO,
     GovukCheckboxesField,
     GovukDateField,
+    checkboxes,
     radios,
     submit_button,
     text_area,
@@ -115,12 +113,8 @@ def withdrawal_reason_field(description: str) -> TextAreaField:
 
 def points_explained_field(label: str) -> GovukCheckboxesField:
     """The informed-consent points the practitioner confirms they explained."""
-    return GovukCheckboxesField(
-        label,
-        widget=GovCheckboxesInput(),
-        choices=POINTS_TO_EXPLAIN,
-        validators=[Optional()],
-        description="You must explain all of these for consent to be informed.",
+    return checkboxes(
+        label, POINTS_TO_EXPLAIN, hint="You must explain all of these for consent to be informed."
     )
 
 
@@ -133,20 +127,12 @@ class ConsentForm(WhoDecidesForm):
         ],
         required="Select whether they gave or refused consent",
     )
-    scope = GovukCheckboxesField(
-        "What have they agreed to?",
-        widget=GovCheckboxesInput(),
-        choices=SCOPES,
-        validators=[Optional()],
-        description=SCOPE_HINT,
-    )
-    agencies = GovukCheckboxesField(
+    scope = checkboxes("What have they agreed to?", SCOPES, hint=SCOPE_HINT)
+    agencies = checkboxes(
         "Which agencies may the information be shared with?",
-        widget=GovCheckboxesInput(),
         coerce=lambda value: int(value) if str(value).isdigit() else -1,
         validate_choice=False,  # checked by the consent rules, with their own wording
-        validators=[Optional()],
-        description="Only the agencies the family has agreed to. Select all that apply.",
+        hint="Only the agencies the family has agreed to. Select all that apply.",
     )
     other_services = text_area(
         "Other services they agreed to (optional)",

@@ -3,7 +3,6 @@ from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from webapp import db
 from webapp.access.permissions import Permission
@@ -17,7 +16,6 @@ from webapp.access.policy import (
 )
 from webapp.accounts.sessions import client_address
 from webapp.audit.requests import audited, audited_episode
-from webapp.boroughs.models import Organisation
 from webapp.centres import services as centres
 from webapp.centres.forms import StartFromRegistrationForm
 from webapp.centres.models import COVERS
@@ -42,6 +40,7 @@ from webapp.errors import render_error
 from webapp.govuk_fields import show_errors
 from webapp.uploads import services as uploads
 from webapp.uploads.forms import SignedStatementForm
+from webapp.views_kit import agency_choices
 
 bp = Blueprint("consent", __name__)
 
@@ -124,15 +123,6 @@ def overview(episode_id: int):
     )
 
 
-def _agency_choices(episode: Episode) -> list[tuple[int, str]]:
-    organisations = db.session.scalars(
-        select(Organisation).order_by(
-            Organisation.borough_id != episode.borough_id, Organisation.name
-        )
-    )
-    return [(organisation.id, organisation.name) for organisation in organisations]
-
-
 def _input_from(form: ConsentForm) -> services.ConsentInput:
     def yes_no(value):
         return None if value not in ("yes", "no") else value == "yes"
@@ -163,7 +153,7 @@ def record(episode_id: int):
     episode = visible_episode(episode_id)
     require_part(episode, "consent")
     form = ConsentForm()
-    form.agencies.choices = _agency_choices(episode)
+    form.agencies.choices = agency_choices(episode)
     if _submitted(form, episode):
         try:
             consent = services.record(

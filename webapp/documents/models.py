@@ -9,18 +9,16 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
-    Index,
     Integer,
     LargeBinary,
     String,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.accounts.models import User
 from webapp.boroughs.models import Organisation
-from webapp.db import Base, utcnow
+from webapp.db import Base, unique_where, utcnow
 from webapp.episodes.models import Episode
 from webapp.uploads.models import StoredFile
 
@@ -85,14 +83,7 @@ class UploadedTemplate(Base):
     __table_args__ = (
         UniqueConstraint("borough", "document_type", "version"),
         # At most one active version per borough and type, even when two uploads race.
-        Index(
-            "uq_uploaded_template_active",
-            "borough",
-            "document_type",
-            unique=True,
-            sqlite_where=text("active"),
-            postgresql_where=text("active"),
-        ),
+        unique_where("uq_uploaded_template_active", "borough", "document_type", where="active"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

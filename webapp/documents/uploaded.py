@@ -125,15 +125,15 @@ def upload(
     )
     db_session.add(record)
     db_session.flush()
-    audit.record(
+    _audit(
         db_session,
         "document_template.uploaded",
-        actor_id=user.id,
+        user,
+        client_address,
+        borough,
+        document_type,
         object_type="uploaded_template",
         object_id=record.id,
-        client_address=client_address,
-        borough=borough,
-        document_type=document_type.name,
         version=number,
         sha256=record.sha256,
     )
@@ -146,17 +146,38 @@ def use_default(
     """Stop using the borough's uploaded template; False when none was in use."""
     if not _deactivate(db_session, borough, document_type.name):
         return False
-    audit.record(
+    _audit(
         db_session,
         "document_template.default_restored",
-        actor_id=user.id,
+        user,
+        client_address,
+        borough,
+        document_type,
         object_type="document_type",
         object_id=document_type.name,
+    )
+    return True
+
+
+def _audit(
+    db_session: Session,
+    action: str,
+    user: User,
+    client_address: str,
+    borough: str,
+    document_type: DocumentType,
+    **detail: object,
+) -> None:
+    """An administrator's change to which template a borough uses for a type of document."""
+    audit.record(
+        db_session,
+        action,
+        actor_id=user.id,
         client_address=client_address,
         borough=borough,
         document_type=document_type.name,
+        **detail,
     )
-    return True
 
 
 def _deactivate(db_session: Session, borough: str, document_type: str) -> int:

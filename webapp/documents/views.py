@@ -33,7 +33,6 @@ from webapp.access.policy import (
 )
 from webapp.accounts.sessions import client_address
 from webapp.audit.requests import audited, audited_episode
-from webapp.boroughs.models import Organisation
 from webapp.consent import services as consent_services
 from webapp.documents import services
 from webapp.documents.forms import CheckDocumentForm, ShareDocumentForm, SignedCopyForm
@@ -46,6 +45,7 @@ from webapp.sharing import services as sharing
 from webapp.sharing.requests import audited_refusal
 from webapp.uploads import services as uploads
 from webapp.uploads.packages import PackageRefused
+from webapp.views_kit import agency_choices
 
 bp = Blueprint("documents", __name__)
 
@@ -197,14 +197,7 @@ def share(episode_id: int):
     form.item.choices = [("", "Select a document")] + [(item.key, item.label) for item in items]
     if request.method == "GET" and request.args.get("item"):
         form.item.data = request.args["item"]
-    form.organisation_id.choices = [("", "Select an agency")] + [
-        (organisation.id, organisation.name)
-        for organisation in db.session.scalars(
-            select(Organisation).order_by(
-                Organisation.borough_id != episode.borough_id, Organisation.name
-            )
-        )
-    ]
+    form.organisation_id.choices = agency_choices(episode, "Select an agency")
     refused = None
     if request.method == "POST":
         if form.validate_on_submit():

@@ -9,20 +9,18 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
-    Index,
     Integer,
     Select,
     String,
     Text,
     select,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.accounts.models import User
 from webapp.boroughs.models import Borough
 from webapp.children.models import Child
-from webapp.db import Base, enum_column, utcnow
+from webapp.db import Base, enum_column, unique_where, utcnow
 
 if TYPE_CHECKING:
     from webapp.tac.models import TacMember
@@ -53,13 +51,7 @@ class Episode(Base):
     __table_args__ = (
         # One open CAF per child, held by the database even when two starts (or a start and
         # a reopening) arrive at the same moment.
-        Index(
-            "uq_episode_open_child",
-            "child_id",
-            unique=True,
-            sqlite_where=text("closed_at IS NULL"),
-            postgresql_where=text("closed_at IS NULL"),
-        ),
+        unique_where("uq_episode_open_child", "child_id", where="closed_at IS NULL"),
     )
 
     @classmethod

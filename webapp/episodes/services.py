@@ -80,14 +80,11 @@ def open_episode(
             raise AnotherOpenEpisode from None
         raise
     pins.pin_new_episode(db_session, episode)
-    audit.record(
+    audit.record_for_episode(
         db_session,
         "episode.opened",
+        episode,
         actor_id=assessor.id,
-        object_type="episode",
-        object_id=episode.id,
-        episode_id=episode.id,
-        child_id=child.id,
         client_address=client_address,
         workflow=f"{definition.id} v{definition.version}",
         workflow_choices=choices_id,

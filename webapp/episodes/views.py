@@ -12,7 +12,7 @@ from webapp.assessments import read_back
 from webapp.assessments import services as form_services
 from webapp.assessments.kinds import KINDS
 from webapp.audit.requests import audited_episode
-from webapp.boroughs.models import Borough, Organisation
+from webapp.boroughs.models import Borough
 from webapp.consent import refusals
 from webapp.consent import services as consent_services
 from webapp.episodes import next_step, step_done, workflow
@@ -22,6 +22,7 @@ from webapp.errors import render_error
 from webapp.sharing import services as sharing_services
 from webapp.tac import services as tac_services
 from webapp.tac.models import MemberStatus
+from webapp.views_kit import agency_choices
 from webapp.workflow import (
     CommentRequired,
     StaleState,
@@ -125,14 +126,7 @@ def _transition_form(episode: Episode, transition):
             (borough.id, borough.name) for borough in boroughs
         ]
     if isinstance(form, SafeguardingReferralForm):
-        organisations = db.session.scalars(
-            select(Organisation).order_by(
-                Organisation.borough_id != episode.borough_id, Organisation.name
-            )
-        )
-        form.organisation_id.choices = [("", "Select an agency")] + [
-            (organisation.id, organisation.name) for organisation in organisations
-        ]
+        form.organisation_id.choices = agency_choices(episode, "Select an agency")
     return form
 
 
@@ -194,13 +188,7 @@ def take_step(episode_id: int, trigger: str):
     except CommentRequired as error:
         form.comment.errors = list(error.reasons)
         db.session.rollback()
-        return render_template(
-            "episodes/step.html",
-            episode=episode,
-            transition=transition,
-            form=form,
-            availability=None,
-        )
+        return _form_again(episode, transition, form)
     except (TransitionNotAllowed, UnknownTransition) as error:
         return _refused(episode_id, trigger, str(error), 403)
     except (sharing_services.SharingRefused, sharing_services.SharingInvalid) as problem:
@@ -221,16 +209,21 @@ def take_step(episode_id: int, trigger: str):
             form.show_sharing_problem(problem)
         else:
             form.comment.errors = [str(problem)]
-        return render_template(
-            "episodes/step.html",
-            episode=episode,
-            transition=transition,
-            form=form,
-            availability=None,
-        )
+        return _form_again(episode, transition, form)
     workflow.run_after_commit(db.session, episode_id, outcome, current_user)
     flash(step_done.confirmation(transition, definition.states[outcome.firing.dest].title))
     return redirect(url_for(".show", episode_id=episode_id))
+
+
+def _form_again(episode: Episode, transition, form):
+    """The step's form once more, saying what must change before the step can be taken."""
+    return render_template(
+        "episodes/step.html",
+        episode=episode,
+        transition=transition,
+        form=form,
+        availability=None,
+    )
 
 
 #: The condition that makes a step a decision on a closure request (approve, send back).

@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from webapp.accounts.models import User
-from webapp.db import Base, utcnow
+from webapp.db import Base, unique_where, utcnow
 
 
 class OverlayVersion(Base):
@@ -72,13 +72,7 @@ class PublicationDraft:
     @staticmethod
     def one_open_per(index_name: str, *columns: str) -> Index:
         """One open draft (being edited or awaiting approval) per `columns`."""
-        return Index(
-            index_name,
-            *columns,
-            unique=True,
-            sqlite_where=text("state IN ('draft', 'awaiting_approval')"),
-            postgresql_where=text("state IN ('draft', 'awaiting_approval')"),
-        )
+        return unique_where(index_name, *columns, where="state IN ('draft', 'awaiting_approval')")
 
 
 class PublicationStep:

@@ -3,12 +3,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text, text
+from sqlalchemy import Date, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.accounts.models import User
 from webapp.boroughs.models import Organisation
-from webapp.db import Base, enum_column, utcnow
+from webapp.db import Base, enum_column, unique_where, utcnow
 
 
 class MemberKind(StrEnum):
@@ -41,13 +41,11 @@ class TacMember(Base):
     __tablename__ = "tac_member"
     __table_args__ = (
         # A practitioner is in an episode's team (or invited to it) once.
-        Index(
+        unique_where(
             "uq_tac_member_current_user",
             "episode_id",
             "user_id",
-            unique=True,
-            sqlite_where=text("status IN ('invited', 'active') AND user_id IS NOT NULL"),
-            postgresql_where=text("status IN ('invited', 'active') AND user_id IS NOT NULL"),
+            where="status IN ('invited', 'active') AND user_id IS NOT NULL",
         ),
     )
 
@@ -89,12 +87,8 @@ class LeadProfessionalChange(Base):
     __tablename__ = "lead_professional_change"
     __table_args__ = (
         # One handover waiting to be accepted per episode.
-        Index(
-            "uq_lead_professional_change_proposed",
-            "episode_id",
-            unique=True,
-            sqlite_where=text("status = 'proposed'"),
-            postgresql_where=text("status = 'proposed'"),
+        unique_where(
+            "uq_lead_professional_change_proposed", "episode_id", where="status = 'proposed'"
         ),
     )
 

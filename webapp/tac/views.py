@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -48,6 +50,19 @@ def _managed_episode(episode_id: int) -> Episode:
     episode = visible_episode(episode_id)
     require_part(episode, "tac")
     return episode
+
+
+def _committed(field, change: Callable[[], object]) -> bool:
+    """Make the change and commit it; when the team's rules refuse it, nothing is kept and
+    `field` says why."""
+    try:
+        change()
+    except services.TacRefused as refused:
+        db.session.rollback()
+        field.errors = [str(refused)]
+        return False
+    db.session.commit()
+    return True
 
 
 def _member_choices(episode: Episode, with_account_only: bool = False):
@@ -260,16 +275,12 @@ def remove(episode_id: int, member_id: int):
     episode = _managed_episode(episode_id)
     member = _member_of(episode, member_id)
     form = RemoveMemberForm()
-    if form.validate_on_submit():
-        try:
-            services.remove(db.session, member, current_user, form.reason.data)
-        except services.TacRefused as refused:
-            db.session.rollback()
-            form.reason.errors = [str(refused)]
-        else:
-            db.session.commit()
-            flash(f"{member.name} has left the team and can no longer see the episode")
-            return redirect(url_for(".team", episode_id=episode.id))
+    if form.validate_on_submit() and _committed(
+        form.reason,
+        lambda: services.remove(db.session, member, current_user, form.reason.data),
+    ):
+        flash(f"{member.name} has left the team and can no longer see the episode")
+        return redirect(url_for(".team", episode_id=episode.id))
     return render_template("tac/remove.html", episode=episode, member=member, form=form)
 
 
@@ -325,13 +336,10 @@ def coordinator(episode_id: int):
     form = _coordinator_form(episode)
     if form.validate_on_submit():
         member = _member_of(episode, form.member_id.data)
-        try:
-            services.set_coordinator(db.session, episode, current_user, member)
-        except services.TacRefused as refused:
-            db.session.rollback()
-            form.member_id.errors = [str(refused)]
-        else:
-            db.session.commit()
+        if _committed(
+            form.member_id,
+            lambda: services.set_coordinator(db.session, episode, current_user, member),
+        ):
             flash(f"{member.name} is now the episode coordinator")
             return redirect(url_for(".team", episode_id=episode.id))
     return _task(episode, "coordinator", form)
@@ -349,19 +357,15 @@ def invitation(member_id: int):
         abort(404)
     episode = db.session.get(Episode, member.episode_id)
     form = RespondForm()
-    if form.validate_on_submit():
-        try:
-            services.respond(db.session, member, current_user, form.decision.data == "accept")
-        except services.TacRefused as refused:
-            db.session.rollback()
-            form.decision.errors = [str(refused)]
-        else:
-            db.session.commit()
-            if member.is_active:
-                flash("You have joined the team around the child")
-                return redirect(url_for("episodes.show", episode_id=episode.id))
-            flash("You have declined the invitation")
-            return redirect(url_for("home.index"))
+    if form.validate_on_submit() and _committed(
+        form.decision,
+        lambda: services.respond(db.session, member, current_user, form.decision.data == "accept"),
+    ):
+        if member.is_active:
+            flash("You have joined the team around the child")
+            return redirect(url_for("episodes.show", episode_id=episode.id))
+        flash("You have declined the invitation")
+        return redirect(url_for("home.index"))
     return render_template("tac/invitation.html", member=member, episode=episode, form=form)
 
 

@@ -8,14 +8,14 @@ import re
 from typing import Any
 
 import yaml
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput
-from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
+from wtforms.validators import Regexp, ValidationError
 
 from webapp import yaml_bounds
 from webapp.formadmin.forms import DraftForm
 from webapp.govuk_fields import (
     YES_NO,
     GovukCheckboxesField,
+    checkboxes,
     radios,
     select,
     submit_button,
@@ -46,12 +46,7 @@ def _title(label: str, required: str) -> Any:
 
 
 def _checkboxes(label: str, required: str, hint: str | None = None) -> GovukCheckboxesField:
-    return GovukCheckboxesField(
-        label,
-        widget=GovCheckboxesInput(),
-        validators=[InputRequired(message=required)],
-        description=hint or "Select all that apply.",
-    )
+    return checkboxes(label, required=required, hint=hint or "Select all that apply.")
 
 
 class ChangeForm(DraftForm):
@@ -93,11 +88,9 @@ class AddStateForm(ChangeForm):
         hint="The same people as in the stage you choose.",
         required="Select the stage to copy who can see and change what from",
     )
-    wildcard_steps = GovukCheckboxesField(
+    wildcard_steps = checkboxes(
         "Which ways out from any stage also leave this stage?",
-        widget=GovCheckboxesInput(),
-        validators=[Optional()],
-        description="These national steps can be taken from almost any stage. Leave one out "
+        hint="These national steps can be taken from almost any stage. Leave one out "
         "only if your workflow restates it without this stage.",
     )
 
