@@ -182,3 +182,26 @@ def test_a_core_field_inside_a_non_core_group_cannot_be_dropped_by_rewriting_the
         f"{OVERLAY_PATH}: operations[0].modify: "
         "'carer_name' is a core national field and cannot be removed"
     ]
+
+
+NEW_SECTION = {
+    "id": "school",
+    "title": "School",
+    "fields": [{"id": "school_name", "type": "text", "label": "School"}],
+}
+
+
+def test_a_section_or_options_placed_by_something_that_is_not_there_are_refused():
+    section = refusal({"add_section": {"section": NEW_SECTION, "after": "garden"}})
+    assert section.startswith(f"{OVERLAY_PATH}: operations[0].add_section.after: 'garden' is not")
+    assert "is not a section of" in section
+    options = {"field": "pets", "before": "hamster", "options": [{"value": "fish", "label": "F"}]}
+    assert refusal({"add_options": options}) == (
+        f"{OVERLAY_PATH}: operations[0].add_options.before: 'hamster' is not an option of 'pets'"
+    )
+
+
+def test_a_place_both_before_and_after_is_refused():
+    assert "give either before or after, not both" in refusal(
+        {"add_section": {"section": NEW_SECTION, "before": "about", "after": "family"}}
+    )

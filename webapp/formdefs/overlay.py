@@ -185,18 +185,8 @@ def add_section(form: FormDefinition, args: Mapping[str, Any]) -> FormDefinition
     section = section_from_dict(args["section"])
     _refuse_added_core(section.fields, ".section")
     sections = list(form.sections)
-    if "before" in args and "after" in args:
-        raise Refused("give either before or after, not both")
-    anchor = args.get("before") or args.get("after")
-    if anchor is None:
-        sections.append(section)
-    else:
-        ids = [item.id for item in sections]
-        if anchor not in ids:
-            where = ".before" if "before" in args else ".after"
-            raise Refused(f"'{anchor}' is not a section of {form.label}", where)
-        index = ids.index(anchor) + (0 if "before" in args else 1)
-        sections.insert(index, section)
+    index = _position(args, [item.id for item in sections], f"a section of {form.label}")
+    sections.insert(index, section)
     return replace(form, sections=tuple(sections))
 
 
@@ -262,17 +252,7 @@ def add_options(form: FormDefinition, args: Mapping[str, Any]) -> FormDefinition
     new_options = tuple(option_from_dict(item) for item in args["options"])
     _refuse_added_core(tuple(o.specify for o in new_options if o.specify), ".options")
     options = list(field.options)
-    if "before" in args and "after" in args:
-        raise Refused("give either before or after, not both")
-    anchor = args.get("before") or args.get("after")
-    if anchor is None:
-        index = len(options)
-    else:
-        values = [option.value for option in options]
-        if anchor not in values:
-            where = ".before" if "before" in args else ".after"
-            raise Refused(f"'{anchor}' is not an option of '{field.id}'", where)
-        index = values.index(anchor) + (0 if "before" in args else 1)
+    index = _position(args, [option.value for option in options], f"an option of '{field.id}'")
     options[index:index] = new_options
     return _replace_field(form, field.id, lambda item: replace(item, options=tuple(options)))
 
@@ -408,3 +388,16 @@ OPERATIONS: dict[str, Callable[[FormDefinition, Any], FormDefinition]] = {
     "reorder_sections": reorder_sections,
     "modify": modify,
 }
+
+
+def _position(args: Mapping[str, Any], keys: list[str], what: str) -> int:
+    """Where an added item goes among those with these `keys`: before or after the one
+    `args` names, or at the end; `what` says what the named one should have been."""
+    if "before" in args and "after" in args:
+        raise Refused("give either before or after, not both")
+    anchor = args.get("before") or args.get("after")
+    if anchor is None:
+        return len(keys)
+    if anchor not in keys:
+        raise Refused(f"'{anchor}' is not {what}", ".before" if "before" in args else ".after")
+    return keys.index(anchor) + (0 if "before" in args else 1)
