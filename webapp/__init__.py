@@ -53,7 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from webapp import assets, cli, db, documents, errors, govuk_dates, mail, models, security  # noqa: F401 - maps every model
     from webapp.accounts import passwords, session_store, sessions
-    from webapp.assessments import library, lifecycle
+    from webapp.assessments import drafts, library, lifecycle
     from webapp.consent import effects as consent_effects
     from webapp.crossborough import effects as transfer_effects
     from webapp.episodes import episode_effects, workflow
@@ -78,6 +78,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     mail.init_app(app)  # delivers, after each request, the e-mail it queued
     alerts.init_app(app)  # checks the alert rules as documents leave the service
+    drafts.init_app(app)  # discards the drafts of an episode whose consent is withdrawn
     passwords.init_app(app)
     security.init_app(app)  # CSRF and sign-in before the idle check that relies on them
     session_store.init_app(app)  # the cookie carries only an opaque key

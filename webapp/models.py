@@ -9,7 +9,7 @@ from webapp.accounts.models import (
     UserRole,
 )
 from webapp.accounts.session_store import SignInSession
-from webapp.assessments.models import EpisodeFormPin, FormResponse, SectionAnswers
+from webapp.assessments.models import EpisodeFormPin, FormResponse, SectionAnswers, SectionDraft
 from webapp.audit.models import AuditChainHead, AuditEvent
 from webapp.boroughs.models import Borough, Organisation, Team
 from webapp.centres.models import (
@@ -89,6 +89,7 @@ __all__ = [
     "RoleGrantRequest",
     "SearchHit",
     "SectionAnswers",
+    "SectionDraft",
     "SignInSession",
     "Service",
     "SharingDecision",

@@ -156,3 +156,30 @@ class EpisodeFormPin(Base):
     @property
     def pin(self) -> FormPin:
         return FormPin(self.form_id, self.form_version, self.borough, self.overlay_version)
+
+
+class SectionDraft(Base):
+    """What one person was typing on one section, kept as they type (autosave) apart from
+    the saved answers, which it never changes: only its author sees it, until they save or
+    discard it, or it expires."""
+
+    __tablename__ = "form_section_draft"
+    __table_args__ = (UniqueConstraint("response_id", "section_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("form_response.id", ondelete="CASCADE"), index=True
+    )
+    section_id: Mapped[str] = mapped_column(String(80))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    # The page's raw answers as parsed from the form (pages.parse_section), not validated.
+    answers_json: Mapped[str] = mapped_column(Text, default="{}")
+    # The version of the saved section the person started from.
+    section_version: Mapped[int] = mapped_column(Integer, default=0)
+    saved_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+    @property
+    def values(self) -> dict[str, Any]:
+        loaded = json.loads(self.answers_json or "{}")
+        return loaded if isinstance(loaded, dict) else {}

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from webapp import db
 from webapp.access.permissions import Permission
@@ -26,6 +27,7 @@ from webapp.access.rules import EVERY_PART
 from webapp.accounts.sessions import client_address
 from webapp.assessments import (
     display,
+    drafts,
     pages,
     pins,
     prefill,
@@ -40,6 +42,7 @@ from webapp.audit.requests import audited_episode
 from webapp.children import shielding
 from webapp.episodes.models import Episode
 from webapp.formdefs import FormDefinition, Section, validate_section
+from webapp.govuk_dates import govuk_date_time
 
 bp = Blueprint("assessments", __name__)
 bp.add_app_template_filter(display.section_title, "section_title")
@@ -252,6 +255,9 @@ def section(episode_id: int, response_id: int, section_key: str):
             else prefill.Prefilled()
         )
         raw = pages.raw_from_stored(page_section.visible_fields, {**filled.values, **shown})
+        kept = drafts.find(db.session, response, page_section.id, current_user)
+        if kept is not None:
+            raw = pages.parse_section(page_section, _draft_formdata(kept.values))
         _audit(
             "form.section_viewed",
             episode,
@@ -271,7 +277,8 @@ def section(episode_id: int, response_id: int, section_key: str):
             context,
             row,
             not_shared,
-            origins=filled.origins,
+            origins=filled.origins if kept is None else {},
+            kept_draft=kept,
         )
     return _save_section(episode, response, page_section, section_form, row, context)
 
@@ -288,6 +295,7 @@ def _render_section(
     not_shared: frozenset[str],
     status: int = 200,
     origins: dict[str, str] | None = None,
+    kept_draft=None,
 ):
     """The page, as the current user may see it: answers another agency recorded as not to
     be shared are never put in the page (nor are answers elsewhere that would tell them)."""
@@ -320,7 +328,94 @@ def _render_section(
         error_list=pages.error_list(nodes, errors),
         section_form=section_form,
         pages=pages,
+        kept_draft=kept_draft,
     ), status
+
+
+def _draft_formdata(values: dict[str, Any]) -> MultiDict:
+    """A kept draft as the form data it came from, to be parsed against the page as it is
+    now: whatever was stored is read only as a page's answers."""
+    formdata = MultiDict()
+    for key, value in values.items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                formdata.add(key, item)
+    return formdata
+
+
+# What a section form sends that is not an answer.
+NOT_ANSWERS = frozenset({"csrf_token", "section_version", "answers_json", "_action"})
+
+
+def _draft_values(formdata: MultiDict) -> dict[str, list[str]]:
+    """The answers as the page sent them, each name with its values: parsed against the
+    page only when the draft is shown again."""
+    return {key: formdata.getlist(key) for key in formdata if key not in NOT_ANSWERS}
+
+
+def _editable_section(episode_id: int, response_id: int, section_key: str):
+    episode = visible_episode(episode_id)
+    response = _response(episode, response_id)
+    page_section = _section(response, services.definition(response), section_key)
+    if not may_edit_part(current_user, episode, services.kind(response).part):
+        abort(403)
+    return episode, response, page_section
+
+
+@bp.route(
+    "/episodes/<int:episode_id>/forms/<int:response_id>/sections/<section_key>/draft",
+    methods=["POST"],
+)
+@requires_episode(Permission.EPISODE_EDIT, part=EVERY_PART)
+def keep_draft(episode_id: int, response_id: int, section_key: str):
+    """What the person is typing, sent every few seconds by forms-autosave.mjs: kept apart
+    from the saved answers, for its author only. Answers JSON; refusals are 4xx."""
+    episode, response, page_section = _editable_section(episode_id, response_id, section_key)
+    section_form = SectionForm()
+    if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        abort(415)
+    if not section_form.validate_on_submit() or section_form.answers_json.data:
+        abort(400)
+    try:
+        kept = drafts.keep(
+            db.session,
+            response,
+            page_section.id,
+            _draft_values(request.form),
+            int(section_form.section_version.data or 0),
+            current_user,
+            client_address(),
+        )
+    except drafts.DraftRefused as refusal:
+        db.session.rollback()
+        return {"error": str(refusal)}, 413
+    except services.FormRefused as refusal:
+        db.session.rollback()
+        return {"error": refusal.reason}, 409
+    db.session.commit()
+    return {"saved_at": govuk_date_time(kept.saved_at)}
+
+
+@bp.route(
+    "/episodes/<int:episode_id>/forms/<int:response_id>/sections/<section_key>/draft/discard",
+    methods=["POST"],
+)
+@requires_episode(Permission.EPISODE_EDIT, part=EVERY_PART)
+def discard_draft(episode_id: int, response_id: int, section_key: str):
+    episode, response, page_section = _editable_section(episode_id, response_id, section_key)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    drafts.discard(db.session, response, page_section.id, current_user, client_address())
+    db.session.commit()
+    flash("What you were typing has been discarded: the page shows the saved answers")
+    return redirect(
+        url_for(
+            ".section",
+            episode_id=episode.id,
+            response_id=response.id,
+            section_key=page_section.id,
+        )
+    )
 
 
 def _submitted_answers(page_section: Section, section_form: SectionForm) -> dict[str, Any]:
@@ -406,6 +501,9 @@ def _save_section(episode, response, page_section, section_form, row, context):
         return _refused(episode, response, refusal.reason, 409, section=page_section.id)
     except services.FormRefused as refusal:
         return _refused(episode, response, refusal.reason, 403, section=page_section.id)
+    drafts.discard(
+        db.session, response, page_section.id, current_user, client_address(), reason="saved"
+    )
     db.session.commit()
     if complete or action == "draft":
         flash(f"‘{page_section.title}’ saved" + ("" if complete else " as a draft"))
