@@ -66,7 +66,7 @@ def people(live_app):
         }
 
 
-def test_what_happens_next_and_a_parent_lead_are_accessible(page, live_server, people):
+def test_what_happens_next_and_a_parent_lead_are_accessible(page, live_server, people, artifacts):
     page.goto(f"{live_server}/sign-in")
     page.fill("#email", people["assessor"])
     page.fill("#password", PASSWORD)
@@ -94,6 +94,7 @@ def test_what_happens_next_and_a_parent_lead_are_accessible(page, live_server, p
     page.context.clear_cookies()
     sign_in(page, live_server, people["nurse"])
     page.goto(f"{live_server}/episodes/{people['id']}/tac")
+    page.screenshot(path=str(artifacts / "team-summary.png"), full_page=True)
     page.get_by_role("link", name="Change the lead professional").click()
     page.wait_for_url(f"{live_server}/episodes/{people['id']}/tac/lead")
     chosen = page.locator("select[name='lead-member_id'] option:checked").inner_text()
@@ -102,3 +103,4 @@ def test_what_happens_next_and_a_parent_lead_are_accessible(page, live_server, p
     assert acting.startswith(people["nurse_name"])
     assert people["nurse_name"] in page.locator("#who-acts").inner_text()
     assert_no_axe_violations(page, "lead professional")
+    page.screenshot(path=str(artifacts / "team-lead-professional.png"), full_page=True)
