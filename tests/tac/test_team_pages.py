@@ -206,3 +206,24 @@ def test_task_pages_are_refused_to_whoever_may_not_manage_the_team(other_client,
     sign_in(other_client, world["nurse"])
     for path in ("invite", "family", "lead", "coordinator"):
         assert other_client.get(f"/episodes/{episode.id}/tac/{path}").status_code in (403, 404)
+
+
+def test_a_handovers_notification_opens_the_handover(client, other_client, world):
+    episode = world["episode"]
+    sign_in(client, world["assessor"])
+    join(client, episode)
+    invite(client, episode, "nurse@riverside.example")
+    sign_in(other_client, world["nurse"])
+    accept(other_client, member_for(world["nurse"]))
+    client.post_form(
+        f"/episodes/{episode.id}/tac/lead", {"lead-member_id": member_for(world["assessor"]).id}
+    )
+    client.post_form(
+        f"/episodes/{episode.id}/tac/lead",
+        {"lead-member_id": member_for(world["nurse"]).id, "lead-note": "Mum prefers calls"},
+    )
+    link = soup(other_client.get("/")).find("a", string="Answer the handover")
+    assert link is not None
+    assert "Mum prefers calls" in other_client.get(link["href"]).get_data(as_text=True)
+    other_client.post_form(link["href"], {"decision": "accept"})
+    assert soup(other_client.get("/")).find("a", string="Answer the handover") is None
