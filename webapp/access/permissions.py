@@ -5,28 +5,17 @@ Permissions are a StrEnum so that a misspelt permission fails at import, not at 
 
 from enum import StrEnum
 
+from webapp.titled_enum import TitledEnum
 
-class Role(StrEnum):
+
+class Role(TitledEnum):
     """Roles held by an account (DESIGN §1). Episode roles are relationships, not these."""
 
-    PRACTITIONER = "practitioner"
-    MANAGER = "manager"
-    BOROUGH_CAF_CONTACT = "borough_caf_contact"
-    BOROUGH_ADMIN = "borough_admin"
-    SYSTEM_ADMIN = "system_admin"
-
-    @property
-    def title(self) -> str:
-        return ROLE_TITLES[self]
-
-
-ROLE_TITLES = {
-    Role.PRACTITIONER: "Practitioner",
-    Role.MANAGER: "Manager",
-    Role.BOROUGH_CAF_CONTACT: "Borough CAF contact",
-    Role.BOROUGH_ADMIN: "Borough administrator",
-    Role.SYSTEM_ADMIN: "System administrator",
-}
+    PRACTITIONER = "practitioner", "Practitioner"
+    MANAGER = "manager", "Manager"
+    BOROUGH_CAF_CONTACT = "borough_caf_contact", "Borough CAF contact"
+    BOROUGH_ADMIN = "borough_admin", "Borough administrator"
+    SYSTEM_ADMIN = "system_admin", "System administrator"
 
 
 class Relationship(StrEnum):

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 
 from webapp.boroughs.models import BoroughKind, Sector
-from webapp.boroughs.onboarding import KIND_TITLES, BoroughDetails, OrganisationDetails
+from webapp.boroughs.onboarding import BoroughDetails, OrganisationDetails
 from webapp.govuk_fields import (
     radios,
     select,
@@ -34,7 +34,7 @@ class NewBoroughForm(FlaskForm):
     )
     kind = radios(
         "Kind of local authority",
-        [(kind.value, KIND_TITLES[kind]) for kind in BoroughKind],
+        BoroughKind.choices(),
         validate_choice=False,
     )
     region = _text("Region (optional)", "For example, London or North West.")

@@ -6,13 +6,14 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, t
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.db import Base, enum_column
+from webapp.titled_enum import TitledEnum
 
 
-class BoroughKind(StrEnum):
-    LONDON_BOROUGH = "london_borough"
-    COUNTY = "county"
-    METROPOLITAN = "metropolitan"
-    UNITARY = "unitary"
+class BoroughKind(TitledEnum):
+    LONDON_BOROUGH = "london_borough", "London borough"
+    COUNTY = "county", "County council"
+    METROPOLITAN = "metropolitan", "Metropolitan borough"
+    UNITARY = "unitary", "Unitary authority"
 
 
 class Sector(StrEnum):

@@ -43,13 +43,6 @@ PHONE_MAX = 40
 ADDRESS_MAX = 400
 ORGANISATION_NAME_MAX = 160
 
-KIND_TITLES = {
-    BoroughKind.LONDON_BOROUGH: "London borough",
-    BoroughKind.COUNTY: "County council",
-    BoroughKind.METROPOLITAN: "Metropolitan borough",
-    BoroughKind.UNITARY: "Unitary authority",
-}
-
 
 class OnboardingInvalid(Exception):
     """The details break a rule; `errors` maps a field's name to a GOV.UK message."""

@@ -12,7 +12,6 @@ from webapp.access.policy import requires, visible_or_404
 from webapp.accounts.sessions import client_address
 from webapp.boroughs import onboarding
 from webapp.boroughs.forms import NewBoroughForm, NewOrganisationForm
-from webapp.boroughs.onboarding import KIND_TITLES
 from webapp.govuk_fields import show_errors
 from webapp.useradmin import services as account_services
 
@@ -26,7 +25,6 @@ def index():
     return render_template(
         "boroughs/index.html",
         boroughs=boroughs,
-        kind_titles=KIND_TITLES,
         accounts={b.id: onboarding.accounts_count(db.session, b.id) for b in boroughs},
     )
 
@@ -72,7 +70,6 @@ def show(borough_id: int):
     return render_template(
         "boroughs/show.html",
         borough=borough,
-        kind_title=KIND_TITLES[borough.kind],
         organisations=account_services.organisations_of(db.session, borough.id),
         administrators=administrators,
         accounts=onboarding.accounts_count(db.session, borough.id),

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import DateTime, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,20 +8,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webapp.accounts.models import User
 from webapp.db import Base, enum_column, utcnow
 from webapp.episodes.models import Episode
+from webapp.titled_enum import TitledEnum
 
 
-class JoinRequestStatus(StrEnum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    DECLINED = "declined"
-
-    @property
-    def title(self) -> str:
-        return {
-            "pending": "Waiting for the CAF contact",
-            "approved": "Approved",
-            "declined": "Declined",
-        }[self.value]
+class JoinRequestStatus(TitledEnum):
+    PENDING = "pending", "Waiting for the CAF contact"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
 
 
 class JoinRequest(Base):

@@ -13,8 +13,6 @@ from wtforms import HiddenField
 from wtforms.validators import DataRequired, Email, Optional, Regexp, ValidationError
 
 from webapp.directory.models import (
-    ACCESS_TITLES,
-    LEVEL_TITLES,
     OLDEST_AGE,
     AccessRoute,
     ServiceLevel,
@@ -37,8 +35,8 @@ RESIDENCY = [
     ("open", "Open to children and families from other boroughs"),
     ("residents", "Only for residents of the borough"),
 ]
-LEVEL_CHOICES = [(level.value, LEVEL_TITLES[level]) for level in ServiceLevel]
-ACCESS_CHOICES = [(route.value, ACCESS_TITLES[route]) for route in AccessRoute]
+LEVEL_CHOICES = ServiceLevel.choices()
+ACCESS_CHOICES = AccessRoute.choices()
 
 
 def _text(label, name, required_message=None, hint=None, area=False):

@@ -4,7 +4,6 @@ what each service offers, to whom, where, and how families and practitioners rea
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
@@ -21,28 +20,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webapp.accounts.models import User
 from webapp.boroughs.models import Borough
 from webapp.db import Base, enum_column, utcnow
+from webapp.titled_enum import TitledEnum
 
 #: Ages are in whole years; 0 covers pre-birth and babies under 1.
 OLDEST_AGE = 25
 
 
-class ServiceLevel(StrEnum):
+class ServiceLevel(TitledEnum):
     """Where a service sits in the continuum of need (the CAF form's own three levels)."""
 
-    UNIVERSAL = "universal"
-    TARGETED = "targeted"
-    SPECIALIST = "specialist"
+    UNIVERSAL = "universal", "Universal"
+    TARGETED = "targeted", "Targeted"
+    SPECIALIST = "specialist", "Specialist"
 
-    @property
-    def title(self) -> str:
-        return LEVEL_TITLES[self]
-
-
-LEVEL_TITLES = {
-    ServiceLevel.UNIVERSAL: "Universal",
-    ServiceLevel.TARGETED: "Targeted",
-    ServiceLevel.SPECIALIST: "Specialist",
-}
 
 LEVEL_HINTS = {
     ServiceLevel.UNIVERSAL: "Open to every child and family, like schools, GPs and libraries",
@@ -51,23 +41,13 @@ LEVEL_HINTS = {
 }
 
 
-class AccessRoute(StrEnum):
+class AccessRoute(TitledEnum):
     """How a family reaches a service; a service may offer several."""
 
-    SELF_REFERRAL = "self_referral"
-    PROFESSIONAL_REFERRAL = "professional_referral"
-    DROP_IN = "drop_in"
+    SELF_REFERRAL = "self_referral", "Self-referral by the family or young person"
+    PROFESSIONAL_REFERRAL = "professional_referral", "Referral by a professional"
+    DROP_IN = "drop_in", "Drop-in, no referral needed"
 
-    @property
-    def title(self) -> str:
-        return ACCESS_TITLES[self]
-
-
-ACCESS_TITLES = {
-    AccessRoute.SELF_REFERRAL: "Self-referral by the family or young person",
-    AccessRoute.PROFESSIONAL_REFERRAL: "Referral by a professional",
-    AccessRoute.DROP_IN: "Drop-in, no referral needed",
-}
 
 #: The column that records each access route.
 ACCESS_COLUMNS = {

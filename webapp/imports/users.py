@@ -19,7 +19,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from webapp.access.permissions import ROLE_TITLES, Role
+from webapp.access.permissions import Role
 from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.boroughs import onboarding
@@ -72,7 +72,7 @@ class AccountRow:
 
 def _role_named(text: str) -> Role | None:
     wanted = " ".join(text.replace("_", " ").split()).lower()
-    return next((role for role in Role if ROLE_TITLES[role].lower() == wanted), None)
+    return next((role for role in Role if role.title.lower() == wanted), None)
 
 
 def _roles(row: int, text: str, problems: list[Problem]) -> frozenset[Role]:

@@ -11,43 +11,29 @@ from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.db import Base, enum_column, utcnow
+from webapp.titled_enum import TitledEnum
 
 
-class MailKind(StrEnum):
-    SET_PASSWORD = "set_password"  # noqa: S105 - a kind of message, not a password
-    PASSWORD_RESET = "password_reset"  # noqa: S105
-    TAC_INVITATION = "tac_invitation"
-    CLOSURE_APPROVED = "closure_approved"
-    CLOSURE_SENT_BACK = "closure_sent_back"
-    REMINDER = "reminder"
-    ROLES_CHANGED = "roles_changed"
-    TWO_FACTOR_RESET = "two_factor_reset"  # to the person whose app an administrator reset
-    ROLE_GRANTED = "role_granted"  # to the borough's CAF contacts, for every role given
-    APPROVAL_WANTED = "approval_wanted"  # to the other administrators of the borough
-    REQUEST_DECIDED = "request_decided"  # to the administrator who asked
-    BREAK_GLASS = "break_glass"  # to the borough's CAF contacts: urgent access was taken
-    ACCESS_REVIEW_OVERDUE = "access_review_overdue"  # to a team's managers
-
-    @property
-    def title(self) -> str:
-        return KIND_TITLES[self]
-
-
-KIND_TITLES = {
-    MailKind.SET_PASSWORD: "Set-password link",
-    MailKind.PASSWORD_RESET: "Password reset link",
-    MailKind.TAC_INVITATION: "Invitation to a team around the child",
-    MailKind.CLOSURE_APPROVED: "Closure approved",
-    MailKind.CLOSURE_SENT_BACK: "Closure sent back",
-    MailKind.REMINDER: "Reminder",
-    MailKind.ROLES_CHANGED: "Roles changed",
-    MailKind.TWO_FACTOR_RESET: "Two-factor sign-in reset",
-    MailKind.ROLE_GRANTED: "Role given (to CAF contacts)",
-    MailKind.APPROVAL_WANTED: "Change waiting for approval",
-    MailKind.REQUEST_DECIDED: "Request approved or rejected",
-    MailKind.BREAK_GLASS: "Urgent access to an episode (to CAF contacts)",
-    MailKind.ACCESS_REVIEW_OVERDUE: "Quarterly access review overdue (to managers)",
-}
+class MailKind(TitledEnum):
+    SET_PASSWORD = "set_password", "Set-password link"  # noqa: S105 - a kind of message, not a password
+    PASSWORD_RESET = "password_reset", "Password reset link"  # noqa: S105
+    TAC_INVITATION = "tac_invitation", "Invitation to a team around the child"
+    CLOSURE_APPROVED = "closure_approved", "Closure approved"
+    CLOSURE_SENT_BACK = "closure_sent_back", "Closure sent back"
+    REMINDER = "reminder", "Reminder"
+    ROLES_CHANGED = "roles_changed", "Roles changed"
+    # To the person whose app an administrator reset
+    TWO_FACTOR_RESET = "two_factor_reset", "Two-factor sign-in reset"
+    # To the borough's CAF contacts, for every role given
+    ROLE_GRANTED = "role_granted", "Role given (to CAF contacts)"
+    # To the other administrators of the borough
+    APPROVAL_WANTED = "approval_wanted", "Change waiting for approval"
+    # To the administrator who asked
+    REQUEST_DECIDED = "request_decided", "Request approved or rejected"
+    # To the borough's CAF contacts: urgent access was taken
+    BREAK_GLASS = "break_glass", "Urgent access to an episode (to CAF contacts)"
+    # To a team's managers
+    ACCESS_REVIEW_OVERDUE = "access_review_overdue", "Quarterly access review overdue (to managers)"
 
 
 class MailStatus(StrEnum):

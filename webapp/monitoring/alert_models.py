@@ -7,7 +7,6 @@ national defaults, which a borough's CAF contact tunes for the borough (`AlertSe
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import (
     BigInteger,
@@ -24,23 +23,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.accounts.models import User
 from webapp.db import Base, enum_column, utcnow
+from webapp.titled_enum import TitledEnum
 
 
-class AlertOutcome(StrEnum):
-    EXPLAINED = "explained"
-    WARNING = "warning"
-    REFERRED = "referred"
-
-    @property
-    def title(self) -> str:
-        return ALERT_OUTCOME_TITLES[self]
-
-
-ALERT_OUTCOME_TITLES = {
-    AlertOutcome.EXPLAINED: "Explained: the access was appropriate",
-    AlertOutcome.WARNING: "Warning given to the person",
-    AlertOutcome.REFERRED: "Referred for investigation",
-}
+class AlertOutcome(TitledEnum):
+    EXPLAINED = "explained", "Explained: the access was appropriate"
+    WARNING = "warning", "Warning given to the person"
+    REFERRED = "referred", "Referred for investigation"
 
 
 class AlertSetting(Base):

@@ -10,9 +10,9 @@ from webapp.govuk_fields import (
     text_input,
 )
 from webapp.monitoring import access_reviews, break_glass
-from webapp.monitoring.alert_models import ALERT_OUTCOME_TITLES
-from webapp.monitoring.kinds import KIND_TITLES
-from webapp.monitoring.models import OUTCOME_TITLES
+from webapp.monitoring.alert_models import AlertOutcome
+from webapp.monitoring.kinds import AccessKind
+from webapp.monitoring.models import ReviewOutcome
 
 ANY = ""
 
@@ -39,7 +39,7 @@ class HistoryFilterForm(FlaskForm):
     person = select("Who", choices=[(ANY, "Anyone")], default=ANY)
     kind = select(
         "Kind of access",
-        choices=[(ANY, "Any kind")] + [(kind.value, title) for kind, title in KIND_TITLES.items()],
+        choices=[(ANY, "Any kind"), *AccessKind.choices()],
         default=ANY,
     )
 
@@ -67,7 +67,7 @@ class BreakGlassForm(FlaskForm):
 class ReviewForm(FlaskForm):
     outcome = radios(
         "Was this urgent access justified?",
-        [(outcome.value, title) for outcome, title in OUTCOME_TITLES.items()],
+        ReviewOutcome.choices(),
         required="Select whether the urgent access was justified",
     )
     comment = text_area(
@@ -87,7 +87,7 @@ class ReviewForm(FlaskForm):
 class AlertOutcomeForm(FlaskForm):
     outcome = radios(
         "What did the alert come to?",
-        [(outcome.value, title) for outcome, title in ALERT_OUTCOME_TITLES.items()],
+        AlertOutcome.choices(),
         required="Select what the alert came to",
     )
     comment = text_area(

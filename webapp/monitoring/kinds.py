@@ -2,36 +2,22 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from webapp.subject_access.bundle import ACTIONS as SUBJECT_ACCESS_ACTIONS
+from webapp.titled_enum import TitledEnum
 
 SEARCHED = "child_index.searched"
 EXPORTED_CHILD_HISTORY = "monitoring.child_history_exported"
 EXPORTED_PERSON_HISTORY = "monitoring.person_history_exported"
 
 
-class AccessKind(StrEnum):
-    SEARCH = "search"
-    PAGE = "page"
-    DOCUMENT = "document"
-    CHANGE = "change"
-    REFUSED = "refused"
-    URGENT = "urgent"
+class AccessKind(TitledEnum):
+    SEARCH = "search", "Search that returned the child"
+    PAGE = "page", "Page opened"
+    DOCUMENT = "document", "Document produced or downloaded"
+    CHANGE = "change", "Change"
+    REFUSED = "refused", "Refused"
+    URGENT = "urgent", "Urgent access"
 
-    @property
-    def title(self) -> str:
-        return KIND_TITLES[self]
-
-
-KIND_TITLES = {
-    AccessKind.SEARCH: "Search that returned the child",
-    AccessKind.PAGE: "Page opened",
-    AccessKind.DOCUMENT: "Document produced or downloaded",
-    AccessKind.CHANGE: "Change",
-    AccessKind.REFUSED: "Refused",
-    AccessKind.URGENT: "Urgent access",
-}
 
 # Documents: anything that leaves the service as a file.
 DOCUMENT_ACTIONS = frozenset(

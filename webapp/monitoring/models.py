@@ -8,7 +8,6 @@ in the search's own transaction and never changed."""
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webapp.accounts.models import User
 from webapp.db import Base, enum_column, utcnow
 from webapp.episodes.models import Episode
+from webapp.titled_enum import TitledEnum
 
 
 class SearchHit(Base):
@@ -35,19 +35,9 @@ class SearchHit(Base):
     occurred_at: Mapped[datetime] = mapped_column(DateTime)
 
 
-class ReviewOutcome(StrEnum):
-    JUSTIFIED = "justified"
-    NOT_JUSTIFIED = "not_justified"
-
-    @property
-    def title(self) -> str:
-        return OUTCOME_TITLES[self]
-
-
-OUTCOME_TITLES = {
-    ReviewOutcome.JUSTIFIED: "Justified",
-    ReviewOutcome.NOT_JUSTIFIED: "Not justified",
-}
+class ReviewOutcome(TitledEnum):
+    JUSTIFIED = "justified", "Justified"
+    NOT_JUSTIFIED = "not_justified", "Not justified"
 
 
 class BreakGlassGrant(Base):

@@ -15,7 +15,7 @@ from webapp.govuk_fields import (
     text_area,
     text_input,
 )
-from webapp.sharing.models import GROUND_TITLES
+from webapp.sharing.models import PublicInterestGround
 from webapp.sharing.services import (
     ADVISER_MAX,
     REASONS_MAX,
@@ -92,7 +92,7 @@ class ShareWithConsentForm(RecipientForm):
 
 # The grounds in the order a practitioner weighs them: the cases 4.23 names, a judgement on
 # the facts of this case (4.22), then non-confidential information (4.21).
-GROUND_CHOICES = [(ground.value, title) for ground, title in GROUND_TITLES.items()]
+GROUND_CHOICES = PublicInterestGround.choices()
 
 
 def _public_interest_questions(*, facts: bool, shared: bool) -> dict:

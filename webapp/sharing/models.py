@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,59 +10,46 @@ from webapp.boroughs.models import Organisation
 from webapp.consent.models import Consent
 from webapp.db import Base, enum_column, utcnow
 from webapp.episodes.models import Episode
+from webapp.titled_enum import TitledEnum
 
 
-class SharingBasis(StrEnum):
-    CONSENT = "consent"
-    PUBLIC_INTEREST = "public_interest"
-    NOT_SHARED = "not_shared"
-
-    @property
-    def title(self) -> str:
-        return BASIS_TITLES[self]
+class SharingBasis(TitledEnum):
+    CONSENT = "consent", "Shared with consent"
+    PUBLIC_INTEREST = "public_interest", "Shared without consent"
+    NOT_SHARED = "not_shared", "Not shared"
 
 
-BASIS_TITLES = {
-    SharingBasis.CONSENT: "Shared with consent",
-    SharingBasis.PUBLIC_INTEREST: "Shared without consent",
-    SharingBasis.NOT_SHARED: "Not shared",
-}
-
-
-class PublicInterestGround(StrEnum):
+class PublicInterestGround(TitledEnum):
     """Why sharing without consent is justified (DESIGN §3, CWDC 2009 4.21-4.23): the three
     cases 4.23 names, a judgement on the facts of the case in the public interest (4.22),
     or information that is not confidential shared for a legitimate purpose (4.21)."""
 
-    SIGNIFICANT_HARM_TO_CHILD = "significant_harm_to_child"
-    SERIOUS_HARM_TO_ADULT = "serious_harm_to_adult"
-    SERIOUS_CRIME = "serious_crime"
-    PUBLIC_INTEREST_JUDGEMENT = "public_interest_judgement"
-    LEGITIMATE_PURPOSE = "legitimate_purpose"
-
-    @property
-    def title(self) -> str:
-        return GROUND_TITLES[self]
-
-
-GROUND_TITLES = {
-    PublicInterestGround.SIGNIFICANT_HARM_TO_CHILD: (
-        "Evidence or reasonable cause to believe that a child or young person is suffering, "
-        "or is at risk of suffering, significant harm"
-    ),
-    PublicInterestGround.SERIOUS_HARM_TO_ADULT: "To prevent serious harm to an adult",
-    PublicInterestGround.SERIOUS_CRIME: (
-        "To prevent, detect or prosecute a serious crime (one that causes, or is likely to "
-        "cause, significant harm to a child or serious harm to an adult)"
-    ),
-    PublicInterestGround.PUBLIC_INTEREST_JUDGEMENT: (
-        "Another reason in the public interest: my judgement on the facts of this case that "
-        "sharing confidential information is necessary, and proportionate to the need"
-    ),
-    PublicInterestGround.LEGITIMATE_PURPOSE: (
-        "The information is not confidential, and sharing it is necessary for a legitimate purpose"
-    ),
-}
+    SIGNIFICANT_HARM_TO_CHILD = (
+        "significant_harm_to_child",
+        (
+            "Evidence or reasonable cause to believe that a child or young person is suffering, "
+            "or is at risk of suffering, significant harm"
+        ),
+    )
+    SERIOUS_HARM_TO_ADULT = "serious_harm_to_adult", "To prevent serious harm to an adult"
+    SERIOUS_CRIME = (
+        "serious_crime",
+        (
+            "To prevent, detect or prosecute a serious crime (one that causes, or is likely to "
+            "cause, significant harm to a child or serious harm to an adult)"
+        ),
+    )
+    PUBLIC_INTEREST_JUDGEMENT = (
+        "public_interest_judgement",
+        (
+            "Another reason in the public interest: my judgement on the facts of this case that "
+            "sharing confidential information is necessary, and proportionate to the need"
+        ),
+    )
+    LEGITIMATE_PURPOSE = (
+        "legitimate_purpose",
+        "The information is not confidential, and sharing it is necessary for a legitimate purpose",
+    )
 
 
 class SharingDecision(Base):
