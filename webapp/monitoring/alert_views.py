@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from webapp import db, flashes
+from webapp import db
 from webapp.access.permissions import Permission
 from webapp.access.policy import requires, visible_or_404
 from webapp.accounts.sessions import client_address
@@ -14,6 +14,8 @@ from webapp.govuk_fields import show_errors
 from webapp.monitoring import alerts
 from webapp.monitoring.alert_models import AccessAlert, AlertOutcome
 from webapp.monitoring.forms import AlertOutcomeForm, AlertSettingForm
+from webapp.monitoring.reviews import AlreadyReviewed
+from webapp.pages import first_answer_stands
 
 bp = Blueprint("alerts", __name__, url_prefix="/access-alerts")
 
@@ -54,22 +56,21 @@ def record_outcome(alert_id: int):
     form = AlertOutcomeForm()
     if alert.is_reviewed or not form.validate_on_submit():
         return _alert_page(alert, form)
-    try:
-        alerts.record_outcome(
+    return first_answer_stands(
+        lambda: alerts.record_outcome(
             db.session,
             alert,
             current_user,
             AlertOutcome(form.outcome.data),
             form.comment.data,
             client_address(),
-        )
-    except alerts.AlreadyReviewed:
-        db.session.rollback()
-        flashes.important("Someone else has already recorded what this alert came to")
-        return redirect(url_for(".show", alert_id=alert_id))
-    db.session.commit()
-    flash("Outcome recorded")
-    return redirect(url_for(".index"))
+        ),
+        AlreadyReviewed,
+        taken="Someone else has already recorded what this alert came to",
+        back=url_for(".show", alert_id=alert_id),
+        recorded="Outcome recorded",
+        then=url_for(".index"),
+    )
 
 
 @bp.route("/rules")

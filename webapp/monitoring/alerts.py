@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import Flask
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from webapp.access.permissions import Role
@@ -23,6 +23,7 @@ from webapp.audit import services as audit
 from webapp.audit.models import AuditEvent
 from webapp.children.models import Child
 from webapp.db import utcnow
+from webapp.monitoring import reviews
 from webapp.monitoring.alert_models import AccessAlert, AlertOutcome, AlertSetting
 from webapp.monitoring.kinds import DOCUMENT_ACTIONS, SEARCHED
 from webapp.monitoring.models import SearchHit
@@ -425,21 +426,7 @@ def find(db_session: Session, alert_id: int) -> AccessAlert | None:
 
 def worklist(db_session: Session, reviewer: User) -> list[AccessAlert]:
     """The borough's alerts without an outcome (about others than the reviewer), oldest first."""
-    return list(
-        db_session.scalars(
-            select(AccessAlert)
-            .where(
-                AccessAlert.borough_id == reviewer.borough_id,
-                AccessAlert.reviewed_at.is_(None),
-                AccessAlert.user_id != reviewer.id,
-            )
-            .order_by(AccessAlert.raised_at, AccessAlert.id)
-        )
-    )
-
-
-class AlreadyReviewed(Exception):
-    pass
+    return reviews.waiting(db_session, AccessAlert, reviewer, AccessAlert.raised_at, AccessAlert.id)
 
 
 def record_outcome(
@@ -451,20 +438,14 @@ def record_outcome(
     client_address: str = "",
 ) -> None:
     """Record what the alert came to, once (a second reviewer's answer is refused)."""
-    claimed = db_session.execute(
-        update(AccessAlert)
-        .where(AccessAlert.id == alert.id, AccessAlert.reviewed_at.is_(None))
-        .values(
-            reviewed_at=utcnow(),
-            reviewed_by_id=reviewer.id,
-            outcome=outcome,
-            outcome_comment=comment,
-        )
-        .execution_options(synchronize_session=False)
+    reviews.claim(
+        db_session,
+        alert,
+        reviewed_at=utcnow(),
+        reviewed_by_id=reviewer.id,
+        outcome=outcome,
+        outcome_comment=comment,
     )
-    if claimed.rowcount != 1:
-        raise AlreadyReviewed
-    db_session.refresh(alert)
     audit.record(
         db_session,
         "monitoring.alert_reviewed",

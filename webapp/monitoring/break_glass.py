@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.accounts.models import User
@@ -23,6 +23,7 @@ from webapp.episodes.models import Episode, Notification
 from webapp.govuk_dates import govuk_date_time
 from webapp.mail import messages, outbox
 from webapp.mail.models import MailKind
+from webapp.monitoring import reviews
 from webapp.monitoring.models import BreakGlassGrant, ReviewOutcome, SearchHit
 from webapp.useradmin.grants import caf_contacts
 
@@ -30,10 +31,6 @@ NOTIFICATION_KIND = "break_glass"
 REASON_MAX = 2000
 COMMENT_MAX = 2000
 FOUND_WITHIN = timedelta(hours=1)
-
-
-class AlreadyReviewed(Exception):
-    """Someone else recorded the review first."""
 
 
 def find(db_session: Session, grant_id: int) -> BreakGlassGrant | None:
@@ -132,16 +129,8 @@ def _alert_caf_contacts(
 
 def to_review(db_session: Session, reviewer: User) -> list[BreakGlassGrant]:
     """Grants of the reviewer's borough that wait for a review (their own aside), oldest first."""
-    return list(
-        db_session.scalars(
-            select(BreakGlassGrant)
-            .where(
-                BreakGlassGrant.borough_id == reviewer.borough_id,
-                BreakGlassGrant.reviewed_at.is_(None),
-                BreakGlassGrant.user_id != reviewer.id,
-            )
-            .order_by(BreakGlassGrant.granted_at, BreakGlassGrant.id)
-        )
+    return reviews.waiting(
+        db_session, BreakGlassGrant, reviewer, BreakGlassGrant.granted_at, BreakGlassGrant.id
     )
 
 
@@ -181,15 +170,7 @@ def review(
     ended_early = outcome is ReviewOutcome.NOT_JUSTIFIED and granted.expires_at > now
     if ended_early:
         values["expires_at"] = now
-    claimed = db_session.execute(
-        update(BreakGlassGrant)
-        .where(BreakGlassGrant.id == granted.id, BreakGlassGrant.reviewed_at.is_(None))
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:
-        raise AlreadyReviewed
-    db_session.refresh(granted)
+    reviews.claim(db_session, granted, **values)
     audit.record(
         db_session,
         "break_glass.reviewed",

@@ -18,6 +18,7 @@ from webapp.govuk_fields import show_errors
 from webapp.monitoring import access_reviews, alerts
 from webapp.monitoring.access_reviews import Quarter
 from webapp.monitoring.forms import AccessReviewForm, OverdueDaysForm
+from webapp.pages import first_answer_stands
 
 bp = Blueprint("access_reviews", __name__, url_prefix="/access-reviews")
 
@@ -104,8 +105,8 @@ def attest(team_id: int, quarter_key: str):
         return redirect(url_for(".show", team_id=team.id, quarter_key=quarter.key))
     if not form.validate_on_submit():
         return _review_page(team, quarter, form)
-    try:
-        access_reviews.attest(
+    return first_answer_stands(
+        lambda: access_reviews.attest(
             db.session,
             team,
             quarter,
@@ -114,14 +115,13 @@ def attest(team_id: int, quarter_key: str):
             form.comment.data or "",
             access_reviews.today(),
             client_address(),
-        )
-    except access_reviews.AlreadyAttested:
-        db.session.rollback()
-        flashes.important("Another manager of the team has already recorded this review")
-        return redirect(url_for(".show", team_id=team.id, quarter_key=quarter.key))
-    db.session.commit()
-    flash(f"Review of {quarter.title} recorded")
-    return redirect(url_for(".index"))
+        ),
+        access_reviews.AlreadyAttested,
+        taken="Another manager of the team has already recorded this review",
+        back=url_for(".show", team_id=team.id, quarter_key=quarter.key),
+        recorded=f"Review of {quarter.title} recorded",
+        then=url_for(".index"),
+    )
 
 
 @bp.route("/overdue-days", methods=["GET", "POST"])

@@ -33,6 +33,8 @@ from webapp.monitoring import break_glass, export, history, kinds
 from webapp.monitoring.forms import ANY, BreakGlassForm, HistoryFilterForm, ReviewForm
 from webapp.monitoring.kinds import AccessKind
 from webapp.monitoring.models import ReviewOutcome
+from webapp.monitoring.reviews import AlreadyReviewed
+from webapp.pages import first_answer_stands
 
 bp = Blueprint("monitoring", __name__)
 
@@ -257,19 +259,18 @@ def record_review(grant_id: int):
     form = ReviewForm()
     if grant.is_reviewed or not form.validate_on_submit():
         return _review_page(grant, form)
-    try:
-        break_glass.review(
+    return first_answer_stands(
+        lambda: break_glass.review(
             db.session,
             grant,
             current_user,
             ReviewOutcome(form.outcome.data),
             form.comment.data or "",
             client_address(),
-        )
-    except break_glass.AlreadyReviewed:
-        db.session.rollback()
-        flashes.important("Someone else has already reviewed this urgent access")
-        return redirect(url_for(".review", grant_id=grant_id))
-    db.session.commit()
-    flash("Review recorded")
-    return redirect(url_for(".reviews"))
+        ),
+        AlreadyReviewed,
+        taken="Someone else has already reviewed this urgent access",
+        back=url_for(".review", grant_id=grant_id),
+        recorded="Review recorded",
+        then=url_for(".reviews"),
+    )
