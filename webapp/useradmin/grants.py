@@ -23,7 +23,7 @@ from webapp.audit import services as audit
 from webapp.db import flush_or_refuse, utcnow
 from webapp.mail import messages, outbox
 from webapp.mail.models import MailKind
-from webapp.useradmin import duties
+from webapp.useradmin import account_events, duties
 from webapp.useradmin.models import RequestOutcome, RoleGrantRequest, SecondPersonRequest
 
 COMMENT_MAX = 1000
@@ -113,13 +113,12 @@ def grant_roles(
             messages.link("rolegrants.show", request_id=request.id),
         )
     for role in sorted(requested):
-        audit.record(
+        account_events.record(
             db_session,
             "useradmin.role_grant_requested",
-            actor_id=granted_by.id,
-            object_type="user",
-            object_id=account.id,
-            client_address=client_address,
+            account.id,
+            granted_by,
+            client_address,
             borough_id=account.borough_id,
             role=role.value,
         )
@@ -134,13 +133,12 @@ def _record_grant(
     approved_by: User | None,
     client_address: str,
 ) -> None:
-    audit.record(
+    account_events.record(
         db_session,
         "useradmin.role_granted",
-        actor_id=(approved_by or granted_by).id,
-        object_type="user",
-        object_id=account.id,
-        client_address=client_address,
+        account.id,
+        approved_by or granted_by,
+        client_address,
         borough_id=account.borough_id,
         role=role.value,
         granted_by=granted_by.id,

@@ -25,12 +25,11 @@ from webapp.accounts import setup_links
 from webapp.accounts.models import User, UserRole, new_session_token
 from webapp.accounts.passwords import is_usable, unusable_password_hash
 from webapp.accounts.services import normalise_email
-from webapp.audit import services as audit
 from webapp.boroughs.models import Organisation
 from webapp.db import flush_or_refuse, utcnow
 from webapp.mail import messages, outbox
 from webapp.mail.models import MailKind
-from webapp.useradmin import duties, grants
+from webapp.useradmin import account_events, duties, grants
 from webapp.useradmin.models import AccountStatusChange
 
 # The roles a borough administrator may give. The system administrator role is national.
@@ -234,13 +233,12 @@ def create(
     # Refused when someone else saved the same address at the same moment.
     flush_or_refuse(db_session, AccountInvalid({"email": EMAIL_TAKEN}))
     _grant(db_session, account, admin, details.roles, client_address)
-    audit.record(
+    account_events.record(
         db_session,
         "useradmin.account_created",
-        actor_id=admin.id,
-        object_type="user",
-        object_id=account.id,
-        client_address=client_address,
+        account.id,
+        admin,
+        client_address,
         borough_id=admin.borough_id,
         full_name=account.full_name,
         email=account.email,
@@ -253,13 +251,12 @@ def create(
 def _send_setup_link(db_session: Session, account: User, admin: User, client_address: str):
     """E-mail the person a set-password link, and audit that it went and where."""
     setup_links.send(db_session, account, admin)
-    audit.record(
+    account_events.record(
         db_session,
         "useradmin.set_password_link_issued",
-        actor_id=admin.id,
-        object_type="user",
-        object_id=account.id,
-        client_address=client_address,
+        account.id,
+        admin,
+        client_address,
         sent_to=account.email,
     )
 
@@ -310,14 +307,8 @@ def update(
     db_session.flush()
     if "roles" in changes and account.active:
         _tell_of_new_roles(db_session, account)
-    audit.record(
-        db_session,
-        "useradmin.account_changed",
-        actor_id=admin.id,
-        object_type="user",
-        object_id=account.id,
-        client_address=client_address,
-        changes=changes,
+    account_events.record(
+        db_session, "useradmin.account_changed", account.id, admin, client_address, changes=changes
     )
     return changes
 
@@ -405,13 +396,12 @@ def set_active(
         )
     )
     db_session.flush()
-    audit.record(
+    account_events.record(
         db_session,
         "useradmin.account_reactivated" if active else "useradmin.account_deactivated",
-        actor_id=admin.id,
-        object_type="user",
-        object_id=account.id,
-        client_address=client_address,
+        account.id,
+        admin,
+        client_address,
         reason=reason.strip(),
     )
     return True
@@ -439,13 +429,12 @@ def record_refusal(
 ) -> None:
     """An attempt on an account the administrator may not maintain (another borough's, a
     system administrator's, or none)."""
-    audit.record(
+    account_events.record(
         db_session,
         "useradmin.refused",
-        actor_id=admin.id,
-        object_type="user",
-        object_id=account_id,
-        client_address=client_address,
+        account_id,
+        admin,
+        client_address,
         attempted=attempted,
         account_borough_id=account.borough_id if account else None,
     )

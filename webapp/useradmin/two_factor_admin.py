@@ -22,6 +22,7 @@ from webapp.db import utcnow
 from webapp.govuk_fields import radios, submit_button, text_area
 from webapp.mail import messages, outbox
 from webapp.mail.models import MailKind
+from webapp.useradmin import account_events
 from webapp.useradmin.services import REASON_MAX
 from webapp.useradmin.views import _maintained
 
@@ -73,13 +74,12 @@ def reset_two_factor(
     # administrator's own requests (webapp/useradmin/duties.py).
     account.changed_by_id = admin.id
     account.changed_at = utcnow()
-    audit.record(
+    account_events.record(
         db_session,
         "useradmin.two_factor_reset",
-        actor_id=admin.id,
-        object_type="user",
-        object_id=account.id,
-        client_address=client_address,
+        account.id,
+        admin,
+        client_address,
         reason=reason,
         was_set_up=was_enrolled,
     )
