@@ -42,19 +42,12 @@ LEVEL_HINTS = {
 
 
 class AccessRoute(TitledEnum):
-    """How a family reaches a service; a service may offer several."""
+    """How a family reaches a service; a service may offer several, each recorded in the
+    boolean column of the service named like the route's value."""
 
     SELF_REFERRAL = "self_referral", "Self-referral by the family or young person"
     PROFESSIONAL_REFERRAL = "professional_referral", "Referral by a professional"
     DROP_IN = "drop_in", "Drop-in, no referral needed"
-
-
-#: The column that records each access route.
-ACCESS_COLUMNS = {
-    AccessRoute.SELF_REFERRAL: "self_referral",
-    AccessRoute.PROFESSIONAL_REFERRAL: "professional_referral",
-    AccessRoute.DROP_IN: "drop_in",
-}
 
 
 class Service(Base):
@@ -104,7 +97,7 @@ class Service(Base):
 
     @property
     def access_routes(self) -> list[AccessRoute]:
-        return [route for route, column in ACCESS_COLUMNS.items() if getattr(self, column)]
+        return [route for route in AccessRoute if getattr(self, route.value)]
 
     @property
     def ages(self) -> str:

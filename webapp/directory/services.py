@@ -28,7 +28,6 @@ from webapp.audit import services as audit
 from webapp.boroughs.models import Borough
 from webapp.db import utcnow
 from webapp.directory.models import (
-    ACCESS_COLUMNS,
     OLDEST_AGE,
     AccessRoute,
     Service,
@@ -204,7 +203,7 @@ def _filtered(query: DirectoryQuery) -> Select:
         statement = statement.where(Service.residents_only.is_(True))
     if query.routes:
         statement = statement.where(
-            or_(*(getattr(Service, ACCESS_COLUMNS[route]).is_(True) for route in query.routes))
+            or_(*(getattr(Service, route.value).is_(True) for route in query.routes))
         )
     return statement
 
@@ -302,11 +301,11 @@ def _apply(service: Service, details: ServiceDetails) -> list[str]:
         if getattr(service, item.name) != value:
             changed.append(item.name)
             setattr(service, item.name, value)
-    for route, column in ACCESS_COLUMNS.items():
+    for route in AccessRoute:
         offered = route in details.access_routes
-        if bool(getattr(service, column)) != offered:
-            changed.append(column)
-            setattr(service, column, offered)
+        if bool(getattr(service, route.value)) != offered:
+            changed.append(route.value)
+            setattr(service, route.value, offered)
     return changed
 
 
