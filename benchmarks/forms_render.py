@@ -90,6 +90,8 @@ def main() -> None:
             database.session, world["episode"], "assessment", world["assessor"]
         )
         for section in services.sections(response):
+            if section.id not in CAF_ASSESSMENT:
+                continue  # the consent section: the episode's consent record answers it
             raw = pages.parse_section(section, MultiDict(CAF_ASSESSMENT[section.id]))
             values = validate_section(section, raw, context=response.answers()).values
             services.save_section(

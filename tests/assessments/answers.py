@@ -85,6 +85,12 @@ CAF_ASSESSMENT = {
         "first_review_date-month": str(NEXT_MONTH.month),
         "first_review_date-year": str(NEXT_MONTH.year),
     },
+}
+
+#: The consent section as episodes filled it in before consent was recorded once (the
+#: section now shows the episode's consent record and cannot be saved): stored directly by
+#: the tests of such episodes.
+LEGACY_CONSENT = {
     "consent": {
         "consent_given_by": "parent_carer",
         "consenting_parent_name": "Pat Lovelace",

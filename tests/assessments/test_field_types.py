@@ -116,16 +116,29 @@ def test_yes_no_questions_reveal_their_follow_up_questions(national):
 
 
 def test_a_question_depending_on_two_options_is_shown_when_either_applies(national):
-    page = soup_of(national.client.get(national.section("consent")))
-    wrapper = page.select_one("[data-shown-when-name=consent_given_by]")
-    assert wrapper["data-shown-when-values"] == "parent_carer both"
-    assert wrapper.select_one("input#consenting_parent_name")
-    response = national.save("consent", {"consent_given_by": "both"})
-    assert ("Enter the name of the parent or carer giving consent", "#consenting_parent_name") in (
-        summary(response)
+    world = national.world
+    world["episode"].state = "delivering"  # reviews are the lead professional's to record
+    world["episode"].lead_professional = world["assessor"]
+    review = services.start_response(db.session, world["episode"], "review", world["assessor"])
+    db.session.commit()
+    national.response = review
+    national.base = f"/episodes/{world['episode'].id}/forms/{review.id}"
+    page = soup_of(national.client.get(national.section("next_steps")))
+    wrapper = page.select_one("[data-shown-when-name=review_outcome]")
+    assert wrapper["data-shown-when-values"] == "continue reassess step_down"
+    assert wrapper.select_one("input#next_review_date-day")
+    response = national.save("next_steps", {"review_outcome": "step_down"})
+    assert ("Enter the date of the next review", "#next_review_date-day") in summary(response)
+    national.save(
+        "next_steps",
+        {
+            "review_outcome": "close",
+            "next_review_date-day": "1",
+            "next_review_date-month": "1",
+            "next_review_date-year": "2099",
+        },
     )
-    national.save("consent", {"consent_given_by": "child", "consenting_parent_name": "Ignored"})
-    assert "consenting_parent_name" not in stored(national)
+    assert "next_review_date" not in stored(national)
 
 
 def test_checkboxes_store_the_chosen_options_in_order(national):

@@ -101,6 +101,13 @@ def test_a_whole_assessment_is_completed_through_the_task_list_by_keyboard(
 
     assert page.locator(".govuk-task-list__status .govuk-tag").count() == 0  # none unfinished
     with page.expect_navigation():
+        press_on(page, "a.govuk-task-list__link[href$='/sections/consent']")
+    assert "Consent is recorded once" in page.locator("main").inner_text()
+    assert page.locator("main form.ecaf-section-form").count() == 0
+    assert_no_axe_violations(page, "consent section")
+    page.screenshot(path=str(artifacts / "assessment-consent-section.png"), full_page=True)
+    page.goto(task_list)
+    with page.expect_navigation():
         press_on(page, "a.govuk-button:has-text('Check your answers')")
     assert page.locator("h1").inner_text() == "Check your answers"
     assert "Any other White background: Polish" in page.locator("main").inner_text()

@@ -263,9 +263,10 @@ class Walk:
 
     def _fill(self, person: Person, response: FormResponse) -> None:
         form = assessments.definition(response)
-        person.fill(
-            self.episode_id, response.id, form_data(form, assessments.sections(response, form))
-        )
+        # the consent section shows the consent record and is never filled in on the form
+        from_record = assessments.kind(response).consent_section
+        sections = [item for item in assessments.sections(response, form) if item.id != from_record]
+        person.fill(self.episode_id, response.id, form_data(form, sections))
         check = f"/episodes/{self.episode_id}/forms/{response.id}/check"
         if assessments.kind(response).name != "assessment":  # the workflow completes that
             submitted = person.client.post_form(check, {}, token_from=check)

@@ -30,6 +30,9 @@ class Kind:
     start_label: str = "Start"
     #: The button's words when the episode has none yet (default: `start_label`).
     first_start_label: str | None = None
+    #: The section whose answers are the episode's consent record, shown and printed
+    #: from it and never saved on the form (consent is recorded once: consent_record.py).
+    consent_section: str | None = None
 
 
 KINDS: dict[str, Kind] = {
@@ -49,6 +52,7 @@ KINDS: dict[str, Kind] = {
             "CAF assessment",
             copy_previous=True,
             started_by_workflow=True,
+            consent_section="consent",
         ),
         Kind(
             "plan",

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from webapp.accounts.models import User
-from webapp.assessments import display, pages, pins
+from webapp.assessments import consent_record, display, pages, pins
 from webapp.assessments.kinds import KINDS, Kind, kind_of
 from webapp.assessments.library import form_library
 from webapp.assessments.models import FormResponse, ResponseStatus, SectionAnswers
@@ -88,6 +88,13 @@ class RestrictedElsewhere(FormRefused):
         "Some answers in this section are not shared at the family’s request. Only the "
         "agency that recorded them can change which answers are not shared, or the lists "
         "that hold them. Nothing has been saved."
+    )
+
+
+class ConsentRecordedElsewhere(FormRefused):
+    reason = (
+        "Consent is recorded once, on the episode's consent pages, and this section shows "
+        "that record. Change the consent there. Nothing has been saved."
     )
 
 
@@ -181,9 +188,11 @@ def context_for(response: FormResponse, section_id: str) -> dict[str, Any]:
 def validate_stored(
     response: FormResponse, form: FormDefinition | None = None, today: date | None = None
 ) -> dict[str, ValidationResult]:
-    """Every section of the response checked against its own pinned definition."""
+    """Every section of the response checked against its own pinned definition (but the
+    consent section, which the consent record answers)."""
     rows = response.section_rows()
     answers = response.answers()
+    from_record = kind(response).consent_section
     return {
         section.id: validate_section(
             section,
@@ -192,14 +201,21 @@ def validate_stored(
             today=today,
         )
         for section in sections(response, form)
+        if section.id != from_record
     }
 
 
 def statuses(response: FormResponse, form: FormDefinition | None = None) -> dict[str, str]:
-    """Each section's task-list status: not started, in progress or completed."""
+    """Each section's task-list status: not started, in progress or completed. The consent
+    section is completed when the episode has current consent to record."""
     rows = response.section_rows()
     results = validate_stored(response, form)
     found: dict[str, str] = {}
+    from_record = kind(response).consent_section
+    if from_record is not None and any(item.id == from_record for item in sections(response, form)):
+        session = object_session(response)
+        recorded = session is not None and has_consent_to_record(session, response.episode_id)
+        found[from_record] = COMPLETED if recorded else NOT_STARTED
     for section_id, result in results.items():
         row = rows.get(section_id)
         if row is None:
@@ -376,7 +392,16 @@ def visible_answers(
     merged: dict[str, Any] = {}
     for row in response.sections:
         merged.update(visible_values(row, viewer, form))
+    if kind(response).consent_section is not None:
+        merged = consent_record.with_record(merged, consent_answers(response))
     return merged
+
+
+def consent_answers(response: FormResponse) -> dict[str, Any]:
+    """The consent section's answers as the episode's consent record gives them."""
+    session = object_session(response)
+    consents = consent_record.current_consents(session, response.episode_id) if session else []
+    return consent_record.record_answers(consents)
 
 
 def visible_context(
@@ -546,6 +571,8 @@ def save_section(
     page = next((item for item in sections(response, form) if item.id == section_id), None)
     if page is None:
         raise UnknownSection(UnknownSection.reason)
+    if section_id == response_kind.consent_section:
+        raise ConsentRecordedElsewhere(ConsentRecordedElsewhere.reason)
     requested = None if not_shared is None else frozenset(not_shared)
     if requested is not None:
         check_restriction(page, requested)

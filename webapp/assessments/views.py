@@ -26,6 +26,7 @@ from webapp.access.policy import (
 from webapp.access.rules import EVERY_PART
 from webapp.accounts.sessions import client_address
 from webapp.assessments import (
+    consent_record,
     display,
     drafts,
     pages,
@@ -46,6 +47,12 @@ from webapp.govuk_dates import govuk_date_time
 
 bp = Blueprint("assessments", __name__)
 bp.add_app_template_filter(display.section_title, "section_title")
+
+
+@bp.app_template_global("consent_section_of")
+def consent_section_of(response: FormResponse) -> str | None:
+    """The section of `response` that shows the consent record (none for most forms)."""
+    return services.kind(response).consent_section
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -243,6 +250,11 @@ def section(episode_id: int, response_id: int, section_key: str):
     if response.is_completed and request.method == "GET":
         return redirect(url_for(".task_list", episode_id=episode.id, response_id=response.id))
     row = response.section_rows().get(page_section.id)
+    if page_section.id == services.kind(response).consent_section:
+        if request.method == "POST":
+            reason = services.ConsentRecordedElsewhere.reason
+            return _refused(episode, response, reason, 403, section=page_section.id)
+        return _consent_section(episode, response, page_section, row)
     context = services.context_for(response, page_section.id)
     section_form = SectionForm()
     if request.method == "GET":
@@ -281,6 +293,37 @@ def section(episode_id: int, response_id: int, section_key: str):
             kept_draft=kept,
         )
     return _save_section(episode, response, page_section, section_form, row, context)
+
+
+def _consent_section(episode: Episode, response: FormResponse, page_section: Section, row):
+    """The assessment's consent section: the episode's consent record, read-only, with a
+    link to change it on the consent pages. Consent answers stored on the form before it
+    was recorded once are kept; where they differ, the page and the audit event say so."""
+    consents = consent_record.current_consents(db.session, episode.id)
+    record = consent_record.record_answers(consents)
+    stored = services.visible_values(row, current_user) if row is not None else {}
+    differing = consent_record.differences(stored, record)
+    shown = consent_record.with_record(stored, record)
+    # what the record says, and answers typed here before that it does not cover
+    rows = [
+        row
+        for row in display.summary_rows(page_section, shown)
+        if shown.get(row.field_id) not in (None, "", [])
+    ]
+    detail: dict[str, Any] = {"section": page_section.id, "from_consent_record": True}
+    if differing:
+        detail["consent_answers_differ"] = differing
+    _audit("form.section_viewed", episode, response, **detail)
+    db.session.commit()
+    names = {item.id: item.name for item in page_section.fields}
+    return render_template(
+        "assessments/consent_section.html",
+        **_common(episode, response),
+        section=page_section,
+        rows=rows,
+        recorded=bool(consents),
+        differing=[names.get(field_id, field_id) for field_id in differing],
+    )
 
 
 def _render_section(
@@ -371,6 +414,8 @@ def keep_draft(episode_id: int, response_id: int, section_key: str):
     """What the person is typing, sent every few seconds by forms-autosave.mjs: kept apart
     from the saved answers, for its author only. Answers JSON; refusals are 4xx."""
     episode, response, page_section = _editable_section(episode_id, response_id, section_key)
+    if page_section.id == services.kind(response).consent_section:
+        return {"error": services.ConsentRecordedElsewhere.reason}, 409
     section_form = SectionForm()
     if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
         abort(415)
