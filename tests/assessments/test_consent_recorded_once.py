@@ -158,3 +158,47 @@ def test_the_word_document_prints_the_consent_record(national):
     assert "Pat Lovelace" not in opened.text
     agencies = [row[0] for row in opened.table_with_header("Service or agency")[1:]]
     assert agencies == ["Eastmoor Health Visiting"]  # the record's, not "Riverside GP" typed
+
+
+def test_what_they_do_not_want_shared_answers_the_sections_question(national):
+    """Recorded with the consent on the consent pages, it shows on the assessment's
+    consent section and check your answers, where it can no longer be typed."""
+    wish = "Not to be shared with the youth club."
+    episode = national.world["episode"]
+    recorded = national.client.post_form(
+        f"/episodes/{episode.id}/consent/new",
+        {
+            "given_by": "parent_carer",
+            "given_by_name": "Pat Parent",
+            "relationship_to_child": "Mother",
+            "parental_responsibility": "yes",
+            "decision": "given",
+            "scope": ["to_assess", "to_record"],
+            "points_explained": ["why", "what", "who", "purpose", "implications", "right_to_see"],
+            "method": "verbal",
+            "not_to_share": wish,
+            **_today_as("given_on"),
+        },
+    )
+    assert recorded.status_code == 302
+    assert summary(national.client.get(national.section("consent")))["Not to be shared"] == wish
+    check = text_of(national.client.get(national.base + "/check"))
+    assert wish in check
+
+
+def _today_as(name: str) -> dict[str, str]:
+    from datetime import date
+
+    today = date.today()
+    return {
+        f"{name}-day": str(today.day),
+        f"{name}-month": str(today.month),
+        f"{name}-year": str(today.year),
+    }
+
+
+def test_a_wish_typed_before_is_still_shown_until_the_record_holds_one(national):
+    store_legacy_answers(national, not_to_share="Not with the after-school club.")
+    rows = summary(national.client.get(national.section("consent")))
+    assert rows["Not to be shared"] == "Not with the after-school club."
+    assert "not_to_share" not in last_audit("form.section_viewed").get("consent_answers_differ", [])

@@ -252,3 +252,70 @@ def test_new_consent_after_a_review_date_in_the_past_is_still_recorded(client, s
     old = date.today() - timedelta(days=30)
     data = parent_consent(given_on=[str(old.day), str(old.month), str(old.year)])
     assert post_consent(client, setting["episode"], data).status_code == 302
+
+
+# What the family do not want shared, or not with whom, is recorded with their consent (the
+# one place consent is recorded) and shown wherever consent is shown.
+
+WISH = "Nothing about the father's health is to be shared with the school."
+
+
+def rows(html: str) -> dict[str, str]:
+    soup = BeautifulSoup(html, "html.parser")
+    return {
+        row.select_one(".govuk-summary-list__key").get_text(" ", strip=True): row.select_one(
+            ".govuk-summary-list__value"
+        ).get_text(" ", strip=True)
+        for row in soup.select("main .govuk-summary-list__row")
+        if row.select_one(".govuk-summary-list__key")
+    }
+
+
+def test_what_they_do_not_want_shared_is_kept_with_their_consent_and_shown(client, setting):
+    sign_in(client, setting["assessor"])
+    episode = setting["episode"]
+    response = post_consent(
+        client,
+        episode,
+        parent_consent(
+            scope=["to_assess", "to_record", "to_share"],
+            agencies=[str(setting["health"].id)],
+            not_to_share=f"  {WISH}  ",
+        ),
+    )
+    assert response.status_code == 302
+    assert consents()[0].not_to_share == WISH
+    for page in (f"/episodes/{episode.id}", f"/episodes/{episode.id}/consent"):
+        assert rows(client.get(page).get_data(as_text=True)).get("Not to be shared") == WISH
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "consent.given")).one()
+    assert '"not_to_share_recorded": true' in event.detail
+
+
+def test_nothing_is_shown_when_they_named_nothing(client, setting):
+    sign_in(client, setting["assessor"])
+    episode = setting["episode"]
+    assert post_consent(client, episode, parent_consent()).status_code == 302
+    assert consents()[0].not_to_share == ""
+    page = client.get(f"/episodes/{episode.id}/consent").get_data(as_text=True)
+    assert "Not to be shared" not in rows(page)
+
+
+def test_too_long_a_note_is_refused_with_a_message_and_nothing_kept(client, setting):
+    sign_in(client, setting["assessor"])
+    response = post_consent(client, setting["episode"], parent_consent(not_to_share="x" * 2001))
+    assert response.status_code == 200
+    assert any("What they do not want shared" in message for message in errors(response))
+    assert consents() == []
+
+
+def test_a_refusal_keeps_no_such_note(client, setting):
+    """A refusal keeps nothing of the CAF: a note sent with one is not stored with it."""
+    sign_in(client, setting["assessor"])
+    episode = setting["episode"]
+    post_consent(client, episode, parent_consent())  # agreed to record earlier
+    post_consent(
+        client,
+        episode,
+        parent_consent(decision="refused", scope=[], not_to_share=WISH),
+    )
+    assert all(consent.not_to_share == "" for consent in consents()[1:])

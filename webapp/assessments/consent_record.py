@@ -28,6 +28,7 @@ RECORD_FIELDS = (
     "consent_to_store",
     "consent_to_share",
     "share_with",
+    "not_to_share",
     "consent_method",
     "consent_date",
     "signed_by_child",
@@ -99,6 +100,9 @@ def record_answers(consents: list[Consent]) -> dict[str, Any]:
     }
     if parents:
         answers["consenting_parent_name"] = _names(parents)
+    wishes = [consent.not_to_share for consent in consents if consent.not_to_share]
+    if wishes:
+        answers["not_to_share"] = "\n".join(wishes)
     if sharing:
         answers["share_with"] = [{"share_agency": name} for name in _agency_names(consents)]
     written = [consent for consent in consents if consent.method.value == "written"]
@@ -121,10 +125,19 @@ def record_answers(consents: list[Consent]) -> dict[str, Any]:
     return answers
 
 
+#: A family's wish typed on the form before consent was recorded once is still shown (and
+#: printed) until the record holds one of its own: it is never hidden for want of a record.
+KEPT_UNTIL_RECORDED = frozenset({"not_to_share"})
+
+
 def with_record(answers: Mapping[str, Any], record: Mapping[str, Any]) -> dict[str, Any]:
     """A response's answers with the consent section's as the record gives them (a stored
     answer the record does not give is dropped, never shown beside the record)."""
-    shown = {key: value for key, value in answers.items() if key not in RECORD_FIELDS}
+    shown = {
+        key: value
+        for key, value in answers.items()
+        if key not in RECORD_FIELDS or (key in KEPT_UNTIL_RECORDED and key not in record)
+    }
     shown.update(record)
     return shown
 
@@ -147,6 +160,7 @@ def differences(stored: Mapping[str, Any], record: Mapping[str, Any]) -> list[st
         field_id
         for field_id in RECORD_FIELDS
         if stored.get(field_id) not in (None, "", [])
+        and not (field_id in KEPT_UNTIL_RECORDED and field_id not in record)
         and _comparable(field_id, stored.get(field_id))
         != _comparable(field_id, record.get(field_id))
     ]

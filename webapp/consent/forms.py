@@ -140,6 +140,13 @@ class ConsentForm(WhoDecidesForm):
         subject="Other services",
         hint="One service per line, for services not listed above.",
     )
+    not_to_share = text_area(
+        "Is there anything they do not want shared, or anyone they do not want it shared with? "
+        "(optional)",
+        max_length=2000,
+        subject="What they do not want shared",
+        hint="Everyone the information is shared with is told this.",
+    )
     points_explained = points_explained_field("Confirm what you explained before they decided")
     method = _method_field(implied=True)
     given_on = _decided_on_field()

@@ -60,6 +60,9 @@ class Consent(Base):
     #: the family explicitly agreed that what is recorded and shared may include sensitive
     #: personal data (DCSF 2010, paragraph 17); without it, consent covers basic personal
     #: information only (name, address, postcode, date of birth, contacts)
+    # What the family asked not to be shared, or not with whom (CWDC 2009, 4.7): told to
+    # everyone the information is shared with, and printed on the CAF's consent section.
+    not_to_share: Mapped[str] = mapped_column(Text, default="", server_default="")
     includes_sensitive: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     points_explained: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of keys
     method: Mapped[ConsentMethod] = mapped_column(enum_column(ConsentMethod))

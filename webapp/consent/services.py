@@ -57,6 +57,7 @@ class ConsentInput:
     scope: frozenset[str] = frozenset()
     organisation_ids: tuple[int, ...] = ()
     other_services: tuple[str, ...] = ()
+    not_to_share: str = ""
     points_explained: frozenset[str] = frozenset()
 
 
@@ -94,6 +95,11 @@ class ConsentStatus:
                     if name not in names:
                         names.append(name)
         return names
+
+    @property
+    def not_to_share(self) -> list[str]:
+        """What the family asked not to be shared, or not with whom, in each current consent."""
+        return [consent.not_to_share for consent in self.current if consent.not_to_share]
 
     @property
     def review_on(self) -> date | None:
@@ -246,6 +252,7 @@ def record(
         to_record=given and "to_record" in data.scope,
         to_share=given and "to_share" in data.scope,
         includes_sensitive=given and SENSITIVE in data.scope,
+        not_to_share=data.not_to_share.strip() if given else "",
         points_explained=json.dumps(sorted(data.points_explained)),
         method=data.method,
         given_on=data.given_on,
@@ -271,6 +278,7 @@ def record(
         given_by=data.given_by.value,
         agencies=list(data.organisation_ids),
         other_services=list(data.other_services),
+        not_to_share_recorded=bool(consent.not_to_share),
     )
     return consent
 

@@ -143,6 +143,7 @@ def _input_from(form: ConsentForm) -> services.ConsentInput:
         other_services=tuple(
             line.strip() for line in (form.other_services.data or "").splitlines() if line.strip()
         ),
+        not_to_share=form.not_to_share.data or "",
         points_explained=frozenset(form.points_explained.data or ()),
     )
 
