@@ -1,11 +1,15 @@
-"""What many migrations do the same way: named foreign keys, one-column indexes, and tables
-the database itself refuses to change (a trigger on SQLite and on PostgreSQL).
+"""What many migrations do the same way: tables with an integer id, columns that reference
+another table's id with a named foreign key, string enums, one-column and partial unique
+indexes, and tables the database itself refuses to change (a trigger on SQLite and on
+PostgreSQL).
 
 Every name follows the naming convention of `webapp.models.metadata`, so a migration that
 uses these helpers builds the same schema as one that spells each constraint out.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from alembic import op
@@ -136,3 +140,92 @@ def published_version_columns(table: str, draft_table: str) -> list[sa.SchemaIte
         foreign_key(table, "draft_id", draft_table),
         foreign_key(table, "published_by_id", "user_account"),
     ]
+
+
+def enum(name: str, *values: str) -> sa.Enum:
+    """The enum `name` of `values`, stored as a string of up to 32 characters (no database
+    enum type), as the models declare it."""
+    return sa.Enum(*values, name=name, native_enum=False, length=32)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """An integer column holding the id of a row of `target`, with its named foreign key:
+    `create_table` makes both."""
+
+    column: str
+    target: str
+    nullable: bool = False
+    ondelete: str | None = None
+
+    def column_for(self) -> sa.Column:
+        return sa.Column(self.column, sa.Integer(), nullable=self.nullable)
+
+    def foreign_key_of(self, table: str) -> sa.ForeignKeyConstraint:
+        return foreign_key(table, self.column, self.target, ondelete=self.ondelete)
+
+
+reference = Reference
+
+
+def create_table(
+    table: str,
+    *items: sa.SchemaItem | Reference,
+    indexes: tuple[str, ...] = (),
+) -> None:
+    """The table `table` with an integer primary key `id` (named pk_<table>) first, then
+    `items` (columns, references and constraints) in order, the foreign keys of the
+    references after the columns, and a (not unique) index on each column of `indexes`."""
+    columns: list[sa.SchemaItem] = [sa.Column("id", sa.Integer(), nullable=False)]
+    constraints: list[sa.SchemaItem] = []
+    for item in items:
+        if isinstance(item, Reference):
+            columns.append(item.column_for())
+            constraints.append(item.foreign_key_of(table))
+        elif isinstance(item, sa.Column):
+            columns.append(item)
+        else:
+            constraints.append(item)
+    op.create_table(
+        table,
+        *columns,
+        *constraints,
+        sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}")),
+    )
+    if indexes:
+        create_indexes(table, *indexes)
+
+
+def drop_tables(*tables: str) -> None:
+    """Drop `tables` in order, with their indexes."""
+    for table in tables:
+        op.drop_table(table)
+
+
+def create_unique_index_where(table: str, name: str, columns: list[str], where: str) -> None:
+    """A unique index over the rows of `table` that meet `where` (on SQLite and PostgreSQL)."""
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        batch_op.create_index(
+            name,
+            columns,
+            unique=True,
+            sqlite_where=sa.text(where),
+            postgresql_where=sa.text(where),
+        )
+
+
+def add_reference(table: str, column: str, target: str) -> None:
+    """A nullable column `table.column` holding the id of a row of `target`, with its named
+    foreign key."""
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        batch_op.add_column(sa.Column(column, sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f(f"fk_{table}_{column}_{target}"), target, [column], ["id"]
+        )
+
+
+def drop_reference(table: str, column: str, target: str) -> None:
+    """Undo `add_reference`."""
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f(f"fk_{table}_{column}_{target}"), type_="foreignkey")
+        batch_op.drop_column(column)

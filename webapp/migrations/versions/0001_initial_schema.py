@@ -1,7 +1,5 @@
 """initial schema
 
-Revision ID: 0001
-Revises:
 Create Date: 2026-11-23 17:55:57.977819
 """
 
@@ -11,41 +9,31 @@ from alembic import op
 from webapp.migrations.helpers import (
     allow_update_and_delete,
     create_indexes,
-    drop_indexes,
+    create_table,
+    drop_tables,
+    enum,
     foreign_key,
+    reference,
     refuse_update_and_delete,
 )
 
 revision = "0001"
 down_revision = None
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_table(
         "audit_chain_head",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("last_hash", sa.String(length=64), nullable=False),
         sa.Column("last_event_id", sa.BigInteger(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_chain_head")),
     )
-    op.create_table(
+    create_table(
         "borough",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("code", sa.String(length=40), nullable=False),
         sa.Column("name", sa.String(length=120), nullable=False),
         sa.Column(
             "kind",
-            sa.Enum(
-                "london_borough",
-                "county",
-                "metropolitan",
-                "unitary",
-                name="boroughkind",
-                native_enum=False,
-                length=32,
-            ),
+            enum("boroughkind", "london_borough", "county", "metropolitan", "unitary"),
             nullable=False,
         ),
         sa.Column("region", sa.String(length=80), nullable=False),
@@ -53,7 +41,6 @@ def upgrade() -> None:
         sa.Column("caf_contact_email", sa.String(length=254), nullable=False),
         sa.Column("caf_contact_phone", sa.String(length=40), nullable=False),
         sa.Column("caf_contact_address", sa.String(length=400), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_borough")),
         sa.UniqueConstraint("code", name=op.f("uq_borough_code")),
     )
     op.create_table(
@@ -64,17 +51,16 @@ def upgrade() -> None:
         sa.Column("locked_until", sa.DateTime(), nullable=True),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_login_throttle")),
     )
-    op.create_table(
+    create_table(
         "child",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("unique_reference", sa.String(length=40), nullable=False),
-        sa.Column("borough_id", sa.Integer(), nullable=False),
+        reference("borough_id", "borough"),
         sa.Column("given_names", sa.String(length=120), nullable=False),
         sa.Column("family_name", sa.String(length=120), nullable=False),
         sa.Column("also_known_as", sa.Text(), nullable=False),
         sa.Column(
             "gender",
-            sa.Enum("male", "female", "unknown", name="gender", native_enum=False, length=32),
+            enum("gender", "male", "female", "unknown"),
             nullable=False,
         ),
         sa.Column("date_of_birth", sa.Date(), nullable=True),
@@ -90,20 +76,18 @@ def upgrade() -> None:
             "date_of_birth IS NOT NULL OR expected_delivery_date IS NOT NULL",
             name=op.f("ck_child_born_or_expected"),
         ),
-        foreign_key("child", "borough_id", "borough"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_child")),
         sa.UniqueConstraint("unique_reference", name=op.f("uq_child_unique_reference")),
+        indexes=("borough_id", "date_of_birth", "family_name", "postcode"),
     )
-    create_indexes("child", "borough_id", "date_of_birth", "family_name", "postcode")
 
-    op.create_table(
+    create_table(
         "organisation",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("borough_id", sa.Integer(), nullable=False),
+        reference("borough_id", "borough"),
         sa.Column("name", sa.String(length=160), nullable=False),
         sa.Column(
             "sector",
-            sa.Enum(
+            enum(
+                "sector",
                 "school",
                 "health",
                 "early_years",
@@ -113,41 +97,32 @@ def upgrade() -> None:
                 "housing",
                 "voluntary",
                 "local_authority",
-                name="sector",
-                native_enum=False,
-                length=32,
             ),
             nullable=False,
         ),
         sa.Column("email", sa.String(length=254), nullable=False),
         sa.Column("phone", sa.String(length=40), nullable=False),
-        foreign_key("organisation", "borough_id", "borough"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_organisation")),
         sa.UniqueConstraint("borough_id", "name", name=op.f("uq_organisation_borough_id_name")),
+        indexes=("borough_id",),
     )
-    create_indexes("organisation", "borough_id")
 
-    op.create_table(
+    create_table(
         "team",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        reference("organisation_id", "organisation"),
         sa.Column("name", sa.String(length=160), nullable=False),
-        foreign_key("team", "organisation_id", "organisation"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_team")),
         sa.UniqueConstraint("organisation_id", "name", name=op.f("uq_team_organisation_id_name")),
+        indexes=("organisation_id",),
     )
-    create_indexes("team", "organisation_id")
 
-    op.create_table(
+    create_table(
         "user_account",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("email", sa.String(length=254), nullable=False),
         sa.Column("full_name", sa.String(length=120), nullable=False),
         sa.Column("job_title", sa.String(length=120), nullable=False),
         sa.Column("phone", sa.String(length=40), nullable=False),
-        sa.Column("borough_id", sa.Integer(), nullable=False),
-        sa.Column("organisation_id", sa.Integer(), nullable=False),
-        sa.Column("team_id", sa.Integer(), nullable=True),
+        reference("borough_id", "borough"),
+        reference("organisation_id", "organisation"),
+        reference("team_id", "team", nullable=True),
         sa.Column("password_hash", sa.String(length=255), nullable=False),
         sa.Column("dbs_check_date", sa.Date(), nullable=True),
         sa.Column("caf_trained", sa.Boolean(), nullable=False),
@@ -155,45 +130,33 @@ def upgrade() -> None:
         sa.Column("session_token", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("last_login_at", sa.DateTime(), nullable=True),
-        foreign_key("user_account", "borough_id", "borough"),
-        foreign_key("user_account", "organisation_id", "organisation"),
-        foreign_key("user_account", "team_id", "team"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_user_account")),
         sa.UniqueConstraint("email", name=op.f("uq_user_account_email")),
+        indexes=("borough_id", "organisation_id", "team_id"),
     )
-    create_indexes("user_account", "borough_id", "organisation_id", "team_id")
 
-    op.create_table(
+    create_table(
         "episode",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("reference", sa.String(length=40), nullable=False),
-        sa.Column("child_id", sa.Integer(), nullable=False),
-        sa.Column("borough_id", sa.Integer(), nullable=False),
+        reference("child_id", "child"),
+        reference("borough_id", "borough"),
         sa.Column("state", sa.String(length=60), nullable=False),
         sa.Column("workflow_id", sa.String(length=80), nullable=False),
         sa.Column("workflow_version", sa.Integer(), nullable=False),
-        sa.Column("assessor_id", sa.Integer(), nullable=True),
-        sa.Column("lead_professional_id", sa.Integer(), nullable=True),
-        sa.Column("coordinator_id", sa.Integer(), nullable=True),
+        reference("assessor_id", "user_account", nullable=True),
+        reference("lead_professional_id", "user_account", nullable=True),
+        reference("coordinator_id", "user_account", nullable=True),
         sa.Column("opened_at", sa.DateTime(), nullable=False),
         sa.Column("closed_at", sa.DateTime(), nullable=True),
         sa.Column("lock_version", sa.Integer(), nullable=False),
-        foreign_key("episode", "assessor_id", "user_account"),
-        foreign_key("episode", "borough_id", "borough"),
-        foreign_key("episode", "child_id", "child"),
-        foreign_key("episode", "coordinator_id", "user_account"),
-        foreign_key("episode", "lead_professional_id", "user_account"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_episode")),
         sa.UniqueConstraint("reference", name=op.f("uq_episode_reference")),
-    )
-    create_indexes(
-        "episode",
-        "assessor_id",
-        "borough_id",
-        "child_id",
-        "coordinator_id",
-        "lead_professional_id",
-        "state",
+        indexes=(
+            "assessor_id",
+            "borough_id",
+            "child_id",
+            "coordinator_id",
+            "lead_professional_id",
+            "state",
+        ),
     )
 
     op.create_table(
@@ -201,15 +164,13 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column(
             "role",
-            sa.Enum(
+            enum(
+                "role",
                 "practitioner",
                 "manager",
                 "borough_caf_contact",
                 "borough_admin",
                 "system_admin",
-                name="role",
-                native_enum=False,
-                length=32,
             ),
             nullable=False,
         ),
@@ -248,36 +209,19 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     _drop_audit_triggers()
-    drop_indexes("audit_event", "occurred_at", "episode_id", "child_id", "actor_id", "action")
 
-    op.drop_table("audit_event")
-    op.drop_table("user_role")
-    drop_indexes(
+    drop_tables(
+        "audit_event",
+        "user_role",
         "episode",
-        "state",
-        "lead_professional_id",
-        "coordinator_id",
-        "child_id",
-        "borough_id",
-        "assessor_id",
+        "user_account",
+        "team",
+        "organisation",
+        "child",
+        "login_throttle",
+        "borough",
+        "audit_chain_head",
     )
-
-    op.drop_table("episode")
-    drop_indexes("user_account", "team_id", "organisation_id", "borough_id")
-
-    op.drop_table("user_account")
-    drop_indexes("team", "organisation_id")
-
-    op.drop_table("team")
-    drop_indexes("organisation", "borough_id")
-
-    op.drop_table("organisation")
-    drop_indexes("child", "postcode", "family_name", "date_of_birth", "borough_id")
-
-    op.drop_table("child")
-    op.drop_table("login_throttle")
-    op.drop_table("borough")
-    op.drop_table("audit_chain_head")
 
 
 AUDIT_MESSAGE = "audit events are append-only"

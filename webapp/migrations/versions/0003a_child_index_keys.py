@@ -1,7 +1,5 @@
 """child index keys
 
-Revision ID: 0003a
-Revises: 0002
 Create Date: 2026-11-23 18:24:27.395617
 """
 
@@ -10,8 +8,6 @@ from alembic import op
 
 revision = "0003a"
 down_revision = "0002"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,7 +1,5 @@
 """answers the family asked not to be shared, and the agency that recorded them
 
-Revision ID: 0007
-Revises: 0006
 Create Date: 2026-11-24 10:00:00
 """
 
@@ -10,8 +8,6 @@ from alembic import op
 
 revision = "0007"
 down_revision = "0006"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,7 +1,5 @@
 """child index: drop the indexes no query reads
 
-Revision ID: 0009c2
-Revises: 0009c
 Create Date: 2026-11-24 14:00:00
 
 No query looks children up by the raw family name, date of birth or postcode, nor (since
@@ -14,8 +12,6 @@ from alembic import op
 
 revision = "0009c2"
 down_revision = "0009c"
-branch_labels = None
-depends_on = None
 
 UNUSED = {
     "ix_child_family_name": "family_name",

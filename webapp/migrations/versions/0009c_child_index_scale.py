@@ -1,7 +1,5 @@
 """child index at national scale: composite search indexes, born_on and reference keys
 
-Revision ID: 0009c
-Revises: 0008
 Create Date: 2026-11-24 12:00:00
 
 The child index looked candidates up with one OR over single-column keys, including the
@@ -17,8 +15,6 @@ from alembic import op
 
 revision = "0009c"
 down_revision = "0008"
-branch_labels = None
-depends_on = None
 
 BATCH = 10_000
 

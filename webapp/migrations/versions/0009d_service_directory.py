@@ -1,39 +1,27 @@
 """the borough service directory (Family Information Service)
 
-Revision ID: 0009d
-Revises: 0008
 Create Date: 2026-12-01 23:50:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-from webapp.migrations.helpers import create_indexes, drop_indexes, foreign_key
+from webapp.migrations.helpers import create_table, enum, reference
 
 revision = "0009d"
 down_revision = "0008"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_table(
         "directory_service",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("borough_id", sa.Integer(), nullable=False),
+        reference("borough_id", "borough"),
         sa.Column("name", sa.String(length=160), nullable=False),
         sa.Column("description", sa.Text(), nullable=False),
         sa.Column("provider", sa.String(length=160), nullable=False),
         sa.Column(
             "level",
-            sa.Enum(
-                "universal",
-                "targeted",
-                "specialist",
-                name="servicelevel",
-                native_enum=False,
-                length=32,
-            ),
+            enum("servicelevel", "universal", "targeted", "specialist"),
             nullable=False,
         ),
         sa.Column("client_group", sa.String(length=500), nullable=False),
@@ -50,26 +38,21 @@ def upgrade() -> None:
         sa.Column("email", sa.String(length=254), nullable=False),
         sa.Column("website", sa.String(length=500), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_by_id", sa.Integer(), nullable=False),
+        reference("created_by_id", "user_account"),
         sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("updated_by_id", sa.Integer(), nullable=False),
+        reference("updated_by_id", "user_account"),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.Column("lock_version", sa.Integer(), nullable=False),
         sa.CheckConstraint(
             "min_age >= 0 AND max_age >= min_age AND max_age <= 25",
             name=op.f("ck_directory_service_age_range"),
         ),
-        foreign_key("directory_service", "borough_id", "borough"),
-        foreign_key("directory_service", "created_by_id", "user_account"),
-        foreign_key("directory_service", "updated_by_id", "user_account"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_directory_service")),
         sa.UniqueConstraint(
             "borough_id", "name", name=op.f("uq_directory_service_borough_id_name")
         ),
+        indexes=("borough_id",),
     )
-    create_indexes("directory_service", "borough_id")
 
 
 def downgrade() -> None:
-    drop_indexes("directory_service", "borough_id")
     op.drop_table("directory_service")

@@ -1,8 +1,6 @@
 """the audit chain head follows the newest event by trigger, and searches counted per user
 read one index
 
-Revision ID: 0013
-Revises: 0012
 Create Date: 2026-12-02 07:00:00
 """
 
@@ -10,8 +8,6 @@ from alembic import op
 
 revision = "0013"
 down_revision = "0012"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

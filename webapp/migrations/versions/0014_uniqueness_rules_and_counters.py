@@ -2,8 +2,6 @@
 draft per borough and form, a practitioner in a team once, one handover waiting), and
 counters allocated atomically
 
-Revision ID: 0014
-Revises: 0013
 Create Date: 2026-12-03 08:50:00
 """
 
@@ -12,8 +10,6 @@ from alembic import op
 
 revision = "0014"
 down_revision = "0013"
-branch_labels = None
-depends_on = None
 
 _PARTIAL_UNIQUE = (
     ("uq_episode_open_child", "episode", ["child_id"], "closed_at IS NULL"),

@@ -1,7 +1,5 @@
 """each episode keeps the form versions in force when it started
 
-Revision ID: 0015
-Revises: 0014
 Create Date: 2026-12-03 09:10:00
 """
 
@@ -12,8 +10,6 @@ from webapp.migrations.helpers import foreign_key
 
 revision = "0015"
 down_revision = "0014"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

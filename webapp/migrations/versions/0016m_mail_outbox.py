@@ -1,28 +1,23 @@
 """the e-mail outbox, and set-password links for resetting a forgotten password
 
-Revision ID: 0016m
-Revises: 0015
 Create Date: 2026-12-04 09:00:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-from webapp.migrations.helpers import foreign_key
+from webapp.migrations.helpers import create_table, reference
 
 revision = "0016m"
 down_revision = "0015"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_table(
         "outbox_message",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("recipient", sa.String(length=254), nullable=False),
-        sa.Column("recipient_user_id", sa.Integer(), nullable=True),
+        reference("recipient_user_id", "user_account", nullable=True),
         sa.Column("subject", sa.String(length=200), nullable=False),
         sa.Column("text_body", sa.Text(), nullable=True),
         sa.Column("html_body", sa.Text(), nullable=True),
@@ -34,8 +29,6 @@ def upgrade() -> None:
         sa.Column("sent_at", sa.DateTime(), nullable=True),
         sa.Column("expires_at", sa.DateTime(), nullable=True),
         sa.Column("last_error", sa.String(length=200), nullable=False),
-        foreign_key("outbox_message", "recipient_user_id", "user_account"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox_message")),
     )
     op.create_index("ix_outbox_message_due", "outbox_message", ["status", "next_attempt_at"])
     op.create_index(

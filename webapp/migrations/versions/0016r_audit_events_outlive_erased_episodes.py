@@ -4,8 +4,6 @@ An episode whose family refuses consent to record is erased with everything hang
 (CWDC 2009 4.16-4.18), but the audit trail is append-only and hash-chained: its events keep
 the episode's id as a plain number, without a foreign key.
 
-Revision ID: 0016r
-Revises: 0016m
 Create Date: 2026-12-04 09:00:00
 """
 
@@ -15,8 +13,6 @@ from webapp.migrations.helpers import on_sqlite, sqlite_refusal
 
 revision = "0016r"
 down_revision = "0016m"
-branch_labels = None
-depends_on = None
 
 FOREIGN_KEY = "fk_audit_event_episode_id_episode"
 

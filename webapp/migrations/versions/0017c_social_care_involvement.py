@@ -1,7 +1,5 @@
 """whether children's social care is or has been involved, asked when a CAF starts
 
-Revision ID: 0017c
-Revises: 0016r
 Create Date: 2026-12-04 12:00:00
 """
 
@@ -10,8 +8,6 @@ from alembic import op
 
 revision = "0017c"
 down_revision = "0016r"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

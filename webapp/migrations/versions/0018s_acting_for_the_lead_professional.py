@@ -1,7 +1,5 @@
 """a practitioner takes the steps of a lead professional who has no account
 
-Revision ID: 0018s
-Revises: 0018u
 Create Date: 2026-12-04 10:00:00
 """
 
@@ -10,8 +8,6 @@ from alembic import op
 
 revision = "0018s"
 down_revision = "0018u"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,8 +1,6 @@
 """at most one active uploaded Word template per borough and document type, held by the
 database
 
-Revision ID: 0018u
-Revises: 0017c
 Create Date: 2026-12-03 09:50:00
 """
 
@@ -11,8 +9,6 @@ from alembic import op
 
 revision = "0018u"
 down_revision = "0017c"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

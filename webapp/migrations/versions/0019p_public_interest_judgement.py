@@ -1,20 +1,16 @@
 """a decision to share without consent records why it is necessary and proportionate,
 whether the family was told and whose advice was taken, and the manager reviews it
 
-Revision ID: 0019p
-Revises: 0018s
 Create Date: 2026-12-04 14:00:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-from webapp.migrations.helpers import foreign_key
+from webapp.migrations.helpers import create_table, reference
 
 revision = "0019p"
 down_revision = "0018s"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
@@ -33,17 +29,13 @@ def upgrade() -> None:
         batch_op.alter_column("necessity", server_default=None)
         batch_op.alter_column("family_not_told_reason", server_default=None)
         batch_op.alter_column("advice_from", server_default=None)
-    op.create_table(
+    create_table(
         "sharing_review",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("decision_id", sa.Integer(), nullable=False),
-        sa.Column("reviewed_by_id", sa.Integer(), nullable=False),
+        reference("decision_id", "sharing_decision"),
+        reference("reviewed_by_id", "user_account"),
         sa.Column("reviewed_at", sa.DateTime(), nullable=False),
         sa.Column("agreed", sa.Boolean(), nullable=False),
         sa.Column("comment", sa.Text(), nullable=False),
-        foreign_key("sharing_review", "decision_id", "sharing_decision"),
-        foreign_key("sharing_review", "reviewed_by_id", "user_account"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_sharing_review")),
         sa.UniqueConstraint("decision_id", name=op.f("uq_sharing_review_decision_id")),
     )
 

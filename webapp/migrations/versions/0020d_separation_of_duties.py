@@ -3,20 +3,16 @@ workflow-choice changes waiting for a second administrator, and database rules t
 account holds an administrator role beside a role that reads children's records and that
 the second person of a two-person rule is independent of the first
 
-Revision ID: 0020d
-Revises: 0020c
 Create Date: 2026-12-03 12:30:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-from webapp.migrations.helpers import foreign_key
+from webapp.migrations.helpers import drop_tables, foreign_key
 
 revision = "0020d"
 down_revision = "0020c"
-branch_labels = None
-depends_on = None
 
 ADMINISTRATOR_ROLES = "('borough_admin', 'system_admin')"
 RECORD_ROLES = "('practitioner', 'manager', 'borough_caf_contact')"
@@ -247,15 +243,7 @@ def downgrade() -> None:
         for table in SECOND_PERSON_RULES:
             op.execute(f"DROP TRIGGER IF EXISTS {table}_second_person ON {table}")
             op.execute(f"DROP FUNCTION IF EXISTS {table}_second_person()")
-    with op.batch_alter_table("workflow_choice_request", schema=None) as batch_op:
-        batch_op.drop_index("uq_workflow_choice_request_waiting")
-        batch_op.drop_index(batch_op.f("ix_workflow_choice_request_borough_id"))
-    op.drop_table("workflow_choice_request")
-    with op.batch_alter_table("role_grant_request", schema=None) as batch_op:
-        batch_op.drop_index("uq_role_grant_request_waiting")
-        batch_op.drop_index(batch_op.f("ix_role_grant_request_borough_id"))
-        batch_op.drop_index(batch_op.f("ix_role_grant_request_account_id"))
-    op.drop_table("role_grant_request")
+    drop_tables("workflow_choice_request", "role_grant_request")
     # SQLite does not name the constraints of added columns: the copy drops them.
     named = op.get_bind().dialect.name != "sqlite"
     with op.batch_alter_table("workflow_choice_version", schema=None) as batch_op:

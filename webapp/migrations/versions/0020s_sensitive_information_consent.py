@@ -2,8 +2,6 @@
 being recorded and shared (DCSF 2010, paragraph 17); implied consent covers basic
 information only
 
-Revision ID: 0020s
-Revises: 0020d
 Create Date: 2026-12-03 13:00:00
 """
 
@@ -12,8 +10,6 @@ from alembic import op
 
 revision = "0020s"
 down_revision = "0020d"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -2,20 +2,16 @@
 recovery codes (argon2 digests), sign-ins waiting for their second step, and whether a
 borough requires it (it does unless it says otherwise)
 
-Revision ID: 0020t
-Revises: 0019p
 Create Date: 2026-12-03 12:30:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-from webapp.migrations.helpers import foreign_key
+from webapp.migrations.helpers import create_table, reference
 
 revision = "0020t"
 down_revision = "0019p"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
@@ -29,32 +25,26 @@ def upgrade() -> None:
         "borough",
         sa.Column("two_factor_required", sa.Boolean(), nullable=False, server_default=sa.true()),
     )
-    op.create_table(
+    create_table(
         "recovery_code",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("user_id", sa.Integer(), nullable=False),
+        reference("user_id", "user_account", ondelete="CASCADE"),
         sa.Column("salt", sa.String(length=64), nullable=False),
         sa.Column("digest", sa.String(length=128), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("used_at", sa.DateTime(), nullable=True),
-        foreign_key("recovery_code", "user_id", "user_account", ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_recovery_code")),
+        indexes=("user_id",),
     )
-    op.create_index(op.f("ix_recovery_code_user_id"), "recovery_code", ["user_id"])
-    op.create_table(
+    create_table(
         "two_factor_challenge",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column("user_id", sa.Integer(), nullable=False),
+        reference("user_id", "user_account", ondelete="CASCADE"),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("expires_at", sa.DateTime(), nullable=False),
         sa.Column("next_path", sa.String(length=500), nullable=False),
         sa.Column("pending_secret", sa.String(length=255), nullable=True),
-        foreign_key("two_factor_challenge", "user_id", "user_account", ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_two_factor_challenge")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_two_factor_challenge_token_hash")),
+        indexes=("user_id",),
     )
-    op.create_index(op.f("ix_two_factor_challenge_user_id"), "two_factor_challenge", ["user_id"])
 
 
 def downgrade() -> None:

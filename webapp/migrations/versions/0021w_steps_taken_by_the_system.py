@@ -1,7 +1,5 @@
 """steps taken by the system: a timed step's history entry has no person as its actor
 
-Revision ID: 0021w
-Revises: 0020v
 Create Date: 2026-12-03 19:30:00
 """
 
@@ -10,8 +8,6 @@ from alembic import op
 
 revision = "0021w"
 down_revision = "0020v"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,8 +1,6 @@
 """access monitoring: the children each search returned, urgent access grants, and the
 index a person's access history reads
 
-Revision ID: 0023m
-Revises: 0021w
 Create Date: 2026-12-03 22:30:00
 """
 
@@ -11,12 +9,10 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
-from webapp.migrations.helpers import foreign_key
+from webapp.migrations.helpers import create_table, drop_tables, foreign_key, reference
 
 revision = "0023m"
 down_revision = "0021w"
-branch_labels = None
-depends_on = None
 
 EVENT_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
@@ -35,28 +31,21 @@ def upgrade() -> None:
     op.create_index(
         "ix_audit_search_hit_child_id_occurred_at", "audit_search_hit", ["child_id", "occurred_at"]
     )
-    op.create_table(
+    create_table(
         "break_glass_grant",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("episode_id", sa.Integer(), nullable=False),
-        sa.Column("child_id", sa.Integer(), nullable=False),
-        sa.Column("borough_id", sa.Integer(), nullable=False),
+        reference("user_id", "user_account"),
+        reference("episode_id", "episode"),
+        reference("child_id", "child"),
+        reference("borough_id", "borough"),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("granted_at", sa.DateTime(), nullable=False),
         sa.Column("expires_at", sa.DateTime(), nullable=False),
         sa.Column("reviewed_at", sa.DateTime(), nullable=True),
-        sa.Column("reviewed_by_id", sa.Integer(), nullable=True),
+        reference("reviewed_by_id", "user_account", nullable=True),
         sa.Column("outcome", sa.String(length=20), nullable=True),
         sa.Column("review_comment", sa.Text(), nullable=False),
-        foreign_key("break_glass_grant", "user_id", "user_account"),
-        foreign_key("break_glass_grant", "episode_id", "episode"),
-        foreign_key("break_glass_grant", "child_id", "child"),
-        foreign_key("break_glass_grant", "borough_id", "borough"),
-        foreign_key("break_glass_grant", "reviewed_by_id", "user_account"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_break_glass_grant")),
+        indexes=("child_id",),
     )
-    op.create_index(op.f("ix_break_glass_grant_child_id"), "break_glass_grant", ["child_id"])
     op.create_index(
         "ix_break_glass_grant_user_episode",
         "break_glass_grant",
@@ -109,5 +98,4 @@ def _index_earlier_searches() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_audit_event_actor_id_occurred_at", table_name="audit_event")
-    op.drop_table("break_glass_grant")
-    op.drop_table("audit_search_hit")
+    drop_tables("break_glass_grant", "audit_search_hit")

@@ -1,7 +1,5 @@
 """reports: each borough's small-number suppression threshold
 
-Revision ID: 0025r
-Revises: 0025m
 Create Date: 2026-12-03 23:00:00
 """
 
@@ -10,8 +8,6 @@ from alembic import op
 
 revision = "0025r"
 down_revision = "0025m"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

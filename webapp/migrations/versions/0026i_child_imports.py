@@ -1,27 +1,22 @@
 """child imports: the records each local system's rows feed in the child index, the
 national identifiers they carry, and each import run's counts
 
-Revision ID: 0026i
-Revises: 0026m
 Create Date: 2026-12-03 22:49:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-from webapp.migrations.helpers import create_indexes, drop_indexes, foreign_key
+from webapp.migrations.helpers import create_table, drop_tables, reference
 
 revision = "0026i"
 down_revision = "0026m"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_table(
         "child_import_run",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("borough_id", sa.Integer(), nullable=False),
+        reference("borough_id", "borough"),
         sa.Column("source", sa.String(length=80), nullable=False),
         sa.Column("filename", sa.String(length=200), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
@@ -36,16 +31,13 @@ def upgrade() -> None:
         sa.Column("unchanged", sa.Integer(), nullable=False),
         sa.Column("left", sa.Integer(), nullable=False),
         sa.Column("rejected", sa.Integer(), nullable=False),
-        foreign_key("child_import_run", "borough_id", "borough"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_child_import_run")),
+        indexes=("borough_id",),
     )
-    create_indexes("child_import_run", "borough_id")
 
-    op.create_table(
+    create_table(
         "child_identifier",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("borough_id", sa.Integer(), nullable=False),
-        sa.Column("child_id", sa.Integer(), nullable=False),
+        reference("borough_id", "borough"),
+        reference("child_id", "child"),
         sa.Column(
             "kind",
             sa.Enum(
@@ -58,46 +50,32 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("value", sa.String(length=20), nullable=False),
-        foreign_key("child_identifier", "borough_id", "borough"),
-        foreign_key("child_identifier", "child_id", "child"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_child_identifier")),
         sa.UniqueConstraint(
             "borough_id", "kind", "value", name=op.f("uq_child_identifier_borough_id_kind_value")
         ),
+        indexes=("child_id",),
     )
-    create_indexes("child_identifier", "child_id")
 
-    op.create_table(
+    create_table(
         "child_source_record",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("borough_id", sa.Integer(), nullable=False),
+        reference("borough_id", "borough"),
         sa.Column("source", sa.String(length=80), nullable=False),
         sa.Column("source_id", sa.String(length=80), nullable=False),
-        sa.Column("child_id", sa.Integer(), nullable=False),
+        reference("child_id", "child"),
         sa.Column("row_hash", sa.String(length=64), nullable=False),
         sa.Column("first_seen_at", sa.DateTime(), nullable=False),
         sa.Column("last_seen_at", sa.DateTime(), nullable=False),
         sa.Column("left_at", sa.DateTime(), nullable=True),
-        foreign_key("child_source_record", "borough_id", "borough"),
-        foreign_key("child_source_record", "child_id", "child"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_child_source_record")),
         sa.UniqueConstraint(
             "borough_id",
             "source",
             "source_id",
             name=op.f("uq_child_source_record_borough_id_source_source_id"),
         ),
+        indexes=("child_id",),
     )
-    create_indexes("child_source_record", "child_id")
 
 
 def downgrade() -> None:
-    drop_indexes("child_source_record", "child_id")
 
-    op.drop_table("child_source_record")
-    drop_indexes("child_identifier", "child_id")
-
-    op.drop_table("child_identifier")
-    drop_indexes("child_import_run", "borough_id")
-
-    op.drop_table("child_import_run")
+    drop_tables("child_source_record", "child_identifier", "child_import_run")

@@ -2,8 +2,6 @@
 without a foreign key, so that nothing stands in the way of removing events, the tampering
 `caf audit verify` exists to find
 
-Revision ID: 0026m
-Revises: 0025r
 Create Date: 2026-12-03 22:50:00
 """
 
@@ -11,8 +9,6 @@ from alembic import op
 
 revision = "0026m"
 down_revision = "0025r"
-branch_labels = None
-depends_on = None
 
 KEYS = (
     ("audit_search_hit", "fk_audit_search_hit_event_id_audit_event"),

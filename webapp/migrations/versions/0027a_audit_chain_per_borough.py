@@ -2,8 +2,6 @@
 boroughs do not queue on one another to append; the single chain carries on as the
 national chain (chain 0), its events unchanged and still verifiable
 
-Revision ID: 0027a
-Revises: 0026i
 Create Date: 2026-12-04 06:00:00
 """
 
@@ -14,8 +12,6 @@ from webapp.migrations.helpers import on_sqlite
 
 revision = "0027a"
 down_revision = "0026i"
-branch_labels = None
-depends_on = None
 
 # The chain head follows the newest event of its own chain.
 _MOVE_HEAD = (

@@ -2,8 +2,6 @@
 (or not, and why); an attestation never changes; each borough says after how many days a
 review is overdue
 
-Revision ID: 0027m
-Revises: 0027a
 Create Date: 2026-12-04 06:00:00
 """
 
@@ -12,35 +10,29 @@ from alembic import op
 
 from webapp.migrations.helpers import (
     allow_update_and_delete,
-    foreign_key,
+    create_table,
     on_sqlite,
+    reference,
     refuse_update_and_delete,
 )
 
 revision = "0027m"
 down_revision = "0027a"
-branch_labels = None
-depends_on = None
 
 MESSAGE = "an access review is attested once and never changed"
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_table(
         "access_review",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("borough_id", sa.Integer(), nullable=False),
-        sa.Column("team_id", sa.Integer(), nullable=False),
+        reference("borough_id", "borough"),
+        reference("team_id", "team"),
         sa.Column("quarter_start", sa.Date(), nullable=False),
         sa.Column("appropriate", sa.Boolean(), nullable=False),
         sa.Column("comment", sa.Text(), nullable=False),
         sa.Column("summary", sa.Text(), nullable=False),
-        sa.Column("attested_by_id", sa.Integer(), nullable=False),
+        reference("attested_by_id", "user_account"),
         sa.Column("attested_at", sa.DateTime(), nullable=False),
-        foreign_key("access_review", "borough_id", "borough"),
-        foreign_key("access_review", "team_id", "team"),
-        foreign_key("access_review", "attested_by_id", "user_account"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_access_review")),
         sa.UniqueConstraint(
             "team_id", "quarter_start", name=op.f("uq_access_review_team_id_quarter_start")
         ),

@@ -3,8 +3,6 @@ episodes, in time order through an index each, as far as the page goes: (child_i
 occurred_at) and (episode_id, occurred_at) take the place of the one-column indexes, whose
 lookups they answer as well
 
-Revision ID: 0028m
-Revises: 0027m
 Create Date: 2026-12-04 06:30:00
 """
 
@@ -12,8 +10,6 @@ from alembic import op
 
 revision = "0028m"
 down_revision = "0027m"
-branch_labels = None
-depends_on = None
 
 COLUMNS = ("child_id", "episode_id")
 

@@ -1,8 +1,6 @@
 """consent: what the family do not want shared, or not with whom, is kept with the consent
 record, now the one place consent is recorded
 
-Revision ID: 0029c
-Revises: 0028t
 Create Date: 2026-12-04 07:00:00
 """
 
@@ -13,8 +11,6 @@ from webapp.migrations.helpers import on_sqlite
 
 revision = "0029c"
 down_revision = "0028t"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
