@@ -58,6 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.crossborough import effects as transfer_effects
     from webapp.episodes import episode_effects, workflow
     from webapp.monitoring import alerts
+    from webapp.reports import cache as reports_cache
     from webapp.sharing import effects as sharing_effects
 
     # Each domain plugs its workflow effects and facts in; the workflow then checks that
@@ -87,6 +88,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     assets.init_app(app)
     govuk_dates.init_app(app)  # the date filters every page uses
     cli.init_app(app)
+    reports_cache.init_app(app)
 
     from webapp.accounts.session_views import bp as account_sessions_bp
     from webapp.accounts.two_factor_views import bp as two_factor_bp

@@ -74,6 +74,9 @@ DEFAULTS: dict[str, object] = {
     # Password resets asked for, per email address typed and per client address, an hour.
     "PASSWORD_RESETS_PER_EMAIL_PER_HOUR": 3,
     "PASSWORD_RESETS_PER_ADDRESS_PER_HOUR": 20,
+    # How long a report's protected figures are kept, in each app process, for the next
+    # reader of the same report (0 keeps nothing): webapp/reports/cache.py.
+    "REPORTS_CACHE_SECONDS": 120,
 }
 
 # Environment variables that override configuration, with the type they are read as.
@@ -91,6 +94,7 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "CAF_UPLOAD_MAX_BYTES": ("UPLOAD_MAX_BYTES", int),
     "CAF_TRUSTED_PROXIES": ("TRUSTED_PROXIES", int),
     "CAF_BREAK_GLASS_MINUTES": ("BREAK_GLASS_MINUTES", int),
+    "CAF_REPORTS_CACHE_SECONDS": ("REPORTS_CACHE_SECONDS", int),
     "CAF_AUDIT_KEY": ("AUDIT_KEY", str),
     "CAF_TWO_FACTOR_KEY": ("TWO_FACTOR_KEY", str),
     "CAF_AUDIT_ANCHOR_PATH": ("AUDIT_ANCHOR_PATH", str),

@@ -1,5 +1,5 @@
-"""A manager reads their team's report in a real browser, changes the period, downloads the
-CSV; axe-core finds nothing on the page, its errors included."""
+"""A manager reads their team's report in a real browser, with its charts, changes the
+period, downloads the CSV; axe-core finds nothing on the page, its errors included."""
 
 from pathlib import Path
 
@@ -28,6 +28,7 @@ def test_a_manager_reads_their_report_changes_the_period_and_downloads_it(
     page.wait_for_url(f"{live_server}/reports")
     assert page.locator("h1").inner_text() == "How CAFs are going"
     assert page.locator("#summary caption").inner_text() == "CAFs in this report"
+    _assert_charts_drawn(page)
     assert_no_axe_violations(page, "report")
 
     page.fill("#since-day", "31")
@@ -47,6 +48,11 @@ def test_a_manager_reads_their_report_changes_the_period_and_downloads_it(
     page.locator("#summary").wait_for(state="visible")
     assert "since-year=2026" in page.url and "age=5_10" in page.url
     assert page.locator("#period").inner_text().startswith("1 January 2026 to ")
+    _assert_charts_drawn(page)
+    # Only the 5 to 10 year olds: the sector chart draws the filtered table's counts.
+    drawn = page.locator('[data-chart-for="started-by-sector"] text.value').all_text_contents()
+    cells = page.locator("#started-by-sector tbody td").all_inner_texts()[:-1]  # not the total
+    assert sorted(drawn) == sorted(cell for cell in cells if cell[0].isdigit())
     assert_no_axe_violations(page, "filtered report")
     page.screenshot(path=str(artifacts / "report.png"), full_page=True)
 
@@ -70,3 +76,17 @@ def test_an_administrator_sets_the_threshold_by_keyboard(page, live_server, emai
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server}/reports")
     assert "fewer than 8" in page.locator("main").inner_text()
+
+
+def _assert_charts_drawn(page) -> None:
+    """Every chart is drawn with its own styles (the page lets them through), beside its
+    table, and hidden from screen readers, which read the table."""
+    charts = page.locator(".app-report-chart")
+    assert charts.count() == page.locator("table").count() - 2  # not the summary, waiting
+    for index in range(charts.count()):
+        svg = charts.nth(index).locator("svg")
+        assert svg.get_attribute("aria-hidden") == "true"
+        box = svg.bounding_box()
+        assert box is not None and box["width"] > 200 and box["height"] > 50
+    bar = page.locator('[data-chart-for="closed-by-reason"] g.bars rect').first
+    assert bar.evaluate("node => getComputedStyle(node).fill") == "rgb(29, 112, 184)"

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Select,
     String,
@@ -52,6 +53,9 @@ class Episode(Base):
         # One open CAF per child, held by the database even when two starts (or a start and
         # a reopening) arrive at the same moment.
         unique_where("uq_episode_open_child", "child_id", where="closed_at IS NULL"),
+        # Reports count a borough's episodes started, and closed, in a period.
+        Index("ix_episode_borough_id_opened_at", "borough_id", "opened_at"),
+        Index("ix_episode_borough_id_closed_at", "borough_id", "closed_at"),
     )
 
     @classmethod
@@ -142,6 +146,10 @@ class EpisodeTransition(Base):
     """One step in an episode's history: who moved it, when, from where to where, and why."""
 
     __tablename__ = "episode_transition"
+    # Reports count the moves into a state (referred, transferred) in a period.
+    __table_args__ = (
+        Index("ix_episode_transition_to_state_occurred_at", "to_state", "occurred_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     episode_id: Mapped[int] = mapped_column(ForeignKey("episode.id"), index=True)

@@ -28,6 +28,9 @@ class ScopeKind:
 @dataclass(frozen=True)
 class Scope:
     kind: str
+    #: Whose episodes it counts: (kind, the team's or borough's id); scopes with the same
+    #: identity count the same episodes.
+    identity: tuple[str, int | None]
     title: str
     #: True for the episodes counted.
     episodes: ColumnElement[bool]
@@ -56,6 +59,7 @@ def scope_for(db_session: Session, user: User) -> Scope | None:
     if user.has_role(Role.SYSTEM_ADMIN):
         return Scope(
             ScopeKind.ALL_BOROUGHS,
+            (ScopeKind.ALL_BOROUGHS, None),
             "Every borough",
             true(),
             _threshold(db_session, None),
@@ -65,6 +69,7 @@ def scope_for(db_session: Session, user: User) -> Scope | None:
     if user.has_role(Role.BOROUGH_CAF_CONTACT) or user.has_role(Role.BOROUGH_ADMIN):
         return Scope(
             ScopeKind.BOROUGH,
+            (ScopeKind.BOROUGH, user.borough_id),
             user.borough.name,
             Episode.borough_id == user.borough_id,
             _threshold(db_session, user.borough_id),
@@ -72,10 +77,13 @@ def scope_for(db_session: Session, user: User) -> Scope | None:
     if user.has_role(Role.MANAGER):
         threshold = _threshold(db_session, user.borough_id)
         if user.team_id is None:
-            return Scope(ScopeKind.TEAM, "No team", false(), threshold, empty=True)
+            return Scope(
+                ScopeKind.TEAM, (ScopeKind.TEAM, None), "No team", false(), threshold, empty=True
+            )
         team = select(User.id).where(User.team_id == user.team_id).scalar_subquery()
         return Scope(
             ScopeKind.TEAM,
+            (ScopeKind.TEAM, user.team_id),
             f"{user.team.name}, {user.team.organisation.name}",
             or_(Episode.assessor_id.in_(team), Episode.lead_professional_id.in_(team)),
             threshold,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -153,15 +154,32 @@ def _table(
     )
 
 
-def build(
-    db_session: Session,
-    scope: Scope,
-    period: Period,
-    chosen: dict[str, str | None],
-    catalogue,
-    now: datetime,
-    today: date,
-) -> Report:
+@dataclass(frozen=True)
+class Cubes:
+    """A scope's protected cubes for a period, and the titles of their values: what every
+    filter of its report is sliced from."""
+
+    started: Cube
+    open_now: Cube
+    closed: Cube
+    stepped_up: Cube
+    transferred: Cube
+    overdue: Cube
+    idle: Cube
+    stages: dict[str, str]
+    borough_names: dict[str, str]
+
+
+Remember = Callable[[Scope, tuple, Callable[[], Any]], Any]
+
+
+def _build_now(scope: Scope, parts: tuple, build: Callable[[], Any]) -> Any:
+    return build()
+
+
+def protected_cubes(
+    db_session: Session, scope: Scope, period: Period, catalogue, now: datetime, today: date
+) -> Cubes:
     dimensions = queries.dimensions_for(scope, period)
     months = [value for value, _start in period.months()]
     still_open = Episode.closed_at.is_(None)
@@ -180,13 +198,38 @@ def build(
         else queries.count_measures(db_session, scope, dimensions, measures)
     )
     by_category = dimensions.names + ["category"]
-    started = _cube(counts["started"], scope, by_category, months)
-    open_now = _cube(counts["open"], scope, by_category)
-    closed = _cube(counts["closed"], scope, by_category)
-    stepped_up = _cube(counts["stepped_up"], scope, dimensions.names)
-    transferred = _cube(counts["transferred"], scope, dimensions.names)
-    overdue = _cube(counts["overdue"], scope, dimensions.names)
-    idle = _cube(counts["idle"], scope, dimensions.names)
+    return Cubes(
+        started=_cube(counts["started"], scope, by_category, months),
+        open_now=_cube(counts["open"], scope, by_category),
+        closed=_cube(counts["closed"], scope, by_category),
+        stepped_up=_cube(counts["stepped_up"], scope, dimensions.names),
+        transferred=_cube(counts["transferred"], scope, dimensions.names),
+        overdue=_cube(counts["overdue"], scope, dimensions.names),
+        idle=_cube(counts["idle"], scope, dimensions.names),
+        stages=_stage_titles(db_session, scope, catalogue),
+        borough_names=_borough_names(db_session) if scope.by_borough else {},
+    )
+
+
+def build(
+    db_session: Session,
+    scope: Scope,
+    period: Period,
+    chosen: dict[str, str | None],
+    catalogue,
+    now: datetime,
+    today: date,
+    remember: Remember = _build_now,
+) -> Report:
+    """The report of `scope` for `period`, sliced by the `chosen` filters. `remember(scope,
+    parts, build)` may keep what `build()` returns for the scope and parts (see
+    webapp/reports/cache.py); by default everything is built now."""
+    cubes: Cubes = remember(
+        scope,
+        ("cubes", period, today),
+        lambda: protected_cubes(db_session, scope, period, catalogue, now, today),
+    )
+    started, open_now, closed = cubes.started, cubes.open_now, cubes.closed
     summary = Table(
         "summary",
         "CAFs in this report",
@@ -194,17 +237,20 @@ def build(
         [
             Row("CAFs started in the period", started.figure(chosen)),
             Row("CAFs closed in the period", closed.figure(chosen)),
-            Row("Stepped up to children's social care in the period", stepped_up.figure(chosen)),
-            Row("Transferred to another borough in the period", transferred.figure(chosen)),
+            Row(
+                "Stepped up to children's social care in the period",
+                cubes.stepped_up.figure(chosen),
+            ),
+            Row("Transferred to another borough in the period", cubes.transferred.figure(chosen)),
             Row("CAFs open today", open_now.figure(chosen)),
-            Row("Open CAFs with a review overdue today", overdue.figure(chosen)),
+            Row("Open CAFs with a review overdue today", cubes.overdue.figure(chosen)),
             Row(
                 f"Open CAFs with nothing done for {queries.IDLE_DAYS} days or more",
-                idle.figure(chosen),
+                cubes.idle.figure(chosen),
             ),
         ],
     )
-    stages = _stage_titles(db_session, scope, catalogue)
+    stages = cubes.stages
     tables = [
         _table(
             "open-by-stage",
@@ -262,7 +308,7 @@ def build(
             _month_title,
         ),
     ]
-    borough_names = _borough_names(db_session) if scope.by_borough else {}
+    borough_names = cubes.borough_names
     if scope.by_borough:
         tables.append(
             _table(
@@ -277,19 +323,34 @@ def build(
         )
     waiting = []
     if not scope.counts_only and not scope.empty:
-        waiting = [
-            queries.waiting_time(db_session, scope, dimensions, chosen, period, state, title)
-            for state, title in (
-                (queries.ASSESSED, "From the start of the CAF to the assessment completed"),
-                (queries.REVIEWING, "From the start of the CAF to the first review"),
-            )
-        ]
+        waiting = remember(
+            scope,
+            ("waiting", period, today, tuple(sorted(chosen.items()))),
+            lambda: _waiting_times(db_session, scope, period, chosen),
+        )
     return Report(scope, period, chosen, summary, tables, waiting)
 
 
-def filter_options(db_session: Session, scope: Scope) -> dict[str, list[tuple[str, str]]]:
+def _waiting_times(
+    db_session: Session, scope: Scope, period: Period, chosen: dict[str, str | None]
+) -> list[queries.WaitingTime]:
+    dimensions = queries.dimensions_for(scope, period)
+    return [
+        queries.waiting_time(db_session, scope, dimensions, chosen, period, state, title)
+        for state, title in (
+            (queries.ASSESSED, "From the start of the CAF to the assessment completed"),
+            (queries.REVIEWING, "From the start of the CAF to the first review"),
+        )
+    ]
+
+
+def filter_options(
+    db_session: Session, scope: Scope, remember: Remember = _build_now
+) -> dict[str, list[tuple[str, str]]]:
     """The values each filter offers (a borough's and an area's from the scope's data)."""
-    areas = [] if scope.empty else queries.areas(db_session, scope)
+    areas = (
+        [] if scope.empty else remember(scope, ("areas",), lambda: queries.areas(db_session, scope))
+    )
     options = {
         "sector": [(value, queries.SECTOR_TITLES[value]) for value in queries.SECTOR_VALUES],
         "age": [(value, queries.AGE_TITLES[value]) for value in queries.AGE_VALUES],

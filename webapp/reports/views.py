@@ -17,10 +17,12 @@ from webapp.access.policy import requires
 from webapp.audit.requests import audited
 from webapp.db import utcnow
 from webapp.episodes import workflow
-from webapp.reports import export, services
+from webapp.reports import cache, export, services
+from webapp.reports import charts as report_charts
 from webapp.reports.forms import ReportForm, ThresholdForm
 from webapp.reports.queries import Period
 from webapp.reports.scope import Scope, scope_for
+from webapp.security import allow_inline_styles_on_this_page
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -36,7 +38,7 @@ def _form(scope: Scope, today: date) -> ReportForm:
     form = ReportForm(request.args, today=today)
     if not scope.by_borough:
         del form.borough
-    form.offer(services.filter_options(db.session, scope))
+    form.offer(services.filter_options(db.session, scope, cache.current().remember))
     return form
 
 
@@ -79,6 +81,7 @@ def _requested() -> tuple[Scope, ReportForm, services.Report | None]:
         workflow.catalogue(),
         utcnow(),
         today,
+        cache.current().remember,
     )
     return scope, form, report
 
@@ -95,9 +98,13 @@ def _audit_detail(report: services.Report, form: ReportForm) -> dict[str, object
 @requires(Permission.REPORTS_VIEW)
 def index():
     scope, form, report = _requested()
+    charts = {}
     if report is not None:
         audited("reports.viewed", **_audit_detail(report, form))
         db.session.commit()
+        charts = report_charts.for_report(report, cache.current().remember)
+        # pygal writes a <style> element into each chart; scripts stay strict.
+        allow_inline_styles_on_this_page()
     return render_template(
         "reports/index.html",
         form=form,
@@ -106,6 +113,7 @@ def index():
         filters=_described(form),
         query=_query(),
         waiting_text=export.waiting_text,
+        charts=charts,
     )
 
 
