@@ -86,62 +86,6 @@ def drop_postgresql_trigger(table: str, function: str) -> None:
     op.execute(f"DROP FUNCTION IF EXISTS {function}()")
 
 
-def publication_draft_columns(table: str) -> list[sa.SchemaItem]:
-    """The columns of a draft in the publication workflow (PublicationDraft in
-    webapp/formadmin/models.py) from its YAML text on, with their foreign keys."""
-    return [
-        sa.Column("source_yaml", sa.Text(), nullable=False),
-        sa.Column("state", sa.String(length=40), nullable=False),
-        sa.Column("lock_version", sa.Integer(), nullable=False),
-        sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column("created_by_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("updated_by_id", sa.Integer(), nullable=True),
-        sa.Column("updated_at", sa.DateTime(), nullable=True),
-        sa.Column("submitted_by_id", sa.Integer(), nullable=True),
-        sa.Column("submitted_at", sa.DateTime(), nullable=True),
-        foreign_key(table, "created_by_id", "user_account"),
-        foreign_key(table, "submitted_by_id", "user_account"),
-        foreign_key(table, "updated_by_id", "user_account"),
-    ]
-
-
-def create_publication_steps(table: str, draft_table: str) -> None:
-    """The table of the steps the drafts of `draft_table` took in the publication workflow
-    (PublicationStep in webapp/formadmin/models.py)."""
-    op.create_table(
-        table,
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("draft_id", sa.Integer(), nullable=False),
-        sa.Column("trigger", sa.String(length=80), nullable=False),
-        sa.Column("source", sa.String(length=40), nullable=False),
-        sa.Column("dest", sa.String(length=40), nullable=False),
-        sa.Column("comment", sa.Text(), nullable=False),
-        sa.Column("actor_id", sa.Integer(), nullable=False),
-        sa.Column("occurred_at", sa.DateTime(), nullable=False),
-        foreign_key(table, "actor_id", "user_account"),
-        foreign_key(table, "draft_id", draft_table),
-        sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}")),
-    )
-    create_indexes(table, "draft_id")
-
-
-def published_version_columns(table: str, draft_table: str) -> list[sa.SchemaItem]:
-    """The columns of a version published from a draft of `draft_table` from its YAML text
-    on, with their foreign keys."""
-    return [
-        sa.Column("source_yaml", sa.Text(), nullable=False),
-        sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column("draft_id", sa.Integer(), nullable=True),
-        sa.Column("published_by_id", sa.Integer(), nullable=False),
-        sa.Column("approved_by_id", sa.Integer(), nullable=False),
-        sa.Column("published_at", sa.DateTime(), nullable=False),
-        foreign_key(table, "approved_by_id", "user_account"),
-        foreign_key(table, "draft_id", draft_table),
-        foreign_key(table, "published_by_id", "user_account"),
-    ]
-
-
 def enum(name: str, *values: str) -> sa.Enum:
     """The enum `name` of `values`, stored as a string of up to 32 characters (no database
     enum type), as the models declare it."""
@@ -229,3 +173,58 @@ def drop_reference(table: str, column: str, target: str) -> None:
     with op.batch_alter_table(table, schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f(f"fk_{table}_{column}_{target}"), type_="foreignkey")
         batch_op.drop_column(column)
+
+
+def who_and_when(
+    action: str, *, nullable: bool = False, time_first: bool = False
+) -> list[sa.SchemaItem | Reference]:
+    """Who did `action` (<action>_by_id, a reference to user_account) and when
+    (<action>_at), in that order unless `time_first`."""
+    columns: list[sa.SchemaItem | Reference] = [
+        reference(f"{action}_by_id", "user_account", nullable=nullable),
+        sa.Column(f"{action}_at", sa.DateTime(), nullable=nullable),
+    ]
+    return columns[::-1] if time_first else columns
+
+
+def publication_draft_columns() -> list[sa.SchemaItem | Reference]:
+    """The columns of a draft in the publication workflow (PublicationDraft in
+    webapp/formadmin/models.py) from its YAML text on."""
+    return [
+        sa.Column("source_yaml", sa.Text(), nullable=False),
+        sa.Column("state", sa.String(length=40), nullable=False),
+        sa.Column("lock_version", sa.Integer(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        *who_and_when("created"),
+        *who_and_when("updated", nullable=True),
+        *who_and_when("submitted", nullable=True),
+    ]
+
+
+def create_publication_steps(table: str, draft_table: str) -> None:
+    """The table of the steps the drafts of `draft_table` took in the publication workflow
+    (PublicationStep in webapp/formadmin/models.py)."""
+    create_table(
+        table,
+        reference("draft_id", draft_table),
+        sa.Column("trigger", sa.String(length=80), nullable=False),
+        sa.Column("source", sa.String(length=40), nullable=False),
+        sa.Column("dest", sa.String(length=40), nullable=False),
+        sa.Column("comment", sa.Text(), nullable=False),
+        reference("actor_id", "user_account"),
+        sa.Column("occurred_at", sa.DateTime(), nullable=False),
+        indexes=("draft_id",),
+    )
+
+
+def published_version_columns(draft_table: str) -> list[sa.SchemaItem | Reference]:
+    """The columns of a version published from a draft of `draft_table` from its YAML text
+    on."""
+    return [
+        sa.Column("source_yaml", sa.Text(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        reference("draft_id", draft_table, nullable=True),
+        reference("published_by_id", "user_account"),
+        reference("approved_by_id", "user_account"),
+        sa.Column("published_at", sa.DateTime(), nullable=False),
+    ]

@@ -6,7 +6,7 @@ Create Date: 2026-11-23 18:12:17.833780
 import sqlalchemy as sa
 from alembic import op
 
-from webapp.migrations.helpers import create_table, drop_tables, enum, reference
+from webapp.migrations.helpers import create_table, drop_tables, enum, reference, who_and_when
 
 revision = "0002"
 down_revision = "0001"
@@ -42,10 +42,8 @@ def upgrade() -> None:
         ),
         sa.Column("given_on", sa.Date(), nullable=False),
         sa.Column("review_on", sa.Date(), nullable=True),
-        reference("recorded_by_id", "user_account"),
-        sa.Column("recorded_at", sa.DateTime(), nullable=False),
-        sa.Column("withdrawn_at", sa.DateTime(), nullable=True),
-        reference("withdrawn_by_id", "user_account", nullable=True),
+        *who_and_when("recorded"),
+        *who_and_when("withdrawn", nullable=True, time_first=True),
         sa.Column("withdrawal_reason", sa.Text(), nullable=False),
         indexes=("episode_id",),
     )

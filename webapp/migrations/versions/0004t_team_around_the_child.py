@@ -12,6 +12,7 @@ from webapp.migrations.helpers import (
     drop_tables,
     enum,
     reference,
+    who_and_when,
 )
 
 revision = "0004t"
@@ -34,11 +35,9 @@ def upgrade() -> None:
         reference("organisation_id", "organisation", nullable=True),
         sa.Column("email", sa.String(length=254), nullable=False),
         sa.Column("phone", sa.String(length=40), nullable=False),
-        reference("invited_by_id", "user_account"),
-        sa.Column("invited_at", sa.DateTime(), nullable=False),
+        *who_and_when("invited"),
         sa.Column("responded_at", sa.DateTime(), nullable=True),
-        sa.Column("removed_at", sa.DateTime(), nullable=True),
-        reference("removed_by_id", "user_account", nullable=True),
+        *who_and_when("removed", nullable=True, time_first=True),
         sa.Column("removal_reason", sa.Text(), nullable=False),
         indexes=("episode_id", "user_id"),
     )
@@ -50,8 +49,7 @@ def upgrade() -> None:
         reference("to_member_id", "tac_member"),
         sa.Column("handover_note", sa.Text(), nullable=False),
         sa.Column("status", HANDOVER_STATUS, nullable=False),
-        reference("proposed_by_id", "user_account"),
-        sa.Column("proposed_at", sa.DateTime(), nullable=False),
+        *who_and_when("proposed"),
         sa.Column("decided_at", sa.DateTime(), nullable=True),
         indexes=("episode_id",),
     )

@@ -6,7 +6,7 @@ Create Date: 2026-11-23 18:16:23.362686
 import sqlalchemy as sa
 from alembic import op
 
-from webapp.migrations.helpers import create_table, drop_tables, enum, reference
+from webapp.migrations.helpers import create_table, drop_tables, enum, reference, who_and_when
 
 revision = "0005"
 down_revision = "0004t"
@@ -28,12 +28,9 @@ def upgrade() -> None:
             enum("responsestatus", "draft", "completed"),
             nullable=False,
         ),
-        reference("created_by_id", "user_account"),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        reference("updated_by_id", "user_account", nullable=True),
-        sa.Column("updated_at", sa.DateTime(), nullable=True),
-        reference("completed_by_id", "user_account", nullable=True),
-        sa.Column("completed_at", sa.DateTime(), nullable=True),
+        *who_and_when("created"),
+        *who_and_when("updated", nullable=True),
+        *who_and_when("completed", nullable=True),
         sa.UniqueConstraint(
             "episode_id",
             "form_id",
@@ -50,8 +47,7 @@ def upgrade() -> None:
         sa.Column("section_id", sa.String(length=80), nullable=False),
         sa.Column("answers_json", sa.Text(), nullable=False),
         sa.Column("is_complete", sa.Boolean(), nullable=False),
-        reference("updated_by_id", "user_account"),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        *who_and_when("updated"),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.UniqueConstraint(
             "response_id",

@@ -6,7 +6,7 @@ Create Date: 2026-11-23 18:40:00
 import sqlalchemy as sa
 from alembic import op
 
-from webapp.migrations.helpers import create_table, drop_tables, enum, reference
+from webapp.migrations.helpers import create_table, drop_tables, enum, reference, who_and_when
 
 revision = "0006"
 down_revision = "0005"
@@ -16,8 +16,7 @@ def upgrade() -> None:
     create_table(
         "sharing_decision",
         reference("episode_id", "episode"),
-        sa.Column("decided_at", sa.DateTime(), nullable=False),
-        reference("decided_by_id", "user_account"),
+        *who_and_when("decided", time_first=True),
         sa.Column(
             "basis",
             enum("sharingbasis", "consent", "public_interest", "not_shared"),
@@ -65,8 +64,7 @@ def upgrade() -> None:
         reference("child_id", "child"),
         sa.Column("shielded", sa.Boolean(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
-        reference("changed_by_id", "user_account"),
-        sa.Column("changed_at", sa.DateTime(), nullable=False),
+        *who_and_when("changed"),
         indexes=("child_id",),
     )
 

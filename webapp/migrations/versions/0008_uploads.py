@@ -6,7 +6,13 @@ Create Date: 2026-11-24 10:00:00
 import sqlalchemy as sa
 from alembic import op
 
-from webapp.migrations.helpers import add_reference, create_table, drop_reference, reference
+from webapp.migrations.helpers import (
+    add_reference,
+    create_table,
+    drop_reference,
+    reference,
+    who_and_when,
+)
 
 revision = "0008"
 down_revision = "0007"
@@ -21,8 +27,7 @@ def upgrade() -> None:
         sa.Column("size_bytes", sa.Integer(), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("stored_path", sa.String(length=255), nullable=False),
-        reference("uploaded_by_id", "user_account"),
-        sa.Column("uploaded_at", sa.DateTime(), nullable=False),
+        *who_and_when("uploaded"),
         sa.UniqueConstraint("stored_path", name=op.f("uq_stored_file_stored_path")),
         indexes=("episode_id",),
     )

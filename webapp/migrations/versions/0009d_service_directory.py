@@ -6,7 +6,7 @@ Create Date: 2026-12-01 23:50:00
 import sqlalchemy as sa
 from alembic import op
 
-from webapp.migrations.helpers import create_table, enum, reference
+from webapp.migrations.helpers import create_table, enum, reference, who_and_when
 
 revision = "0009d"
 down_revision = "0008"
@@ -38,10 +38,8 @@ def upgrade() -> None:
         sa.Column("email", sa.String(length=254), nullable=False),
         sa.Column("website", sa.String(length=500), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
-        reference("created_by_id", "user_account"),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        reference("updated_by_id", "user_account"),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        *who_and_when("created"),
+        *who_and_when("updated"),
         sa.Column("lock_version", sa.Integer(), nullable=False),
         sa.CheckConstraint(
             "min_age >= 0 AND max_age >= min_age AND max_age <= 25",

@@ -6,7 +6,7 @@ Create Date: 2026-12-02 00:00:00
 import sqlalchemy as sa
 from alembic import op
 
-from webapp.migrations.helpers import create_table, drop_tables, reference
+from webapp.migrations.helpers import create_table, drop_tables, reference, who_and_when
 
 revision = "0009w"
 down_revision = "0008"
@@ -32,8 +32,7 @@ def upgrade() -> None:
         sa.Column("filename", sa.String(length=255), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("size_bytes", sa.Integer(), nullable=False),
-        reference("generated_by_id", "user_account"),
-        sa.Column("generated_at", sa.DateTime(), nullable=False),
+        *who_and_when("generated"),
         indexes=("episode_id", "sha256"),
     )
 

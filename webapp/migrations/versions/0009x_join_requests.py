@@ -13,6 +13,7 @@ from webapp.migrations.helpers import (
     drop_reference,
     enum,
     reference,
+    who_and_when,
 )
 
 revision = "0009x"
@@ -30,8 +31,7 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("status", JOIN_REQUEST_STATUS, nullable=False),
         sa.Column("requested_at", sa.DateTime(), nullable=False),
-        reference("decided_by_id", "user_account", nullable=True),
-        sa.Column("decided_at", sa.DateTime(), nullable=True),
+        *who_and_when("decided", nullable=True),
         sa.Column("decision_comment", sa.Text(), nullable=False),
         reference("tac_member_id", "tac_member", nullable=True),
         reference("sharing_decision_id", "sharing_decision", nullable=True),

@@ -25,7 +25,7 @@ def upgrade() -> None:
         sa.Column("form_id", sa.String(length=80), nullable=False),
         sa.Column("base_version", sa.Integer(), nullable=False),
         sa.Column("starts_from_version", sa.Integer(), nullable=True),
-        *publication_draft_columns("form_overlay_draft"),
+        *publication_draft_columns(),
         indexes=("borough",),
     )
 
@@ -37,7 +37,7 @@ def upgrade() -> None:
         sa.Column("form_id", sa.String(length=80), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("base_version", sa.Integer(), nullable=False),
-        *published_version_columns("form_overlay_version", "form_overlay_draft"),
+        *published_version_columns("form_overlay_draft"),
         sa.UniqueConstraint(
             "borough",
             "form_id",
@@ -49,5 +49,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-
     drop_tables("form_overlay_version", "form_overlay_draft_transition", "form_overlay_draft")

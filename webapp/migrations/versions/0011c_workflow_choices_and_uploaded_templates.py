@@ -7,7 +7,13 @@ Create Date: 2026-12-02 01:10:00
 import sqlalchemy as sa
 from alembic import op
 
-from webapp.migrations.helpers import add_reference, create_table, drop_reference, reference
+from webapp.migrations.helpers import (
+    add_reference,
+    create_table,
+    drop_reference,
+    reference,
+    who_and_when,
+)
 
 revision = "0011c"
 down_revision = "0010f"
@@ -21,8 +27,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("selections_json", sa.Text(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
-        reference("chosen_by_id", "user_account"),
-        sa.Column("chosen_at", sa.DateTime(), nullable=False),
+        *who_and_when("chosen"),
         sa.UniqueConstraint(
             "borough_id",
             "workflow_id",
@@ -44,8 +49,7 @@ def upgrade() -> None:
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("size_bytes", sa.Integer(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
-        reference("uploaded_by_id", "user_account"),
-        sa.Column("uploaded_at", sa.DateTime(), nullable=False),
+        *who_and_when("uploaded"),
         sa.Column("withdrawn_at", sa.DateTime(), nullable=True),
         sa.UniqueConstraint(
             "borough",

@@ -6,7 +6,7 @@ Create Date: 2026-12-02 01:00:00
 import sqlalchemy as sa
 from alembic import op
 
-from webapp.migrations.helpers import create_table, drop_tables, reference
+from webapp.migrations.helpers import create_table, drop_tables, reference, who_and_when
 
 revision = "0011u"
 down_revision = "0010f"
@@ -30,8 +30,7 @@ def upgrade() -> None:
         reference("user_id", "user_account"),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
-        reference("changed_by_id", "user_account"),
-        sa.Column("changed_at", sa.DateTime(), nullable=False),
+        *who_and_when("changed"),
         indexes=("user_id",),
     )
 

@@ -6,6 +6,8 @@ Create Date: 2026-12-02 07:00:00
 
 from alembic import op
 
+from webapp.migrations.helpers import drop_postgresql_trigger, on_sqlite
+
 revision = "0013"
 down_revision = "0012"
 
@@ -19,7 +21,7 @@ def upgrade() -> None:
         )
         # The composite index answers everything the one on actor_id alone did.
         batch_op.drop_index("ix_audit_event_actor_id")
-    if op.get_bind().dialect.name == "sqlite":
+    if on_sqlite():
         op.execute(
             "CREATE TRIGGER audit_event_moves_chain_head AFTER INSERT ON audit_event "
             "BEGIN UPDATE audit_chain_head SET last_hash = NEW.hash, last_event_id = NEW.id "
@@ -38,11 +40,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "sqlite":
+    if on_sqlite():
         op.execute("DROP TRIGGER IF EXISTS audit_event_moves_chain_head")
     else:
-        op.execute("DROP TRIGGER IF EXISTS audit_event_moves_chain_head ON audit_event")
-        op.execute("DROP FUNCTION IF EXISTS audit_event_moves_chain_head()")
+        drop_postgresql_trigger("audit_event", "audit_event_moves_chain_head")
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         batch_op.create_index("ix_audit_event_actor_id", ["actor_id"], unique=False)
         batch_op.drop_index("ix_audit_event_actor_id_action_occurred_at")

@@ -7,7 +7,7 @@ Create Date: 2026-12-04 14:00:00
 import sqlalchemy as sa
 from alembic import op
 
-from webapp.migrations.helpers import create_table, reference
+from webapp.migrations.helpers import create_table, reference, who_and_when
 
 revision = "0019p"
 down_revision = "0018s"
@@ -32,8 +32,7 @@ def upgrade() -> None:
     create_table(
         "sharing_review",
         reference("decision_id", "sharing_decision"),
-        reference("reviewed_by_id", "user_account"),
-        sa.Column("reviewed_at", sa.DateTime(), nullable=False),
+        *who_and_when("reviewed"),
         sa.Column("agreed", sa.Boolean(), nullable=False),
         sa.Column("comment", sa.Text(), nullable=False),
         sa.UniqueConstraint("decision_id", name=op.f("uq_sharing_review_decision_id")),

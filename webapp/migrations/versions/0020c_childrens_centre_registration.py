@@ -7,7 +7,7 @@ Create Date: 2026-12-03 13:00:00
 import sqlalchemy as sa
 from alembic import op
 
-from webapp.migrations.helpers import create_table, drop_tables, reference
+from webapp.migrations.helpers import create_table, drop_tables, reference, who_and_when
 
 revision = "0020c"
 down_revision = "0020t"
@@ -25,10 +25,8 @@ def upgrade() -> None:
         sa.Column("points_explained", sa.Text(), nullable=False),
         sa.Column("signed_on", sa.Date(), nullable=False),
         sa.Column("review_on", sa.Date(), nullable=False),
-        reference("recorded_by_id", "user_account"),
-        sa.Column("recorded_at", sa.DateTime(), nullable=False),
-        sa.Column("withdrawn_at", sa.DateTime(), nullable=True),
-        reference("withdrawn_by_id", "user_account", nullable=True),
+        *who_and_when("recorded"),
+        *who_and_when("withdrawn", nullable=True, time_first=True),
         sa.Column("withdrawal_reason", sa.Text(), nullable=False),
         indexes=("centre_id", "borough_id"),
     )

@@ -9,7 +9,16 @@ Create Date: 2026-12-03 12:30:00
 import sqlalchemy as sa
 from alembic import op
 
-from webapp.migrations.helpers import drop_tables, foreign_key
+from webapp.migrations.helpers import (
+    Reference,
+    create_table,
+    create_unique_index_where,
+    drop_postgresql_trigger,
+    drop_tables,
+    on_sqlite,
+    reference,
+    who_and_when,
+)
 
 revision = "0020d"
 down_revision = "0020c"
@@ -106,78 +115,52 @@ def _account_columns() -> None:
     )
 
 
-def _request_columns() -> list[sa.Column]:
-    return [
-        sa.Column("requested_by_id", sa.Integer(), nullable=False),
-        sa.Column("requested_at", sa.DateTime(), nullable=False),
-        sa.Column("decided_by_id", sa.Integer(), nullable=True),
-        sa.Column("decided_at", sa.DateTime(), nullable=True),
+def _create_request_table(
+    table: str,
+    *columns: sa.Column | Reference,
+    after: tuple[sa.Column | Reference, ...] = (),
+    indexes: tuple[str, ...],
+    waiting: list[str],
+) -> None:
+    """A table of requests waiting for a second administrator: `columns`, who asked and
+    when, who decided, when and how (never the one who asked), then `after`; one request
+    at a time waits for the same values of the columns `waiting`."""
+    create_table(
+        table,
+        *columns,
+        *who_and_when("requested"),
+        *who_and_when("decided", nullable=True),
         sa.Column("outcome", sa.String(length=16), nullable=True),
         sa.Column("comment", sa.Text(), nullable=False),
-    ]
-
-
-def _request_constraints(table: str) -> list:
-    return [
+        *after,
         sa.CheckConstraint(
             "decided_by_id IS NULL OR decided_by_id <> requested_by_id",
             name=op.f(f"ck_{table}_decider_is_not_requester"),
         ),
-        foreign_key(table, "requested_by_id", "user_account"),
-        foreign_key(table, "decided_by_id", "user_account"),
-        foreign_key(table, "borough_id", "borough"),
-        sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}")),
-    ]
+        indexes=indexes,
+    )
+    create_unique_index_where(table, f"uq_{table}_waiting", waiting, "outcome IS NULL")
 
 
 def _tables() -> None:
-    op.create_table(
+    _create_request_table(
         "role_grant_request",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("account_id", sa.Integer(), nullable=False),
-        sa.Column("borough_id", sa.Integer(), nullable=False),
+        reference("account_id", "user_account"),
+        reference("borough_id", "borough"),
         sa.Column("role", sa.String(length=32), nullable=False),
-        *_request_columns(),
-        foreign_key("role_grant_request", "account_id", "user_account"),
-        *_request_constraints("role_grant_request"),
+        indexes=("account_id", "borough_id"),
+        waiting=["account_id", "role"],
     )
-    with op.batch_alter_table("role_grant_request", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_role_grant_request_account_id"), ["account_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_role_grant_request_borough_id"), ["borough_id"], unique=False
-        )
-        batch_op.create_index(
-            "uq_role_grant_request_waiting",
-            ["account_id", "role"],
-            unique=True,
-            sqlite_where=sa.text("outcome IS NULL"),
-            postgresql_where=sa.text("outcome IS NULL"),
-        )
-    op.create_table(
+    _create_request_table(
         "workflow_choice_request",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("borough_id", sa.Integer(), nullable=False),
+        reference("borough_id", "borough"),
         sa.Column("workflow_id", sa.String(length=80), nullable=False),
         sa.Column("selections_json", sa.Text(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
-        *_request_columns(),
-        sa.Column("version_id", sa.Integer(), nullable=True),
-        foreign_key("workflow_choice_request", "version_id", "workflow_choice_version"),
-        *_request_constraints("workflow_choice_request"),
+        after=(reference("version_id", "workflow_choice_version", nullable=True),),
+        indexes=("borough_id",),
+        waiting=["borough_id", "workflow_id"],
     )
-    with op.batch_alter_table("workflow_choice_request", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_workflow_choice_request_borough_id"), ["borough_id"], unique=False
-        )
-        batch_op.create_index(
-            "uq_workflow_choice_request_waiting",
-            ["borough_id", "workflow_id"],
-            unique=True,
-            sqlite_where=sa.text("outcome IS NULL"),
-            postgresql_where=sa.text("outcome IS NULL"),
-        )
 
 
 def _sqlite_triggers() -> None:
@@ -225,27 +208,25 @@ def _postgresql_triggers() -> None:
 def upgrade() -> None:
     _account_columns()
     _tables()
-    if op.get_bind().dialect.name == "sqlite":
+    if on_sqlite():
         _sqlite_triggers()
     else:
         _postgresql_triggers()
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "sqlite":
+    if on_sqlite():
         for verb in ("insert", "update"):
             op.execute(f"DROP TRIGGER IF EXISTS user_role_separation_of_duties_{verb}")
             for table in SECOND_PERSON_RULES:
                 op.execute(f"DROP TRIGGER IF EXISTS {table}_second_person_{verb}")
     else:
-        op.execute("DROP TRIGGER IF EXISTS user_role_separation_of_duties ON user_role")
-        op.execute("DROP FUNCTION IF EXISTS user_role_separation_of_duties()")
+        drop_postgresql_trigger("user_role", "user_role_separation_of_duties")
         for table in SECOND_PERSON_RULES:
-            op.execute(f"DROP TRIGGER IF EXISTS {table}_second_person ON {table}")
-            op.execute(f"DROP FUNCTION IF EXISTS {table}_second_person()")
+            drop_postgresql_trigger(table, f"{table}_second_person")
     drop_tables("workflow_choice_request", "role_grant_request")
     # SQLite does not name the constraints of added columns: the copy drops them.
-    named = op.get_bind().dialect.name != "sqlite"
+    named = not on_sqlite()
     with op.batch_alter_table("workflow_choice_version", schema=None) as batch_op:
         if named:
             batch_op.drop_constraint(

@@ -9,7 +9,13 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
-from webapp.migrations.helpers import create_table, drop_tables, foreign_key, reference
+from webapp.migrations.helpers import (
+    create_table,
+    drop_tables,
+    foreign_key,
+    reference,
+    who_and_when,
+)
 
 revision = "0023m"
 down_revision = "0021w"
@@ -40,8 +46,7 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("granted_at", sa.DateTime(), nullable=False),
         sa.Column("expires_at", sa.DateTime(), nullable=False),
-        sa.Column("reviewed_at", sa.DateTime(), nullable=True),
-        reference("reviewed_by_id", "user_account", nullable=True),
+        *who_and_when("reviewed", nullable=True, time_first=True),
         sa.Column("outcome", sa.String(length=20), nullable=True),
         sa.Column("review_comment", sa.Text(), nullable=False),
         indexes=("child_id",),

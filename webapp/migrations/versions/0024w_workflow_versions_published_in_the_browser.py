@@ -28,7 +28,7 @@ def upgrade() -> None:
         sa.Column("workflow_id", sa.String(length=80), nullable=False),
         sa.Column("starts_from_version", sa.Integer(), nullable=True),
         sa.Column("borough", sa.String(length=40), nullable=False),
-        *publication_draft_columns("workflow_override_draft"),
+        *publication_draft_columns(),
         indexes=("borough",),
     )
     create_unique_index_where(
@@ -47,7 +47,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("extends_id", sa.String(length=80), nullable=False),
         sa.Column("extends_version", sa.Integer(), nullable=False),
-        *published_version_columns("workflow_override_version", "workflow_override_draft"),
+        *published_version_columns("workflow_override_draft"),
         sa.UniqueConstraint(
             "workflow_id", "version", name=op.f("uq_workflow_override_version_workflow_id_version")
         ),

@@ -7,7 +7,13 @@ Create Date: 2026-12-03 22:40:00
 import sqlalchemy as sa
 from alembic import op
 
-from webapp.migrations.helpers import create_table, drop_tables, foreign_key, reference
+from webapp.migrations.helpers import (
+    create_table,
+    drop_tables,
+    foreign_key,
+    reference,
+    who_and_when,
+)
 
 revision = "0025m"
 down_revision = "0024w"
@@ -21,8 +27,7 @@ def upgrade() -> None:
         sa.Column("threshold", sa.Integer(), nullable=False),
         sa.Column("window_hours", sa.Integer(), nullable=False),
         sa.Column("enabled", sa.Boolean(), nullable=False),
-        reference("changed_by_id", "user_account"),
-        sa.Column("changed_at", sa.DateTime(), nullable=False),
+        *who_and_when("changed"),
         sa.UniqueConstraint("borough_id", "rule", name=op.f("uq_alert_setting_borough_id_rule")),
     )
     create_table(
@@ -33,8 +38,7 @@ def upgrade() -> None:
         sa.Column("summary", sa.Text(), nullable=False),
         sa.Column("event_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("raised_at", sa.DateTime(), nullable=False),
-        sa.Column("reviewed_at", sa.DateTime(), nullable=True),
-        reference("reviewed_by_id", "user_account", nullable=True),
+        *who_and_when("reviewed", nullable=True, time_first=True),
         sa.Column("outcome", sa.String(length=20), nullable=True),
         sa.Column("outcome_comment", sa.Text(), nullable=False),
         foreign_key("access_alert", "event_id", "audit_event"),

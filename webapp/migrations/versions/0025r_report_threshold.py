@@ -6,6 +6,8 @@ Create Date: 2026-12-03 23:00:00
 import sqlalchemy as sa
 from alembic import op
 
+from webapp.migrations.helpers import on_sqlite
+
 revision = "0025r"
 down_revision = "0025m"
 
@@ -20,7 +22,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     # Not a batch (which would copy the table): on SQLite the copy drops the borough table
     # that every other table's foreign keys point at. SQLite drops a plain column itself.
-    if op.get_bind().dialect.name == "sqlite":
+    if on_sqlite():
         op.execute("ALTER TABLE borough DROP COLUMN report_threshold")
     else:
         op.drop_column("borough", "report_threshold")

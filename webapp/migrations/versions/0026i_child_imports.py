@@ -77,5 +77,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-
     drop_tables("child_source_record", "child_identifier", "child_import_run")

@@ -14,6 +14,7 @@ from webapp.migrations.helpers import (
     on_sqlite,
     reference,
     refuse_update_and_delete,
+    who_and_when,
 )
 
 revision = "0027m"
@@ -31,8 +32,7 @@ def upgrade() -> None:
         sa.Column("appropriate", sa.Boolean(), nullable=False),
         sa.Column("comment", sa.Text(), nullable=False),
         sa.Column("summary", sa.Text(), nullable=False),
-        reference("attested_by_id", "user_account"),
-        sa.Column("attested_at", sa.DateTime(), nullable=False),
+        *who_and_when("attested"),
         sa.UniqueConstraint(
             "team_id", "quarter_start", name=op.f("uq_access_review_team_id_quarter_start")
         ),
