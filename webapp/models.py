@@ -19,6 +19,7 @@ from webapp.centres.models import (
     CentreRegistrationReview,
 )
 from webapp.children.import_models import ChildIdentifier, ChildImportRun, ChildSourceRecord
+from webapp.children.merge_models import ChildLinkReview, ChildMerge
 from webapp.children.models import Child
 from webapp.children.shielding_models import ShieldingChange
 from webapp.consent.models import Consent, ConsentAgency, ConsentReview
@@ -61,6 +62,8 @@ __all__ = [
     "Child",
     "ChildIdentifier",
     "ChildImportRun",
+    "ChildLinkReview",
+    "ChildMerge",
     "ChildSourceRecord",
     "ConfidentialNote",
     "Consent",

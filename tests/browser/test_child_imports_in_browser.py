@@ -10,10 +10,8 @@ import pytest
 
 from tests.browser.axe import assert_no_axe_violations
 from tests.browser.signing_in import sign_in
-from tests.factories import make_borough, make_organisation, make_user
+from tests.children.people import fenwick_caf_contact
 from webapp import db
-from webapp.access.permissions import Role
-from webapp.boroughs.models import Sector
 from webapp.children import imports
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "docs" / "import-examples" / "children.csv"
@@ -22,9 +20,7 @@ TEMPLATE = Path(__file__).resolve().parents[2] / "docs" / "import-examples" / "c
 @pytest.fixture
 def contact_email(live_app):
     with live_app.app_context():
-        fenwick = make_borough("fenwick", name="London Borough of Fenwick")
-        council = make_organisation(fenwick, Sector.LOCAL_AUTHORITY, name="Fenwick CAF Team")
-        contact = make_user(council, Role.BOROUGH_CAF_CONTACT, email="caf@fenwick.example")
+        fenwick, contact = fenwick_caf_contact()
         request = imports.ImportRequest(fenwick.id, "School census", "census.csv", complete=True)
         imports.import_file(db.session, request, TEMPLATE.read_bytes(), today=date.today())
         db.session.commit()

@@ -6,11 +6,10 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
+from tests.children.people import fenwick_people
 from tests.children.test_child_import import AMELIA, ELLIS, NOAH, run_import, write
 from tests.conftest import sign_in
-from tests.factories import make_borough, make_organisation, make_user
 from webapp import db
-from webapp.access.permissions import Role
 from webapp.audit.models import AuditEvent
 from webapp.children.import_models import ChildImportRun
 
@@ -19,16 +18,7 @@ PAGE = "/child-index/imports"
 
 @pytest.fixture
 def world(app, runner_cli, tmp_path):
-    borough = make_borough("fenwick")
-    other = make_borough("eastmoor")
-    council = make_organisation(borough, name="Fenwick Council")
-    people = {
-        "contact": make_user(council, Role.BOROUGH_CAF_CONTACT),
-        "other_contact": make_user(make_organisation(other), Role.BOROUGH_CAF_CONTACT),
-        "practitioner": make_user(council, Role.PRACTITIONER),
-        "manager": make_user(council, Role.MANAGER),
-        "admin": make_user(council, Role.BOROUGH_ADMIN),
-    }
+    _, other, people = fenwick_people()
     db.session.add(
         ChildImportRun(
             borough_id=other.id,
@@ -59,8 +49,10 @@ def test_the_borough_caf_contact_sees_each_run_of_their_borough_with_its_counts(
     assert response.status_code == 200
     rows = rows_of(response)
     assert [row[1:] for row in rows] == [
-        ["Health", "bad.csv", "Refused", "2", "0", "0", "0", "0", "0", "1"],
-        ["School census", "census.csv", "Imported", "3", "3", "0", "0", "0", "0", "0"],
+        # rows read, new, linked, merged, queued, updated, unchanged, left, rejected, likely
+        # duplicates
+        ["Health", "bad.csv", "Refused", "2", "0", "0", "0", "0", "0", "0", "0", "1", "0"],
+        ["School census", "census.csv", "Imported", "3", "3", *["0"] * 8],
     ]
     assert rows_of(response, "import-sources") == [["School census", "3", "0"]]
     assert "Eastmoor" not in response.get_data(as_text=True)

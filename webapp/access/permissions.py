@@ -80,3 +80,6 @@ class Permission(StrEnum):
     # Read the counts of each run of the imports that feed the borough's child index (no
     # child's details): the borough CAF contact.
     CHILD_IMPORTS_VIEW = "child-imports:view"
+    # Answer record linkage's review queue (merge two records of a child or keep them apart)
+    # and undo a merge: the borough CAF contact, for the borough's children.
+    CHILD_LINKAGE_REVIEW = "child-linkage:review"

@@ -32,6 +32,7 @@ from webapp.access.rules import ObjectRule
 from webapp.accounts.models import User
 from webapp.boroughs.models import Borough, Team
 from webapp.centres.models import CentreRegistration
+from webapp.children.merge_models import ChildLinkReview, ChildMerge
 from webapp.children.models import Child
 from webapp.crossborough.models import JoinRequest
 from webapp.db import utcnow
@@ -85,6 +86,7 @@ NEEDS_DBS = frozenset(
         Permission.CENTRE_REGISTRATION_RECORD,
         Permission.CENTRE_REGISTRATION_VIEW,
         Permission.CHILD_RECORD_MANAGE,
+        Permission.CHILD_LINKAGE_REVIEW,
         Permission.AUDIT_VIEW,
         Permission.EPISODE_BREAK_GLASS,
         Permission.BREAK_GLASS_REVIEW,
@@ -146,6 +148,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.CHILD_RECORD_MANAGE,
         Permission.REPORTS_VIEW,
         Permission.CHILD_IMPORTS_VIEW,
+        Permission.CHILD_LINKAGE_REVIEW,
     },
     Role.BOROUGH_ADMIN: frozenset(
         {
@@ -279,6 +282,13 @@ def _may(user: Any, permission: Permission, target: object | None) -> bool:
             Permission.CHILD_RECORD_MANAGE,
             Permission.AUDIT_VIEW,
         ) and may_see_shielded_details(user, target)
+    if isinstance(target, ChildLinkReview | ChildMerge):
+        # Record linkage's pairs and merges: the borough CAF contact of their borough.
+        return (
+            permission is Permission.CHILD_LINKAGE_REVIEW
+            and user.has_role(Role.BOROUGH_CAF_CONTACT)
+            and user.borough_id == target.borough_id
+        )
     if isinstance(target, BreakGlassGrant | AccessAlert):
         # Reviewed by a CAF contact of the borough (the episode's; the person's), never by
         # the person it is about.

@@ -26,10 +26,13 @@ COUNT_TITLES = {
     "rows_read": "Rows read",
     "new": "New children",
     "linked": "Linked to a child already in the index",
+    "merged": "Merged into a child already in the index (record linkage)",
+    "queued": "New children who may be a child already in the index (review queue)",
     "updated": "Updated",
     "unchanged": "Unchanged",
     "left": "Marked as left",
     "rejected": "Rejected",
+    "likely_duplicates": "Likely duplicates in the index awaiting review",
 }
 
 

@@ -82,3 +82,8 @@ class ChildImportRun(Base):
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
     left: Mapped[int] = mapped_column(Integer, default=0)
     rejected: Mapped[int] = mapped_column(Integer, default=0)
+    # Record linkage: new rows merged into a child already in the index, new children sent
+    # to the review queue, and the borough's pairs awaiting review after the run.
+    merged: Mapped[int] = mapped_column(Integer, default=0)
+    queued: Mapped[int] = mapped_column(Integer, default=0)
+    likely_duplicates: Mapped[int] = mapped_column(Integer, default=0)

@@ -4,8 +4,11 @@ Each row is linked to what the source sent before by the source's own identifier
 (`ChildSourceRecord`): the same row again changes nothing, a changed row updates the child,
 and a child a full extract no longer names is marked as left by the source, never deleted.
 A row the source never sent before is matched on NHS number, then unique pupil number, to a
-child of the borough's index (deterministic matching only: nothing is scored here); with
-no match it becomes a new child.
+child of the borough's index; with no such match it becomes a new child, which record
+linkage (webapp/children/linkage.py, the borough's model) then scores against the index on
+names, date of birth, sex and postcode: above the model's upper threshold it is merged into
+the child found (webapp/children/merges.py), between the thresholds — or whenever the child
+found is shielded — the pair waits in the borough CAF contact's review queue.
 
 The file imports whole or not at all, unless the caller asks for the valid rows only. Every
 run is counted (`ChildImportRun`) and audited once. The caller commits."""
@@ -22,6 +25,7 @@ from sqlalchemy.orm import Session
 from webapp import counters
 from webapp.audit import services as audit
 from webapp.boroughs.models import Borough
+from webapp.children import linkage, merges
 from webapp.children.import_models import (
     ChildIdentifier,
     ChildImportRun,
@@ -29,6 +33,7 @@ from webapp.children.import_models import (
     IdentifierKind,
 )
 from webapp.children.import_rows import COLUMNS, ChildRow, parse
+from webapp.children.merge_models import MergeHow
 from webapp.children.models import Child
 from webapp.db import utcnow
 from webapp.imports.reading import Problem
@@ -82,6 +87,8 @@ class _Index:
                 select(ChildIdentifier).where(ChildIdentifier.borough_id == borough_id)
             )
         }
+        # Rows no identifier tied to a child: record linkage scores them once, at the end.
+        self.unmatched: list[ChildRow] = []
 
     def matching_child(self, item: ChildRow) -> int | Child | None:
         """The child of the index the row's NHS number, else its pupil number, belongs to."""
@@ -159,14 +166,17 @@ def import_file(
         valid_rows_only=request.valid_rows_only,
         rows_read=rows_read,
         rejected=len(bad_rows),
-        **dict.fromkeys(("new", "linked", "updated", "unchanged", "left"), 0),
+        **dict.fromkeys(RUN_COUNTS, 0),
         refused=bool(bad_rows) and not request.valid_rows_only,
     )
+    db_session.add(run)
+    db_session.flush()
     if not run.refused:
         _apply(db_session, borough, index, [item for item in rows if item.row not in bad_rows], run)
+        _link_unmatched(db_session, borough, index, run)
         if request.complete:
             _mark_leavers(index, named, run)
-    db_session.add(run)
+        run.likely_duplicates = merges.count_waiting(db_session, borough.id)
     db_session.flush()
     audit.record(
         db_session,
@@ -192,16 +202,13 @@ def _problem_order(problem: Problem) -> tuple[int, int]:
     return problem.row, _COLUMN_ORDER.get(problem.column, 0)
 
 
+RUN_COUNTS = ("new", "linked", "merged", "queued", "updated", "unchanged", "left")
+RUN_COUNTS += ("likely_duplicates",)
+
+
 def counts(run: ChildImportRun) -> dict[str, int]:
-    return {
-        "rows_read": run.rows_read,
-        "new": run.new,
-        "linked": run.linked,
-        "updated": run.updated,
-        "unchanged": run.unchanged,
-        "left": run.left,
-        "rejected": run.rejected,
-    }
+    names = ("rows_read", *RUN_COUNTS, "rejected")
+    return {name: getattr(run, name) for name in names}
 
 
 def _apply(
@@ -235,25 +242,135 @@ def _apply_rows(
             run.updated += 1
             continue
         child = index.matching_child(item)
-        if child is not None:
-            run.linked += 1
-        else:
-            child = Child(unique_reference=_new_reference(db_session, borough), borough=borough)
-            _set_details(child, item)
-            db_session.add(child)
-            run.new += 1
-        index.keep_identifiers(item, child)
-        record = ChildSourceRecord(
-            borough_id=borough.id,
-            source=run.source,
-            source_id=item.source_id,
-            row_hash=fingerprint,
-            first_seen_at=now,
-            last_seen_at=now,
+        if child is None:
+            index.unmatched.append(item)
+            continue
+        run.linked += 1
+        _keep_record(db_session, index, item, child, run.source)
+
+
+def _keep_record(
+    db_session: Session, index: _Index, item: ChildRow, child: int | Child, source: str
+) -> None:
+    """Link the row's source identifier (and its national identifiers) to the child."""
+    now = utcnow()
+    index.keep_identifiers(item, child)
+    record = ChildSourceRecord(
+        borough_id=index.borough_id,
+        source=source,
+        source_id=item.source_id,
+        row_hash=item.fingerprint(),
+        first_seen_at=now,
+        last_seen_at=now,
+    )
+    _link(record, child)
+    db_session.add(record)
+    index.records[item.source_id] = record
+
+
+def _link_record(item: ChildRow) -> linkage.LinkRecord:
+    return linkage.LinkRecord(
+        f"r{item.row}",
+        item.given_names,
+        item.family_name,
+        item.date_of_birth,
+        item.gender.value,
+        item.postcode,
+    )
+
+
+def _link_unmatched(
+    db_session: Session, borough: Borough, index: _Index, run: ChildImportRun
+) -> None:
+    """Each row no identifier tied to a child becomes a new child; record linkage then
+    merges it into the child of the index it scores as, queues it for review, or leaves it
+    a new child."""
+    rows, index.unmatched = index.unmatched, []
+    if not rows:
+        return
+    model = linkage.load_model(borough.code)
+    existing = db_session.execute(
+        select(
+            Child.id,
+            Child.given_names,
+            Child.family_name,
+            Child.date_of_birth,
+            Child.gender,
+            Child.postcode,
+        ).where(
+            Child.borough_id == borough.id,
+            Child.merged_into_id.is_(None),
+            Child.date_of_birth.is_not(None),
         )
-        _link(record, child)
-        db_session.add(record)
-        index.records[item.source_id] = record
+    ).all()
+    pairs = linkage.score(
+        model,
+        [linkage.LinkRecord(str(row.id), *row[1:5], row.postcode) for row in existing],
+        [_link_record(item) for item in rows],
+        at_least=model.review_at,
+    )
+    identifiers_of: dict[int, dict[IdentifierKind, str]] = {}
+    for (kind, value), owner in index.owners.items():
+        if isinstance(owner, int):
+            identifiers_of.setdefault(owner, {})[kind] = value
+
+    def compatible(pair: linkage.ScoredPair, item: ChildRow) -> bool:
+        # Two different NHS numbers (or pupil numbers) are two different children.
+        theirs = identifiers_of.get(int(pair.index_id), {})
+        return all(theirs.get(kind, value) == value for kind, value in _identifiers(item))
+
+    by_row = {f"r{item.row}": item for item in rows}
+    best = linkage.best_per_incoming(
+        [pair for pair in pairs if compatible(pair, by_row[pair.incoming_id])]
+    )
+    with db_session.no_autoflush:
+        for start in range(0, len(rows), FLUSH_EVERY):
+            created = []
+            for item in rows[start : start + FLUSH_EVERY]:
+                child = Child(unique_reference=_new_reference(db_session, borough), borough=borough)
+                _set_details(child, item)
+                db_session.add(child)
+                _keep_record(db_session, index, item, child, run.source)
+                created.append((item, child))
+            db_session.flush()
+            for item, child in created:
+                _link_new_child(db_session, model, child, best.get(f"r{item.row}"), run)
+
+
+def _link_new_child(
+    db_session: Session,
+    model: linkage.Model,
+    child: Child,
+    pair: linkage.ScoredPair | None,
+    run: ChildImportRun,
+) -> None:
+    candidate = db_session.get_one(Child, int(pair.index_id)) if pair else None
+    decision = (
+        model.decide(pair, shielded=candidate.shielded)
+        if pair and candidate
+        else linkage.Decision.NEW
+    )
+    if decision is linkage.Decision.MERGE and not merges.why_not(db_session, candidate, child):
+        merges.merge(
+            db_session,
+            candidate,
+            child,
+            how=MergeHow.AUTOMATIC,
+            actor=merges.Actor(),
+            match_weight=pair.match_weight,
+            import_run_id=run.id,
+        )
+        run.merged += 1
+        return
+    run.new += 1
+    if decision is linkage.Decision.REVIEW:
+        reason = (
+            "The child already in the index is shielded: never merged automatically"
+            if candidate.shielded and pair.match_weight >= model.merge_at
+            else "The records may be of the same child"
+        )
+        merges.queue(db_session, child, candidate, pair, reason=reason, import_run_id=run.id)
+        run.queued += 1
 
 
 def _mark_leavers(index: _Index, named: set[str], run: ChildImportRun) -> None:

@@ -287,7 +287,7 @@ def _candidates_statement(shape: Shape) -> Select | None:
     arms = [
         select(
             select(Child.id.label("child_id"), literal(rank).label("lookup"))
-            .where(condition)
+            .where(condition, Child.merged_into_id.is_(None))
             .limit(limit)
             .subquery()
         )

@@ -31,7 +31,7 @@ NAME_VARIANTS = [
     {"jonathan", "jon", "john", "johnny", "jack"},
     {"sian", "sean", "shaun", "shawn"},
 ]
-_VARIANT_GROUPS = {name: frozenset(group) for group in NAME_VARIANTS for name in group}
+NAME_VARIANTS_BY_NAME = {name: frozenset(group) for group in NAME_VARIANTS for name in group}
 
 
 @lru_cache(maxsize=2**17)
@@ -96,7 +96,7 @@ def given_name_sounds(given_name: str) -> frozenset[str]:
     first = first_given_name(given_name)
     if not first:
         return frozenset()
-    return frozenset(soundex(name) for name in _VARIANT_GROUPS.get(first, {first}))
+    return frozenset(soundex(name) for name in NAME_VARIANTS_BY_NAME.get(first, {first}))
 
 
 def search_keys(
@@ -136,7 +136,9 @@ def same_given_name(first: str, second: str) -> bool:
         return False
     if first == second:
         return True
-    return first in _VARIANT_GROUPS and _VARIANT_GROUPS[first] == _VARIANT_GROUPS.get(second)
+    return first in NAME_VARIANTS_BY_NAME and NAME_VARIANTS_BY_NAME[
+        first
+    ] == NAME_VARIANTS_BY_NAME.get(second)
 
 
 @lru_cache(maxsize=2**16)

@@ -63,6 +63,9 @@ class Child(Base):
     town: Mapped[str] = mapped_column(String(80), default="")
     postcode: Mapped[str] = mapped_column(String(10), default="")
     shielded: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Found to be the same child as another record and merged into it (webapp/children/
+    # merges.py): kept, so that the merge can be undone, but no longer found by a search.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("child.id"), index=True)
     # Search keys kept in step with the names, dates, postcode and reference
     # (matching.search_keys), so the child index finds candidates through indexes, never by
     # scanning every child. born_on is the date of birth, or the expected date of delivery.
