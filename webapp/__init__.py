@@ -100,6 +100,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.centres.views import bp as centres_bp
     from webapp.children.import_views import bp as child_imports_bp
     from webapp.children.merge_views import bp as child_merges_bp
+    from webapp.children.provenance_views import bp as child_sources_bp
     from webapp.children.shielding_views import bp as shielding_bp
     from webapp.children.views import bp as children_bp
     from webapp.consent.views import bp as consent_bp
@@ -145,6 +146,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         shielding_bp,
         child_imports_bp,
         child_merges_bp,
+        child_sources_bp,
         subject_access_bp,
         uploads_bp,
         crossborough_bp,

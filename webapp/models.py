@@ -21,6 +21,7 @@ from webapp.centres.models import (
 from webapp.children.import_models import ChildIdentifier, ChildImportRun, ChildSourceRecord
 from webapp.children.merge_models import ChildLinkReview, ChildMerge
 from webapp.children.models import Child
+from webapp.children.provenance_models import ChildFieldValue
 from webapp.children.shielding_models import ShieldingChange
 from webapp.consent.models import Consent, ConsentAgency, ConsentReview
 from webapp.counters import Counter
@@ -61,6 +62,7 @@ __all__ = [
     "TwoFactorChallenge",
     "Child",
     "ChildIdentifier",
+    "ChildFieldValue",
     "ChildImportRun",
     "ChildLinkReview",
     "ChildMerge",

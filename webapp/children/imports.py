@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from webapp import counters
 from webapp.audit import services as audit
 from webapp.boroughs.models import Borough
-from webapp.children import linkage, merges
+from webapp.children import linkage, merges, provenance
 from webapp.children.import_models import (
     ChildIdentifier,
     ChildImportRun,
@@ -89,6 +89,7 @@ class _Index:
         }
         # Rows no identifier tied to a child: record linkage scores them once, at the end.
         self.unmatched: list[ChildRow] = []
+        self.priorities = provenance.Priorities({})
 
     def matching_child(self, item: ChildRow) -> int | Child | None:
         """The child of the index the row's NHS number, else its pupil number, belongs to."""
@@ -152,6 +153,7 @@ def import_file(
     counters.allocate(db_session, f"child-import:{request.borough_id}:{request.source}")
     borough = db_session.get_one(Borough, request.borough_id)
     index = _Index(db_session, borough.id, request.source)
+    index.priorities = provenance.load_priorities(borough.code)
     for item in rows:
         record = index.records.get(item.source_id)
         if conflict := index.conflict(item, record.child_id if record else None):
@@ -235,7 +237,7 @@ def _apply_rows(
                 continue
             if record.row_hash != fingerprint:
                 child = db_session.get_one(Child, record.child_id)
-                _set_details(child, item)
+                _take_details(db_session, index, child, item, run.source, now)
                 index.keep_identifiers(item, child.id)
             record.row_hash = fingerprint
             record.left_at = None
@@ -247,6 +249,17 @@ def _apply_rows(
             continue
         run.linked += 1
         _keep_record(db_session, index, item, child, run.source)
+        linked = child if isinstance(child, Child) else db_session.get_one(Child, child)
+        _take_details(db_session, index, linked, item, run.source, now)
+
+
+def _take_details(
+    db_session: Session, index: _Index, child: Child, item: ChildRow, source: str, now: datetime
+) -> None:
+    """Keep what the source says of the child; show the most trusted source's values."""
+    db_session.flush()
+    provenance.record(db_session, child.id, source, item, now)
+    provenance.resolve(db_session, child, index.priorities)
 
 
 def _keep_record(
@@ -334,6 +347,8 @@ def _link_unmatched(
                 created.append((item, child))
             db_session.flush()
             for item, child in created:
+                # A new child has only this source: its details are the row's already.
+                provenance.record(db_session, child.id, run.source, item, utcnow())
                 _link_new_child(db_session, model, child, best.get(f"r{item.row}"), run)
 
 

@@ -12,21 +12,40 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from webapp.accounts.models import User
 from webapp.audit import services as audit
-from webapp.children import linkage
+from webapp.children import linkage, provenance
 from webapp.children.import_models import ChildIdentifier, ChildSourceRecord
 from webapp.children.merge_models import ChildLinkReview, ChildMerge, MergeHow, ReviewDecision
-from webapp.children.models import Child
+from webapp.children.models import Child, Gender
+from webapp.children.provenance_models import ChildFieldValue
 from webapp.db import utcnow
 from webapp.episodes.models import Episode
 
 # Details the kept record takes from the merged one when it has none of its own.
 FILLED_IN = ("address_line_1", "address_line_2", "town", "postcode", "mother_name")
+# Every detail a merge may change on the kept record, and unmerging restores.
+DETAILS = ("given_names", "family_name", "date_of_birth", "gender", *FILLED_IN)
+
+
+def _stored(value: object) -> object:
+    """A detail as the merge keeps it (JSON): a date as ISO text, an enum as its value."""
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _loaded(name: str, value: str | None) -> object:
+    if value is None:
+        return None
+    if name == "date_of_birth":
+        return date.fromisoformat(value)
+    return Gender(value) if name == "gender" else value
 
 
 class MergeRefused(Exception):
@@ -113,11 +132,19 @@ def merge(
     identifiers = _identifiers(db_session, merged.id)
     for row in [*records, *identifiers]:
         row.child_id = kept.id
-    replaced = {}
+    before = {name: _stored(getattr(kept, name)) for name in DETAILS}
+    kept_values = provenance.ids_of(db_session, kept.id)
+    values = provenance.ids_of(db_session, merged.id)
+    provenance.move(db_session, values, kept.id)
+    if kept_values:
+        # The most trusted source's values, now the merged record's sources count too.
+        provenance.resolve(db_session, kept, provenance.load_priorities(kept.borough.code))
     for name in FILLED_IN:
         if not getattr(kept, name) and getattr(merged, name):
-            replaced[name] = getattr(kept, name)
             setattr(kept, name, getattr(merged, name))
+    replaced = {
+        name: value for name, value in before.items() if _stored(getattr(kept, name)) != value
+    }
     merged.merged_into_id = kept.id
     done = ChildMerge(
         borough_id=kept.borough_id,
@@ -132,6 +159,7 @@ def merge(
             {
                 "source_records": [record.id for record in records],
                 "identifiers": [identifier.id for identifier in identifiers],
+                "field_values": values,
             }
         ),
         replaced=json.dumps(replaced),
@@ -169,6 +197,7 @@ def unmerge(db_session: Session, done: ChildMerge, actor: Actor) -> None:
     for model, ids in (
         (ChildSourceRecord, moved.get("source_records", [])),
         (ChildIdentifier, moved.get("identifiers", [])),
+        (ChildFieldValue, moved.get("field_values", [])),
     ):
         if ids:
             db_session.execute(
@@ -179,7 +208,7 @@ def unmerge(db_session: Session, done: ChildMerge, actor: Actor) -> None:
             )
     kept, merged = done.kept_child, done.merged_child
     for name, value in json.loads(done.replaced).items():
-        setattr(kept, name, value)
+        setattr(kept, name, _loaded(name, value))
     merged.merged_into_id = None
     db_session.flush()
     db_session.expire_all()
