@@ -20,6 +20,7 @@ from tests.children.test_child_import import (
     write,
 )
 from tests.conftest import sign_in
+from tests.factories import make_child
 from webapp import db
 from webapp.audit.models import AuditEvent
 from webapp.children.import_models import ChildIdentifier, ChildSourceRecord
@@ -245,3 +246,45 @@ def test_a_merged_record_is_not_found_by_a_search_of_the_index(client, runner_cl
     query = matching.Query(given_name="Amelia", date_of_birth=date(2016, 4, 12))
     found = index.candidates(db.session, query, world["borough"].id)
     assert [child.family_name for child in found] == ["Testperson"]
+
+
+def find_duplicates(runner_cli):
+    from webapp.cli import caf
+
+    result = runner_cli.invoke(
+        caf, ["children", "find-duplicates", "--borough", "fenwick"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_likely_duplicates_inside_the_index_are_queued_once_and_never_merged(runner_cli, world):
+    # Two records of one child made before record linkage, and somebody else.
+    older, newer, _ = (
+        make_child(world["borough"], given_names="Ruby", family_name=family, date_of_birth=born)
+        for family, born in (
+            ("Duplicated", date(2015, 6, 1)),
+            ("Duplicatd", date(2015, 6, 1)),
+            ("Unrelated", date(2011, 2, 3)),
+        )
+    )
+    db.session.commit()
+    assert "1 new pair of records queued for review" in find_duplicates(runner_cli)
+    review = db.session.scalars(select(ChildLinkReview)).one()
+    assert (review.child_id, review.candidate_id) == (newer.id, older.id)
+    assert review.import_run_id is None and count(ChildMerge) == 0
+    assert "0 new pairs" in find_duplicates(runner_cli)
+    assert count(ChildLinkReview) == 1
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "children.duplicates_found")
+    ).all()[-1]
+    assert json.loads(event.detail)["queued"] == 0
+
+
+def test_a_pair_the_contact_kept_apart_is_not_queued_again(client, runner_cli, world, tmp_path):
+    import_health(runner_cli, tmp_path, AMELIA_PERHAPS)
+    sign_in(client, world["contact"])
+    assert client.post_form(review_path(), {"same_child": "no"}).status_code == 302
+    output = find_duplicates(runner_cli)
+    assert "0 new pairs of records queued for review; 0 waiting in all" in output
+    assert count(ChildLinkReview) == 1

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from webapp import db
 from webapp.boroughs.models import Borough
-from webapp.children import imports
+from webapp.children import duplicates, imports, merges
 from webapp.children.import_models import SOURCE_NAME_MAX
 from webapp.children.import_rows import MAX_BYTES
 from webapp.imports.reading import ImportRefused
@@ -48,6 +48,27 @@ def _source_name(_context, _parameter, value: str) -> str:
     return name
 
 
+def _borough(code: str) -> Borough:
+    borough = db.session.scalar(select(Borough).where(Borough.code == code))
+    if borough is None:
+        raise click.BadParameter(f"no borough has the code '{code}'", param_hint="--borough")
+    return borough
+
+
+@children.command("find-duplicates")
+@click.option("--borough", "borough_code", required=True, help="The borough's code.")
+@with_appcontext
+def find_duplicates(borough_code: str) -> None:
+    """Queue the likely duplicates inside the borough's child index for its CAF contact."""
+    borough = _borough(borough_code)
+    queued = duplicates.find(db.session, borough)
+    db.session.commit()
+    click.echo(
+        f"{borough.name}: {queued} new pair{'s' if queued != 1 else ''} of records queued "
+        f"for review; {merges.count_waiting(db.session, borough.id)} waiting in all."
+    )
+
+
 @children.command("import")
 @click.argument("file", type=click.File("rb"))
 @click.option("--borough", "borough_code", required=True, help="The borough's code.")
@@ -72,11 +93,7 @@ def import_children(
     file, borough_code: str, source: str, valid_rows_only: bool, complete: bool
 ) -> None:
     """Import FILE, a CSV file of children from one source (columns: README)."""
-    borough = db.session.scalar(select(Borough).where(Borough.code == borough_code))
-    if borough is None:
-        raise click.BadParameter(
-            f"no borough has the code '{borough_code}'", param_hint="--borough"
-        )
+    borough = _borough(borough_code)
     request = imports.ImportRequest(
         borough_id=borough.id,
         source=source,

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from webapp import counters
 from webapp.audit import services as audit
 from webapp.boroughs.models import Borough
-from webapp.children import linkage, merges, provenance
+from webapp.children import duplicates, linkage, merges, provenance
 from webapp.children.import_models import (
     ChildIdentifier,
     ChildImportRun,
@@ -302,23 +302,9 @@ def _link_unmatched(
     if not rows:
         return
     model = linkage.load_model(borough.code)
-    existing = db_session.execute(
-        select(
-            Child.id,
-            Child.given_names,
-            Child.family_name,
-            Child.date_of_birth,
-            Child.gender,
-            Child.postcode,
-        ).where(
-            Child.borough_id == borough.id,
-            Child.merged_into_id.is_(None),
-            Child.date_of_birth.is_not(None),
-        )
-    ).all()
     pairs = linkage.score(
         model,
-        [linkage.LinkRecord(str(row.id), *row[1:5], row.postcode) for row in existing],
+        duplicates.index_records(db_session, borough.id),
         [_link_record(item) for item in rows],
         at_least=model.review_at,
     )

@@ -165,21 +165,35 @@ def score(
     return score_tables(model, _table(index), _table(incoming), at_least=at_least)
 
 
+def score_within(model: Model, index: list[LinkRecord], *, at_least: float) -> list[ScoredPair]:
+    """Every pair of records of the index itself that may be of one child (likely
+    duplicates), each pair once, with its match weight."""
+    if len(index) < 2:
+        return []
+    return score_tables(model, _table(index), None, at_least=at_least)
+
+
 def score_tables(
-    model: Model, index: pyarrow.Table, incoming: pyarrow.Table, *, at_least: float
+    model: Model, index: pyarrow.Table, incoming: pyarrow.Table | None, *, at_least: float
 ) -> list[ScoredPair]:
-    """As score(), from tables already built (the benchmark builds millions of rows)."""
+    """As score(), from tables already built (the benchmark builds millions of rows); with
+    no incoming table, as score_within()."""
     from splink import DuckDBAPI, Linker
 
     connection = duckdb.connect(":memory:")
     try:
         db_api = DuckDBAPI(connection)
         left = db_api.register(index, table_name="child_index")
-        right = db_api.register(incoming, table_name="incoming")
         linker = Linker(left, dict(model.settings), log_level=None)
-        predictions = linker.inference.predict_between(
-            left, right, threshold_match_weight=at_least, warning_mode="never"
-        )
+        if incoming is None:
+            predictions = linker.inference.predict(
+                threshold_match_weight=at_least, warning_mode="never"
+            )
+        else:
+            right = db_api.register(incoming, table_name="incoming")
+            predictions = linker.inference.predict_between(
+                left, right, threshold_match_weight=at_least, warning_mode="never"
+            )
         weights = [f"mw_{name}" for name in COMPARED]
         columns = ["record_id_l", "record_id_r", "match_weight", "match_probability", *weights]
         found = predictions.as_duckdbpyrelation().select(*columns).fetchall()
