@@ -10,6 +10,7 @@ import json
 from datetime import date
 
 import pytest
+from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from tests.children.people import fenwick_people
@@ -288,3 +289,20 @@ def test_a_pair_the_contact_kept_apart_is_not_queued_again(client, runner_cli, w
     output = find_duplicates(runner_cli)
     assert "0 new pairs of records queued for review; 0 waiting in all" in output
     assert count(ChildLinkReview) == 1
+
+
+def test_the_runs_page_counts_each_sources_merged_and_queued_rows(
+    client, runner_cli, world, tmp_path
+):
+    import_health(runner_cli, tmp_path, AMELIA_AGAIN, AMELIA_PERHAPS, SOMEONE_ELSE)
+    sign_in(client, world["contact"])
+    page = BeautifulSoup(client.get("/child-index/imports").get_data(as_text=True), "html.parser")
+    sources = {
+        row.find_all("td")[0].get_text(strip=True): [
+            cell.get_text(strip=True) for cell in row.find_all("td")[1:]
+        ]
+        for row in page.select("#import-sources tbody tr")
+    }
+    # sending, left, merged, queued, rejected
+    assert sources["Health"] == ["3", "0", "1", "1", "0"]
+    assert "(1 waiting for you)" in page.get_text(" ", strip=True)

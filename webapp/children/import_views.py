@@ -11,7 +11,7 @@ from webapp import db
 from webapp.access.permissions import Permission
 from webapp.access.policy import requires
 from webapp.audit.requests import audited
-from webapp.children import imports
+from webapp.children import imports, merges
 
 bp = Blueprint("child_imports", __name__, url_prefix="/child-index/imports")
 
@@ -26,4 +26,5 @@ def runs():
         "children/import_runs.html",
         runs=found,
         sources=imports.sources_of(db.session, current_user.borough_id),
+        waiting=merges.count_waiting(db.session, current_user.borough_id),
     )

@@ -400,10 +400,29 @@ class SourceSummary:
     source: str
     sending: int  # children the source still sends
     left: int  # children a full extract from it no longer named
+    # Over all its imported runs (refused runs changed nothing): rows merged into a child
+    # already in the index, queued for review, and rejected.
+    merged: int = 0
+    queued: int = 0
+    rejected: int = 0
 
 
 def sources_of(db_session: Session, borough_id: int) -> list[SourceSummary]:
-    """Each source of the borough, with how many children it sends and how many left it."""
+    """Each source of the borough, with how many children it sends and how many left it,
+    and its runs' merged, queued and rejected rows."""
+    totals = {
+        source: (merged, queued, rejected)
+        for source, merged, queued, rejected in db_session.execute(
+            select(
+                ChildImportRun.source,
+                func.sum(ChildImportRun.merged),
+                func.sum(ChildImportRun.queued),
+                func.sum(ChildImportRun.rejected),
+            )
+            .where(ChildImportRun.borough_id == borough_id, ChildImportRun.refused.is_(False))
+            .group_by(ChildImportRun.source)
+        )
+    }
     left = ChildSourceRecord.left_at.is_not(None)
     rows = db_session.execute(
         select(
@@ -415,4 +434,7 @@ def sources_of(db_session: Session, borough_id: int) -> list[SourceSummary]:
         .group_by(ChildSourceRecord.source)
         .order_by(ChildSourceRecord.source)
     )
-    return [SourceSummary(source, sending, left) for source, sending, left in rows]
+    return [
+        SourceSummary(source, sending, left, *(int(n or 0) for n in totals.get(source, ())))
+        for source, sending, left in rows
+    ]
