@@ -84,6 +84,7 @@ def test_a_complete_draft_makes_the_draft_complete_fact_true(world):
         "assessment_completed": False,
         "action_count": 2,
         "review_count": 0,
+        "review_agrees_to_close": False,
         "closure_form_complete": False,
     }
 

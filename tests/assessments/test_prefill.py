@@ -164,3 +164,47 @@ def test_the_plan_starts_from_the_assessments_agreed_actions_and_a_review_from_t
     actions = inputs(client.get(review.section("plan")))
     assert actions["plan_actions-0-plan_action_what"] == "Breakfast club, three days a week"
     assert actions["plan_actions-0-plan_need"] == "Attendance"
+
+
+def test_a_reviews_and_the_closure_forms_dates_start_from_today_and_the_closure_from_the_plan(
+    client, national
+):
+    episode = national.world["episode"]
+    episode.state = "delivering"
+    episode.lead_professional = national.world["assessor"]
+    db.session.commit()
+    today = date.today()
+    as_typed = {"day": str(today.day), "month": str(today.month), "year": str(today.year)}
+
+    review = plan_pages(client, national.world, "review")
+    details = client.get(review.section("review_details"))
+    assert {part: inputs(details)[f"review_date-{part}"] for part in as_typed} == as_typed
+    assert "today" in hint_of(details, "review_date").lower()
+    plan = {
+        "plan_actions-items": "2",
+        "plan_actions-0-plan_need": "Attendance",
+        "plan_actions-0-plan_action_what": "Morning club place",
+        "plan_actions-0-plan_action_who": "School",
+        "plan_actions-0-plan_action_by_when-day": str(today.day),
+        "plan_actions-0-plan_action_by_when-month": str(today.month),
+        "plan_actions-0-plan_action_by_when-year": str(today.year),
+        "plan_actions-0-plan_action_status": "completed",
+        "plan_actions-1-plan_need": "Money",
+        "plan_actions-1-plan_action_what": "Debt advice",
+        "plan_actions-1-plan_action_who": "Citizens advice",
+        "plan_actions-1-plan_action_by_when-day": str(today.day),
+        "plan_actions-1-plan_action_by_when-month": str(today.month),
+        "plan_actions-1-plan_action_by_when-year": str(today.year),
+        "plan_actions-1-plan_action_status": "completed",
+    }
+    assert review.save("plan", plan).status_code == 302
+
+    closure = plan_pages(client, national.world, "closure")
+    reason = client.get(closure.section("reason"))
+    assert {part: inputs(reason)[f"closure_date-{part}"] for part in as_typed} == as_typed
+    summary = inputs(client.get(closure.section("summary")))
+    assert summary["need_outcomes-0-need_description"] == "Attendance"
+    assert summary["need_outcomes-1-need_description"] == "Money"
+    # the outcome of each need is the practitioner's to give
+    assert "need_outcomes-0-need_outcome" not in summary
+    assert "review 1" in hint_of(client.get(closure.section("summary")), "need_outcomes")

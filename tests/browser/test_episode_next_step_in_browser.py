@@ -53,9 +53,13 @@ def test_the_next_step_is_the_green_button_and_a_step_taken_is_confirmed_in_gree
     button.click()
     page.wait_for_url(f"{live_server}/episodes/{episodes['new']}/consent/new")
 
+    # Starting the assessment asks nothing more: the green button takes the step itself.
     page.goto(f"{live_server}/episodes/{episodes['consented']}")
-    page.locator("#next-step-button").click()
-    page.get_by_role("button", name="Start the assessment").click()
+    button = page.locator("#next-step-button")
+    assert button.inner_text() == "Start the assessment"
+    assert button.evaluate("b => getComputedStyle(b).backgroundColor") == GREEN
+    with page.expect_navigation():
+        button.click()
     page.wait_for_url(f"{live_server}/episodes/{episodes['consented']}")
     banner = page.locator(".govuk-notification-banner")
     assert "govuk-notification-banner--success" in banner.get_attribute("class")

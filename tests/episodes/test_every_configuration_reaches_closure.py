@@ -137,6 +137,9 @@ class Walk:
             page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
             for link in page.select(f"a[href*='/episodes/{self.episode_id}/steps/']"):
                 offered.append((name, link["href"].rsplit("/", 1)[1]))
+            # a step that asks nothing more is taken by the green button's own form
+            for form in page.select(f"form[action*='/episodes/{self.episode_id}/steps/']"):
+                offered.append((name, form["action"].rsplit("/", 1)[1]))
             for row in page.select(".ecaf-blocked .govuk-summary-list__row"):
                 title = row.select_one("dt").get_text(strip=True)
                 reasons = [p.get_text(" ", strip=True) for p in row.select("dd p")]

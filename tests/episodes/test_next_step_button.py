@@ -7,8 +7,18 @@ from bs4 import BeautifulSoup
 
 from tests.conftest import sign_in
 from tests.episodes import test_what_happens_next
-from tests.episodes.journey import Person, assessment_of
+from tests.episodes.journey import (
+    CLOSURE,
+    NEXT_WEEK,
+    REVIEW,
+    Person,
+    assessment_of,
+    date_parts,
+    reload,
+)
 from tests.episodes.test_what_happens_next import episode_in
+from webapp import db
+from webapp.assessments.services import latest
 
 people = test_what_happens_next.people  # the borough and the people working on episodes
 
@@ -29,6 +39,13 @@ def _primary(main) -> list:
         for button in _buttons(main)
         if not {"govuk-button--secondary", "govuk-button--warning"} & set(button["class"])
     ]
+
+
+def _press(client, button):
+    """Press a button that posts its form, as a browser sends it: the form's own fields."""
+    form = button.find_parent("form")
+    fields = {field["name"]: field.get("value", "") for field in form.select("input[name]")}
+    return client.post(form["action"], data=fields, headers={"Referer": "https://localhost/"})
 
 
 def _banners(main) -> list[tuple[str, str]]:
@@ -61,16 +78,21 @@ def test_with_consent_the_green_button_starts_the_assessment_and_a_green_banner_
     client, people
 ):
     episode = episode_in(people, "identified", lead_professional=None)
-    assessor = Person(client, people["assessor"])
+    sign_in(client, people["assessor"])
     main = _main(client, f"/episodes/{episode.id}")
     [primary] = _primary(main)
     assert primary.get_text(strip=True) == "Start the assessment"
-    assert primary["href"] == f"/episodes/{episode.id}/steps/start_assessment"
+    # The step asks nothing more: the button takes it, without a page of its own.
+    assert primary.name == "button"
+    assert primary.find_parent("form")["action"] == f"/episodes/{episode.id}/steps/start_assessment"
     # Not offered twice: the other steps are secondary, the referral after them.
     titles = [button.get_text(strip=True) for button in _buttons(main)]
     assert titles.count("Start the assessment") == 1
 
-    assert assessor.step(episode.id, "start_assessment").state == "assessing"
+    pressed = _press(client, primary)
+    assert pressed.status_code == 302
+    assert pressed.headers["Location"] == f"/episodes/{episode.id}"
+    assert reload(episode.id).state == "assessing"
     main = _main(client, f"/episodes/{episode.id}")
     assert _banners(main) == [("success", "The assessment has started")]
     banner = main.select_one(".govuk-notification-banner")
@@ -123,8 +145,24 @@ def test_the_lead_professionals_green_button_goes_to_recording_the_review(client
     sign_in(client, people["lead"])
     [primary] = _primary(_main(client, f"/episodes/{episode.id}"))
     assert primary.get_text(strip=True) == "Record the review"
-    assert primary["href"] == f"/episodes/{episode.id}/forms"
-    assert "Record a review" in _main(client, primary["href"]).get_text()
+    # No review started yet: the button starts one and opens its task list.
+    assert primary.find_parent("form")["action"] == f"/episodes/{episode.id}/forms/start/review"
+    started = _press(client, primary)
+    assert started.status_code == 302
+    review = latest(db.session, episode.id, "review")
+    assert started.headers["Location"] == f"/episodes/{episode.id}/forms/{review.id}"
+    # Once started, the button continues it.
+    [primary] = _primary(_main(client, f"/episodes/{episode.id}"))
+    assert primary["href"] == started.headers["Location"]
+
+
+def test_a_step_that_asks_something_or_judges_anothers_work_keeps_its_page(client, people):
+    episode = episode_in(people, "assessed", riverside=True)
+    test_what_happens_next._completed(episode, "assessment", people["assessor"])
+    sign_in(client, people["caf_contact"])
+    [primary] = _primary(_main(client, f"/episodes/{episode.id}"))
+    assert primary.name == "a"
+    assert primary["href"] == f"/episodes/{episode.id}/steps/pass_quality_check"
 
 
 def test_a_practitioner_is_not_shown_the_workflows_name(client, people):
@@ -144,3 +182,47 @@ def test_the_borough_caf_contact_is_told_the_workflow_by_its_title(client, peopl
         "version 1."
     )
     assert "caf-riverside" not in said
+
+
+def _review_then_page(client, people, outcome: dict):
+    """The lead professional records a review through its pages, from a plan in delivery,
+    then opens the episode page."""
+    episode = episode_in(people, "delivering")
+    lead = Person(client, people["lead"])
+    assert lead.step(episode.id, "start_review").state == "reviewing"
+    lead.complete_form(episode.id, "review", {**REVIEW, "next_steps": outcome})
+    return episode, lead, _main(client, f"/episodes/{episode.id}")
+
+
+def test_after_a_review_agrees_to_close_the_green_button_offers_the_closure(client, people):
+    episode, lead, main = _review_then_page(client, people, {"review_outcome": "close"})
+    [primary] = _primary(main)
+    assert primary.get_text(strip=True) == "Complete the closure form"
+    assert "request closure" in main.select_one("#next-step").get_text()
+    # The review is still reachable, as a secondary step.
+    secondary = main.select_one(f"a[href='/episodes/{episode.id}/steps/continue_delivery']")
+    assert "govuk-button--secondary" in secondary["class"]
+
+    # Once the plan goes on, the closure is still offered before the next review.
+    assert lead.step(episode.id, "continue_delivery").state == "delivering"
+    main = _main(client, f"/episodes/{episode.id}")
+    [primary] = _primary(main)
+    assert primary.get_text(strip=True) == "Complete the closure form"
+    review = main.select_one(f"a[href='/episodes/{episode.id}/steps/start_review']")
+    assert "govuk-button--secondary" in review["class"]
+
+    # With the closure form complete, the green button is the closure request itself.
+    lead.complete_form(episode.id, "closure", CLOSURE)
+    [primary] = _primary(_main(client, f"/episodes/{episode.id}"))
+    assert primary.get_text(strip=True) == "Request closure"
+    assert lead.step(episode.id, "request_closure").state == "closure_requested"
+
+
+def test_after_a_review_that_continues_the_plan_the_green_button_goes_on_with_it(client, people):
+    outcome = {"review_outcome": "continue", **date_parts("next_review_date", NEXT_WEEK)}
+    episode, lead, main = _review_then_page(client, people, outcome)
+    [primary] = _primary(main)
+    assert primary.get_text(strip=True) == "Continue the plan"
+    assert lead.step(episode.id, "continue_delivery").state == "delivering"
+    [primary] = _primary(_main(client, f"/episodes/{episode.id}"))
+    assert primary.get_text(strip=True) == "Start a review"

@@ -16,6 +16,9 @@ from webapp.workflow.expressions import Needs
 #: The form whose completed records are the episode's TAC meetings.
 TAC_MEETING_FORM = "tac_meeting"
 
+#: The review question whose answer says what the team agreed, and the answer that closes.
+REVIEW_OUTCOME, CLOSE = "review_outcome", "close"
+
 #: Core national fields (an overlay can never remove them) that hold the agreed actions.
 ASSESSMENT_ACTIONS = "agreed_actions"
 PLAN_ACTIONS = "plan_actions"
@@ -29,6 +32,7 @@ def for_episode(db_session: Session, episode: Episode) -> dict:
     completed = assessment is not None and assessment.is_completed
     closure = _latest(responses, "closure")
     plan = _latest(responses, "plan")
+    review = _latest(responses, "review")
     return {
         "assessment_draft_complete": (
             assessment is not None and not completed and services.is_complete(assessment)
@@ -44,6 +48,11 @@ def for_episode(db_session: Session, episode: Episode) -> dict:
             if response.form_id == PLAN_FORM
             and response.review_number > 0
             and response.status is ResponseStatus.COMPLETED
+        ),
+        "review_agrees_to_close": (
+            review is not None
+            and review.is_completed
+            and review.answers().get(REVIEW_OUTCOME) == CLOSE
         ),
         "closure_form_complete": closure is not None and closure.is_completed,
     }

@@ -41,6 +41,7 @@ from webapp.assessments.kinds import KINDS
 from webapp.assessments.models import FormResponse
 from webapp.audit.requests import audited_episode
 from webapp.children import shielding
+from webapp.episodes import closure_request
 from webapp.episodes.models import Episode
 from webapp.formdefs import FormDefinition, Section, validate_section
 from webapp.govuk_dates import govuk_date_time
@@ -295,6 +296,21 @@ def section(episode_id: int, response_id: int, section_key: str):
     return _save_section(episode, response, page_section, section_form, row, context)
 
 
+def _after(response: FormResponse, section_id: str) -> str:
+    """Where "Save and continue" goes: the form's next section, as GOV.UK services do; the
+    task list after the last one."""
+    order = [section.id for section in services.sections(response)]
+    following = order[order.index(section_id) + 1 :] if section_id in order else []
+    if following:
+        return url_for(
+            ".section",
+            episode_id=response.episode_id,
+            response_id=response.id,
+            section_key=following[0],
+        )
+    return url_for(".task_list", episode_id=response.episode_id, response_id=response.id)
+
+
 def _consent_section(episode: Episode, response: FormResponse, page_section: Section, row):
     """The assessment's consent section: the episode's consent record, read-only, with a
     link to change it on the consent pages. Consent answers stored on the form before it
@@ -323,6 +339,7 @@ def _consent_section(episode: Episode, response: FormResponse, page_section: Sec
         rows=rows,
         recorded=bool(consents),
         differing=[names.get(field_id, field_id) for field_id in differing],
+        next_page=_after(response, page_section.id),
     )
 
 
@@ -552,7 +569,9 @@ def _save_section(episode, response, page_section, section_form, row, context):
     db.session.commit()
     if complete or action == "draft":
         flash(f"‘{page_section.title}’ saved" + ("" if complete else " as a draft"))
-        return redirect(url_for(".task_list", episode_id=episode.id, response_id=response.id))
+        if action == "draft":
+            return redirect(url_for(".task_list", episode_id=episode.id, response_id=response.id))
+        return redirect(_after(response, page_section.id))
     # Saved what was valid; the page shows what still needs an answer.
     section_form.section_version.data = str(saved.row.version)
     section_form.answers_json.data = ""
@@ -647,25 +666,31 @@ def check(episode_id: int, response_id: int):
         else:
             db.session.commit()
             flash(f"{_title(response)} submitted. It can no longer be changed.")
-            return redirect(url_for(".task_list", episode_id=episode.id, response_id=response.id))
+            # the episode page says what happens next
+            return redirect(url_for("episodes.show", episode_id=episode.id))
     statuses = services.statuses(response, form)
+    incomplete = [
+        section
+        for section in services.sections(response, form)
+        if statuses[section.id] != services.COMPLETED
+    ]
     return _answers_page(
         "assessments/check.html",
         "form.answers_checked",
         episode,
         response,
         form,
-        incomplete=[
-            section
-            for section in services.sections(response, form)
-            if statuses[section.id] != services.COMPLETED
-        ],
+        incomplete=incomplete,
         editable=editable,
         kind=kind,
         confirm=confirm,
         may_complete_assessment=kind.started_by_workflow
         and editable
         and episode.state == "assessing",
+        requests_closure=kind.name == closure_request.CLOSURE_FORM
+        and editable
+        and not incomplete
+        and closure_request.offered(db.session, episode, current_user),
     )
 
 

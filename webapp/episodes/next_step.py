@@ -31,6 +31,23 @@ class NextButton:
     text: str
     trigger: str | None = None
     part: str | None = None
+    #: The step asks nothing more than pressing the button: the button takes it.
+    one_press: bool = False
+
+
+#: The roles that do the episode's own work. A step of theirs that asks nothing (no
+#: comment, no form, no warning to read) is taken by its button; a step that judges someone
+#: else's work (a quality check, a closure decision) keeps its own page.
+OWN_WORK = frozenset({"assessor", "lead_professional", "coordinator"})
+
+
+def asks_nothing(transition: Transition) -> bool:
+    return (
+        not transition.requires_comment
+        and transition.form is None
+        and not transition.confirmation
+        and bool(transition.roles & OWN_WORK)
+    )
 
 
 #: What a step needs first, by the condition that asks for it: the button's words and the
@@ -70,13 +87,19 @@ def describe(
     episode: Episode,
     facts: EpisodeFacts,
     actions: Sequence[Availability],
+    agreed: str | None = None,
 ) -> NextStep:
     """`actions` are the engine's answers for the signed-in person in the episode's state,
     judged on `facts`. The next step is the first usual step out of the stage (in the
     definition's order) that can be taken now or needs only something done first: the
-    person's own if they may take it, otherwise as it stands for those who may."""
+    person's own if they may take it, otherwise as it stands for those who may. A step
+    the episode's records have already agreed on (`agreed`: a review that agreed to close
+    asks for the closure request) comes before the definition's order."""
     final = engine.state(episode.state).terminal
-    usual = [action for action in actions if not action.transition.from_any_stage]
+    usual = sorted(
+        (action for action in actions if not action.transition.from_any_stage),
+        key=lambda action: action.trigger != agreed,
+    )
     if not usual:
         if final:
             return NextStep("Nothing more happens on this episode.", False)
@@ -124,7 +147,9 @@ def who_can(engine: Engine, episode: Episode, transition: Transition) -> str:
 def _button(first: Availability) -> NextButton | None:
     """The step, if it can be taken now; else where to do the first thing it needs."""
     if first.allowed:
-        return NextButton(first.title, trigger=first.trigger)
+        return NextButton(
+            first.title, trigger=first.trigger, one_press=asks_nothing(first.transition)
+        )
     for use in first.transition.conditions:
         if use.refusal in first.reasons and use.name in DONE_FIRST_IN:
             text, part = DONE_FIRST_IN[use.name]

@@ -15,7 +15,7 @@ from webapp.audit.requests import audited_episode
 from webapp.boroughs.models import Borough
 from webapp.consent import refusals
 from webapp.consent import services as consent_services
-from webapp.episodes import next_step, step_done, workflow
+from webapp.episodes import closure_request, next_step, step_done, workflow
 from webapp.episodes.forms import SafeguardingReferralForm, TransferForm, TransitionForm
 from webapp.episodes.models import Episode, EpisodeTransition
 from webapp.errors import render_error
@@ -60,7 +60,10 @@ def show(episode_id: int):
         for action in workflow.available_actions(db.session, episode, current_user, facts)
         if action.trigger != refusals.SUPERSEDED_STEP
     ]
-    described = next_step.describe(workflow.engine_for(episode), episode, facts, actions)
+    # A review that agreed to close makes the closure request the next step, not the next
+    # review (which stays among the other steps).
+    agreed = CLOSURE_REQUEST if facts.review_agrees_to_close else None
+    described = next_step.describe(workflow.engine_for(episode), episode, facts, actions, agreed)
     page = {
         "episode": episode,
         "state": definition.states[episode.state],
@@ -73,7 +76,7 @@ def show(episode_id: int):
         "lead_summary": tac_services.lead_professional_summary(episode),
         "member_phrase": tac_services.member_phrase,
         "next_step": described,
-        "next_button_href": _next_button_href(episode, described.button),
+        **_next_button(episode, described.button),
         "workflow_title": definition.title,
     }
     # Everything the page shows is read before its audit event, so drawing it reads nothing
@@ -84,28 +87,42 @@ def show(episode_id: int):
     return render_template("episodes/show.html", **page)
 
 
+#: The step a review that agreed to close leads to.
+CLOSURE_REQUEST = "request_closure"
+
 #: The page where each part an episode's next step may need is done, other than its forms.
 PART_PAGES = {"consent": "consent.record", "tac": "tac.team"}
 
 
-def _next_button_href(episode: Episode, button: next_step.NextButton | None) -> str | None:
+def _next_button(episode: Episode, button: next_step.NextButton | None) -> dict:
     """Where the main button goes: the step's own page, or the page where what it needs
-    first is done, if this person may do it there (else there is no main button)."""
+    first is done, if this person may do it there (else there is no main button). A step
+    that asks nothing, and a form not started yet, are one press: the button posts
+    (`next_button_posts`) to take the step or start the form."""
+    href, posts = None, False
     if button is None:
-        return None
-    if button.trigger is not None:
-        return url_for(".take_step", episode_id=episode.id, trigger=button.trigger)
-    if button.part is None or not may_edit_part(current_user, episode, button.part):
-        return None
-    if button.part in PART_PAGES:
-        return url_for(PART_PAGES[button.part], episode_id=episode.id)
-    kind = next((kind for kind in KINDS.values() if kind.part == button.part), None)
+        pass
+    elif button.trigger is not None:
+        href = url_for(".take_step", episode_id=episode.id, trigger=button.trigger)
+        posts = button.one_press
+    elif button.part is not None and may_edit_part(current_user, episode, button.part):
+        href, posts = _part_page(episode, button.part)
+    return {"next_button_href": href, "next_button_posts": posts}
+
+
+def _part_page(episode: Episode, part: str) -> tuple[str | None, bool]:
+    """Where a part is worked on, and whether getting there starts a form (a POST)."""
+    if part in PART_PAGES:
+        return url_for(PART_PAGES[part], episode_id=episode.id), False
+    kind = next((kind for kind in KINDS.values() if kind.part == part), None)
     if kind is None:
-        return None
+        return None, False
     draft = form_services.current_draft(db.session, episode.id, kind.name)
-    if draft is None:
-        return url_for("assessments.overview", episode_id=episode.id)
-    return url_for("assessments.task_list", episode_id=episode.id, response_id=draft.id)
+    if draft is not None:
+        return url_for("assessments.task_list", episode_id=episode.id, response_id=draft.id), False
+    if kind.started_by_workflow:
+        return url_for("assessments.overview", episode_id=episode.id), False
+    return url_for("assessments.start", episode_id=episode.id, kind_name=kind.name), True
 
 
 # The step forms that ask more than a comment, by the transition's `form` name.
@@ -172,6 +189,7 @@ def take_step(episode_id: int, trigger: str):
     if isinstance(form, SafeguardingReferralForm):
         form_data["referral"] = form.referral()
     try:
+        _submit_closure_form(episode, transition)
         outcome = workflow.fire(
             db.session,
             episode.id,
@@ -191,6 +209,8 @@ def take_step(episode_id: int, trigger: str):
         return _form_again(episode, transition, form)
     except (TransitionNotAllowed, UnknownTransition) as error:
         return _refused(episode_id, trigger, str(error), 403)
+    except form_services.FormRefused as refusal:
+        return _refused(episode_id, trigger, refusal.reason, 403)
     except (sharing_services.SharingRefused, sharing_services.SharingInvalid) as problem:
         # A transfer or referral the sharing rules refuse: audited, and the form says why.
         db.session.rollback()
@@ -213,6 +233,23 @@ def take_step(episode_id: int, trigger: str):
     workflow.run_after_commit(db.session, episode_id, outcome, current_user)
     flash(step_done.confirmation(transition, definition.states[outcome.firing.dest].title))
     return redirect(url_for(".show", episode_id=episode_id))
+
+
+def _submit_closure_form(episode: Episode, transition) -> None:
+    """A closure request sent from the closure form's check your answers page submits that
+    form first, in the step's transaction: if the step is refused, neither happens."""
+    response_id = request.form.get("closure_form", type=int)
+    if response_id is None or transition.form != closure_request.CLOSURE_FORM:
+        return
+    response = form_services.find_response(db.session, episode.id, response_id)
+    if response is None or form_services.kind(response).name != closure_request.CLOSURE_FORM:
+        abort(404)
+    if response.is_completed:
+        return  # submitted before: the step judges it as it is
+    # Who may send it is the step's to judge (its roles): refused, the submission rolls back.
+    form_services.complete_response(
+        db.session, response, current_user, client_address=client_address()
+    )
 
 
 def _form_again(episode: Episode, transition, form):

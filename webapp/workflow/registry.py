@@ -65,6 +65,8 @@ class EpisodeFacts(Protocol):
     @property
     def review_count(self) -> int: ...
     @property
+    def review_agrees_to_close(self) -> bool: ...
+    @property
     def closure_form_complete(self) -> bool: ...
     @property
     def closure_requested_by_id(self) -> int | None: ...
@@ -96,6 +98,8 @@ class EpisodeSnapshot:
     lead_professional_id: int | None = None
     action_count: int = 0
     review_count: int = 0
+    # The newest review has been recorded and agreed to close the CAF.
+    review_agrees_to_close: bool = False
     closure_form_complete: bool = False
     closure_requested_by_id: int | None = None
     # The state a transfer to another borough left, while the transfer waits to be accepted.
