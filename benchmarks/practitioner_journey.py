@@ -487,7 +487,9 @@ def readme_section(result: dict) -> str:
     def row(name: str, before, now, goal, first_run="") -> str:
         return f"| {name} | {before} | {FIRST_RUN.get(first_run, '')} | {now} | {goal} |"
 
-    by_person = ", ".join(f"{who} {count}" for who, count in result["pages_by_person"].items())
+    by_person = ", ".join(
+        f"{who.replace('caf', 'CAF')} {count}" for who, count in result["pages_by_person"].items()
+    )
     lines = [
         START,
         "## Practitioner journey (issue 18)",
