@@ -112,9 +112,23 @@ class Reference:
 reference = Reference
 
 
+@dataclass(frozen=True)
+class Unique:
+    """A unique constraint over `columns`: `create_table` names it uq_<table>_<columns>."""
+
+    columns: tuple[str, ...]
+
+    def constraint_of(self, table: str) -> sa.UniqueConstraint:
+        return sa.UniqueConstraint(*self.columns, name=op.f(f"uq_{table}_{'_'.join(self.columns)}"))
+
+
+def unique(*columns: str) -> Unique:
+    return Unique(columns)
+
+
 def create_table(
     table: str,
-    *items: sa.SchemaItem | Reference,
+    *items: sa.SchemaItem | Reference | Unique,
     indexes: tuple[str, ...] = (),
 ) -> None:
     """The table `table` with an integer primary key `id` (named pk_<table>) first, then
@@ -126,6 +140,8 @@ def create_table(
         if isinstance(item, Reference):
             columns.append(item.column_for())
             constraints.append(item.foreign_key_of(table))
+        elif isinstance(item, Unique):
+            constraints.append(item.constraint_of(table))
         elif isinstance(item, sa.Column):
             columns.append(item)
         else:

@@ -15,6 +15,7 @@ from webapp.migrations.helpers import (
     foreign_key,
     reference,
     refuse_update_and_delete,
+    unique,
 )
 
 revision = "0001"
@@ -41,7 +42,7 @@ def upgrade() -> None:
         sa.Column("caf_contact_email", sa.String(length=254), nullable=False),
         sa.Column("caf_contact_phone", sa.String(length=40), nullable=False),
         sa.Column("caf_contact_address", sa.String(length=400), nullable=False),
-        sa.UniqueConstraint("code", name=op.f("uq_borough_code")),
+        unique("code"),
     )
     op.create_table(
         "login_throttle",
@@ -76,7 +77,7 @@ def upgrade() -> None:
             "date_of_birth IS NOT NULL OR expected_delivery_date IS NOT NULL",
             name=op.f("ck_child_born_or_expected"),
         ),
-        sa.UniqueConstraint("unique_reference", name=op.f("uq_child_unique_reference")),
+        unique("unique_reference"),
         indexes=("borough_id", "date_of_birth", "family_name", "postcode"),
     )
 
@@ -102,7 +103,7 @@ def upgrade() -> None:
         ),
         sa.Column("email", sa.String(length=254), nullable=False),
         sa.Column("phone", sa.String(length=40), nullable=False),
-        sa.UniqueConstraint("borough_id", "name", name=op.f("uq_organisation_borough_id_name")),
+        unique("borough_id", "name"),
         indexes=("borough_id",),
     )
 
@@ -110,7 +111,7 @@ def upgrade() -> None:
         "team",
         reference("organisation_id", "organisation"),
         sa.Column("name", sa.String(length=160), nullable=False),
-        sa.UniqueConstraint("organisation_id", "name", name=op.f("uq_team_organisation_id_name")),
+        unique("organisation_id", "name"),
         indexes=("organisation_id",),
     )
 
@@ -130,7 +131,7 @@ def upgrade() -> None:
         sa.Column("session_token", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("last_login_at", sa.DateTime(), nullable=True),
-        sa.UniqueConstraint("email", name=op.f("uq_user_account_email")),
+        unique("email"),
         indexes=("borough_id", "organisation_id", "team_id"),
     )
 
@@ -148,7 +149,7 @@ def upgrade() -> None:
         sa.Column("opened_at", sa.DateTime(), nullable=False),
         sa.Column("closed_at", sa.DateTime(), nullable=True),
         sa.Column("lock_version", sa.Integer(), nullable=False),
-        sa.UniqueConstraint("reference", name=op.f("uq_episode_reference")),
+        unique("reference"),
         indexes=(
             "assessor_id",
             "borough_id",

@@ -4,9 +4,15 @@ Create Date: 2026-11-23 18:16:23.362686
 """
 
 import sqlalchemy as sa
-from alembic import op
 
-from webapp.migrations.helpers import create_table, drop_tables, enum, reference, who_and_when
+from webapp.migrations.helpers import (
+    create_table,
+    drop_tables,
+    enum,
+    reference,
+    unique,
+    who_and_when,
+)
 
 revision = "0005"
 down_revision = "0004t"
@@ -31,13 +37,7 @@ def upgrade() -> None:
         *who_and_when("created"),
         *who_and_when("updated", nullable=True),
         *who_and_when("completed", nullable=True),
-        sa.UniqueConstraint(
-            "episode_id",
-            "form_id",
-            "sequence",
-            "review_number",
-            name=op.f("uq_form_response_episode_id_form_id_sequence_review_number"),
-        ),
+        unique("episode_id", "form_id", "sequence", "review_number"),
         indexes=("episode_id",),
     )
 
@@ -49,11 +49,7 @@ def upgrade() -> None:
         sa.Column("is_complete", sa.Boolean(), nullable=False),
         *who_and_when("updated"),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.UniqueConstraint(
-            "response_id",
-            "section_id",
-            name=op.f("uq_form_response_section_response_id_section_id"),
-        ),
+        unique("response_id", "section_id"),
         indexes=("response_id",),
     )
 

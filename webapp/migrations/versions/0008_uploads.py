@@ -11,6 +11,7 @@ from webapp.migrations.helpers import (
     create_table,
     drop_reference,
     reference,
+    unique,
     who_and_when,
 )
 
@@ -28,7 +29,7 @@ def upgrade() -> None:
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("stored_path", sa.String(length=255), nullable=False),
         *who_and_when("uploaded"),
-        sa.UniqueConstraint("stored_path", name=op.f("uq_stored_file_stored_path")),
+        unique("stored_path"),
         indexes=("episode_id",),
     )
 

@@ -6,7 +6,7 @@ Create Date: 2026-12-01 23:50:00
 import sqlalchemy as sa
 from alembic import op
 
-from webapp.migrations.helpers import create_table, enum, reference, who_and_when
+from webapp.migrations.helpers import create_table, enum, reference, unique, who_and_when
 
 revision = "0009d"
 down_revision = "0008"
@@ -45,9 +45,7 @@ def upgrade() -> None:
             "min_age >= 0 AND max_age >= min_age AND max_age <= 25",
             name=op.f("ck_directory_service_age_range"),
         ),
-        sa.UniqueConstraint(
-            "borough_id", "name", name=op.f("uq_directory_service_borough_id_name")
-        ),
+        unique("borough_id", "name"),
         indexes=("borough_id",),
     )
 

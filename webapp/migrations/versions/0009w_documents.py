@@ -4,9 +4,8 @@ Create Date: 2026-12-02 00:00:00
 """
 
 import sqlalchemy as sa
-from alembic import op
 
-from webapp.migrations.helpers import create_table, drop_tables, reference, who_and_when
+from webapp.migrations.helpers import create_table, drop_tables, reference, unique, who_and_when
 
 revision = "0009w"
 down_revision = "0008"
@@ -42,7 +41,7 @@ def upgrade() -> None:
         sa.Column("document_type", sa.String(length=40), nullable=False),
         reference("stored_file_id", "stored_file"),
         reference("generated_document_id", "generated_document", nullable=True),
-        sa.UniqueConstraint("stored_file_id", name=op.f("uq_signed_copy_stored_file_id")),
+        unique("stored_file_id"),
         indexes=("episode_id",),
     )
 

@@ -4,7 +4,6 @@ Create Date: 2026-12-02 00:20:00
 """
 
 import sqlalchemy as sa
-from alembic import op
 
 from webapp.migrations.helpers import (
     create_publication_steps,
@@ -12,6 +11,7 @@ from webapp.migrations.helpers import (
     drop_tables,
     publication_draft_columns,
     published_version_columns,
+    unique,
 )
 
 revision = "0010f"
@@ -38,12 +38,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("base_version", sa.Integer(), nullable=False),
         *published_version_columns("form_overlay_draft"),
-        sa.UniqueConstraint(
-            "borough",
-            "form_id",
-            "version",
-            name=op.f("uq_form_overlay_version_borough_form_id_version"),
-        ),
+        unique("borough", "form_id", "version"),
         indexes=("borough",),
     )
 

@@ -12,6 +12,7 @@ from webapp.migrations.helpers import (
     create_table,
     drop_reference,
     reference,
+    unique,
     who_and_when,
 )
 
@@ -28,12 +29,7 @@ def upgrade() -> None:
         sa.Column("selections_json", sa.Text(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         *who_and_when("chosen"),
-        sa.UniqueConstraint(
-            "borough_id",
-            "workflow_id",
-            "version",
-            name=op.f("uq_workflow_choice_version_borough_id_workflow_id_version"),
-        ),
+        unique("borough_id", "workflow_id", "version"),
         indexes=("borough_id",),
     )
 
@@ -51,12 +47,7 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), nullable=False),
         *who_and_when("uploaded"),
         sa.Column("withdrawn_at", sa.DateTime(), nullable=True),
-        sa.UniqueConstraint(
-            "borough",
-            "document_type",
-            "version",
-            name=op.f("uq_uploaded_template_borough_document_type_version"),
-        ),
+        unique("borough", "document_type", "version"),
         indexes=("borough",),
     )
 

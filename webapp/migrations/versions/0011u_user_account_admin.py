@@ -4,9 +4,8 @@ Create Date: 2026-12-02 01:00:00
 """
 
 import sqlalchemy as sa
-from alembic import op
 
-from webapp.migrations.helpers import create_table, drop_tables, reference, who_and_when
+from webapp.migrations.helpers import create_table, drop_tables, reference, unique, who_and_when
 
 revision = "0011u"
 down_revision = "0010f"
@@ -21,7 +20,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("expires_at", sa.DateTime(), nullable=False),
         sa.Column("used_at", sa.DateTime(), nullable=True),
-        sa.UniqueConstraint("token_hash", name=op.f("uq_password_setup_link_token_hash")),
+        unique("token_hash"),
         indexes=("user_id",),
     )
 

@@ -7,7 +7,7 @@ Create Date: 2026-12-04 14:00:00
 import sqlalchemy as sa
 from alembic import op
 
-from webapp.migrations.helpers import create_table, reference, who_and_when
+from webapp.migrations.helpers import create_table, reference, unique, who_and_when
 
 revision = "0019p"
 down_revision = "0018s"
@@ -35,7 +35,7 @@ def upgrade() -> None:
         *who_and_when("reviewed"),
         sa.Column("agreed", sa.Boolean(), nullable=False),
         sa.Column("comment", sa.Text(), nullable=False),
-        sa.UniqueConstraint("decision_id", name=op.f("uq_sharing_review_decision_id")),
+        unique("decision_id"),
     )
 
 

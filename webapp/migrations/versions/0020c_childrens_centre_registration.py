@@ -7,7 +7,7 @@ Create Date: 2026-12-03 13:00:00
 import sqlalchemy as sa
 from alembic import op
 
-from webapp.migrations.helpers import create_table, drop_tables, reference, who_and_when
+from webapp.migrations.helpers import create_table, drop_tables, reference, unique, who_and_when
 
 revision = "0020c"
 down_revision = "0020t"
@@ -34,11 +34,7 @@ def upgrade() -> None:
         "centre_registration_child",
         reference("registration_id", "centre_registration", ondelete="CASCADE"),
         reference("child_id", "child"),
-        sa.UniqueConstraint(
-            "registration_id",
-            "child_id",
-            name=op.f("uq_centre_registration_child_registration_id_child_id"),
-        ),
+        unique("registration_id", "child_id"),
         indexes=("registration_id", "child_id"),
     )
     create_table(

@@ -8,7 +8,7 @@ Create Date: 2026-12-03 12:30:00
 import sqlalchemy as sa
 from alembic import op
 
-from webapp.migrations.helpers import create_table, reference
+from webapp.migrations.helpers import create_table, reference, unique
 
 revision = "0020t"
 down_revision = "0019p"
@@ -42,7 +42,7 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.DateTime(), nullable=False),
         sa.Column("next_path", sa.String(length=500), nullable=False),
         sa.Column("pending_secret", sa.String(length=255), nullable=True),
-        sa.UniqueConstraint("token_hash", name=op.f("uq_two_factor_challenge_token_hash")),
+        unique("token_hash"),
         indexes=("user_id",),
     )
 

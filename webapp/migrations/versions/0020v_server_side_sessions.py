@@ -6,7 +6,7 @@ Create Date: 2026-12-03 13:30:00
 import sqlalchemy as sa
 from alembic import op
 
-from webapp.migrations.helpers import create_table, reference
+from webapp.migrations.helpers import create_table, reference, unique
 
 revision = "0020v"
 down_revision = "0020s"
@@ -25,7 +25,7 @@ def upgrade() -> None:
         sa.Column("user_agent", sa.String(length=200), nullable=False),
         sa.Column("ended_at", sa.DateTime(), nullable=True),
         sa.Column("ended_reason", sa.String(length=40), nullable=False),
-        sa.UniqueConstraint("key_digest", name=op.f("uq_sign_in_session_key_digest")),
+        unique("key_digest"),
         indexes=("user_id", "expires_at"),
     )
 

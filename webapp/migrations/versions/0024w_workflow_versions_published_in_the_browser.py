@@ -5,7 +5,6 @@ Create Date: 2026-12-03 22:10:00
 """
 
 import sqlalchemy as sa
-from alembic import op
 
 from webapp.migrations.helpers import (
     allow_update_and_delete,
@@ -16,6 +15,7 @@ from webapp.migrations.helpers import (
     publication_draft_columns,
     published_version_columns,
     refuse_update_and_delete,
+    unique,
 )
 
 revision = "0024w"
@@ -48,9 +48,7 @@ def upgrade() -> None:
         sa.Column("extends_id", sa.String(length=80), nullable=False),
         sa.Column("extends_version", sa.Integer(), nullable=False),
         *published_version_columns("workflow_override_draft"),
-        sa.UniqueConstraint(
-            "workflow_id", "version", name=op.f("uq_workflow_override_version_workflow_id_version")
-        ),
+        unique("workflow_id", "version"),
         indexes=("borough",),
     )
 

@@ -12,6 +12,7 @@ from webapp.migrations.helpers import (
     drop_tables,
     foreign_key,
     reference,
+    unique,
     who_and_when,
 )
 
@@ -28,7 +29,7 @@ def upgrade() -> None:
         sa.Column("window_hours", sa.Integer(), nullable=False),
         sa.Column("enabled", sa.Boolean(), nullable=False),
         *who_and_when("changed"),
-        sa.UniqueConstraint("borough_id", "rule", name=op.f("uq_alert_setting_borough_id_rule")),
+        unique("borough_id", "rule"),
     )
     create_table(
         "access_alert",

@@ -5,9 +5,8 @@ Create Date: 2026-12-03 22:49:00
 """
 
 import sqlalchemy as sa
-from alembic import op
 
-from webapp.migrations.helpers import create_table, drop_tables, reference
+from webapp.migrations.helpers import create_table, drop_tables, reference, unique
 
 revision = "0026i"
 down_revision = "0026m"
@@ -50,9 +49,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("value", sa.String(length=20), nullable=False),
-        sa.UniqueConstraint(
-            "borough_id", "kind", "value", name=op.f("uq_child_identifier_borough_id_kind_value")
-        ),
+        unique("borough_id", "kind", "value"),
         indexes=("child_id",),
     )
 
@@ -66,12 +63,7 @@ def upgrade() -> None:
         sa.Column("first_seen_at", sa.DateTime(), nullable=False),
         sa.Column("last_seen_at", sa.DateTime(), nullable=False),
         sa.Column("left_at", sa.DateTime(), nullable=True),
-        sa.UniqueConstraint(
-            "borough_id",
-            "source",
-            "source_id",
-            name=op.f("uq_child_source_record_borough_id_source_source_id"),
-        ),
+        unique("borough_id", "source", "source_id"),
         indexes=("child_id",),
     )
 

@@ -14,6 +14,7 @@ from webapp.migrations.helpers import (
     on_sqlite,
     reference,
     refuse_update_and_delete,
+    unique,
     who_and_when,
 )
 
@@ -33,9 +34,7 @@ def upgrade() -> None:
         sa.Column("comment", sa.Text(), nullable=False),
         sa.Column("summary", sa.Text(), nullable=False),
         *who_and_when("attested"),
-        sa.UniqueConstraint(
-            "team_id", "quarter_start", name=op.f("uq_access_review_team_id_quarter_start")
-        ),
+        unique("team_id", "quarter_start"),
     )
     op.create_index(
         "ix_access_review_borough_quarter", "access_review", ["borough_id", "quarter_start"]

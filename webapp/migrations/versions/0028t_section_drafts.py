@@ -7,7 +7,7 @@ Create Date: 2026-12-04 06:45:00
 import sqlalchemy as sa
 from alembic import op
 
-from webapp.migrations.helpers import create_table, reference
+from webapp.migrations.helpers import create_table, reference, unique
 
 revision = "0028t"
 down_revision = "0028m"
@@ -23,12 +23,7 @@ def upgrade() -> None:
         sa.Column("section_version", sa.Integer(), nullable=False),
         sa.Column("saved_at", sa.DateTime(), nullable=False),
         sa.Column("expires_at", sa.DateTime(), nullable=False),
-        sa.UniqueConstraint(
-            "response_id",
-            "section_id",
-            "user_id",
-            name=op.f("uq_form_section_draft_response_id_section_id_user_id"),
-        ),
+        unique("response_id", "section_id", "user_id"),
         indexes=("response_id", "user_id", "expires_at"),
     )
 
