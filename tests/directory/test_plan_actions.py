@@ -73,7 +73,8 @@ def offered(client, plan) -> dict[str, str]:
 
 
 def test_new_plans_use_the_form_version_with_a_service_question(plan):
-    assert plan["response"].form_version == 2
+    # Version 2 added the service question; version 3 (each need rated) keeps it.
+    assert plan["response"].form_version == 3
     form = services.definition(plan["response"])
     assert form.find_field("plan_action_service").type.value == "service"
 

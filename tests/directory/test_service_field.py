@@ -93,7 +93,9 @@ def test_the_plan_service_question_is_optional_and_a_borough_may_hide_it():
     assert not question.required and not question.core
     assert library.get_base("delivery_plan_review", 1).find_field("plan_action_service") is None
     for borough in ("riverside", "northgate", "westshire", None):
-        assert library.effective(borough, "delivery_plan_review").version == 2
+        newest = library.effective(borough, "delivery_plan_review")
+        assert newest.version == 3  # rates each need, and keeps the service question
+        assert newest.find_field("plan_action_service").type is FieldType.SERVICE
     hidden = apply_overlay(
         plan,
         overlay_from_dict(

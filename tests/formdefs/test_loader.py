@@ -182,3 +182,20 @@ def test_a_form_survives_a_round_trip_through_plain_data(tmp_path):
     library = load_library(write_tree(tmp_path / "formdefs"))
     form = library.get_base("demo", 1)
     assert form_from_dict(form_to_dict(form)) == form
+
+
+def test_a_rating_scale_is_a_radios_field_with_two_or_more_plain_options(tmp_path):
+    data = base_data()
+    fields = data["sections"][0]["fields"]
+    fields[3]["rating_scale"] = True  # nickname: a text field
+    fields[4]["rating_scale"] = True  # pets: radios
+    fields[4]["options"] = fields[4]["options"][:1]
+    assert problems_for(tmp_path, bases=[data]) == [
+        f"{BASE_PATH}: sections[0].fields[3].rating_scale: only radios fields can be a rating "
+        "scale",
+        f"{BASE_PATH}: sections[0].fields[4].rating_scale: a rating scale needs 2 or more "
+        "options, none 'please specify'",
+    ]
+    fields[3]["rating_scale"] = False
+    fields[4]["options"] = base_data()["sections"][0]["fields"][4]["options"]
+    assert problems_for(tmp_path, bases=[data]) == []

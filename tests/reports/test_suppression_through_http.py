@@ -32,6 +32,8 @@ TABLES = {
     "started-by-month": ("started", "category"),
     "open-by-stage": ("open", "category"),
     "closed-by-reason": ("closed", "category"),
+    "distance-open": ("distance_open", "category"),
+    "distance-closed": ("distance_closed", "category"),
 }
 SUMMARY = {
     "CAFs started in the period": "started",

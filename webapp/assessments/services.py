@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from webapp.accounts.models import User
-from webapp.assessments import consent_record, display, pages, pins
+from webapp.assessments import consent_record, display, pages, pins, ratings
 from webapp.assessments.kinds import KINDS, Kind, kind_of
 from webapp.assessments.library import form_library
 from webapp.assessments.models import FormResponse, ResponseStatus, SectionAnswers
@@ -640,6 +640,7 @@ def complete_response(
     response.status = ResponseStatus.COMPLETED
     response.completed_by_id = actor.id
     response.completed_at = now
+    response.needs_rating = ratings.needs_rating(definition(response), response.answers())
     db_session.flush()
     _audit(db_session, "form.completed", response, actor, client_address)
     return response

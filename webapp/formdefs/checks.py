@@ -134,6 +134,11 @@ def _type_rules(field: Field) -> Iterator[tuple[str, str]]:
         yield "min", "only number fields have min and max"
     if field.minimum is not None and field.maximum is not None and field.minimum > field.maximum:
         yield "min", "must not be more than max"
+    if field.rating_scale:
+        if kind is not FieldType.RADIOS:
+            yield "rating_scale", "only radios fields can be a rating scale"
+        elif len(field.options) < 2 or any(option.specify for option in field.options):
+            yield "rating_scale", "a rating scale needs 2 or more options, none 'please specify'"
 
 
 def _condition_problems(

@@ -143,6 +143,9 @@ class Field:
     max_length: int | None = None
     errors: tuple[tuple[ErrorKey, str], ...] = ()
     shareable_restriction: bool = False  # the family may ask for this not to be shared
+    #: a radios question whose options, first to last, rate a need from the worst to the
+    #: best: what reports measure the distance travelled by (webapp/reports/ratings.py)
+    rating_scale: bool = False
     #: basic or sensitive personal data; None until classified (by the definition, an
     #: overlay, or `formdefs/classification.yaml`), and treated as sensitive until then
     data_class: DataClass | None = None

@@ -70,6 +70,7 @@ FIELD_PROPERTIES: dict[str, Any] = {
         "additionalProperties": TEXT,
     },
     "shareable_restriction": {"type": "boolean"},
+    "rating_scale": {"type": "boolean"},
     "data_class": {"enum": [data_class.value for data_class in DataClass]},
     "prefill": {"anyOf": [TEXT, {"type": "array", "items": TEXT, "minItems": 1, "maxItems": 5}]},
     "date_rule": {"enum": [rule.value for rule in DateRule]},

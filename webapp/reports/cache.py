@@ -21,8 +21,9 @@ from webapp.reports.scope import Scope
 
 T = TypeVar("T")
 
-#: Entries kept at most: the newest; each is a handful of protected cubes.
-MAX_ENTRIES = 64
+#: Entries kept at most, the newest: the largest (a borough's cubes for a period, some
+#: 10,000 cells for 50,000 episodes) take a few megabytes each.
+MAX_ENTRIES = 32
 
 
 class FiguresCache:

@@ -10,7 +10,7 @@ Waiting times are read as one duration per episode (no identifier) and summarise
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -35,7 +35,7 @@ from webapp.boroughs.models import Organisation, Sector
 from webapp.children.models import Child
 from webapp.episodes.models import Episode, EpisodeTransition
 from webapp.reports.scope import Scope
-from webapp.reports.sql import answer_text
+from webapp.reports.sql import answer_text, days_between
 
 NOT_KNOWN = "not_known"
 IDLE_DAYS = 60
@@ -161,6 +161,9 @@ class Measure:
 
     condition: ColumnElement[bool]
     category: ColumnElement[str] | None = None
+    #: What the category reads besides the episode, joined to it once for every measure
+    #: that names it.
+    joins: Callable[[Select], Select] | None = None
 
 
 def count_measures(
@@ -176,7 +179,10 @@ def count_measures(
     # Grouped outside: PostgreSQL does not see an expression with bound values in its
     # SELECT and GROUP BY clauses as the same.
     wanted = or_(*(measure.condition for measure in measures.values()))
-    inner = _from_episodes(select(*labelled), scope).where(wanted).subquery()
+    statement = _from_episodes(select(*labelled), scope).where(wanted)
+    for joins in dict.fromkeys(m.joins for m in measures.values() if m.joins is not None):
+        statement = joins(statement)
+    inner = statement.subquery()
     grouped = select(*inner.c, func.count()).group_by(*inner.c)
     width = len(dimensions.columns)
     counts: dict[str, dict[tuple[str, ...], int]] = {name: {} for name in measures}
@@ -225,6 +231,69 @@ def closure_reason() -> ColumnElement[str]:
     return func.coalesce(reason, literal(NOT_KNOWN))
 
 
+# How the needs rated changed from the plan to the latest review (or the closure).
+LESS_CONCERN = "less_concern"
+NO_CHANGE = "no_change"
+MORE_CONCERN = "more_concern"
+NOT_RATED = "not_rated"
+DISTANCE_VALUES = [LESS_CONCERN, NO_CHANGE, MORE_CONCERN, NOT_RATED]
+# Ratings are shares of their scales: a change smaller than this is no change.
+_NO_CHANGE_WITHIN = 0.001
+
+
+@dataclass(frozen=True)
+class DistanceTravelled:
+    """From the needs rated in the episode's first rated plan (agreed after the assessment)
+    to those of its latest rated review or closure: less of a concern, no change, more of
+    a concern, or not rated (no plan or no review rated them yet). Each episode's two forms
+    are found by one grouped read of the rated forms each, joined to the episodes."""
+
+    first: type[FormResponse]
+    latest: type[FormResponse]
+
+    @classmethod
+    def new(cls) -> DistanceTravelled:
+        return cls(aliased(FormResponse), aliased(FormResponse))
+
+    def joins(self, statement: Select) -> Select:
+        rated = (FormResponse.status == ResponseStatus.COMPLETED) & (
+            FormResponse.needs_rating.is_not(None)
+        )
+        plan = FormResponse.form_id == "delivery_plan_review"
+        first_ids = _form_ids(func.min, rated & plan & (FormResponse.review_number == 0))
+        latest_ids = _form_ids(
+            func.max,
+            rated & or_(plan & (FormResponse.review_number > 0), FormResponse.form_id == "closure"),
+        )
+        for ids, form in ((first_ids, self.first), (latest_ids, self.latest)):
+            statement = statement.outerjoin(ids, ids.c.episode_id == Episode.id).outerjoin(
+                form, form.id == ids.c.form_response_id
+            )
+        return statement
+
+    @property
+    def category(self) -> ColumnElement[str]:
+        first, latest = self.first.needs_rating, self.latest.needs_rating
+        change = latest - first
+        return case(
+            (or_(first.is_(None), latest.is_(None)), literal(NOT_RATED)),
+            (change > _NO_CHANGE_WITHIN, literal(LESS_CONCERN)),
+            (change < -_NO_CHANGE_WITHIN, literal(MORE_CONCERN)),
+            else_=literal(NO_CHANGE),
+        )
+
+
+def _form_ids(pick, condition: ColumnElement[bool]):
+    """Per episode, the id of its first (`func.min`) or latest (`func.max`) form meeting
+    `condition`."""
+    return (
+        select(FormResponse.episode_id, pick(FormResponse.id).label("form_response_id"))
+        .where(condition)
+        .group_by(FormResponse.episode_id)
+        .subquery()
+    )
+
+
 def moved_into(state: str, period: Period) -> ColumnElement[bool]:
     """The episode moved into `state` during the period."""
     return Episode.id.in_(
@@ -268,9 +337,9 @@ def waiting_time(
 ) -> WaitingTime:
     """From the start of each episode started in the period to its first move into
     `state`, from its history: the median and 90th percentile, in days."""
-    first = func.min(EpisodeTransition.occurred_at)
+    waited = days_between(Episode.opened_at, func.min(EpisodeTransition.occurred_at))
     statement = (
-        _from_episodes(select(Episode.opened_at, first), scope)
+        _from_episodes(select(waited), scope)
         .join(EpisodeTransition, EpisodeTransition.episode_id == Episode.id)
         .where(
             EpisodeTransition.to_state == state,
@@ -279,10 +348,7 @@ def waiting_time(
         )
         .group_by(Episode.id, Episode.opened_at)
     )
-    days = sorted(
-        (reached - opened).total_seconds() / 86400
-        for opened, reached in db_session.execute(statement)
-    )
+    days = sorted(float(value) for value in db_session.scalars(statement))
     return WaitingTime(title, len(days), *_median_and_p90(days))
 
 

@@ -33,6 +33,14 @@ CLOSURE_REASONS = {
     NOT_KNOWN: "Not recorded",
 }
 
+# The distance travelled: the needs rated in the plan, against the latest rating since.
+DISTANCE_TITLES = {
+    queries.LESS_CONCERN: "Less of a concern",
+    queries.NO_CHANGE: "No change",
+    queries.MORE_CONCERN: "More of a concern",
+    queries.NOT_RATED: "Not rated in the plan and since",
+}
+
 
 @dataclass(frozen=True)
 class Row:
@@ -166,6 +174,8 @@ class Cubes:
     transferred: Cube
     overdue: Cube
     idle: Cube
+    distance_open: Cube
+    distance_closed: Cube
     stages: dict[str, str]
     borough_names: dict[str, str]
 
@@ -183,6 +193,7 @@ def protected_cubes(
     dimensions = queries.dimensions_for(scope, period)
     months = [value for value, _start in period.months()]
     still_open = Episode.closed_at.is_(None)
+    distance = queries.DistanceTravelled.new()
     measures = {
         "started": queries.Measure(period.during(Episode.opened_at), queries.month_of(period)),
         "open": queries.Measure(still_open, Episode.state),
@@ -191,6 +202,10 @@ def protected_cubes(
         "transferred": queries.Measure(queries.moved_into(queries.TRANSFERRED, period)),
         "overdue": queries.Measure(still_open & (Episode.next_review_on < today)),
         "idle": queries.Measure(still_open & (Episode.last_activity_at < queries.idle_since(now))),
+        "distance_open": queries.Measure(still_open, distance.category, distance.joins),
+        "distance_closed": queries.Measure(
+            period.during(Episode.closed_at), distance.category, distance.joins
+        ),
     }
     counts = (
         {name: {} for name in measures}
@@ -206,6 +221,10 @@ def protected_cubes(
         transferred=_cube(counts["transferred"], scope, dimensions.names),
         overdue=_cube(counts["overdue"], scope, dimensions.names),
         idle=_cube(counts["idle"], scope, dimensions.names),
+        distance_open=_cube(counts["distance_open"], scope, by_category, queries.DISTANCE_VALUES),
+        distance_closed=_cube(
+            counts["distance_closed"], scope, by_category, queries.DISTANCE_VALUES
+        ),
         stages=_stage_titles(db_session, scope, catalogue),
         borough_names=_borough_names(db_session) if scope.by_borough else {},
     )
@@ -306,6 +325,26 @@ def build(
             chosen,
             "category",
             _month_title,
+        ),
+    ]
+    tables += [
+        _table(
+            "distance-open",
+            "CAFs open today: how their needs have changed from the plan to the latest review",
+            "The needs rated",
+            cubes.distance_open,
+            chosen,
+            "category",
+            DISTANCE_TITLES.__getitem__,
+        ),
+        _table(
+            "distance-closed",
+            "CAFs closed in the period: how their needs changed from the plan to the closure",
+            "The needs rated",
+            cubes.distance_closed,
+            chosen,
+            "category",
+            DISTANCE_TITLES.__getitem__,
         ),
     ]
     borough_names = cubes.borough_names

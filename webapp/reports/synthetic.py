@@ -1,5 +1,6 @@
-"""Synthetic episodes for measuring reports at scale: children, their CAF episodes and the
-steps in each one's history, loaded in bulk into one borough. Everything is made up.
+"""Synthetic episodes for measuring reports at scale: children, their CAF episodes, the
+steps in each one's history and, once reviewed, how its plan and its latest review or
+closure rated the needs, loaded in bulk into one borough. Everything is made up.
 
     flask --app webapp caf reports generate --borough riverside --episodes 50000
 """
@@ -13,6 +14,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from webapp.accounts.models import User
+from webapp.assessments.models import FormResponse, ResponseStatus
 from webapp.boroughs.models import Borough
 from webapp.children.matching import postcode_key
 from webapp.children.models import Child, Gender
@@ -63,6 +65,13 @@ def generate(db_session: Session, borough: Borough, episodes: int, seed: int = 2
             history += _history(chance, row, episode_ids[row["reference"]])
         if history:
             db_session.execute(insert(EpisodeTransition), history)
+        rated = [
+            form
+            for row in rows
+            for form in _rated_forms(chance, row, episode_ids[row["reference"]], now)
+        ]
+        if rated:
+            db_session.execute(insert(FormResponse), rated)
         added += size
     return added
 
@@ -154,3 +163,39 @@ def _history(chance: random.Random, episode: dict, episode_id: int) -> list[dict
         at = episode["closed_at"] or at + timedelta(days=20)
         steps.append(_step(episode, episode_id, at, episode["state"]))
     return steps
+
+
+def _rated_form(episode: dict, episode_id: int, form_id: str, review: int, rating: float, at):
+    return {
+        "episode_id": episode_id,
+        "form_id": form_id,
+        "sequence": 1,
+        "review_number": review,
+        "form_version": 3 if form_id == "delivery_plan_review" else 2,
+        "status": ResponseStatus.COMPLETED,
+        "created_by_id": episode["assessor_id"],
+        "created_at": at,
+        "completed_by_id": episode["assessor_id"],
+        "completed_at": at,
+        "needs_rating": rating,
+    }
+
+
+def _rated_forms(chance: random.Random, episode: dict, episode_id: int, now) -> list[dict]:
+    """A reviewed episode's plan and its review (or closure), each rating the needs."""
+    if episode["state"] not in REACHED_REVIEW or episode["assessor_id"] is None:
+        return []
+    planned = chance.choice((0.0, 0.25, 0.5))
+    latest = min(1.0, max(0.0, planned + chance.choice((-0.25, 0.0, 0.25, 0.5))))
+    closed = episode["state"] == "closed"
+    return [
+        _rated_form(episode, episode_id, "delivery_plan_review", 0, planned, episode["opened_at"]),
+        _rated_form(
+            episode,
+            episode_id,
+            "closure" if closed else "delivery_plan_review",
+            0 if closed else 1,
+            latest,
+            episode["closed_at"] or now,
+        ),
+    ]
