@@ -33,8 +33,9 @@ from webapp.episodes.models import EpisodeTransition
 #: The statements of one episode page, on SQLite and PostgreSQL alike: not BEGIN (the
 #: PostgreSQL driver begins a transaction without a statement of its own), nor the session
 #: store's own, written once in a while. Before the page was made cheaper: 20, and one
-#: more for each person in its history.
-EPISODE_PAGE_STATEMENTS = 13
+#: more for each person in its history; 13 while the consents were read twice (three times
+#: at the episode's first stage).
+EPISODE_PAGE_STATEMENTS = 12
 
 
 def build_assessed_episode():
@@ -109,6 +110,37 @@ def test_the_episode_page_reads_everything_before_its_audit_event(app, client, a
         number for number, text in enumerate(statements) if "INSERT INTO audit_event" in text
     ]
     assert appended and statements[appended[0] + 1 :] == []
+
+
+def consent_reads(statements: list[str]) -> list[str]:
+    return [text for text in statements if "\nFROM consent \n" in text]
+
+
+def test_the_episode_page_reads_the_consents_once(app, client, assessed_episode):
+    episode, assessor = assessed_episode
+    sign_in(client, assessor)
+    path = f"/episodes/{episode.id}"
+    client.get(path)
+    assert len(consent_reads(page_statements(app, client, path))) == 1
+
+
+def test_at_the_first_stage_the_consents_are_read_once_and_a_new_one_is_seen(app, client):
+    """At its first stage the page also asks whether a refusal may still be noted (only
+    while nobody has agreed to recording): that too comes from the one read, and a consent
+    recorded since the last page is seen by the next one."""
+    borough = make_borough()
+    assessor = make_user(make_organisation(borough))
+    episode = make_episode(make_child(borough), assessor)
+    db.session.commit()
+    sign_in(client, assessor)
+    path = f"/episodes/{episode.id}"
+    client.get(path)
+    statements = page_statements(app, client, path)
+    assert len(consent_reads(statements)) == 1
+    assert "note the refusal for your own files" in client.get(path).get_data(as_text=True)
+    make_consent(episode, assessor)
+    db.session.commit()
+    assert "note the refusal for your own files" not in client.get(path).get_data(as_text=True)
 
 
 def test_the_page_counts_the_same_however_long_its_history(app, client, assessed_episode):

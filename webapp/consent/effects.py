@@ -5,18 +5,17 @@ and of a withdrawal."""
 from __future__ import annotations
 
 from flask import Flask
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.consent import services as consent_services
-from webapp.consent.models import Consent, ConsentDecision
+from webapp.consent.models import ConsentDecision
 from webapp.episodes.effects import EffectContext, register_effect, register_facts
 from webapp.episodes.models import Episode
 from webapp.workflow import EffectPhase
 
 
 def consent_facts(db_session: Session, episode: Episode) -> dict[str, object]:
-    consents = list(db_session.scalars(select(Consent).where(Consent.episode_id == episode.id)))
+    consents = consent_services.episode_consents(db_session, episode)
     current = [consent for consent in consents if consent.is_current]
     return {
         # The condition is consent "to assess and record": a consent that only keeps the

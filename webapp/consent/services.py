@@ -4,6 +4,8 @@ calls them: who can consent, what an informed decision needs, and withdrawal."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -111,15 +113,43 @@ class ConsentStatus:
         return self.review_on is not None and self.review_on < (today or date.today())
 
 
+READ_ONCE = "consent.read_once"
+
+
+@contextmanager
+def read_once(db_session: Session) -> Iterator[None]:
+    """Within it, each episode's consents are read from the database once, however many of
+    the workflow facts, the refusal rule and consent at a glance ask for them: for a page
+    that only reads. Outside it every call reads afresh, as a rule checked under a lock must."""
+    db_session.info[READ_ONCE] = {}
+    try:
+        yield
+    finally:
+        db_session.info.pop(READ_ONCE, None)
+
+
+def episode_consents(db_session: Session, episode: Episode) -> list[Consent]:
+    """Every consent of the episode, oldest first, with the agencies each names."""
+    read = db_session.info.get(READ_ONCE)
+    if read is not None and episode.id in read:
+        return read[episode.id]
+    consents = list(
+        db_session.scalars(
+            select(Consent)
+            .where(Consent.episode_id == episode.id)
+            .order_by(Consent.recorded_at, Consent.id)
+            # `sharing_with` names the agencies of every consent: read them with the consents
+            .options(selectinload(Consent.agencies).joinedload(ConsentAgency.organisation))
+        )
+    )
+    if read is not None:
+        read[episode.id] = consents
+    return consents
+
+
 def status(db_session: Session, episode: Episode) -> ConsentStatus:
     result = ConsentStatus()
-    for consent in db_session.scalars(
-        select(Consent)
-        .where(Consent.episode_id == episode.id)
-        .order_by(Consent.recorded_at)
-        # `sharing_with` names the agencies of every consent: read them with the consents
-        .options(selectinload(Consent.agencies).joinedload(ConsentAgency.organisation))
-    ):
+    for consent in episode_consents(db_session, episode):
         if consent.decision is ConsentDecision.REFUSED:
             result.refusals.append(consent)
         elif consent.withdrawn_at is not None:
@@ -139,20 +169,13 @@ REFUSAL_ELSEWHERE = "Record the refusal on the refusal page instead: nothing of 
 def record_ever_agreed(db_session: Session, episode: Episode) -> bool:
     """Has the family ever agreed to this CAF being recorded? Until they have, a refusal
     keeps nothing (webapp/consent/refusals.py), and consent must include recording."""
-    return (
-        db_session.scalar(
-            select(Consent.id)
-            .where(
-                Consent.episode_id == episode.id,
-                Consent.decision == ConsentDecision.GIVEN,
-                Consent.to_record.is_(True),
-                # a children's centre registration kept the family's basic details, not
-                # this CAF: until the family agree to it, a refusal keeps nothing of it
-                Consent.centre_registration_id.is_(None),
-            )
-            .limit(1)
-        )
-        is not None
+    return any(
+        consent.decision is ConsentDecision.GIVEN
+        and consent.to_record
+        # a children's centre registration kept the family's basic details, not this CAF:
+        # until the family agree to it, a refusal keeps nothing of it
+        and consent.centre_registration_id is None
+        for consent in episode_consents(db_session, episode)
     )
 
 

@@ -53,32 +53,37 @@ def show(episode_id: int):
     episode = visible_or_404(
         Permission.EPISODE_VIEW, db.session.get(Episode, episode_id, options=SHOWN_WITH)
     )
-    definition = workflow.definition_for(episode)
-    facts = workflow.facts_for(db.session, episode)
-    actions = [
-        action
-        for action in workflow.available_actions(db.session, episode, current_user, facts)
-        if action.trigger != refusals.SUPERSEDED_STEP
-    ]
-    # A review that agreed to close makes the closure request the next step, not the next
-    # review (which stays among the other steps).
-    agreed = CLOSURE_REQUEST if facts.review_agrees_to_close else None
-    described = next_step.describe(workflow.engine_for(episode), episode, facts, actions, agreed)
-    page = {
-        "episode": episode,
-        "state": definition.states[episode.state],
-        "states": definition.states,
-        "actions": [action for action in actions if not action.refused_for_role],
-        "refused_for_role": [action for action in actions if action.refused_for_role],
-        "may_note_refusal": refusals.offered(db.session, current_user, episode),
-        "consent": consent_services.status(db.session, episode),
-        "decisions": sharing_services.register(db.session, episode),
-        "lead_summary": tac_services.lead_professional_summary(episode),
-        "member_phrase": tac_services.member_phrase,
-        "next_step": described,
-        **_next_button(episode, described.button),
-        "workflow_title": definition.title,
-    }
+    # The workflow facts, the refusal rule and consent at a glance all ask for the consents:
+    # read them once.
+    with consent_services.read_once(db.session):
+        definition = workflow.definition_for(episode)
+        facts = workflow.facts_for(db.session, episode)
+        actions = [
+            action
+            for action in workflow.available_actions(db.session, episode, current_user, facts)
+            if action.trigger != refusals.SUPERSEDED_STEP
+        ]
+        # A review that agreed to close makes the closure request the next step, not the next
+        # review (which stays among the other steps).
+        agreed = CLOSURE_REQUEST if facts.review_agrees_to_close else None
+        described = next_step.describe(
+            workflow.engine_for(episode), episode, facts, actions, agreed
+        )
+        page = {
+            "episode": episode,
+            "state": definition.states[episode.state],
+            "states": definition.states,
+            "actions": [action for action in actions if not action.refused_for_role],
+            "refused_for_role": [action for action in actions if action.refused_for_role],
+            "may_note_refusal": refusals.offered(db.session, current_user, episode),
+            "consent": consent_services.status(db.session, episode),
+            "decisions": sharing_services.register(db.session, episode),
+            "lead_summary": tac_services.lead_professional_summary(episode),
+            "member_phrase": tac_services.member_phrase,
+            "next_step": described,
+            **_next_button(episode, described.button),
+            "workflow_title": definition.title,
+        }
     # Everything the page shows is read before its audit event, so drawing it reads nothing
     # more, and the event is appended and committed last: on SQLite the write lock is held
     # for that alone (webapp/db.py), on PostgreSQL the audit chain's head likewise.
