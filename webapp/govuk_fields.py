@@ -23,6 +23,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
+from markupsafe import Markup
 from wtforms import (
     EmailField,
     Field,
@@ -208,9 +209,23 @@ def text_input(
     return field_class(label, widget=GovTextInput(), **_text_options(label, **question))
 
 
-def text_area(label: str, **question: Any) -> TextAreaField:
+class EveryErrorTextArea(GovTextArea):
+    """A text area that shows every message beside it, one a line, and in the error summary
+    (`every_error`), where a field usually shows its first: a YAML draft's problems."""
+
+    every_error = True
+
+    def map_gov_params(self, field: Field, **kwargs: Any) -> dict[str, Any]:
+        params = super().map_gov_params(field, **kwargs)
+        if field.errors:
+            params["errorMessage"] = {"html": Markup("<br>").join(field.errors)}
+        return params
+
+
+def text_area(label: str, *, every_error: bool = False, **question: Any) -> TextAreaField:
     """A text area question; `question` takes the options of `_text_options`."""
-    return TextAreaField(label, widget=GovTextArea(), **_text_options(label, **question))
+    widget = EveryErrorTextArea() if every_error else GovTextArea()
+    return TextAreaField(label, widget=widget, **_text_options(label, **question))
 
 
 EMAIL_MAX = 254

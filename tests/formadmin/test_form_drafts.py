@@ -112,12 +112,15 @@ def test_an_administrator_changes_previews_and_a_colleague_publishes(
     options = {"field": "ethnicity", "options": "white_eastern_european: Eastern European"}
     assert change(client, draft, "add-options", options).status_code == 302
     assert change(client, draft, "hide", {"target": "special_requirements"}).status_code == 302
-    assert (
-        change(
-            client, draft, "relabel", {"target": "given_names", "label": "First names"}
-        ).status_code
-        == 302
-    )
+    # A core national question keeps its words; a local one may be reworded.
+    relabel_page = text(client.get(f"/admin/forms/drafts/{draft.id}/changes/relabel"))
+    assert "Unique reference number (unique_reference_number)" in relabel_page
+    assert "(given_names)" not in relabel_page and "Core national questions" in relabel_page
+    refused = change(client, draft, "relabel", {"target": "given_names", "label": "First names"})
+    assert refused.status_code == 400
+    assert errors(refused) == ["Select an option from the list"]
+    relabel = {"target": "unique_reference_number", "label": "Riverside case number"}
+    assert change(client, draft, "relabel", relabel).status_code == 302
 
     page = text(client.get(f"/admin/forms/drafts/{draft.id}"))
     assert "Add the question “School attended” (after date_of_birth)" in page
@@ -127,7 +130,7 @@ def test_an_administrator_changes_previews_and_a_colleague_publishes(
     assert "New question “School attended”" in compared
     assert "“Any special requirements” hidden" in compared
     assert "New options for “Ethnicity”: Eastern European" in compared
-    assert "“Given name” is now “First names”" in compared or "is now “First names”" in compared
+    assert "“Unique reference number” is now “Riverside case number”" in compared
 
     # The real practitioner pages, drawn from the draft.
     task_list = client.get(f"/admin/forms/drafts/{draft.id}/preview")
@@ -136,7 +139,8 @@ def test_an_administrator_changes_previews_and_a_colleague_publishes(
     assert section.status_code == 200
     html = section.get_data(as_text=True)
     assert 'name="school_attended"' in html and 'name="special_requirements"' not in html
-    assert "Eastern European" in html and "First names" in html
+    assert "Eastern European" in html and "Riverside case number" in html
+    assert "First names" not in html
     word = client.get(f"/admin/forms/drafts/{draft.id}/preview/document")
     assert word.status_code == 200
     labels = [
@@ -275,6 +279,72 @@ def test_the_yaml_view_refuses_what_the_command_line_refuses(client, borough, so
     assert response.status_code == 400
     assert any(expected in message for message in errors(response)), errors(response)
     assert db.session.get(OverlayDraft, draft.id).source_yaml == before
+
+
+YAML_HEAD = "borough: eastmoor\nversion: 1\nextends: {form: caf_assessment, version: 1}\n"
+
+
+@pytest.mark.parametrize(
+    ("field", "words"),
+    [
+        ("date_of_birth", "Date the family moved here"),
+        ("disability", "Does the child have a school place?"),
+        ("consent_to_share", "Do you agree to the family having a copy of this form?"),
+    ],
+)
+def test_the_yaml_view_refuses_new_words_for_a_core_question(client, borough, field, words):
+    """Relabels that changed what national questions mean were accepted and published."""
+    sign_in(client, borough["first_admin"])
+    draft = start_draft(client)
+    path = f"/admin/forms/drafts/{draft.id}/yaml"
+    for operation in (
+        f"  - relabel: {{id: {field}, label: '{words}'}}\n",
+        f"  - modify: {{field: {field}, label: '{words}'}}\n",
+        f"  - modify: {{field: {field}, short_label: '{words}'}}\n",
+    ):
+        source = YAML_HEAD + "operations:\n" + operation
+        response = client.post_form(path, {"source": source, "lock_version": lock_of(client, path)})
+        assert response.status_code == 400
+        assert any(
+            f"'{field}'" in message and "its wording cannot be changed" in message
+            for message in errors(response)
+        ), errors(response)
+    assert words not in db.session.get(OverlayDraft, draft.id).source_yaml
+
+
+def test_the_yaml_view_shows_every_problem_not_only_the_first(client, borough):
+    sign_in(client, borough["first_admin"])
+    draft = start_draft(client)
+    path = f"/admin/forms/drafts/{draft.id}/yaml"
+    source = YAML_HEAD + (
+        "operations:\n"
+        "  - remove: family_name\n"
+        "  - require: no_such_question\n"
+        "  - relabel: {id: date_of_birth, label: Date the family moved here}\n"
+    )
+    response = client.post_form(path, {"source": source, "lock_version": lock_of(client, path)})
+    assert response.status_code == 400
+    summary = errors(response)
+    assert len(summary) == 3, summary
+    assert all(f"(change {number}" in message for number, message in enumerate(summary, 1))
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    beside_the_field = soup.select_one(".govuk-error-message").get_text(" ", strip=True)
+    assert all(message in beside_the_field for message in summary), beside_the_field
+
+
+def test_a_borough_renames_its_form_and_gives_it_a_description(client, borough):
+    sign_in(client, borough["first_admin"])
+    draft = start_draft(client)
+    path = f"/admin/forms/drafts/{draft.id}/yaml"
+    source = YAML_HEAD + (
+        "operations:\n"
+        "  - relabel: {id: caf_assessment, label: Eastmoor early help assessment}\n"
+        "  - hint: {id: caf_assessment, hint: Use it when a child needs more than one service.}\n"
+    )
+    response = client.post_form(path, {"source": source, "lock_version": lock_of(client, path)})
+    assert response.status_code == 302
+    preview = text(client.get(f"/admin/forms/drafts/{draft.id}/preview"))
+    assert "Eastmoor early help assessment" in preview
 
 
 def test_the_yaml_view_saves_a_valid_draft(client, borough):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.formdefs.factories import base_data, overlay_data, write_tree, write_yaml
+from webapp.formdefs.cli import check_paths
 from webapp.formdefs.convert import form_from_dict, form_to_dict
 from webapp.formdefs.loader import load_library, scan
 from webapp.formdefs.problems import DefinitionError
@@ -199,3 +200,20 @@ def test_a_rating_scale_is_a_radios_field_with_two_or_more_plain_options(tmp_pat
     fields[3]["rating_scale"] = False
     fields[4]["options"] = base_data()["sections"][0]["fields"][4]["options"]
     assert problems_for(tmp_path, bases=[data]) == []
+
+
+def test_a_wrongly_named_overlay_still_reports_its_other_problems(tmp_path):
+    overlay = overlay_data({"hide": "date_of_birth"}, {"require": "pets_name"})
+    root = write_tree(tmp_path / "formdefs", overlays=[overlay])
+    named = root / "boroughs" / "testshire" / "demo.v1.yaml"
+    named.rename(named.with_name("demo.v7.yaml"))
+    problems = [str(problem) for problem in scan(root)[1]]
+    assert problems[0].endswith("the file must be named demo.v1.yaml (form id and version)")
+    assert any(
+        "operations[0].hide: 'date_of_birth' is a core national field" in p for p in problems
+    )
+    assert any("operations[1].require: 'pets_name' is not a field" in p for p in problems)
+    library = scan(root)[0]
+    assert library.boroughs() == []  # reported, never loaded
+    cli_problems = [str(item) for item in check_paths([named.with_name("demo.v7.yaml")])]
+    assert len(cli_problems) == 3, cli_problems

@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from tests.formdefs.factories import base_form, overlay
 from webapp.formdefs.definition import FieldType, FormDefinition
 from webapp.formdefs.overlay import apply_overlay
+
+
+def replace_field(form: FormDefinition, field_id: str, **changes: object) -> FormDefinition:
+    sections = tuple(
+        dataclasses.replace(
+            section,
+            fields=tuple(
+                dataclasses.replace(item, **changes) if item.id == field_id else item
+                for item in section.fields
+            ),
+        )
+        for section in form.sections
+    )
+    return dataclasses.replace(form, sections=sections)
 
 
 def field_ids(form: FormDefinition, section_id: str) -> list[str]:
@@ -70,16 +86,31 @@ def test_add_field_into_a_repeating_group_adds_a_sub_field():
     assert [field.id for field in group.fields] == ["carer_name", "carer_email", "carer_phone"]
 
 
-def test_relabel_changes_a_field_label_and_a_section_title():
+def test_relabel_changes_a_field_label_a_section_title_and_the_form_title():
     merged = apply_overlay(
         base_form(),
         overlay(
-            {"relabel": {"id": "full_name", "label": "Child's full name"}},
+            {"relabel": {"id": "pets", "label": "Pets in the home"}},
             {"relabel": {"id": "family", "label": "Family and home"}},
+            {"relabel": {"id": "demo", "label": "Riverside demo form"}},
+            {"hint": {"id": "demo", "hint": "Fill this in with the family."}},
         ),
     )
-    assert merged.find_field("full_name").label == "Child's full name"
+    assert merged.find_field("pets").label == "Pets in the home"
     assert merged.find_section("family").title == "Family and home"
+    assert (merged.title, merged.description) == (
+        "Riverside demo form",
+        "Fill this in with the family.",
+    )
+
+
+def test_a_relabel_takes_the_short_label_with_it_unless_it_gives_one():
+    base = base_form()
+    base = replace_field(base, "pets", short_label="Pets")
+    merged = apply_overlay(base, overlay({"relabel": {"id": "pets", "label": "Animals at home"}}))
+    assert merged.find_field("pets").name == "Animals at home"
+    given = {"relabel": {"id": "pets", "label": "Animals at home", "short_label": "Animals"}}
+    assert apply_overlay(base, overlay(given)).find_field("pets").name == "Animals"
 
 
 def test_hint_adds_a_hint_to_a_field_and_guidance_to_a_section():
@@ -157,7 +188,6 @@ def test_modify_may_strengthen_a_core_field():
                 "modify": {
                     "field": "gender",
                     "required": True,
-                    "label": "Sex",
                     "errors": {"required": "Select the child's sex"},
                 }
             },
@@ -165,7 +195,8 @@ def test_modify_may_strengthen_a_core_field():
         ),
     )
     gender = merged.find_field("gender")
-    assert (gender.required, gender.label, gender.core) == (True, "Sex", True)
+    assert (gender.required, gender.core) == (True, True)
+    assert gender.errors == (("required", "Select the child's sex"),)
     assert merged.find_field("full_name").max_length == 300
 
 

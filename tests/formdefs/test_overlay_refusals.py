@@ -154,7 +154,7 @@ def test_removing_a_field_another_field_depends_on_is_refused():
 def test_an_operation_on_an_unknown_field_is_refused():
     assert refusal({"relabel": {"id": "dob", "label": "Born"}}) == (
         f"{OVERLAY_PATH}: operations[0].relabel.id: "
-        "'dob' is not a section or field of demo version 1"
+        "'dob' is not the form, a section or a question of demo version 1"
     )
 
 

@@ -58,11 +58,15 @@ def option_field_choices(form: FormDefinition) -> list[tuple[str, str]]:
     ]
 
 
-def relabel_choices(form: FormDefinition) -> list[tuple[str, str]]:
-    choices = [("", "Select the question or section")]
+def text_choices(form: FormDefinition, *, core: bool) -> list[tuple[str, str]]:
+    """What new words (`core` False: core national questions keep theirs) or a hint can be
+    given to: the form itself, its sections and its questions."""
+    choices = [("", "Select the question or section"), (form.id, f"The form: {form.title}")]
     for section in form.sections:
         choices.append((section.id, f"Section: {section.title}"))
-    choices += [(field.id, _label(field)) for field in every_field(form)]
+    choices += [
+        (field.id, _label(field)) for field in every_field(form) if core or not field.core
+    ]
     return choices
 
 

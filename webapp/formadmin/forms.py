@@ -231,6 +231,10 @@ class RelabelForm(DraftForm):
     target = select(
         "Which question or section?",
         required="Select the question or section to relabel",
+        hint=(
+            "Core national questions are not listed: they ask the same in every borough. "
+            "You can add a hint to them."
+        ),
     )
     label = text_input("New wording", strip=True, required="Enter the new wording", max_length=300)
     submit = submit_button("Relabel")
@@ -281,6 +285,7 @@ class ReorderForm(DraftForm):
 class YamlForm(DraftForm):
     source = text_area(
         "The draft as YAML",
+        every_error=True,
         required="Enter the draft",
         validators=[
             Length(max=200_000, message="The draft must be 200,000 characters or fewer"),

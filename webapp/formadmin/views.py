@@ -165,7 +165,7 @@ def _prepare(kind: str, change_form, form: FormDefinition) -> None:
     elif kind == "add-options":
         change_form.field.choices = choices.option_field_choices(form)
     elif kind in ("relabel", "hint"):
-        change_form.target.choices = choices.relabel_choices(form)
+        change_form.target.choices = choices.text_choices(form, core=kind == "hint")
     elif kind == "require":
         change_form.target.choices = choices.requirable_choices(form)
     elif kind == "hide":

@@ -7,6 +7,7 @@ cannot introduce a broken condition or a duplicate id either.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -18,6 +19,8 @@ from webapp.formdefs.definition import (
     Field,
     FieldType,
     FormDefinition,
+    Option,
+    Section,
 )
 from webapp.formdefs.problems import key_path
 
@@ -35,12 +38,38 @@ class Finding:
 def check_form(form: FormDefinition) -> list[Finding]:
     findings = list(_duplicate_ids(form))
     top_level = {field.id: field for section in form.sections for field in section.fields}
+    tables = {
+        column.id: field
+        for field in form.all_fields()
+        if field.type is FieldType.REPEATING_GROUP
+        for column in field.fields
+    }
     for index, section in enumerate(form.sections):
         for position, field in enumerate(section.fields):
             path: Path = ("sections", index, "fields", position)
-            findings.extend(_check_field(field, path, top_level))
+            findings.extend(_check_field(field, path, top_level, tables))
     findings.extend(_condition_cycles(form))
     return findings
+
+
+def named_key(form: FormDefinition, key: str) -> str:
+    """A finding's positional key (`sections[4].fields[5].visible_if`) with the ids of what
+    it points at instead (`identifying_details.given_names.visible_if`): what an overlay's
+    author can find, since the merged form's positions are in no file."""
+    names: list[str] = []
+    current: FormDefinition | Section | Field | Option | None = form
+    for part in key.split("."):
+        match = re.fullmatch(r"(sections|fields|options|elements)\[(\d+)\]", part)
+        items = getattr(current, match.group(1), ()) if match else ()
+        if match and int(match.group(2)) < len(items):
+            current = items[int(match.group(2))]
+            names.append(getattr(current, "id", None) or getattr(current, "value", part))
+        elif part == "specify" and isinstance(current, Option):
+            current = current.specify
+        else:
+            current = None
+            names.append(part)
+    return ".".join(names)
 
 
 def _duplicate_ids(form: FormDefinition) -> Iterator[Finding]:
@@ -69,7 +98,11 @@ def _field_ids(field: Field, path: Path) -> Iterator[tuple[Path, str]]:
         yield from _field_ids(sub_field, (*path, "fields", position))
 
 
-def _check_field(field: Field, path: Path, scope: dict[str, Field]) -> Iterator[Finding]:
+def _check_field(
+    field: Field, path: Path, scope: dict[str, Field], tables: dict[str, Field]
+) -> Iterator[Finding]:
+    """`scope`: the questions a condition here may use; `tables`: each question asked in a
+    repeating group (a table), by id, and the group."""
     key = key_path(path)
     yield from (Finding(f"{key}.{name}", message) for name, message in _type_rules(field))
     if field.hidden and field.required:
@@ -77,14 +110,14 @@ def _check_field(field: Field, path: Path, scope: dict[str, Field]) -> Iterator[
     for name in ("visible_if", "unborn_if"):
         condition = getattr(field, name)
         if condition is not None:
-            for message in _condition_problems(field, condition, scope):
+            for message in _condition_problems(field, condition, scope, tables):
                 yield Finding(f"{key}.{name}", message)
     for number, option in enumerate(field.options):
         if option.specify is not None:
             specify_path = (*path, "options", number, "specify")
             if option.specify.type not in (FieldType.TEXT, FieldType.TEXTAREA):
                 yield Finding(key_path((*specify_path, "type")), "must be text or textarea")
-            yield from _check_field(option.specify, specify_path, scope)
+            yield from _check_field(option.specify, specify_path, scope, tables)
     if field.type is FieldType.REPEATING_GROUP:
         inner_scope = {**scope, **{sub_field.id: sub_field for sub_field in field.fields}}
         for position, sub_field in enumerate(field.fields):
@@ -94,7 +127,7 @@ def _check_field(field: Field, path: Path, scope: dict[str, Field]) -> Iterator[
                     key_path((*sub_path, "type")),
                     f"a repeating group cannot contain a {sub_field.type} field",
                 )
-            yield from _check_field(sub_field, sub_path, inner_scope)
+            yield from _check_field(sub_field, sub_path, inner_scope, tables)
 
 
 def _type_rules(field: Field) -> Iterator[tuple[str, str]]:
@@ -142,12 +175,20 @@ def _type_rules(field: Field) -> Iterator[tuple[str, str]]:
 
 
 def _condition_problems(
-    field: Field, condition: Condition, scope: dict[str, Field]
+    field: Field, condition: Condition, scope: dict[str, Field], tables: dict[str, Field]
 ) -> Iterator[str]:
     if condition.field == field.id:
         yield f"'{field.id}' cannot depend on its own answer"
         return
     target = scope.get(condition.field)
+    if target is None and condition.field in tables:
+        table = tables[condition.field]
+        yield (
+            f"'{condition.field}' is a question inside the table '{table.id}' ({table.name}),"
+            " which has a row for each item: only a question of the same table can depend"
+            " on it"
+        )
+        return
     if target is None:
         yield (
             f"'{condition.field}' is not a field of this form"
@@ -184,11 +225,23 @@ def _condition_cycles(form: FormDefinition) -> Iterator[Finding]:
             )
 
 
-def core_weakenings(base: FormDefinition, merged: FormDefinition) -> list[str]:
+#: What a refusal to change a core question's words tells the borough it may do instead.
+CORE_WORDING_KEPT = (
+    "its wording cannot be changed, so that it asks the same in every borough; a borough "
+    "may add a hint to it instead"
+)
+
+
+def core_weakenings(
+    base: FormDefinition, merged: FormDefinition, *, wording_fixed: bool = True
+) -> list[str]:
     """How `merged` weakens the core fields of `base`, whatever operation did it.
 
     The overlay operations refuse each weakening with a specific message first; this is
-    the safety net that keeps the rule true for any combination of operations."""
+    the safety net that keeps the rule true for any combination of operations. A core
+    question's words (label and short label) are part of what it means, so changing them
+    is a weakening too, except in an overlay published before that was a rule
+    (`wording_fixed` False: see overlay.WORDING_CHANGED_BEFORE_THE_RULE)."""
     found: list[str] = []
     for field in base.all_fields():
         if not field.core:
@@ -209,6 +262,8 @@ def core_weakenings(base: FormDefinition, merged: FormDefinition) -> list[str]:
         limit, new_limit = field.length_limit, kept.length_limit
         if limit is not None and (new_limit is None or new_limit < limit):
             found.append(f"{name}: its maximum length cannot be reduced below {limit} characters")
+        if wording_fixed and (kept.label, kept.short_label) != (field.label, field.short_label):
+            found.append(f"{name}: {CORE_WORDING_KEPT}")
         kept_labels = {option.value: option.label for option in kept.options}
         for option in field.options:
             if kept_labels.get(option.value) != option.label:

@@ -64,14 +64,21 @@ def check_paths(paths: Iterable[str | Path]) -> list[Problem]:
 
 def _check_file(path: Path, display: str) -> list[Problem]:
     document, problems = parse_file(path, display)
-    if problems or document is None:
+    if document is None:
         return problems
     library, _ = scan(_tree_root(path))
-    if not isinstance(document, Overlay):
-        national = classify(document, library.classification.for_national(document.id))
-        return unclassified_problems(national, display) + form_binding_problems(
-            national, library, display
-        )
+    if isinstance(document, Overlay):
+        # A wrongly named overlay is still checked against its base form.
+        return problems + _overlay_file_problems(document, library, display)
+    if problems:
+        return problems
+    national = classify(document, library.classification.for_national(document.id))
+    return unclassified_problems(national, display) + form_binding_problems(
+        national, library, display
+    )
+
+
+def _overlay_file_problems(document: Overlay, library: FormLibrary, display: str) -> list[Problem]:
     base = library.find_base(document.form_id, document.base_version)
     if base is None:
         versions = ", ".join(str(number) for number in library.versions(document.form_id))

@@ -12,6 +12,7 @@ keeps the version it was started with.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Iterable
@@ -35,7 +36,12 @@ from webapp.formdefs.classification import (
 )
 from webapp.formdefs.convert import form_from_dict
 from webapp.formdefs.definition import FormDefinition, FormPin
-from webapp.formdefs.overlay import Overlay, apply_overlay, overlay_from_dict
+from webapp.formdefs.overlay import (
+    WORDING_CHANGED_BEFORE_THE_RULE,
+    Overlay,
+    apply_overlay,
+    overlay_from_dict,
+)
 from webapp.formdefs.problems import DefinitionError, Problem, UnknownFormError
 from webapp.formdefs.schema import base_form_problems, overlay_problems
 from webapp.formdefs.yamlfile import read_yaml
@@ -80,6 +86,10 @@ def parse_document(
     if file_name is not None and re.sub(r"\.ya?ml$", "", file_name) != expected:
         message = f"the file must be named {expected}.yaml (form id and version)"
         problems.append(Problem(display, "version", message))
+        if is_overlay and len(problems) == 1:
+            # Not loaded, but still checked against its base form, so that renaming the
+            # file is not the first of several rounds of fixes.
+            return document, problems
     return (None if problems else document), problems
 
 
@@ -87,7 +97,12 @@ def parse_file(path: Path, display: str) -> tuple[FormDefinition | Overlay | Non
     data, problems = read_yaml(path, display)
     if problems:
         return None, problems
-    return parse_document(data, display, path.name)
+    document, problems = parse_document(data, display, path.name)
+    if isinstance(document, Overlay):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest in WORDING_CHANGED_BEFORE_THE_RULE:
+            document = replace(document, wording_as_published=True)
+    return document, problems
 
 
 @dataclass
@@ -142,10 +157,21 @@ class FormLibrary:
             other = self.overlays[key].source
             message = f"version {overlay.version} of this overlay is already defined in {other}"
             return [Problem(overlay.source, "version", message)]
+        merged, problems = self._merge(overlay)
+        if merged is not None:
+            self.overlays[key] = overlay
+            self.merged[key] = merged
+        return problems
+
+    def overlay_problems(self, overlay: Overlay) -> list[Problem]:
+        """What is wrong with an overlay against its base form, without adding it."""
+        return self._merge(overlay)[1]
+
+    def _merge(self, overlay: Overlay) -> tuple[FormDefinition | None, list[Problem]]:
         versions = self.versions(overlay.form_id)
         if not versions:
             message = f"there is no national form '{overlay.form_id}'"
-            return [Problem(overlay.source, "extends.form", message)]
+            return None, [Problem(overlay.source, "extends.form", message)]
         base = self.bases.get((overlay.form_id, overlay.base_version))
         if base is None:
             published = ", ".join(str(version) for version in versions)
@@ -153,14 +179,11 @@ class FormLibrary:
                 f"{overlay.form_id} version {overlay.base_version} does not exist"
                 f" (published versions: {published})"
             )
-            return [Problem(overlay.source, "extends.version", message)]
+            return None, [Problem(overlay.source, "extends.version", message)]
         try:
-            merged = self.classify_overlay(apply_overlay(base, overlay))
+            return self.classify_overlay(apply_overlay(base, overlay)), []
         except DefinitionError as error:
-            return list(error.problems)
-        self.overlays[key] = overlay
-        self.merged[key] = merged
-        return []
+            return None, list(error.problems)
 
     def classify_overlay(self, merged: FormDefinition) -> FormDefinition:
         """A borough's merged form with the classes and bindings the files give the
@@ -250,6 +273,7 @@ def scan(root: Path) -> tuple[FormLibrary, list[Problem]]:
     """Load every file under `root`; invalid files are left out and reported."""
     forms: list[FormDefinition] = []
     overlays: list[Overlay] = []
+    misnamed: list[Overlay] = []
     classification, problems = read_classification(root)
     bindings, binding_problems = read_bindings(root)
     problems.extend(binding_problems)
@@ -266,8 +290,10 @@ def scan(root: Path) -> tuple[FormLibrary, list[Problem]]:
         if isinstance(document, FormDefinition):
             forms.append(document)
         elif isinstance(document, Overlay):
-            overlays.append(document)
+            (misnamed if found else overlays).append(document)
     library, build_problems = FormLibrary.build(forms, overlays, classification, bindings)
+    for overlay in misnamed:
+        build_problems.extend(library.overlay_problems(overlay))
     return library, problems + build_problems
 
 

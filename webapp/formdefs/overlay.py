@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from webapp.formdefs.checks import check_form, core_weakenings
+from webapp.formdefs.checks import check_form, core_weakenings, named_key
 from webapp.formdefs.convert import (
     field_from_dict,
     field_properties,
@@ -49,6 +49,21 @@ class Overlay:
     operations: tuple[Operation, ...]
     description: str | None = None
     source: str = "<overlay>"
+    #: published before a core question's wording was fixed, and kept as it was published
+    #: because episodes are pinned to it (see WORDING_CHANGED_BEFORE_THE_RULE)
+    wording_as_published: bool = False
+
+
+#: The SHA-256 of each published overlay file that changed a core question's words before
+#: the national wording was fixed. Episodes are pinned to them, so they stay loadable as
+#: they were published; no other overlay, in a file or published through the web, may change
+#: a core question's label or short label. This list never grows.
+WORDING_CHANGED_BEFORE_THE_RULE = frozenset(
+    {
+        # boroughs/riverside/caf_assessment.v1.yaml: given_names as "First name(s)"
+        "dd92f1ccfa4121b3dae07eb07af47f62bc5df2a682ce99952d2e74c16340735c",
+    }
+)
 
 
 def overlay_from_dict(data: Mapping[str, Any], source: str = "<overlay>") -> Overlay:
@@ -94,8 +109,11 @@ def apply_overlay(base: FormDefinition, overlay: Overlay) -> FormDefinition:
             key = operation.key + refusal.suffix
             problems.append(Problem(overlay.source, key, refusal.message))
             continue
-        messages = [f"{item.message} (merged form: {item.key})" for item in check_form(candidate)]
-        messages += core_weakenings(base, candidate)
+        messages = [
+            f"{item.message} (merged form: {named_key(candidate, item.key)})"
+            for item in check_form(candidate)
+        ]
+        messages += core_weakenings(base, candidate, wording_fixed=not overlay.wording_as_published)
         if messages:
             problems.extend(Problem(overlay.source, operation.key, text) for text in messages)
             continue
@@ -222,7 +240,15 @@ def add_field(form: FormDefinition, args: Mapping[str, Any]) -> FormDefinition:
 
 
 def relabel(form: FormDefinition, args: Mapping[str, Any]) -> FormDefinition:
-    return _set_text(form, args["id"], section_key="title", field_key="label", text=args["label"])
+    """New words for the form's title, a section or a question. A question's short label
+    (what error messages, check your answers and documents call it) goes with its label
+    unless the overlay gives one: otherwise the old words would stay behind."""
+    target = args["id"]
+    field = form.find_field(target)
+    if target == form.id or form.find_section(target) is not None or field is None:
+        return _set_text(form, target, section_key="title", field_key="label", text=args["label"])
+    words = {"label": args["label"], "short_label": args.get("short_label")}
+    return _replace_field(form, target, lambda item: replace(item, **words))
 
 
 def hint(form: FormDefinition, args: Mapping[str, Any]) -> FormDefinition:
@@ -234,6 +260,10 @@ def hint(form: FormDefinition, args: Mapping[str, Any]) -> FormDefinition:
 def _set_text(
     form: FormDefinition, target: str, *, section_key: str, field_key: str, text: str
 ) -> FormDefinition:
+    """`section_key` names what the text replaces on a section and on the form itself (a
+    form is named by its id: its title and description); `field_key` on a question."""
+    if target == form.id:
+        return replace(form, **{section_key: text})
     if form.find_section(target) is not None:
         sections = tuple(
             replace(section, **{section_key: text}) if section.id == target else section
@@ -241,7 +271,7 @@ def _set_text(
         )
         return replace(form, sections=sections)
     if form.find_field(target) is None:
-        raise Refused(f"'{target}' is not a section or field of {form.label}", ".id")
+        raise Refused(f"'{target}' is not the form, a section or a question of {form.label}", ".id")
     return _replace_field(form, target, lambda field: replace(field, **{field_key: text}))
 
 
@@ -343,6 +373,7 @@ def modify(form: FormDefinition, args: Mapping[str, Any]) -> FormDefinition:
 
 
 #: What a modify operation may change on a core field (within the limits below).
+#: Its label and short label are checked by checks.core_weakenings, as every operation's are.
 _CORE_CHANGEABLE = {"label", "short_label", "hint", "errors", "required", "max_length"}
 _CORE_CHANGEABLE |= {"options", "shareable_restriction", "core", "data_class", "prefill"}
 

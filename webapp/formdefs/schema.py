@@ -135,7 +135,7 @@ def _operation(properties: dict[str, Any], required: list[str]) -> dict[str, Any
 OPERATIONS: dict[str, Any] = {
     "add_section": _operation({"section": SECTION, **POSITION}, ["section"]),
     "add_field": _operation({"field": FIELD, "into": IDENTIFIER, **POSITION}, ["field"]),
-    "relabel": _operation({"id": IDENTIFIER, "label": TEXT}, ["id", "label"]),
+    "relabel": _operation({"id": IDENTIFIER, "label": TEXT, "short_label": TEXT}, ["id", "label"]),
     "hint": _operation({"id": IDENTIFIER, "hint": TEXT}, ["id", "hint"]),
     "add_options": _operation(
         {
