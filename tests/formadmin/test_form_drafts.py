@@ -284,6 +284,17 @@ def test_the_yaml_view_refuses_what_the_command_line_refuses(client, borough, so
 YAML_HEAD = "borough: eastmoor\nversion: 1\nextends: {form: caf_assessment, version: 1}\n"
 
 
+def post_operations(client, borough, *operations: str):
+    """A new draft's YAML view given these operations (YAML lines); the draft and the
+    response."""
+    sign_in(client, borough["first_admin"])
+    draft = start_draft(client)
+    path = f"/admin/forms/drafts/{draft.id}/yaml"
+    source = YAML_HEAD + "operations:\n" + "".join(f"  - {item}\n" for item in operations)
+    form = {"source": source, "lock_version": lock_of(client, path)}
+    return draft, client.post_form(path, form)
+
+
 @pytest.mark.parametrize(
     ("field", "words"),
     [
@@ -313,16 +324,13 @@ def test_the_yaml_view_refuses_new_words_for_a_core_question(client, borough, fi
 
 
 def test_the_yaml_view_shows_every_problem_not_only_the_first(client, borough):
-    sign_in(client, borough["first_admin"])
-    draft = start_draft(client)
-    path = f"/admin/forms/drafts/{draft.id}/yaml"
-    source = YAML_HEAD + (
-        "operations:\n"
-        "  - remove: family_name\n"
-        "  - require: no_such_question\n"
-        "  - relabel: {id: date_of_birth, label: Date the family moved here}\n"
+    _, response = post_operations(
+        client,
+        borough,
+        "remove: family_name",
+        "require: no_such_question",
+        "relabel: {id: date_of_birth, label: Date the family moved here}",
     )
-    response = client.post_form(path, {"source": source, "lock_version": lock_of(client, path)})
     assert response.status_code == 400
     summary = errors(response)
     assert len(summary) == 3, summary
@@ -333,15 +341,12 @@ def test_the_yaml_view_shows_every_problem_not_only_the_first(client, borough):
 
 
 def test_a_borough_renames_its_form_and_gives_it_a_description(client, borough):
-    sign_in(client, borough["first_admin"])
-    draft = start_draft(client)
-    path = f"/admin/forms/drafts/{draft.id}/yaml"
-    source = YAML_HEAD + (
-        "operations:\n"
-        "  - relabel: {id: caf_assessment, label: Eastmoor early help assessment}\n"
-        "  - hint: {id: caf_assessment, hint: Use it when a child needs more than one service.}\n"
+    draft, response = post_operations(
+        client,
+        borough,
+        "relabel: {id: caf_assessment, label: Eastmoor early help assessment}",
+        "hint: {id: caf_assessment, hint: Use it when a child needs more than one service.}",
     )
-    response = client.post_form(path, {"source": source, "lock_version": lock_of(client, path)})
     assert response.status_code == 302
     preview = text(client.get(f"/admin/forms/drafts/{draft.id}/preview"))
     assert "Eastmoor early help assessment" in preview
