@@ -17,11 +17,12 @@ from tests.assessments.helpers import give_consent
 from tests.conftest import sign_in
 from tests.factories import make_borough, make_child, make_episode, make_organisation, make_user
 from tests.formdefs.factories import base_data, base_form, overlay
+from tests.mailbox import text_of
 from webapp import db
 from webapp.access.permissions import Role
 from webapp.assessments import services as assessments
 from webapp.audit.models import AuditEvent
-from webapp.formadmin import drafts
+from webapp.formadmin import drafts, services
 from webapp.formadmin.models import OverlayDraft, OverlayVersion
 from webapp.formdefs import FormLibrary, form_from_dict
 
@@ -102,7 +103,7 @@ def step(client, draft, trigger: str, comment: str = ""):
 
 
 def test_an_administrator_changes_previews_and_a_colleague_publishes(
-    app, client, other_client, borough
+    app, client, other_client, borough, mail_server
 ):
     sign_in(client, borough["first_admin"])
     assert client.get("/admin/forms").status_code == 200
@@ -123,7 +124,13 @@ def test_an_administrator_changes_previews_and_a_colleague_publishes(
     assert change(client, draft, "relabel", relabel).status_code == 302
 
     page = text(client.get(f"/admin/forms/drafts/{draft.id}"))
-    assert "Add the question “School attended” (after date_of_birth)" in page
+    # Each change in the questions' own words, never by id.
+    assert "Add the question “School attended” after “Date of birth”" in page
+    assert "Hide “Special requirements”" in page
+    assert "Add options to “Ethnicity”: Eastern European" in page
+    assert "New words for “Unique reference number”: “Riverside case number”" in page
+    changes = page[page.index("Changes in this draft") : page.index("Make a change")]
+    assert "date_of_birth" not in changes and "special_requirements" not in changes, changes
     assert "National core" in page
 
     compared = text(client.get(f"/admin/forms/drafts/{draft.id}/compare"))
@@ -135,6 +142,10 @@ def test_an_administrator_changes_previews_and_a_colleague_publishes(
     # The real practitioner pages, drawn from the draft.
     task_list = client.get(f"/admin/forms/drafts/{draft.id}/preview")
     assert task_list.status_code == 200 and "Identifying details" in text(task_list)
+    back = BeautifulSoup(task_list.get_data(as_text=True), "html.parser").select_one(
+        "a.govuk-back-link"
+    )
+    assert back["href"] == f"/admin/forms/drafts/{draft.id}"  # not the preview itself
     section = client.get(f"/admin/forms/drafts/{draft.id}/preview/identifying_details")
     assert section.status_code == 200
     html = section.get_data(as_text=True)
@@ -154,6 +165,14 @@ def test_an_administrator_changes_previews_and_a_colleague_publishes(
     # Publishing needs a second administrator.
     assert step(client, draft, "submit_for_approval", "").status_code == 400  # a reason is needed
     assert step(client, draft, "submit_for_approval", "Schools asked for it").status_code == 302
+    # The colleagues who may approve it are asked, by e-mail and on their home page.
+    (asked,) = mail_server.to(borough["second_admin"].email)
+    assert "A change is waiting for your approval" in asked["Subject"]
+    assert "the changes to the form “Common Assessment Framework (CAF) assessment”" in (
+        " ".join(text_of(asked).split())
+    )
+    assert f"/admin/forms/drafts/{draft.id}" in text_of(asked)
+    assert mail_server.to(borough["first_admin"].email) == []
     refused = step(client, draft, "approve_and_publish")
     assert refused.status_code == 400
     assert "Another administrator of the borough must approve" in text(refused)
@@ -489,3 +508,29 @@ def test_the_rebase_page_shows_the_new_national_version_and_starts_a_draft_on_it
     assert started.status_code == 302
     draft = db.session.scalars(select(OverlayDraft)).one()
     assert draft.base_version == 2 and "require: review_number" in draft.source_yaml
+
+
+def test_where_a_question_goes_is_offered_once_per_place_in_the_sections_words(client, borough):
+    sign_in(client, borough["first_admin"])
+    draft = start_draft(client)
+    page = client.get(f"/admin/forms/drafts/{draft.id}/changes/add-question")
+    soup = BeautifulSoup(page.get_data(as_text=True), "html.parser")
+    options = [
+        (item["value"], item.get_text(strip=True))
+        for item in soup.select("select[name=place] option")
+    ]
+    places = [words for value, words in options if value]
+    assert len(places) == len(set(places)), "the same words offered twice"
+    assert ("into:identifying_details", "Identifying details: at the end") in options
+    assert all(": " in words and "_" not in words for words in places), places
+    last = drafts_form_sections(draft)["identifying_details"][-1]
+    assert f"after:{last}" not in [value for value, _ in options]  # the same place as the end
+
+
+def drafts_form_sections(draft) -> dict[str, list[str]]:
+    """The visible questions of each section of the draft's form, by id."""
+    form = services.checked(draft).form
+    return {
+        section.id: [field.id for field in section.fields if not field.hidden]
+        for section in form.sections
+    }

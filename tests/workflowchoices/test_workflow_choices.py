@@ -245,3 +245,13 @@ def test_people_who_do_not_administer_cannot_choose(client, people, who):
     )
     assert response.status_code == 403
     assert db.session.scalars(select(WorkflowChoiceVersion)).all() == []
+
+
+def test_an_administrator_reaches_the_workflow_choices_from_their_home_page(client, people):
+    sign_in(client, people["admin"])
+    home = BeautifulSoup(client.get("/").get_data(as_text=True), "html.parser")
+    link = home.find("a", string=lambda words: words and words.startswith("Choose between"))
+    assert link is not None and link["href"] == "/admin/workflow-choices"
+    assert client.get(link["href"]).status_code == 200
+    switch_to(client, people["practitioner"])
+    assert "/admin/workflow-choices" not in client.get("/").get_data(as_text=True)

@@ -4,6 +4,7 @@ changes that cannot weaken them."""
 
 from __future__ import annotations
 
+from webapp.assessments.display import section_title
 from webapp.formdefs import CHOICE_TYPES, FieldType, FormDefinition
 from webapp.formdefs.definition import Field, walk_fields
 
@@ -31,12 +32,17 @@ def every_field(form: FormDefinition) -> list[Field]:
 
 
 def place_choices(form: FormDefinition) -> list[tuple[str, str]]:
+    """Each place a question can go, grouped by section and in the section's words: after
+    each of its questions but the last, then at its end (after the last question is the
+    same place, so it is not offered twice)."""
     choices = [("", "Select where the question goes")]
     for section in form.sections:
-        choices.append((f"into:{section.id}", f"At the end of “{section.title}”"))
-        for field in section.fields:
-            if not field.hidden:
-                choices.append((f"after:{field.id}", f"After {_label(field)}"))
+        shown = [field for field in section.fields if not field.hidden]
+        choices += [
+            (f"after:{field.id}", f"{section_title(section)}: after “{field.name}”")
+            for field in shown[:-1]
+        ]
+        choices.append((f"into:{section.id}", f"{section_title(section)}: at the end"))
     return choices
 
 
@@ -47,7 +53,7 @@ def condition_choices(form: FormDefinition) -> list[tuple[str, str]]:
 
 
 def section_choices(form: FormDefinition, prompt: str) -> list[tuple[str, str]]:
-    return [("", prompt)] + [(section.id, section.title) for section in form.sections]
+    return [("", prompt)] + [(section.id, section_title(section)) for section in form.sections]
 
 
 def option_field_choices(form: FormDefinition) -> list[tuple[str, str]]:
@@ -63,10 +69,8 @@ def text_choices(form: FormDefinition, *, core: bool) -> list[tuple[str, str]]:
     given to: the form itself, its sections and its questions."""
     choices = [("", "Select the question or section"), (form.id, f"The form: {form.title}")]
     for section in form.sections:
-        choices.append((section.id, f"Section: {section.title}"))
-    choices += [
-        (field.id, _label(field)) for field in every_field(form) if core or not field.core
-    ]
+        choices.append((section.id, f"Section: {section_title(section)}"))
+    choices += [(field.id, _label(field)) for field in every_field(form) if core or not field.core]
     return choices
 
 

@@ -131,33 +131,52 @@ def without_operation(data: Mapping[str, Any], index: int) -> dict[str, Any]:
     return changed
 
 
-def describe(operation: Mapping[str, Any]) -> str:
-    """One operation in words, for the list of changes in a draft."""
+def describe(operation: Mapping[str, Any], *forms: FormDefinition | None) -> str:
+    """One operation in words, for the list of changes in a draft: questions and sections
+    by their words in the first of `forms` that has them (the national form, then the
+    draft's own, for what the draft adds), never by id."""
+
+    def words(item_id: str) -> str:
+        for form in forms:
+            if form is None:
+                continue
+            if item_id == form.id:
+                return f"the form “{form.title}”"
+            found = form.find_field(item_id) or form.find_section(item_id)
+            if found is not None:
+                return f"“{found.name if isinstance(found, Field) else found.title}”"
+        return f"‘{item_id}’"
+
     (kind, args), *_ = operation.items()
     if kind == "add_field":
         place = next(
-            (f"{key} {args[key]}" for key in ("into", "after", "before") if key in args), ""
+            (
+                f"{key.replace('into', 'at the end of')} {words(args[key])}"
+                for key in ("into", "after", "before")
+                if key in args
+            ),
+            "",
         )
-        return f"Add the question “{args['field'].get('label', args['field'].get('id'))}” ({place})"
+        return f"Add the question “{args['field'].get('label', args['field'].get('id'))}” {place}"
     if kind == "add_section":
         return f"Add the section “{args['section'].get('title', args['section'].get('id'))}”"
     if kind == "relabel":
-        return f"Relabel {args['id']} as “{args['label']}”"
+        return f"New words for {words(args['id'])}: “{args['label']}”"
     if kind == "hint":
-        return f"New hint for {args['id']}"
+        return f"New hint for {words(args['id'])}"
     if kind == "add_options":
         labels = ", ".join(option.get("label", "") for option in args["options"])
-        return f"Add options to {args['field']}: {labels}"
+        return f"Add options to {words(args['field'])}: {labels}"
     if kind == "require":
-        return f"Make {args} required"
+        return f"Make {words(args)} required"
     if kind in ("hide", "remove"):
-        return f"Hide {args}"
+        return f"Hide {words(args)}"
     if kind == "reorder_fields":
-        return f"Reorder the questions of {args['section']}"
+        return f"Reorder the questions of {words(args['section'])}"
     if kind == "reorder_sections":
         return "Reorder the sections"
     if kind == "modify":
-        return f"Change {args['field']}"
+        return f"Change {words(args['field'])}"
     return kind
 
 

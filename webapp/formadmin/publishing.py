@@ -23,7 +23,8 @@ from webapp.db import utcnow
 from webapp.definitions_cache import load_once
 from webapp.formadmin.models import DraftState, PublicationDraft, PublicationStep
 from webapp.formadmin.publication import ADMINISTRATION_FOLDER, REGISTRY, DraftFacts
-from webapp.useradmin import duties
+from webapp.mail import messages
+from webapp.useradmin import duties, grants
 from webapp.workflow.definition import WorkflowDefinition
 from webapp.workflow.engine import Engine, Firing
 from webapp.workflow.loader import load_files
@@ -134,6 +135,9 @@ class Publication:
     publish: Callable[[Session, PublicationDraft, User], object]
     audit: Callable[..., None]
     audit_name: str
+    #: what is asked for, in words for the approvers' e-mail ("the changes to the form ...")
+    what: Callable[[PublicationDraft], str]
+    endpoint: str  # the blueprint whose `draft` page decides it
 
     def engine(self) -> Engine:
         return engine(self.workflow_id)
@@ -163,6 +167,13 @@ class Publication:
             row.submitted_by_id = user.id
             row.submitted_at = utcnow()
             row.reason = firing.comment or ""
+            grants.ask_administrators(
+                db_session,
+                user.borough_id,
+                user,
+                f"publish {self.what(row)}",
+                messages.link(f"{self.endpoint}.draft", draft_id=row.id),
+            )
         elif firing.dest == DraftState.DRAFT.value:
             row.submitted_by_id = None
             row.submitted_at = None

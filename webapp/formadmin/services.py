@@ -25,6 +25,7 @@ from webapp.formadmin.publication import WORKFLOW_ID, DraftFacts
 from webapp.formadmin.publishing import OPEN_STATES, DraftRefused, InvalidDraft, StaleDraft
 from webapp.formdefs import FormDefinition, FormLibrary
 from webapp.formdefs.overlay import overlay_from_dict
+from webapp.formdefs.problems import UnknownFormError
 from webapp.formdefs.yamlfile import parse_yaml_text
 from webapp.workflow.definition import WorkflowDefinition
 from webapp.workflow.engine import Engine
@@ -264,8 +265,28 @@ def _publish(db_session: Session, draft: OverlayDraft, approver: User) -> Overla
     return row
 
 
+def form_title(draft: OverlayDraft) -> str:
+    """What the form a draft changes is called, rather than its id."""
+    try:
+        return form_library().get_base(draft.form_id).title
+    except UnknownFormError:
+        return draft.form_id
+
+
+def publication_words(draft: OverlayDraft) -> str:
+    """What publishing the draft changes, in words."""
+    return f"the changes to the form “{form_title(draft)}”"
+
+
 PUBLICATION = publishing.Publication(
-    WORKFLOW_ID, facts_for, DraftTransition, _publish, _audit, "form_draft"
+    WORKFLOW_ID,
+    facts_for,
+    DraftTransition,
+    _publish,
+    _audit,
+    "form_draft",
+    publication_words,
+    "formadmin",
 )
 fire = PUBLICATION.fire
 

@@ -57,6 +57,12 @@ from webapp.formdefs.problems import UnknownFormError
 
 bp = Blueprint("formadmin", __name__, url_prefix="/admin/forms")
 
+
+@bp.context_processor
+def _form_titles() -> dict:
+    return {"draft_title": services.form_title}
+
+
 CHANGES = {
     "add-question": ("Add a question", AddFieldForm),
     "add-section": ("Add a section", AddSectionForm),
@@ -90,15 +96,13 @@ def _form_or_404(form_key: str) -> FormDefinition:
 @bp.route("")
 @requires(Permission.BOROUGH_ADMINISTER)
 def index():
-    borough = _borough()
+    rows = services.borough_forms(db.session, _borough())
     return render_template(
         "formadmin/index.html",
-        rows=services.borough_forms(db.session, borough),
+        rows=rows,
         start_form=StartDraftForm(),
         awaiting=[
-            row.draft
-            for row in services.borough_forms(db.session, borough)
-            if row.draft is not None and row.draft.state == "awaiting_approval"
+            row for row in rows if row.draft is not None and row.draft.state == "awaiting_approval"
         ],
     )
 
@@ -136,7 +140,9 @@ def _draft_page(draft: OverlayDraft, status: int = 200, **extra):
         draft=draft,
         result=result,
         fields=_field_rows(result.form) if result.form else [],
-        changes=[drafts.describe(operation) for operation in result.operations],
+        changes=[
+            drafts.describe(operation, result.base, result.form) for operation in result.operations
+        ],
         change_pages=CHANGES,
         editable=editable,
         steps=services.available(draft, current_user),
@@ -354,8 +360,10 @@ def _preview_context(draft: OverlayDraft, form: FormDefinition) -> dict:
             return real_url_for(
                 "formadmin.preview_section", draft_id=draft.id, section_key=values["section_key"]
             )
-        if endpoint in ("assessments.task_list", "assessments.check", "assessments.overview"):
+        if endpoint in ("assessments.task_list", "assessments.check"):
             return real_url_for("formadmin.preview", draft_id=draft.id)
+        if endpoint == "assessments.overview":  # out of the preview: back to the draft
+            return real_url_for("formadmin.draft", draft_id=draft.id)
         return real_url_for(endpoint, **values)
 
     episode = SimpleNamespace(

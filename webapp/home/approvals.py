@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session
 from webapp.access.permissions import Role
 from webapp.accounts.models import User
 from webapp.formadmin.models import DraftState, OverlayDraft
+from webapp.formadmin.services import PUBLICATION as form_publication
 from webapp.useradmin import duties, grants
 from webapp.workflowadmin.models import WorkflowDraft
+from webapp.workflowadmin.services import PUBLICATION as workflow_publication
 from webapp.workflowchoices import services as choices
 
 
@@ -49,18 +51,14 @@ def waiting_for(db_session: Session, user: User) -> list[Approval]:
             for request in choices.waiting_requests(db_session, user.borough_id)
             if duties.is_second_person(user, request.requested_by_id, request.requested_at)
         ]
-        for model, words, endpoint in [
-            (OverlayDraft, lambda draft: f"the changes to the form {draft.form_id}", "formadmin"),
-            (
-                WorkflowDraft,
-                lambda draft: "a new version of the borough's workflow",
-                "workflowadmin",
-            ),
+        for model, publication in [
+            (OverlayDraft, form_publication),
+            (WorkflowDraft, workflow_publication),
         ]:
             found += [
                 Approval(
-                    f"Publish {words(draft)}",
-                    url_for(f"{endpoint}.draft", draft_id=draft.id),
+                    f"Publish {publication.what(draft)}",
+                    url_for(f"{publication.endpoint}.draft", draft_id=draft.id),
                     draft.submitted_by.full_name,
                     draft.submitted_at,
                 )

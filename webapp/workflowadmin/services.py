@@ -327,7 +327,14 @@ def _publish(db_session: Session, draft: WorkflowDraft, approver: User) -> Workf
 
 
 PUBLICATION = publishing.Publication(
-    WORKFLOW_PUBLICATION_ID, facts_for, WorkflowDraftStep, _publish, _audit, "workflow_draft"
+    WORKFLOW_PUBLICATION_ID,
+    facts_for,
+    WorkflowDraftStep,
+    _publish,
+    _audit,
+    "workflow_draft",
+    lambda draft: "a new version of the borough's workflow",
+    "workflowadmin",
 )
 fire = PUBLICATION.fire
 
