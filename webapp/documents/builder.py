@@ -3,7 +3,9 @@
 `flask --app webapp caf documents build-templates` writes them; a test checks that the
 committed files are what this module builds. The default layout prints whatever sections
 and fields the borough's form definition has (it loops over `sections`), repeating groups
-and strengths-and-needs blocks as tables, and signature blocks where the document has them.
+and strengths-and-needs blocks as tables (a group too wide for a table as a block of
+questions per item, under its own heading), and signature blocks where the document has
+them.
 """
 
 from __future__ import annotations
@@ -172,6 +174,9 @@ def _sections(document) -> None:
     _tag(document, "{%p endif %}")
     _tag(document, "{%p for block in section.blocks %}")
     _tag(document, "{%p if block.kind == 'questions' %}")
+    _tag(document, "{%p if block.label %}")
+    _keep_with_next(_paragraph(document, "{{ block.label }}", bold=True))
+    _tag(document, "{%p endif %}")
     _question_table(document)
     _tag(document, "{%p else %}")
     _repeating_table(document)

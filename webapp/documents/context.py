@@ -127,6 +127,31 @@ def _group_table(
     return block
 
 
+#: A repeating group with more columns than this prints as a block of questions for each of
+#: its items: a wider table on a portrait A4 page breaks its words mid-word.
+WIDEST_TABLE = 5
+
+
+def _group_blocks(
+    item: Field, value: Any, answers: Mapping[str, Any], services: ServiceLinks | None
+) -> list[Block]:
+    table = _group_table(item, value, answers, services)
+    if len(table.columns) <= WIDEST_TABLE or value in WITHHELD:
+        return [table]
+    name = item.item_label or "item"
+    return [
+        Block(
+            "questions",
+            label=f"{item.label}: {name[:1].upper()}{name[1:]} {number}",
+            rows=[
+                {"label": column, "answer": cell, "blank": cell in ("", BLANK_LINE[:16])}
+                for column, cell in zip(table.columns, entry, strict=True)
+            ],
+        )
+        for number, entry in enumerate(table.entries, 1)
+    ]
+
+
 def _strengths_table(item: Field, value: Any) -> Block:
     block = Block("table", label=item.label, columns=["Element", "Strengths", "Needs"])
     answers = value if isinstance(value, Mapping) else {}
@@ -163,7 +188,7 @@ def section_context(
             continue
         value = answers.get(item.id)
         if item.type is FieldType.REPEATING_GROUP:
-            blocks.append(_group_table(item, value, answers, services))
+            blocks.extend(_group_blocks(item, value, answers, services))
         elif item.type is FieldType.STRENGTHS_NEEDS:
             blocks.append(_strengths_table(item, value))
         else:
