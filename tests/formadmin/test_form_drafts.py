@@ -494,20 +494,20 @@ def test_the_rebase_page_shows_the_new_national_version_and_starts_a_draft_on_it
     db.session.commit()
     sign_in(client, borough["first_admin"])
     listing = text(client.get("/admin/forms"))
-    assert "Version 2 is published" in listing
+    assert "Version 3 is published" in listing  # the newest national version
     report = client.get("/admin/forms/delivery_plan_review/rebase")
     assert report.status_code == 200
     page = text(report)
     assert "New question “Service from the directory (optional)”" in page
-    assert "every change applies cleanly to national version 2" in page
+    assert "every change applies cleanly to national version 3" in page
     started = client.post_form(
         "/admin/forms/delivery_plan_review/drafts",
-        {"start_from": "current", "base_version": "2"},
+        {"start_from": "current", "base_version": "3"},
         token_from="/admin/forms/delivery_plan_review/rebase",
     )
     assert started.status_code == 302
     draft = db.session.scalars(select(OverlayDraft)).one()
-    assert draft.base_version == 2 and "require: review_number" in draft.source_yaml
+    assert draft.base_version == 3 and "require: review_number" in draft.source_yaml
 
 
 def test_where_a_question_goes_is_offered_once_per_place_in_the_sections_words(client, borough):
