@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import Enum, Index, MetaData, create_engine, event, text
+from sqlalchemy import ColumnElement, Enum, Index, MetaData, create_engine, event, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute, Session, sessionmaker
 from werkzeug.local import LocalProxy
 
 NAMING_CONVENTION = {
@@ -135,6 +136,19 @@ def flush_or_refuse(db_session: Session, refusal: Exception) -> None:
             db_session.flush()
     except IntegrityError:
         raise refusal from None
+
+
+def newest_first(
+    db_session: Session,
+    when: InstrumentedAttribute,
+    *where: ColumnElement[bool],
+    limit: int | None = None,
+) -> list[Any]:
+    """The rows of `when`'s table that meet every condition of `where`, the latest `when`
+    first and, of two at the same moment, the one added last."""
+    row = when.class_
+    query = select(row).where(*where).order_by(when.desc(), row.id.desc())
+    return list(db_session.scalars(query if limit is None else query.limit(limit)))
 
 
 def init_app(app: Flask) -> None:

@@ -222,6 +222,11 @@ class EveryErrorTextArea(GovTextArea):
         return params
 
 
+def date_input(label: str, subject: str, hint: str, *, required: bool = True) -> GovukDateField:
+    """A date question; `subject` names it in messages ("Enter the date of the review")."""
+    return GovukDateField(label, required=required, label_for_errors=subject, description=hint)
+
+
 def text_area(label: str, *, every_error: bool = False, **question: Any) -> TextAreaField:
     """A text area question; `question` takes the options of `_text_options`."""
     widget = EveryErrorTextArea() if every_error else GovTextArea()

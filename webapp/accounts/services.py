@@ -79,16 +79,31 @@ def _throttle_for_update(db_session: Session, key: str, now: datetime) -> LoginT
     return throttle
 
 
+def _count_failure(
+    throttle: LoginThrottle,
+    now: datetime,
+    run_seen_at: datetime,
+    rules: ThrottleRules,
+    hold_after: int,
+    hold_for: timedelta,
+) -> LoginThrottle:
+    """One more failure: a run of failures last seen more than `lockout` ago starts again;
+    from the `hold_after`th failure of a run, the throttle holds for `hold_for`."""
+    if now - run_seen_at > rules.lockout:
+        throttle.failures, throttle.first_failure_at, throttle.locked_until = 0, now, None
+    throttle.failures += 1
+    if throttle.failures >= hold_after:
+        throttle.locked_until = now + hold_for
+    return throttle
+
+
 def _note_account_failure(
     db_session: Session, key: str, rules: ThrottleRules, now: datetime
 ) -> LoginThrottle:
     throttle = _throttle_for_update(db_session, key, now)
-    if now - throttle.first_failure_at > rules.lockout:  # an old run of failures: start again
-        throttle.failures, throttle.first_failure_at, throttle.locked_until = 0, now, None
-    throttle.failures += 1
-    if throttle.failures >= rules.max_failures:
-        throttle.locked_until = now + rules.lockout
-    return throttle
+    return _count_failure(
+        throttle, now, throttle.first_failure_at, rules, rules.max_failures, rules.lockout
+    )
 
 
 def _note_address_failure(
@@ -98,12 +113,9 @@ def _note_address_failure(
     # A run of failures ends when the address has been quiet for `lockout`; while it goes on
     # being slowed down, it stays slowed down.
     last_seen = max(throttle.first_failure_at, throttle.locked_until or throttle.first_failure_at)
-    if now - last_seen > rules.lockout:
-        throttle.failures, throttle.first_failure_at, throttle.locked_until = 0, now, None
-    throttle.failures += 1
-    if throttle.failures >= rules.address_slow_down_after:
-        throttle.locked_until = now + rules.address_slow_down
-    return throttle
+    return _count_failure(
+        throttle, now, last_seen, rules, rules.address_slow_down_after, rules.address_slow_down
+    )
 
 
 def sign_in(

@@ -9,7 +9,7 @@ from webapp.access.policy import refuse, requires
 from webapp.accounts import services
 from webapp.accounts.forms import SignOutForm
 from webapp.accounts.session_store import SignInSession, active_of, end
-from webapp.audit.requests import audited
+from webapp.audit.requests import audited, audited_about
 
 bp = Blueprint("account_sessions", __name__)
 
@@ -43,11 +43,7 @@ def end_one(session_id: int):
         refuse(404, "no such session of this account", session_id=session_id)
     if SignOutForm().validate_on_submit():
         end(db.session, row, "signed out by its owner")
-        audited(
-            "auth.session.ended",
-            object_type="sign_in_session",
-            object_id=row.id,
-        )
+        audited_about("auth.session.ended", row)
         db.session.commit()
         flash(f"You have signed out of {row.device} ({row.client_address or 'unknown address'})")
     return redirect(url_for(".index"))

@@ -434,14 +434,13 @@ def _audit(
     episode: Episode | None = None,
     **detail: object,
 ) -> None:
-    audit.record_for_episode(
+    audit.record_about(
         db_session,
         action,
-        episode or db_session.get(Episode, response.episode_id),
-        actor_id=actor.id,
-        object_type="form_response",
-        object_id=response.id,
-        client_address=client_address,
+        response,
+        actor,
+        client_address,
+        episode=episode or db_session.get(Episode, response.episode_id),
         form_id=response.form_id,
         sequence=response.sequence,
         review_number=response.review_number,

@@ -240,15 +240,59 @@ class Chains:
         return out_of_step
 
 
-class _Episode(Protocol):
+class AuditedEpisode(Protocol):
     id: int
     child_id: int
+
+
+class AuditedRow(Protocol):
+    __tablename__: str
+    id: object
+
+
+class _Actor(Protocol):
+    id: int
+
+
+def record_by(
+    db_session: Session, action: str, actor: _Actor, client_address: str = "", **detail: object
+) -> AuditEvent:
+    """An event by `actor` from `client_address`; what it is about, if anything, is in the
+    detail (`object_type` and `object_id`, say)."""
+    return record(db_session, action, actor_id=actor.id, client_address=client_address, **detail)
+
+
+def record_about(
+    db_session: Session,
+    action: str,
+    row: AuditedRow,
+    actor: _Actor | None,
+    client_address: str = "",
+    *,
+    episode: AuditedEpisode | None = None,
+    **detail: object,
+) -> AuditEvent:
+    """An event about one row, by `actor` (None: the system) from `client_address`. The row's
+    table names the object's type, so every event about a kind of row names it alike; with
+    `episode`, the episode and its child are named too, so that the child's trail finds it.
+    Anything else `record` takes (a `child_id`, say) can be given with the detail."""
+    if episode is not None:
+        detail = {"episode_id": episode.id, "child_id": episode.child_id} | detail
+    return record(
+        db_session,
+        action,
+        actor_id=None if actor is None else actor.id,
+        object_type=row.__tablename__,
+        object_id=row.id,
+        client_address=client_address,
+        **detail,
+    )
 
 
 def record_for_episode(
     db_session: Session,
     action: str,
-    episode: _Episode,
+    episode: AuditedEpisode,
     *,
     actor_id: int | None,
     object_type: str = "episode",

@@ -12,7 +12,7 @@ from webapp.access.policy import requires, visible_or_404
 from webapp.accounts.sessions import client_address
 from webapp.boroughs import onboarding
 from webapp.boroughs.forms import NewBoroughForm, NewOrganisationForm
-from webapp.govuk_fields import show_errors
+from webapp.pages import Saving
 from webapp.useradmin import services as account_services
 
 bp = Blueprint("boroughs", __name__, url_prefix="/admin/boroughs")
@@ -34,7 +34,8 @@ def index():
 def new():
     form = NewBoroughForm()
     if form.validate_on_submit():
-        try:
+        saving = Saving(form, onboarding.OnboardingInvalid)
+        with saving:
             onboarded = onboarding.add_borough(
                 db.session,
                 form.details(),
@@ -44,11 +45,7 @@ def new():
                 ),
                 client_address=client_address(),
             )
-        except onboarding.OnboardingInvalid as invalid:
-            db.session.rollback()
-            show_errors(form, invalid.errors)
-        else:
-            db.session.commit()
+        if saving.committed:
             flash(
                 f"{onboarded.borough.name} has been added. We have sent a link to set a "
                 f"password to its administrator, {onboarded.administrator.email}"
@@ -82,15 +79,12 @@ def new_organisation(borough_id: int):
     borough = visible_or_404(Permission.SYSTEM_ADMINISTER, onboarding.find(db.session, borough_id))
     form = NewOrganisationForm()
     if form.validate_on_submit():
-        try:
+        saving = Saving(form, onboarding.OnboardingInvalid)
+        with saving:
             organisation = onboarding.add_organisation(
                 db.session, borough, form.details(), current_user, client_address=client_address()
             )
-        except onboarding.OnboardingInvalid as invalid:
-            db.session.rollback()
-            show_errors(form, invalid.errors)
-        else:
-            db.session.commit()
+        if saving.committed:
             flash(f"{organisation.name} has been added to {borough.name}")
             return redirect(url_for(".show", borough_id=borough.id))
     status = 400 if form.errors else 200

@@ -10,7 +10,7 @@ from webapp.consent.forms import points_explained_field, withdrawal_reason_field
 from webapp.govuk_fields import (
     YES_NO,
     GovukCheckboxesField,
-    GovukDateField,
+    date_input,
     radios,
     submit_button,
     text_area,
@@ -88,17 +88,17 @@ class RegistrationForm(FlaskForm):
         hint="One on each line, for agencies not listed above.",
     )
     points_explained = points_explained_field("Confirm what you explained before they signed")
-    signed_on = GovukDateField(
+    signed_on = date_input(
         "Date the form was signed",
+        "the date the form was signed",
+        "For example, 27 3 2026",
         required=False,
-        label_for_errors="the date the form was signed",
-        description="For example, 27 3 2026",
     )
-    review_on = GovukDateField(
+    review_on = date_input(
         "Date to review this consent with the family",
+        "the date to review consent",
+        "Consent should be re-visited from time to time: within 2 years.",
         required=False,
-        label_for_errors="the date to review consent",
-        description="Consent should be re-visited from time to time: within 2 years.",
     )
     submit = submit_button("Save the registration")
 
@@ -111,17 +111,11 @@ class WithdrawRegistrationForm(FlaskForm):
 
 
 class ReviewRegistrationForm(FlaskForm):
-    reviewed_on = GovukDateField(
-        "Date of the review",
-        required=False,
-        label_for_errors="the date of the review",
-        description="For example, 27 3 2026",
+    reviewed_on = date_input(
+        "Date of the review", "the date of the review", "For example, 27 3 2026", required=False
     )
-    next_review_on = GovukDateField(
-        "Date of the next review",
-        required=False,
-        label_for_errors="the date of the next review",
-        description="Within 2 years.",
+    next_review_on = date_input(
+        "Date of the next review", "the date of the next review", "Within 2 years.", required=False
     )
     comment = text_area(
         "What did the family say? (optional)", max_length=2000, subject="What the family said"

@@ -43,7 +43,6 @@ from webapp.consent.models import (
     ConsentGiver,
     ConsentMethod,
 )
-from webapp.db import utcnow
 from webapp.episodes.models import Episode
 
 SIGNED_AS = ("parent", "guardian", "carer", "other")
@@ -220,14 +219,13 @@ def register(
     db_session.add(registration)
     db_session.flush()
     for registered in registration.children:
-        audit.record(
+        audit.record_about(
             db_session,
             "centre_registration.recorded",
-            actor_id=user.id,
-            object_type="centre_registration",
-            object_id=registration.id,
+            registration,
+            user,
+            client_address,
             child_id=registered.child_id,
-            client_address=client_address,
             centre_id=registration.centre_id,
             shares_with=list(data.organisation_ids),
             other_services=list(data.other_services),
@@ -264,21 +262,18 @@ def withdraw(
 ) -> None:
     """A parent can withdraw consent at any time: the registration ends, and so does the
     consent of any CAF that started from it (its team is told, as for any withdrawal)."""
-    if not registration.is_current:
-        raise RegistrationInvalid({"withdrawal_reason": "This consent has already been withdrawn"})
-    if not reason.strip():
-        raise RegistrationInvalid(
-            {"withdrawal_reason": "Enter what they said when they withdrew consent"}
-        )
-    registration.withdrawn_at = utcnow()
-    registration.withdrawn_by_id = user.id
-    registration.withdrawal_reason = reason.strip()
-    audit.record(
+    consent_services.mark_withdrawn(
+        registration,
+        user,
+        reason,
+        not_current="This consent has already been withdrawn",
+        invalid=RegistrationInvalid,
+    )
+    audit.record_about(
         db_session,
         "centre_registration.withdrawn",
-        actor_id=user.id,
-        object_type="centre_registration",
-        object_id=registration.id,
+        registration,
+        user,
         reason=registration.withdrawal_reason,
     )
     started = db_session.scalars(
@@ -335,12 +330,11 @@ def review(
     registration.review_on = next_review_on
     db_session.add(entry)
     db_session.flush()
-    audit.record(
+    audit.record_about(
         db_session,
         "centre_registration.reviewed",
-        actor_id=user.id,
-        object_type="centre_registration",
-        object_id=registration.id,
+        registration,
+        user,
         next_review_on=next_review_on.isoformat(),
     )
     return entry
@@ -420,13 +414,12 @@ def start_caf_consent(
         episode.sharing_suspended = False
     db_session.add(consent)
     db_session.flush()
-    audit.record_for_episode(
+    audit.record_about(
         db_session,
         "consent.given",
-        episode,
-        actor_id=user.id,
-        object_type="consent",
-        object_id=consent.id,
+        consent,
+        user,
+        episode=episode,
         scope=["to_record", "to_share"] if consent.to_share else ["to_record"],
         given_by=ConsentGiver.PARENT_CARER.value,
         agencies=sorted(registration.partner_organisation_ids),

@@ -17,7 +17,7 @@ from webapp.access.policy import (
     visible_or_404,
 )
 from webapp.accounts.sessions import client_address
-from webapp.audit import services as audit
+from webapp.audit.requests import audited_about
 from webapp.centres import services
 from webapp.centres.forms import (
     RegistrationForm,
@@ -29,7 +29,7 @@ from webapp.centres.models import COVERS, CentreRegistration
 from webapp.children.index import child_found_recently
 from webapp.children.models import Child
 from webapp.episodes.models import Episode
-from webapp.govuk_fields import show_errors
+from webapp.pages import Saving
 
 bp = Blueprint("centres", __name__)
 
@@ -88,7 +88,8 @@ def new(child_id: int):
         for organisation in services.partner_choices(db.session, child.borough_id)
     ]
     if form.validate_on_submit():
-        try:
+        saving = Saving(form, services.RegistrationInvalid)
+        with saving:
             registration = services.register(
                 db.session,
                 current_user,
@@ -97,11 +98,7 @@ def new(child_id: int):
                 date.today(),
                 client_address(),
             )
-        except services.RegistrationInvalid as invalid:
-            db.session.rollback()
-            show_errors(form, invalid.errors)
-        else:
-            db.session.commit()
+        if saving.committed:
             if registration is None:
                 return render_template("centres/nothing_kept.html")
             flash("The registration and the family's consent have been recorded")
@@ -128,14 +125,7 @@ def index():
 @requires(Permission.CENTRE_REGISTRATION_VIEW)
 def show(registration_id: int):
     registration = _registration(registration_id, Permission.CENTRE_REGISTRATION_VIEW)
-    audit.record(
-        db.session,
-        "centre_registration.viewed",
-        actor_id=current_user.id,
-        object_type="centre_registration",
-        object_id=registration.id,
-        client_address=client_address(),
-    )
+    audited_about("centre_registration.viewed", registration)
     db.session.commit()
     return render_template(
         "centres/show.html",
@@ -174,7 +164,8 @@ def review(registration_id: int):
         refuse(404, "registration consent withdrawn", registration)
     form = ReviewRegistrationForm()
     if form.validate_on_submit():
-        try:
+        saving = Saving(form, services.RegistrationInvalid)
+        with saving:
             services.review(
                 db.session,
                 registration,
@@ -184,11 +175,7 @@ def review(registration_id: int):
                 comment=form.comment.data or "",
                 today=date.today(),
             )
-        except services.RegistrationInvalid as invalid:
-            db.session.rollback()
-            show_errors(form, invalid.errors)
-        else:
-            db.session.commit()
+        if saving.committed:
             flash("The review has been recorded")
             return redirect(url_for(".show", registration_id=registration.id))
     return render_template("centres/review.html", form=form, registration=registration)

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
 
 from webapp.episodes.models import SOCIAL_CARE_TITLES
-from webapp.govuk_fields import GovukDateField, radios, submit_button, text_area, text_input
+from webapp.govuk_fields import date_input, radios, submit_button, text_area, text_input
 
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$", re.IGNORECASE)
 
@@ -30,11 +30,11 @@ class ChildSearchForm(FlaskForm):
     family_name = text_input(
         "Family name", max_length=120, skip_blank=False
     )  # checks the details given
-    date_of_birth = GovukDateField(
+    date_of_birth = date_input(
         "Date of birth or expected date of delivery",
+        "the date of birth",
+        "For example, 27 3 2015",
         required=False,
-        label_for_errors="the date of birth",
-        description="For example, 27 3 2015",
     )
     postcode = text_input("Postcode", max_length=10)
     reference = text_input("Unique reference number", max_length=40)

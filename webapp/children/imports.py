@@ -35,7 +35,7 @@ from webapp.children.import_models import (
 from webapp.children.import_rows import COLUMNS, ChildRow, parse
 from webapp.children.merge_models import MergeHow
 from webapp.children.models import Child
-from webapp.db import utcnow
+from webapp.db import newest_first, utcnow
 from webapp.imports.reading import Problem
 
 REFERENCE_PREFIX = "I"
@@ -180,11 +180,11 @@ def import_file(
             _mark_leavers(index, named, run)
         run.likely_duplicates = merges.count_waiting(db_session, borough.id)
     db_session.flush()
-    audit.record(
+    audit.record_about(
         db_session,
         "children.import_run",
-        object_type="child_import_run",
-        object_id=run.id,
+        run,
+        None,
         borough_id=borough.id,
         source=run.source,
         filename=run.filename,
@@ -385,13 +385,8 @@ def _mark_leavers(index: _Index, named: set[str], run: ChildImportRun) -> None:
 
 def runs_of(db_session: Session, borough_id: int, limit: int = 200) -> list[ChildImportRun]:
     """The borough's latest import runs, newest first."""
-    return list(
-        db_session.scalars(
-            select(ChildImportRun)
-            .where(ChildImportRun.borough_id == borough_id)
-            .order_by(ChildImportRun.started_at.desc(), ChildImportRun.id.desc())
-            .limit(limit)
-        )
+    return newest_first(
+        db_session, ChildImportRun.started_at, ChildImportRun.borough_id == borough_id, limit=limit
     )
 
 

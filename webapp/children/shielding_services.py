@@ -3,13 +3,13 @@ record's shielding history."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.children.models import Child
 from webapp.children.shielding_models import ShieldingChange
+from webapp.db import newest_first
 
 REASON_MAX = 2000
 
@@ -19,12 +19,8 @@ class ShieldingInvalid(ValueError):
 
 
 def history(db_session: Session, child: Child) -> list[ShieldingChange]:
-    return list(
-        db_session.scalars(
-            select(ShieldingChange)
-            .where(ShieldingChange.child_id == child.id)
-            .order_by(ShieldingChange.changed_at.desc(), ShieldingChange.id.desc())
-        )
+    return newest_first(
+        db_session, ShieldingChange.changed_at, ShieldingChange.child_id == child.id
     )
 
 
@@ -51,14 +47,13 @@ def change(
     )
     db_session.add(record)
     db_session.flush()
-    audit.record(
+    audit.record_about(
         db_session,
         "child.shielded" if shielded else "child.unshielded",
-        actor_id=user.id,
-        object_type="child",
-        object_id=child.id,
+        child,
+        user,
+        client_address,
         child_id=child.id,
-        client_address=client_address,
         reason=reason,
     )
     return record

@@ -5,34 +5,30 @@ everyone else, administrators included, with an audited 404."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp import db
 from webapp.access.permissions import Permission
-from webapp.access.policy import may, requires_child
+from webapp.access.policy import requires_child
 from webapp.accounts.sessions import client_address
-from webapp.audit.requests import audited
+from webapp.audit.requests import audited_about
 from webapp.children.models import Child
 from webapp.children.shielding_forms import ShieldingForm
 from webapp.children.shielding_services import ShieldingInvalid, change, history
+from webapp.pages import permitted_or_404
 
 bp = Blueprint("shielding", __name__)
 
 
 def _child_or_404(child_id: int, attempted: str) -> Child:
-    child = db.session.get(Child, child_id)
-    if child is None or not may(current_user, Permission.CHILD_RECORD_MANAGE, child):
-        audited(
-            "child.shielding_refused",
-            object_type="child",
-            object_id=child_id,
-            child_id=child.id if child else None,
-            attempted=attempted,
-        )
-        db.session.commit()
-        abort(404)
-    return child
+    return permitted_or_404(
+        Child,
+        child_id,
+        Permission.CHILD_RECORD_MANAGE,
+        "child.shielding_refused",
+        attempted=attempted,
+    )
 
 
 @bp.route("/children/<int:child_id>/shielding", methods=["GET", "POST"])
@@ -62,21 +58,15 @@ def manage(child_id: int):
             )
             return redirect(url_for(".manage", child_id=child.id))
     if request.method == "POST":
-        audited(
+        audited_about(
             "child.shielding_refused",
-            object_type="child",
-            object_id=child.id,
+            child,
             child_id=child.id,
             attempted="change",
             fields=sorted(name for name, errors in form.errors.items() if errors),
         )
     else:
-        audited(
-            "child.shielding_viewed",
-            object_type="child",
-            object_id=child.id,
-            child_id=child.id,
-        )
+        audited_about("child.shielding_viewed", child, child_id=child.id)
     db.session.commit()
     return render_template(
         "children/shielding.html", child=child, form=form, changes=history(db.session, child)

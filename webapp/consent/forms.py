@@ -7,8 +7,8 @@ from webapp.consent.refusals import COMMENT_MAX, WHAT_WAS_REFUSED
 from webapp.govuk_fields import (
     YES_NO,
     GovukCheckboxesField,
-    GovukDateField,
     checkboxes,
+    date_input,
     radios,
     submit_button,
     text_area,
@@ -93,11 +93,7 @@ def _method_field(*, implied: bool = False):
 
 
 def _decided_on_field():
-    return GovukDateField(
-        "Date of the decision",
-        label_for_errors="the date of the decision",
-        description="For example, 27 3 2026",
-    )
+    return date_input("Date of the decision", "the date of the decision", "For example, 27 3 2026")
 
 
 def withdrawal_reason_field(description: str) -> TextAreaField:
@@ -150,11 +146,11 @@ class ConsentForm(WhoDecidesForm):
     points_explained = points_explained_field("Confirm what you explained before they decided")
     method = _method_field(implied=True)
     given_on = _decided_on_field()
-    review_on = GovukDateField(
+    review_on = date_input(
         "Date to review consent (optional)",
+        "the date to review consent",
+        "For example, 27 9 2026",
         required=False,
-        label_for_errors="the date to review consent",
-        description="For example, 27 9 2026",
     )
     submit = submit_button("Save the decision")
 
@@ -170,10 +166,8 @@ class ConsentReviewForm(FlaskForm):
     """A review of a consent with the family: still agreed (until the next review), or
     withdrawn (recorded next, on the withdrawal screen)."""
 
-    reviewed_on = GovukDateField(
-        "Date of the review",
-        label_for_errors="the date of the review",
-        description="For example, 27 3 2026",
+    reviewed_on = date_input(
+        "Date of the review", "the date of the review", "For example, 27 3 2026"
     )
     outcome = radios(
         "What did they decide?",
@@ -183,11 +177,11 @@ class ConsentReviewForm(FlaskForm):
         ],
         required="Select what they decided",
     )
-    next_review_on = GovukDateField(
+    next_review_on = date_input(
         "Date of the next review (if they still agree)",
+        "the date of the next review",
+        "For example, 27 9 2026",
         required=False,
-        label_for_errors="the date of the next review",
-        description="For example, 27 9 2026",
     )
     submit = submit_button("Save the review")
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -26,7 +27,7 @@ from webapp.consent.models import (
 )
 from webapp.db import utcnow
 from webapp.episodes.models import Episode, Notification
-from webapp.episodes.recipients import team
+from webapp.episodes.recipients import notify, team
 
 WITHDRAWN_NOTIFICATION = "consent_withdrawn"
 
@@ -289,13 +290,12 @@ def record(
         episode.sharing_suspended = False
     db_session.add(consent)
     db_session.flush()
-    audit.record_for_episode(
+    audit.record_about(
         db_session,
         "consent.given" if given else "consent.refused",
-        episode,
-        actor_id=recorded_by.id,
-        object_type="consent",
-        object_id=consent.id,
+        consent,
+        recorded_by,
+        episode=episode,
         scope=sorted(data.scope),
         method=data.method.value,
         given_by=data.given_by.value,
@@ -306,16 +306,29 @@ def record(
     return consent
 
 
-def withdraw(db_session: Session, consent: Consent, withdrawn_by: User, reason: str) -> None:
-    if not consent.is_current:
-        raise ConsentInvalid({"withdrawal_reason": "This consent is not current"})
+def mark_withdrawn(
+    record: Any, user: User, reason: str, *, not_current: str, invalid: type[Exception]
+) -> None:
+    """Write on `record` (a consent, or a registration consent started from) who withdrew
+    it, when, and what they said; refused with `invalid` if it is no longer current, or if
+    what they said is missing."""
+    if not record.is_current:
+        raise invalid({"withdrawal_reason": not_current})
     if not reason.strip():
-        raise ConsentInvalid(
-            {"withdrawal_reason": "Enter what they said when they withdrew consent"}
-        )
-    consent.withdrawn_at = utcnow()
-    consent.withdrawn_by_id = withdrawn_by.id
-    consent.withdrawal_reason = reason.strip()
+        raise invalid({"withdrawal_reason": "Enter what they said when they withdrew consent"})
+    record.withdrawn_at = utcnow()
+    record.withdrawn_by_id = user.id
+    record.withdrawal_reason = reason.strip()
+
+
+def withdraw(db_session: Session, consent: Consent, withdrawn_by: User, reason: str) -> None:
+    mark_withdrawn(
+        consent,
+        withdrawn_by,
+        reason,
+        not_current="This consent is not current",
+        invalid=ConsentInvalid,
+    )
     episode = db_session.get(Episode, consent.episode_id)
     still_shared = any(
         other.is_current and other.to_share and other.id != consent.id
@@ -323,13 +336,12 @@ def withdraw(db_session: Session, consent: Consent, withdrawn_by: User, reason: 
     )
     if not still_shared:
         episode.sharing_suspended = True
-    audit.record_for_episode(
+    audit.record_about(
         db_session,
         "consent.withdrawn",
-        episode,
-        actor_id=withdrawn_by.id,
-        object_type="consent",
-        object_id=consent.id,
+        consent,
+        withdrawn_by,
+        episode=episode,
         reason=consent.withdrawal_reason,
     )
     # DESIGN §3: from now on the team is told, whether or not a workflow step follows.
@@ -361,13 +373,12 @@ def notify_team_of_withdrawal(db_session: Session, episode: Episode, actor: User
         if user is None or user.id in told or user.id == actor.id or not user.active:
             continue
         told.add(user.id)
-        db_session.add(
-            Notification(
-                user_id=user.id,
-                episode_id=episode.id,
-                kind=WITHDRAWN_NOTIFICATION,
-                message=f"Consent for {episode.reference} was withdrawn: share nothing more.",
-            )
+        notify(
+            db_session,
+            user.id,
+            episode.id,
+            WITHDRAWN_NOTIFICATION,
+            f"Consent for {episode.reference} was withdrawn: share nothing more.",
         )
 
 
@@ -421,13 +432,12 @@ def record_review(
     db_session.add(review)
     db_session.flush()
     episode = db_session.get(Episode, consent.episode_id)
-    audit.record_for_episode(
+    audit.record_about(
         db_session,
         "consent.reviewed",
-        episode,
-        actor_id=reviewed_by.id,
-        object_type="consent",
-        object_id=consent.id,
+        consent,
+        reviewed_by,
+        episode=episode,
         outcome=decided.value,
         reviewed_on=reviewed_on.isoformat(),
         next_review_on=next_review_on.isoformat() if next_review_on else None,

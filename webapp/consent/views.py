@@ -15,7 +15,7 @@ from webapp.access.policy import (
     visible_episode,
 )
 from webapp.accounts.sessions import client_address
-from webapp.audit.requests import audited, audited_episode
+from webapp.audit.requests import audited, audited_about, audited_episode
 from webapp.centres import services as centres
 from webapp.centres.forms import StartFromRegistrationForm
 from webapp.centres.models import COVERS
@@ -344,12 +344,8 @@ def statement(episode_id: int, consent_id: int):
             form.statement.errors = [str(refused)]
         else:
             consent.signed_statement_id = stored.id
-            audited_episode(
-                "consent.statement_attached",
-                episode,
-                object_type="consent",
-                object_id=consent.id,
-                stored_file_id=stored.id,
+            audited_about(
+                "consent.statement_attached", consent, episode=episode, stored_file_id=stored.id
             )
             db.session.commit()
             flash("The signed statement has been uploaded")

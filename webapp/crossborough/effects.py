@@ -11,8 +11,8 @@ from webapp.boroughs.models import Borough
 from webapp.crossborough import transfers
 from webapp.episodes import workflow
 from webapp.episodes.effects import EffectContext, register_effect, register_facts
-from webapp.episodes.models import Episode, Notification
-from webapp.episodes.recipients import caf_contacts, team
+from webapp.episodes.models import Episode
+from webapp.episodes.recipients import caf_contacts, notify, team
 from webapp.workflow import EffectPhase
 from webapp.workflowchoices import services as choice_services
 
@@ -89,11 +89,7 @@ def notify_transfer_accepted(context: EffectContext) -> None:
     sending_id = episode.transferred_from_borough_id
     for contact in caf_contacts(context.db_session, sending_id) if sending_id else []:
         if contact.active and contact.id not in members and contact.id != context.actor.id:
-            context.db_session.add(
-                Notification(
-                    user_id=contact.id, episode_id=None, kind="transfer_accepted", message=message
-                )
-            )
+            notify(context.db_session, contact.id, None, "transfer_accepted", message)
 
 
 def transfer_facts(db_session: Session, episode: Episode) -> dict[str, object]:

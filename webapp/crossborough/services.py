@@ -23,9 +23,9 @@ from webapp.audit import services as audit
 from webapp.audit.models import AuditEvent
 from webapp.children.models import Child
 from webapp.crossborough.models import JoinRequest, JoinRequestStatus
-from webapp.db import utcnow
-from webapp.episodes.models import Episode, Notification
-from webapp.episodes.recipients import caf_contacts
+from webapp.db import newest_first, utcnow
+from webapp.episodes.models import Episode
+from webapp.episodes.recipients import caf_contacts, notify
 from webapp.sharing import services as sharing
 from webapp.sharing.models import SharingBasis, SharingDecision
 from webapp.tac import services as tac
@@ -49,15 +49,7 @@ class JoinRefused(ValueError):
 
 
 def _audit(db_session: Session, action: str, actor: User, request: JoinRequest, **detail):
-    audit.record_for_episode(
-        db_session,
-        action,
-        request.episode,
-        actor_id=actor.id,
-        object_type="join_request",
-        object_id=request.id,
-        **detail,
-    )
+    audit.record_about(db_session, action, request, actor, episode=request.episode, **detail)
 
 
 def record_viewed(
@@ -155,15 +147,16 @@ def request_to_join(
     db_session.flush()  # the unique index refuses a second pending request here
     for contact in caf_contacts(db_session, episode.borough_id):
         if contact.active and contact.id != requester.id:
-            db_session.add(
-                Notification(
-                    user_id=contact.id,
-                    episode_id=episode.id,
-                    kind="join_requested",
-                    message=f"{requester.full_name} ({requester.organisation.name}) asked to "
+            notify(
+                db_session,
+                contact.id,
+                episode.id,
+                "join_requested",
+                (
+                    f"{requester.full_name} ({requester.organisation.name}) asked to "
                     f"join the team around the child for {episode.reference}. Check their "
-                    "reason before they can see anything.",
-                )
+                    "reason before they can see anything."
+                ),
             )
     _audit(
         db_session,
@@ -186,27 +179,20 @@ def record_refused_request(
     client_address: str = "",
 ) -> None:
     """Audit a refused attempt to ask (after the caller's rollback)."""
-    audit.record(
+    audit.record_about(
         db_session,
         "tac.join_request_refused",
-        actor_id=requester.id,
-        object_type="child",
-        object_id=child.id,
+        child,
+        requester,
+        client_address,
         episode_id=episode.id if episode is not None else None,
         child_id=child.id,
-        client_address=client_address,
         reason=str(refused),
     )
 
 
 def mine(db_session: Session, user: User) -> list[JoinRequest]:
-    return list(
-        db_session.scalars(
-            select(JoinRequest)
-            .where(JoinRequest.requester_id == user.id)
-            .order_by(JoinRequest.requested_at.desc(), JoinRequest.id.desc())
-        )
-    )
+    return newest_first(db_session, JoinRequest.requested_at, JoinRequest.requester_id == user.id)
 
 
 def for_borough(
@@ -255,11 +241,7 @@ def _check_public_interest(
 
 def _tell(db_session: Session, user: User | None, episode_id: int | None, message: str) -> None:
     if user is not None and user.active:
-        db_session.add(
-            Notification(
-                user_id=user.id, episode_id=episode_id, kind="join_request_decided", message=message
-            )
-        )
+        notify(db_session, user.id, episode_id, "join_request_decided", message)
 
 
 def decide(

@@ -24,6 +24,7 @@ from webapp.access.permissions import Role
 from webapp.accounts.models import User, UserRole
 from webapp.audit import services as audit
 from webapp.boroughs.models import Borough, Organisation, Sector
+from webapp.db import newest_first
 from webapp.episodes import workflow
 from webapp.episodes.models import Episode, EpisodeTransition
 from webapp.sharing import services as sharing
@@ -131,17 +132,13 @@ def incoming(db_session: Session, user: User) -> list[Episode]:
 
 def received(db_session: Session, user: User) -> list[Episode]:
     """Open episodes the user's borough has taken over from another borough."""
-    return list(
-        db_session.scalars(
-            select(Episode)
-            .where(
-                Episode.borough_id == user.borough_id,
-                Episode.transferred_from_borough_id.is_not(None),
-                Episode.closed_at.is_(None),
-            )
-            .order_by(Episode.last_activity_at.desc(), Episode.id.desc())
-            .limit(RECEIVED_SHOWN)
-        )
+    return newest_first(
+        db_session,
+        Episode.last_activity_at,
+        Episode.borough_id == user.borough_id,
+        Episode.transferred_from_borough_id.is_not(None),
+        Episode.closed_at.is_(None),
+        limit=RECEIVED_SHOWN,
     )
 
 

@@ -315,15 +315,29 @@ def _apply(service: Service, details: ServiceDetails) -> list[str]:
 def _audit(
     db_session: Session, action: str, service_id, actor: User, client_address: str, **detail
 ) -> None:
-    audit.record(
+    audit.record_by(
         db_session,
         action,
-        actor_id=actor.id,
+        actor,
+        client_address,
         object_type="directory_service",
         object_id=service_id if service_id is not None else "",
-        client_address=client_address,
         **detail,
     )
+
+
+def _audit_change(
+    db_session: Session, action: str, service: Service, actor: User, client_address: str, **detail
+) -> None:
+    """A change to a service of the directory, naming its borough."""
+    audit.record_about(
+        db_session, action, service, actor, client_address, borough_id=service.borough_id, **detail
+    )
+
+
+def _changed_by(service: Service, actor: User) -> None:
+    service.updated_by_id = actor.id
+    service.updated_at = utcnow()
 
 
 def create(
@@ -346,14 +360,8 @@ def create(
         db_session.flush()
     except IntegrityError:  # the same name, saved by someone else a moment ago
         raise ServiceInvalid({"name": NAME_TAKEN}) from None
-    _audit(
-        db_session,
-        "directory.service_created",
-        service.id,
-        actor,
-        client_address,
-        borough_id=service.borough_id,
-        name=service.name,
+    _audit_change(
+        db_session, "directory.service_created", service, actor, client_address, name=service.name
     )
     return service
 
@@ -374,22 +382,15 @@ def update(
     changed = _apply(service, details)
     if not changed:
         return []
-    service.updated_by_id = actor.id
-    service.updated_at = utcnow()
+    _changed_by(service, actor)
     try:
         db_session.flush()  # the optimistic lock is checked here
     except StaleDataError:
         raise StaleService(StaleService.message) from None
     except IntegrityError:  # the same name, saved by someone else a moment ago
         raise ServiceInvalid({"name": NAME_TAKEN}) from None
-    _audit(
-        db_session,
-        "directory.service_updated",
-        service.id,
-        actor,
-        client_address,
-        borough_id=service.borough_id,
-        changed=changed,
+    _audit_change(
+        db_session, "directory.service_updated", service, actor, client_address, changed=changed
     )
     return changed
 
@@ -401,17 +402,10 @@ def set_active(
     if service.active is active:
         return False
     service.active = active
-    service.updated_by_id = actor.id
-    service.updated_at = utcnow()
+    _changed_by(service, actor)
     db_session.flush()
-    _audit(
-        db_session,
-        "directory.service_reactivated" if active else "directory.service_deactivated",
-        service.id,
-        actor,
-        client_address,
-        borough_id=service.borough_id,
-    )
+    action = "directory.service_reactivated" if active else "directory.service_deactivated"
+    _audit_change(db_session, action, service, actor, client_address)
     return True
 
 

@@ -19,6 +19,7 @@ from webapp.directory import services
 from webapp.directory.forms import ConfirmForm, SearchForm, ServiceForm
 from webapp.directory.models import LEVEL_HINTS, AccessRoute, Service, ServiceLevel
 from webapp.govuk_fields import show_errors
+from webapp.pages import Saving
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
 
@@ -121,15 +122,12 @@ def show(service_id: int):
 def new():
     form = ServiceForm()
     if form.validate_on_submit():
-        try:
+        saving = Saving(form, services.ServiceInvalid)
+        with saving:
             service = services.create(
                 db.session, current_user, form.details(), client_address=client_address()
             )
-        except services.ServiceInvalid as invalid:
-            db.session.rollback()
-            show_errors(form, invalid.errors)
-        else:
-            db.session.commit()
+        if saving.committed:
             flash(f"‘{service.name}’ is now in the directory")
             return redirect(url_for(".show", service_id=service.id))
     return _edit_page(form, None)

@@ -23,6 +23,7 @@ from webapp.assessments.models import FormResponse
 from webapp.audit import services as audit
 from webapp.boroughs.models import Organisation
 from webapp.consent.models import Consent, ConsentDecision
+from webapp.db import newest_first
 from webapp.documents import context, sources
 from webapp.documents.models import GeneratedDocument
 from webapp.documents.render import render_docx
@@ -323,14 +324,13 @@ def generate(
     record.sha256 = hashlib.sha256(content).hexdigest()
     record.size_bytes = len(content)
     record.filename = f"{episode.reference}-{document_type.name}-{record.id}.docx"
-    audit.record_for_episode(
+    audit.record_about(
         db_session,
         "document.generated",
-        episode,
-        actor_id=user.id,
-        object_type="generated_document",
-        object_id=record.id,
-        client_address=client_address,
+        record,
+        user,
+        client_address,
+        episode=episode,
         document_type=document_type.name,
         response_id=record.response_id,
         consent_id=record.consent_id,
@@ -346,12 +346,8 @@ def generate(
 
 
 def history(db_session: Session, episode: Episode) -> list[GeneratedDocument]:
-    return list(
-        db_session.scalars(
-            select(GeneratedDocument)
-            .where(GeneratedDocument.episode_id == episode.id)
-            .order_by(GeneratedDocument.generated_at.desc(), GeneratedDocument.id.desc())
-        )
+    return newest_first(
+        db_session, GeneratedDocument.generated_at, GeneratedDocument.episode_id == episode.id
     )
 
 

@@ -53,14 +53,12 @@ class EffectContext:
     on_behalf_of_member_id: int | None = None
 
     def audit(self, action: str, **detail: object) -> None:
-        audit.record(
+        audit.record_about(
             self.db_session,
             action,
-            actor_id=self.actor.id if self.actor else None,
-            object_type="episode",
-            object_id=self.episode.id,
-            episode_id=self.episode.id,
-            child_id=self.episode.child_id,
+            self.episode,
+            self.actor,
+            episode=self.episode,
             trigger=self.firing.trigger,
             **on_behalf_detail(self.on_behalf_of_member_id),
             **detail,

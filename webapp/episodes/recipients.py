@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from webapp.access.permissions import Role
 from webapp.accounts.models import User, UserRole
-from webapp.episodes.models import Episode
+from webapp.episodes.models import Episode, Notification
 
 
 def lead_professional_user(episode: Episode) -> User | None:
@@ -40,10 +40,22 @@ def managers_of(db_session: Session, episode: Episode) -> list[User]:
 
 
 def caf_contacts(db_session: Session, borough_id: int) -> list[User]:
+    """The borough's CAF contacts whose accounts are active, oldest account first."""
     return list(
         db_session.scalars(
             select(User)
-            .join(UserRole)
-            .where(UserRole.role == Role.BOROUGH_CAF_CONTACT, User.borough_id == borough_id)
+            .where(
+                User.borough_id == borough_id,
+                User.active.is_(True),
+                User.role_grants.any(UserRole.role == Role.BOROUGH_CAF_CONTACT),
+            )
+            .order_by(User.id)
         )
     )
+
+
+def notify(
+    db_session: Session, user_id: int, episode_id: int | None, kind: str, message: str
+) -> None:
+    """Put `message` on the user's home page, about the episode (or about none)."""
+    db_session.add(Notification(user_id=user_id, episode_id=episode_id, kind=kind, message=message))

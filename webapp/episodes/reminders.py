@@ -35,6 +35,7 @@ from webapp.audit import services as audit
 from webapp.consent.models import Consent, ConsentDecision
 from webapp.episodes import timers, workflow
 from webapp.episodes.models import Episode, Notification
+from webapp.episodes.recipients import notify
 from webapp.mail import messages, outbox
 from webapp.mail.models import MailKind
 from webapp.workflow import Catalogue, WorkflowDefinition
@@ -224,21 +225,19 @@ def run_reminders(
         if reminder.key in recorded:
             continue
         recorded.add(reminder.key)
-        db_session.add(
-            Notification(
-                user_id=reminder.recipient.id,
-                episode_id=reminder.episode.id,
-                kind=reminder_kind(reminder.kind, reminder.due_on),
-                message=reminder.message,
-            )
+        notify(
+            db_session,
+            reminder.recipient.id,
+            reminder.episode.id,
+            reminder_kind(reminder.kind, reminder.due_on),
+            reminder.message,
         )
-        audit.record(
+        audit.record_about(
             db_session,
             "reminder.recorded",
-            object_type="episode",
-            object_id=reminder.episode.id,
-            episode_id=reminder.episode.id,
-            child_id=reminder.episode.child_id,
+            reminder.episode,
+            None,
+            episode=reminder.episode,
             kind=reminder.kind,
             due_on=reminder.due_on.isoformat(),
             recipient_id=reminder.recipient.id,

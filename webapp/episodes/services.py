@@ -16,10 +16,9 @@ from webapp.db import utcnow, violates
 from webapp.episodes.models import (
     OPEN_EPISODE_PER_CHILD,
     Episode,
-    Notification,
     SocialCareInvolvement,
 )
-from webapp.episodes.recipients import caf_contacts
+from webapp.episodes.recipients import caf_contacts, notify
 from webapp.workflow import Catalogue
 from webapp.workflowchoices import services as choice_services
 
@@ -108,11 +107,4 @@ def notify_caf_contacts_of_start(db_session: Session, episode: Episode, starter:
     )
     for contact in caf_contacts(db_session, episode.borough_id):
         if contact.active and contact.id != starter.id:
-            db_session.add(
-                Notification(
-                    user_id=contact.id,
-                    episode_id=episode.id,
-                    kind=STARTED_NOTIFICATION,
-                    message=message,
-                )
-            )
+            notify(db_session, contact.id, episode.id, STARTED_NOTIFICATION, message)

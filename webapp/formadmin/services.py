@@ -88,15 +88,8 @@ def find_draft(db_session: Session, user: User, draft_id: int) -> OverlayDraft |
 
 
 def _audit(db_session: Session, action: str, draft: OverlayDraft, user: User, **detail) -> None:
-    audit.record(
-        db_session,
-        action,
-        actor_id=user.id,
-        object_type="form_overlay_draft",
-        object_id=draft.id,
-        borough=draft.borough,
-        form_id=draft.form_id,
-        **detail,
+    audit.record_about(
+        db_session, action, draft, user, borough=draft.borough, form_id=draft.form_id, **detail
     )
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from webapp.accounts.models import User
-from webapp.db import utcnow
+from webapp.db import newest_first, utcnow
 from webapp.episodes.models import Notification
 
 SHOWN = 20
@@ -24,13 +24,12 @@ def unread_count(db_session: Session, user: User) -> int:
 
 
 def unread(db_session: Session, user: User, limit: int = SHOWN) -> list[Notification]:
-    return list(
-        db_session.scalars(
-            select(Notification)
-            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-            .order_by(Notification.created_at.desc(), Notification.id.desc())
-            .limit(limit)
-        )
+    return newest_first(
+        db_session,
+        Notification.created_at,
+        Notification.user_id == user.id,
+        Notification.read_at.is_(None),
+        limit=limit,
     )
 
 

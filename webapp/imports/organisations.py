@@ -88,11 +88,11 @@ def import_file(
         )
         for item in rows
     ]
-    audit.record(
+    audit.record_by(
         db_session,
         "imports.organisations_imported",
-        actor_id=admin.id,
-        client_address=client_address,
+        admin,
+        client_address,
         borough_id=admin.borough_id,
         filename=filename[:200],
         sha256=hashlib.sha256(content).hexdigest(),

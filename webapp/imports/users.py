@@ -287,11 +287,11 @@ def import_file(
     if problems:
         raise ImportRefused(problems=problems, columns=COLUMNS)
     db_session.flush()
-    audit.record(
+    audit.record_by(
         db_session,
         "imports.users_imported",
-        actor_id=admin.id,
-        client_address=client_address,
+        admin,
+        client_address,
         borough_id=admin.borough_id,
         filename=filename[:200],
         sha256=hashlib.sha256(content).hexdigest(),

@@ -61,14 +61,14 @@ def _refused(form: ImportForm, kind: str, filename: str, refused: ImportRefused)
             "been imported: correct every row and upload the file again"
         ]
     db.session.rollback()
-    audit.record(
+    audit.record_by(
         db.session,
         "imports.refused",
-        actor_id=current_user.id,
-        client_address=client_address(),
+        current_user,
+        client_address(),
         borough_id=current_user.borough_id,
-        kind=kind,
         filename=filename[:200],
+        kind=kind,
         file_problems=refused.file_problems[:5],
         bad_rows=refused.bad_rows,
         problems=len(refused.problems),

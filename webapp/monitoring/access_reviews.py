@@ -28,13 +28,13 @@ from webapp.audit.models import AuditEvent
 from webapp.boroughs.models import Borough, Organisation, Team
 from webapp.db import utcnow
 from webapp.episodes.models import Notification
+from webapp.episodes.recipients import caf_contacts
 from webapp.mail import messages, outbox
 from webapp.mail.models import MailKind
 from webapp.monitoring.alert_models import AccessAlert
 from webapp.monitoring.history import kind_condition
 from webapp.monitoring.kinds import DOCUMENT_ACTIONS, SEARCHED, AccessKind
 from webapp.monitoring.review_models import AccessReview
-from webapp.useradmin.grants import caf_contacts
 
 COMMENT_MAX = 2000
 MIN_DAYS, MAX_DAYS = 1, 92
@@ -282,13 +282,12 @@ def attest(
             db_session.flush()
     except IntegrityError as taken:
         raise AlreadyAttested from taken
-    audit.record(
+    audit.record_about(
         db_session,
         "monitoring.access_review_attested",
-        actor_id=manager.id,
-        object_type="access_review",
-        object_id=review.id,
-        client_address=client_address,
+        review,
+        manager,
+        client_address,
         team=team.id,
         quarter=quarter.key,
         appropriate=appropriate,
@@ -402,13 +401,12 @@ def set_overdue_days(
         raise DaysInvalid(f"The number of days must be between {MIN_DAYS} and {MAX_DAYS}")
     before = borough.access_review_days
     borough.access_review_days = days
-    audit.record(
+    audit.record_about(
         db_session,
         "monitoring.access_review_days_set",
-        actor_id=changed_by.id,
-        object_type="borough",
-        object_id=borough.id,
-        client_address=client_address,
+        borough,
+        changed_by,
+        client_address,
         before=before,
         after=days,
     )
@@ -445,11 +443,11 @@ def _remind(db_session: Session, due: Due, manager: User, kind: str):
         f"overdue: it was due by {due.due_on:%-d %B %Y}."
     )
     db_session.add(Notification(user_id=manager.id, kind=kind, message=text))
-    audit.record(
+    audit.record_about(
         db_session,
         "monitoring.access_review_reminded",
-        object_type="team",
-        object_id=due.team.id,
+        due.team,
+        None,
         quarter=due.quarter.key,
         recipient_id=manager.id,
     )

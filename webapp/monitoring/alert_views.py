@@ -9,13 +9,12 @@ from webapp import db
 from webapp.access.permissions import Permission
 from webapp.access.policy import requires, visible_or_404
 from webapp.accounts.sessions import client_address
-from webapp.audit.requests import audited
-from webapp.govuk_fields import show_errors
+from webapp.audit.requests import audited_about
 from webapp.monitoring import alerts
 from webapp.monitoring.alert_models import AccessAlert, AlertOutcome
 from webapp.monitoring.forms import AlertOutcomeForm, AlertSettingForm
 from webapp.monitoring.reviews import AlreadyReviewed
-from webapp.pages import first_answer_stands
+from webapp.pages import Saving, first_answer_stands
 
 bp = Blueprint("alerts", __name__, url_prefix="/access-alerts")
 
@@ -44,7 +43,7 @@ def _alert_page(alert: AccessAlert, form: AlertOutcomeForm):
 @requires(Permission.ACCESS_ALERTS_REVIEW)
 def show(alert_id: int):
     alert = _alert(alert_id)
-    audited("monitoring.alert_viewed", object_type="access_alert", object_id=alert.id)
+    audited_about("monitoring.alert_viewed", alert)
     db.session.commit()
     return _alert_page(alert, AlertOutcomeForm())
 
@@ -104,7 +103,8 @@ def tune(rule_key: str):
         form.window_hours.data = str(setting.window_hours)
         form.enabled.data = "yes" if setting.enabled else "no"
     elif form.validate():
-        try:
+        saving = Saving(form, alerts.SettingInvalid)
+        with saving:
             alerts.tune(
                 db.session,
                 current_user,
@@ -116,11 +116,7 @@ def tune(rule_key: str):
                 ),
                 client_address(),
             )
-        except alerts.SettingInvalid as invalid:
-            db.session.rollback()
-            show_errors(form, invalid.errors)
-        else:
-            db.session.commit()
+        if saving.committed:
             flash(f"{rule.title}: the borough's threshold has been saved")
             return redirect(url_for(".rules"))
     return render_template(

@@ -388,12 +388,11 @@ def check(
         )
         db_session.add(alert)
         db_session.flush()
-        audit.record(
+        audit.record_about(
             db_session,
             "monitoring.alert_raised",
-            actor_id=None,
-            object_type="access_alert",
-            object_id=alert.id,
+            alert,
+            None,
             rule=key,
             person=user.id,
             threshold=setting.threshold,
@@ -446,13 +445,12 @@ def record_outcome(
         outcome=outcome,
         outcome_comment=comment,
     )
-    audit.record(
+    audit.record_about(
         db_session,
         "monitoring.alert_reviewed",
-        actor_id=reviewer.id,
-        object_type="access_alert",
-        object_id=alert.id,
-        client_address=client_address,
+        alert,
+        reviewer,
+        client_address,
         rule=alert.rule,
         person=alert.user_id,
         outcome=outcome.value,

@@ -18,14 +18,14 @@ from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.audit.models import AuditEvent
 from webapp.children.models import Child
-from webapp.db import utcnow
-from webapp.episodes.models import Episode, Notification
+from webapp.db import newest_first, utcnow
+from webapp.episodes.models import Episode
+from webapp.episodes.recipients import caf_contacts, notify
 from webapp.govuk_dates import govuk_date_time
 from webapp.mail import messages, outbox
 from webapp.mail.models import MailKind
 from webapp.monitoring import reviews
 from webapp.monitoring.models import BreakGlassGrant, ReviewOutcome, SearchHit
-from webapp.useradmin.grants import caf_contacts
 
 NOTIFICATION_KIND = "break_glass"
 REASON_MAX = 2000
@@ -82,14 +82,13 @@ def grant(
     )
     db_session.add(granted)
     db_session.flush()
-    audit.record_for_episode(
+    audit.record_about(
         db_session,
         "break_glass.granted",
-        episode,
-        actor_id=user.id,
-        object_type="break_glass_grant",
-        object_id=granted.id,
-        client_address=client_address,
+        granted,
+        user,
+        client_address,
+        episode=episode,
         reason=reason,
         expires_at=granted.expires_at.isoformat(timespec="seconds"),
     )
@@ -110,11 +109,7 @@ def _alert_caf_contacts(
     for contact in caf_contacts(db_session, granted.borough_id):
         if contact.id == holder.id:
             continue  # a CAF contact's own urgent access is reviewed by another
-        db_session.add(
-            Notification(
-                user_id=contact.id, episode_id=episode.id, kind=NOTIFICATION_KIND, message=text
-            )
-        )
+        notify(db_session, contact.id, episode.id, NOTIFICATION_KIND, text)
         message = messages.compose(
             MailKind.BREAK_GLASS,
             full_name=contact.full_name,
@@ -137,16 +132,12 @@ def to_review(db_session: Session, reviewer: User) -> list[BreakGlassGrant]:
 def recently_reviewed(
     db_session: Session, reviewer: User, limit: int = 20
 ) -> list[BreakGlassGrant]:
-    return list(
-        db_session.scalars(
-            select(BreakGlassGrant)
-            .where(
-                BreakGlassGrant.borough_id == reviewer.borough_id,
-                BreakGlassGrant.reviewed_at.is_not(None),
-            )
-            .order_by(BreakGlassGrant.reviewed_at.desc(), BreakGlassGrant.id.desc())
-            .limit(limit)
-        )
+    return newest_first(
+        db_session,
+        BreakGlassGrant.reviewed_at,
+        BreakGlassGrant.borough_id == reviewer.borough_id,
+        BreakGlassGrant.reviewed_at.is_not(None),
+        limit=limit,
     )
 
 
@@ -171,15 +162,14 @@ def review(
     if ended_early:
         values["expires_at"] = now
     reviews.claim(db_session, granted, **values)
-    audit.record(
+    audit.record_about(
         db_session,
         "break_glass.reviewed",
-        actor_id=reviewer.id,
-        object_type="break_glass_grant",
-        object_id=granted.id,
+        granted,
+        reviewer,
+        client_address,
         episode_id=granted.episode_id,
         child_id=granted.child_id,
-        client_address=client_address,
         outcome=outcome.value,
         comment=comment,
         holder=granted.user_id,

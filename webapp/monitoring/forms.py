@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms.validators import DataRequired, Regexp, ValidationError
 
 from webapp.govuk_fields import (
-    GovukDateField,
+    date_input,
     radios,
     select,
     submit_button,
@@ -24,18 +24,8 @@ class HistoryFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    since = GovukDateField(
-        "From",
-        required=False,
-        label_for_errors="the date to show from",
-        description="For example, 27 3 2026",
-    )
-    until = GovukDateField(
-        "To",
-        required=False,
-        label_for_errors="the date to show to",
-        description="For example, 28 3 2026",
-    )
+    since = date_input("From", "the date to show from", "For example, 27 3 2026", required=False)
+    until = date_input("To", "the date to show to", "For example, 28 3 2026", required=False)
     person = select("Who", choices=[(ANY, "Anyone")], default=ANY)
     kind = select(
         "Kind of access",

@@ -12,7 +12,7 @@ from webapp import db, flashes
 from webapp.access.permissions import Permission
 from webapp.access.policy import may, requires, visible_or_404
 from webapp.accounts.sessions import client_address
-from webapp.audit.requests import audited
+from webapp.audit.requests import audited_about
 from webapp.boroughs.models import Borough, Team
 from webapp.govuk_fields import show_errors
 from webapp.monitoring import access_reviews, alerts
@@ -84,12 +84,7 @@ def _review_page(team: Team, quarter: Quarter, form: AccessReviewForm):
 @requires(Permission.ACCESS_REVIEW_VIEW)
 def show(team_id: int, quarter_key: str):
     team, quarter = _team_and_quarter(team_id, quarter_key)
-    audited(
-        "monitoring.access_review_viewed",
-        object_type="team",
-        object_id=team.id,
-        quarter=quarter.key,
-    )
+    audited_about("monitoring.access_review_viewed", team, quarter=quarter.key)
     db.session.commit()
     return _review_page(team, quarter, AccessReviewForm())
 

@@ -27,7 +27,7 @@ from webapp.access.permissions import Permission, Role
 from webapp.access.policy import may, refuse, requires, requires_child, visible_or_404
 from webapp.accounts.models import User
 from webapp.accounts.sessions import client_address
-from webapp.audit.requests import audited
+from webapp.audit.requests import audited, audited_about
 from webapp.children.models import Child
 from webapp.monitoring import break_glass, export, history, kinds
 from webapp.monitoring.forms import ANY, BreakGlassForm, HistoryFilterForm, ReviewForm
@@ -241,12 +241,8 @@ def _review_page(grant, form: ReviewForm):
 @requires(Permission.BREAK_GLASS_REVIEW)
 def review(grant_id: int):
     grant = visible_or_404(Permission.BREAK_GLASS_REVIEW, break_glass.find(db.session, grant_id))
-    audited(
-        "break_glass.review_viewed",
-        object_type="break_glass_grant",
-        object_id=grant.id,
-        episode_id=grant.episode_id,
-        child_id=grant.child_id,
+    audited_about(
+        "break_glass.review_viewed", grant, episode_id=grant.episode_id, child_id=grant.child_id
     )
     db.session.commit()
     return _review_page(grant, ReviewForm())

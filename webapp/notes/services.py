@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.boroughs.models import Organisation
+from webapp.db import newest_first
 from webapp.episodes.models import Episode
 from webapp.notes.models import ConfidentialNote
 
@@ -33,27 +34,18 @@ def add(
     note = ConfidentialNote(episode_id=episode.id, author_id=author.id, text=text)
     db_session.add(note)
     db_session.flush()
-    audit.record_for_episode(
-        db_session,
-        "confidential_note.written",
-        episode,
-        actor_id=author.id,
-        object_type="confidential_note",
-        object_id=note.id,
-        client_address=client_address,
+    audit.record_about(
+        db_session, "confidential_note.written", note, author, client_address, episode=episode
     )
     return note
 
 
 def own_notes(db_session: Session, episode: Episode, author: User) -> list[ConfidentialNote]:
-    return list(
-        db_session.scalars(
-            select(ConfidentialNote)
-            .where(
-                ConfidentialNote.episode_id == episode.id, ConfidentialNote.author_id == author.id
-            )
-            .order_by(ConfidentialNote.written_at.desc(), ConfidentialNote.id.desc())
-        )
+    return newest_first(
+        db_session,
+        ConfidentialNote.written_at,
+        ConfidentialNote.episode_id == episode.id,
+        ConfidentialNote.author_id == author.id,
     )
 
 

@@ -10,25 +10,19 @@ from flask_login import current_user
 
 from webapp import db
 from webapp.access.permissions import Permission
-from webapp.access.policy import may, requires_episode
+from webapp.access.policy import requires_episode
 from webapp.accounts.sessions import client_address
-from webapp.audit.requests import audited
+from webapp.audit.requests import audited_by_id
 from webapp.episodes.models import Episode
 from webapp.notes import services
 from webapp.notes.forms import NoteForm
+from webapp.pages import permitted_or_404
 
 bp = Blueprint("notes", __name__)
 
 
 def _audit(action: str, episode_id: int, episode: Episode | None, **detail) -> None:
-    audited(
-        action,
-        object_type="episode",
-        object_id=episode_id,
-        episode_id=episode.id if episode else None,
-        child_id=episode.child_id if episode else None,
-        **detail,
-    )
+    audited_by_id(action, Episode, episode_id, episode, **detail)
 
 
 def _refuse(episode_id: int, episode: Episode | None, attempted: str, note_id=None):
@@ -39,10 +33,14 @@ def _refuse(episode_id: int, episode: Episode | None, attempted: str, note_id=No
 
 def _episode(episode_id: int, attempted: str, note_id: int | None = None) -> Episode:
     """The episode, if the user works with the child on it: only they keep notes."""
-    episode = db.session.get(Episode, episode_id)
-    if episode is None or not may(current_user, Permission.EPISODE_KEEP_NOTES, episode):
-        _refuse(episode_id, episode, attempted, note_id)
-    return episode
+    return permitted_or_404(
+        Episode,
+        episode_id,
+        Permission.EPISODE_KEEP_NOTES,
+        "confidential_note.refused",
+        attempted=attempted,
+        note_id=note_id,
+    )
 
 
 @bp.route("/episodes/<int:episode_id>/notes")

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
 
-from webapp.govuk_fields import GovukDateField, select, submit_button, text_input
+from webapp.govuk_fields import date_input, select, submit_button, text_input
 
 ANY = ""
 LONGEST_DAYS = 3 * 366
@@ -30,18 +30,10 @@ class ReportForm(FlaskForm):
     class Meta:
         csrf = False
 
-    since = GovukDateField(
-        "From",
-        required=False,
-        label_for_errors="the date the report starts",
-        description="For example, 1 4 2026",
+    since = date_input(
+        "From", "the date the report starts", "For example, 1 4 2026", required=False
     )
-    until = GovukDateField(
-        "To",
-        required=False,
-        label_for_errors="the date the report ends",
-        description="For example, 31 3 2027",
-    )
+    until = date_input("To", "the date the report ends", "For example, 31 3 2027", required=False)
     borough = select("Borough", choices=[(ANY, "Every borough")], default=ANY)
     sector = select("Agency sector", choices=[(ANY, "Every sector")], default=ANY)
     age = select("Age", choices=[(ANY, "Every age")], default=ANY)

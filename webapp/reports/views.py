@@ -14,7 +14,7 @@ from flask_login import current_user
 from webapp import db
 from webapp.access.permissions import Permission
 from webapp.access.policy import requires
-from webapp.audit.requests import audited
+from webapp.audit.requests import audited, audited_about
 from webapp.db import utcnow
 from webapp.episodes import workflow
 from webapp.reports import cache, export, services
@@ -161,10 +161,9 @@ def threshold():
     form = ThresholdForm(data={"threshold": str(borough.report_threshold)})
     if form.validate_on_submit():
         previous, borough.report_threshold = borough.report_threshold, int(form.threshold.data)
-        audited(
+        audited_about(
             "reports.threshold_changed",
-            object_type="borough",
-            object_id=borough.id,
+            borough,
             previous=previous,
             threshold=borough.report_threshold,
         )

@@ -21,7 +21,9 @@ from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.boroughs.models import Organisation
 from webapp.consent.models import Consent, ConsentDecision
-from webapp.episodes.models import Episode, Notification
+from webapp.db import newest_first
+from webapp.episodes.models import Episode
+from webapp.episodes.recipients import notify
 from webapp.sharing.models import (
     PublicInterestGround,
     SharingBasis,
@@ -363,14 +365,13 @@ def record_decision(
     )
     db_session.add(decision)
     db_session.flush()
-    audit.record_for_episode(
+    audit.record_about(
         db_session,
         "sharing.decision_recorded",
-        episode,
-        actor_id=decided_by.id,
-        object_type="sharing_decision",
-        object_id=decision.id,
-        client_address=client_address,
+        decision,
+        decided_by,
+        client_address,
+        episode=episode,
         basis=basis.value,
         ground=ground.value if ground else None,
         organisation_id=organisation_id,
@@ -455,12 +456,8 @@ def record_refusal(
 
 def register(db_session: Session, episode: Episode) -> list[SharingDecision]:
     """The episode's register, newest first."""
-    return list(
-        db_session.scalars(
-            select(SharingDecision)
-            .where(SharingDecision.episode_id == episode.id)
-            .order_by(SharingDecision.decided_at.desc(), SharingDecision.id.desc())
-        )
+    return newest_first(
+        db_session, SharingDecision.decided_at, SharingDecision.episode_id == episode.id
     )
 
 
@@ -537,29 +534,27 @@ def record_review(
     db_session.add(review)
     db_session.flush()
     episode = db_session.get(Episode, decision.episode_id)
-    audit.record_for_episode(
+    audit.record_about(
         db_session,
         "sharing.decision_reviewed",
-        episode,
-        actor_id=manager.id,
-        object_type="sharing_decision",
-        object_id=decision.id,
-        client_address=client_address,
+        decision,
+        manager,
+        client_address,
+        episode=episode,
         agreed=review.agreed,
     )
     decider = decision.decided_by
     if decider is not None and decider.active and decider.id != manager.id:
         outcome = "agreed with" if review.agreed else "did not agree with"
-        db_session.add(
-            Notification(
-                user_id=decider.id,
-                episode_id=episode.id,
-                kind=REVIEWED_NOTIFICATION,
-                message=(
-                    f"{manager.full_name} {outcome} your decision to share {episode.reference} "
-                    f"without consent: {comment}"
-                ),
-            )
+        notify(
+            db_session,
+            decider.id,
+            episode.id,
+            REVIEWED_NOTIFICATION,
+            (
+                f"{manager.full_name} {outcome} your decision to share {episode.reference} "
+                f"without consent: {comment}"
+            ),
         )
     return review
 

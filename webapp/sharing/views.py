@@ -5,7 +5,7 @@ agree to, forged or missing answers) change nothing and are audited."""
 
 from collections.abc import Callable
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -13,12 +13,12 @@ from webapp import db
 from webapp.access.permissions import Permission
 from webapp.access.policy import may, requires, requires_episode, visible_or_404
 from webapp.accounts.sessions import client_address
-from webapp.audit.requests import audited, audited_episode
+from webapp.audit.requests import audited_about, audited_episode
 from webapp.boroughs.models import Organisation
 from webapp.consent import services as consent_services
 from webapp.episodes.models import Episode
 from webapp.errors import render_error
-from webapp.govuk_fields import show_errors
+from webapp.pages import Saving, permitted_or_404
 from webapp.sharing import services
 from webapp.sharing.forms import (
     NotSharedForm,
@@ -35,19 +35,14 @@ bp = Blueprint("sharing", __name__)
 
 def _episode(episode_id: int, attempted: str) -> Episode:
     """The episode if the user may see it; otherwise the attempt is audited and it is 404."""
-    episode = db.session.get(Episode, episode_id)
-    if episode is None or not may(current_user, Permission.EPISODE_VIEW, episode):
-        audited(
-            "sharing.refused",
-            object_type="episode",
-            object_id=episode_id,
-            episode_id=episode.id if episode else None,
-            child_id=episode.child_id if episode else None,
-            attempted=attempted,
-            reason="episode not visible",
-        )
-        db.session.commit()
-        abort(404)
+    episode = permitted_or_404(
+        Episode,
+        episode_id,
+        Permission.EPISODE_VIEW,
+        "sharing.refused",
+        attempted=attempted,
+        reason="episode not visible",
+    )
     return episode
 
 
@@ -211,7 +206,8 @@ def review(decision_id: int):
     episode = db.session.get(Episode, decision.episode_id)
     form = SharingReviewForm()
     if decision.review is None and form.validate_on_submit():
-        try:
+        saving = Saving(form, services.SharingInvalid)
+        with saving:
             services.record_review(
                 db.session,
                 decision,
@@ -220,11 +216,7 @@ def review(decision_id: int):
                 comment=form.comment.data,
                 client_address=client_address(),
             )
-        except services.SharingInvalid as invalid:
-            db.session.rollback()
-            show_errors(form, invalid.errors)
-        else:
-            db.session.commit()
+        if saving.committed:
             flash(f"Your review of the decision to share {episode.reference} is recorded")
             return redirect(url_for("home.index", _anchor="sharing-reviews"))
     if request.method == "POST" and form.errors:
@@ -233,11 +225,6 @@ def review(decision_id: int):
             services.SharingInvalid({n: m[0] for n, m in form.errors.items()}),
             attempted="review a decision to share without consent",
         )
-    audited_episode(
-        "sharing.decision_review_viewed",
-        episode,
-        object_type="sharing_decision",
-        object_id=decision.id,
-    )
+    audited_about("sharing.decision_review_viewed", decision, episode=episode)
     db.session.commit()
     return render_template("sharing/review.html", decision=decision, episode=episode, form=form)

@@ -5,38 +5,34 @@ attempt, an administrator's included, is refused with a 404 *and audited*."""
 
 import io
 
-from flask import Blueprint, abort, render_template, send_file
+from flask import Blueprint, render_template, send_file
 from flask_login import current_user
 
 from webapp import db
 from webapp.access.permissions import Permission
-from webapp.access.policy import may, requires_child
-from webapp.audit.requests import audited
+from webapp.access.policy import requires_child
+from webapp.audit.requests import audited_by_id
 from webapp.children.models import Child
 from webapp.db import utcnow
+from webapp.pages import permitted_or_404
 from webapp.subject_access import archive, bundle
 from webapp.subject_access.forms import SubjectAccessForm
 
 bp = Blueprint("subject_access", __name__)
 
 
-def _audit(action: str, child_id: int, child: Child | None, **detail) -> None:
-    audited(
-        action,
-        object_type="child",
-        object_id=child_id,
-        child_id=child.id if child else None,
-        **detail,
-    )
+def _audit(action: str, child: Child, **detail) -> None:
+    audited_by_id(action, Child, child.id, child, **detail)
 
 
 def _child(child_id: int, attempted: str) -> Child:
-    child = db.session.get(Child, child_id)
-    if child is None or not may(current_user, Permission.CHILD_RECORD_MANAGE, child):
-        _audit("subject_access.refused", child_id, child, attempted=attempted)
-        db.session.commit()
-        abort(404)
-    return child
+    return permitted_or_404(
+        Child,
+        child_id,
+        Permission.CHILD_RECORD_MANAGE,
+        "subject_access.refused",
+        attempted=attempted,
+    )
 
 
 def _page(child: Child, form: SubjectAccessForm):
@@ -48,7 +44,7 @@ def _page(child: Child, form: SubjectAccessForm):
 @requires_child(Permission.CHILD_RECORD_MANAGE, refused_by_view=True)
 def show(child_id: int):
     child = _child(child_id, "view")
-    _audit("subject_access.viewed", child.id, child)
+    _audit("subject_access.viewed", child)
     db.session.commit()
     return _page(child, SubjectAccessForm())
 
@@ -65,7 +61,6 @@ def produce(child_id: int):
     content = archive.write(produced)
     _audit(
         "subject_access.produced",
-        child.id,
         child,
         request=details,
         counts=produced.counts(),

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from webapp.accounts.models import User
 from webapp.audit import services as audit
 from webapp.db import utcnow
-from webapp.episodes.models import Episode, Notification
+from webapp.episodes import recipients
+from webapp.episodes.models import Episode
 from webapp.mail import messages, outbox
 from webapp.mail.models import MailKind
 from webapp.sharing import services as sharing
@@ -82,29 +83,21 @@ def invite_practitioner(
         field, message = next(iter(invalid.errors.items()))
         asked = field in sharing.PublicInterest.__dataclass_fields__
         raise TacRefused(message, f"public_interest_{field}" if asked else "email") from None
-    member = TacMember(
-        episode_id=episode.id,
-        kind=MemberKind.PRACTITIONER,
-        status=MemberStatus.INVITED,
-        user_id=invitee.id,
-        name=invitee.full_name,
-        role=role.strip() or invitee.job_title,
-        organisation_id=invitee.organisation_id,
-        email=invitee.email,
-        phone=invitee.phone,
-        invited_by_id=inviter.id,
+    member = _practitioner(
+        episode, invitee, inviter, MemberStatus.INVITED, role.strip() or invitee.job_title
     )
     db_session.add(member)
     db_session.flush()
     if notify:
-        db_session.add(
-            Notification(
-                user_id=invitee.id,
-                episode_id=episode.id,
-                kind="tac_invitation",
-                message=f"{inviter.full_name} invited you to the team around the child for "
-                f"{episode.reference}.",
-            )
+        recipients.notify(
+            db_session,
+            invitee.id,
+            episode.id,
+            "tac_invitation",
+            (
+                f"{inviter.full_name} invited you to the team around the child for "
+                f"{episode.reference}."
+            ),
         )
         _email_invitation(db_session, member, invitee)
     _audit(
@@ -118,6 +111,30 @@ def invite_practitioner(
         register_entry=decision.id,
     )
     return member
+
+
+def _practitioner(
+    episode: Episode,
+    user: User,
+    invited_by: User,
+    status: MemberStatus,
+    role: str,
+    **membership: object,
+) -> TacMember:
+    """A practitioner's membership of the team, with their account's details as they are."""
+    return TacMember(
+        episode_id=episode.id,
+        kind=MemberKind.PRACTITIONER,
+        status=status,
+        user_id=user.id,
+        name=user.full_name,
+        role=role,
+        organisation_id=user.organisation_id,
+        email=user.email,
+        phone=user.phone,
+        invited_by_id=invited_by.id,
+        **membership,
+    )
 
 
 def _email_invitation(db_session: Session, member: TacMember, invitee: User) -> None:
@@ -135,18 +152,8 @@ def join(db_session: Session, episode: Episode, user: User) -> TacMember | None:
     """The practitioner convening the team (assessor, lead or coordinator) joins it."""
     if any(member.user_id == user.id for member in members(episode)):
         return None
-    member = TacMember(
-        episode_id=episode.id,
-        kind=MemberKind.PRACTITIONER,
-        status=MemberStatus.ACTIVE,
-        user_id=user.id,
-        name=user.full_name,
-        role=user.job_title,
-        organisation_id=user.organisation_id,
-        email=user.email,
-        phone=user.phone,
-        invited_by_id=user.id,
-        responded_at=utcnow(),
+    member = _practitioner(
+        episode, user, user, MemberStatus.ACTIVE, user.job_title, responded_at=utcnow()
     )
     db_session.add(member)
     db_session.flush()
@@ -369,14 +376,12 @@ def nominate_lead_professional(
     if first or member.user_id is None or member.user_id == actor.id:
         _make_lead(db_session, episode, change, actor, acting)
     elif member.user_id is not None:
-        db_session.add(
-            Notification(
-                user_id=member.user_id,
-                episode_id=episode.id,
-                kind="lead_handover",
-                message=f"{actor.full_name} asked you to become lead professional for "
-                f"{episode.reference}.",
-            )
+        recipients.notify(
+            db_session,
+            member.user_id,
+            episode.id,
+            "lead_handover",
+            f"{actor.full_name} asked you to become lead professional for {episode.reference}.",
         )
     _audit(
         db_session,

@@ -135,14 +135,13 @@ def store(
     )
     db_session.add(stored)
     db_session.flush()
-    audit.record_for_episode(
+    audit.record_about(
         db_session,
         "upload.stored",
-        episode,
-        actor_id=user.id,
-        object_type="stored_file",
-        object_id=stored.id,
-        client_address=client_address,
+        stored,
+        user,
+        client_address,
+        episode=episode,
         purpose=purpose,
         media_type=media_type,
         size=stored.size_bytes,

@@ -3,7 +3,7 @@ from flask import Blueprint, abort, send_file
 from webapp import db
 from webapp.access.permissions import Permission
 from webapp.access.policy import requires, visible_episode
-from webapp.audit.requests import audited_episode
+from webapp.audit.requests import audited_about
 from webapp.uploads import services
 from webapp.uploads.models import StoredFile
 
@@ -22,13 +22,7 @@ def download(episode_id: int, file_id: int):
         handle = path.open("rb")
     except OSError:
         abort(404)
-    audited_episode(
-        "upload.downloaded",
-        episode,
-        object_type="stored_file",
-        object_id=stored.id,
-        sha256=stored.sha256,
-    )
+    audited_about("upload.downloaded", stored, episode=episode, sha256=stored.sha256)
     db.session.commit()
     response = send_file(
         handle,

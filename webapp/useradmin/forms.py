@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, ValidationError
 from webapp.access.permissions import Role
 from webapp.govuk_fields import (
     GovukCheckboxesField,
-    GovukDateField,
+    date_input,
     email_input,
     radios,
     select,
@@ -56,12 +56,12 @@ class AccountForm(FlaskForm):
         description="Select all that apply.",
         validators=[DataRequired(message="Select at least one role")],
     )
-    dbs_check_date = GovukDateField(
+    dbs_check_date = date_input(
         "Date of the enhanced DBS check",
-        required=False,
-        label_for_errors="the date of the DBS check",
-        description="For example, 27 3 2025. Leave it blank if the check has not been done: "
+        "the date of the DBS check",
+        "For example, 27 3 2025. Leave it blank if the check has not been done: "
         "without an in-date check the person cannot see children's records.",
+        required=False,
     )
     caf_trained = radios(
         "Has the person completed CAF training?",

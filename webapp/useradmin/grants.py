@@ -21,6 +21,7 @@ from webapp.access.permissions import Role
 from webapp.accounts.models import User, UserRole
 from webapp.audit import services as audit
 from webapp.db import flush_or_refuse, utcnow
+from webapp.episodes.recipients import caf_contacts
 from webapp.mail import messages, outbox
 from webapp.mail.models import MailKind
 from webapp.useradmin import account_events, duties
@@ -188,20 +189,6 @@ def ask_administrators(
             decide_link=decide_link,
         )
         outbox.queue(db_session, message, administrator.email, recipient_user_id=administrator.id)
-
-
-def caf_contacts(db_session: Session, borough_id: int) -> list[User]:
-    return list(
-        db_session.scalars(
-            select(User)
-            .where(
-                User.borough_id == borough_id,
-                User.active.is_(True),
-                User.role_grants.any(UserRole.role == Role.BOROUGH_CAF_CONTACT),
-            )
-            .order_by(User.id)
-        )
-    )
 
 
 # --- deciding ------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from webapp.accounts.models import User, UserRole, new_session_token
 from webapp.accounts.passwords import is_usable, unusable_password_hash
 from webapp.accounts.services import normalise_email
 from webapp.boroughs.models import Organisation
-from webapp.db import flush_or_refuse, utcnow
+from webapp.db import flush_or_refuse, newest_first, utcnow
 from webapp.mail import messages, outbox
 from webapp.mail.models import MailKind
 from webapp.useradmin import account_events, duties, grants
@@ -161,12 +161,8 @@ def accounts_of(db_session: Session, borough_id: int, text: str = "", page: int 
 
 
 def status_history(db_session: Session, account: User) -> list[AccountStatusChange]:
-    return list(
-        db_session.scalars(
-            select(AccountStatusChange)
-            .where(AccountStatusChange.user_id == account.id)
-            .order_by(AccountStatusChange.changed_at.desc(), AccountStatusChange.id.desc())
-        )
+    return newest_first(
+        db_session, AccountStatusChange.changed_at, AccountStatusChange.user_id == account.id
     )
 
 

@@ -118,13 +118,12 @@ def practitioner_choices(db_session: Session, team: Team) -> list[User]:
 def _audit(
     db_session: Session, action: str, admin: User, team: Team, client_address: str, **detail
 ):
-    audit.record(
+    audit.record_about(
         db_session,
         action,
-        actor_id=admin.id,
-        object_type="team",
-        object_id=team.id,
-        client_address=client_address,
+        team,
+        admin,
+        client_address,
         borough_id=admin.borough_id,
         organisation_id=team.organisation_id,
         **detail,

@@ -95,13 +95,12 @@ def set_requirement(
     if borough.two_factor_required is required:
         return False
     borough.two_factor_required = required
-    audit.record(
+    audit.record_about(
         db_session,
         "useradmin.two_factor_requirement_changed",
-        actor_id=admin.id,
-        object_type="borough",
-        object_id=borough.id,
-        client_address=client_address,
+        borough,
+        admin,
+        client_address,
         required=required,
     )
     return True

@@ -102,12 +102,11 @@ def find_draft(db_session: Session, user: User, draft_id: int) -> WorkflowDraft 
 
 
 def _audit(db_session: Session, action: str, draft: WorkflowDraft, user: User, **detail) -> None:
-    audit.record(
+    audit.record_about(
         db_session,
         action,
-        actor_id=user.id,
-        object_type="workflow_override_draft",
-        object_id=draft.id,
+        draft,
+        user,
         borough=draft.borough,
         workflow_id=draft.workflow_id,
         **detail,

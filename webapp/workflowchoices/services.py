@@ -169,13 +169,12 @@ def request_change(
     db_session.add(request)
     # Refused when another administrator asked at the same moment.
     flush_or_refuse(db_session, ChoiceRefused(ALREADY_WAITING, first_field))
-    audit.record(
+    audit.record_about(
         db_session,
         "workflow.choices_change_requested",
-        actor_id=user.id,
-        object_type="workflow_choice_request",
-        object_id=request.id,
-        client_address=client_address,
+        request,
+        user,
+        client_address,
         borough=borough.code,
         workflow=f"{definition.id} v{definition.version}",
         selections=request.selections_json,
@@ -263,13 +262,12 @@ def _write_version(
     )
     db_session.add(version)
     db_session.flush()
-    audit.record(
+    audit.record_about(
         db_session,
         "workflow.choices_changed",
-        actor_id=approver.id,
-        object_type="workflow_choice_version",
-        object_id=version.id,
-        client_address=client_address,
+        version,
+        approver,
+        client_address,
         borough=borough.code,
         workflow=f"{definition.id} v{definition.version}",
         version=number,
