@@ -101,7 +101,8 @@ def test_a_copy_for_an_agency_with_basic_consent_withholds_the_sensitive_answers
     assert opened.answer_to("Does the child have a disability?") == SENSITIVE_WITHHELD
     assert opened.answer_to("Ethnicity") == SENSITIVE_WITHHELD
     assert opened.answer_to("Address") == ADDRESS
-    assert opened.answer_to("Given name") == "Ada"
+    # Riverside's overlay words the given names "First name(s)", and its short label with it
+    assert opened.answer_to("First name(s)") == "Ada"
     assert "Sensitive information the family has not agreed to share" in opened.text
 
     (entry,) = register_entries()
